@@ -1,0 +1,199 @@
+"""A district's configuration: the data a Collector's office edits in YAML.
+
+Parsed from a plain dict (YAML on the admin's machine, JSON in the directory table) and validated
+here, so a mistake in the file is reported before anything is written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_CODE = re.compile(r"^[A-Z]{2,5}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+LEVELS = ("L1", "L2", "L3", "L4")
+
+
+class DistrictConfigError(ValueError):
+    """The district file is wrong; the message says where and how."""
+
+
+def is_e164(phone: str) -> bool:
+    return bool(_E164.match(phone or ""))
+
+
+@dataclass(frozen=True)
+class Officer:
+    level: str
+    name: str
+    phone: str
+    whatsapp: str | None = None
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    names: dict[str, str]
+    officers: dict[str, Officer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    names: dict[str, str]
+    department: str
+    sla_hours: int
+
+
+@dataclass(frozen=True)
+class Hotline:
+    id: str
+    lines: tuple[str, ...]
+    greeting_audio_url: str | None = None
+    record_max_seconds: int = 120
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    names: dict[str, str]
+    languages: tuple[str, ...]
+    hotlines: tuple[Hotline, ...]
+    departments: dict[str, Department]
+    categories: tuple[Category, ...]
+    level_hours: dict[str, int]
+    sms_sender: str
+    fallback_contact: dict[str, str]
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def hotline_for_line(self, line: str) -> Hotline | None:
+        return next((h for h in self.hotlines if line in h.lines), None)
+
+    def category_by_key(self, key: str) -> Category | None:
+        """Menu keys are the categories' positions, 1 to 9, in the file's order."""
+        if not key.isdigit():
+            return None
+        index = int(key) - 1
+        return self.categories[index] if 0 <= index < len(self.categories) else None
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or self.names[self.default_language]
+
+    def lines(self) -> list[tuple[str, str]]:
+        return [(line, h.id) for h in self.hotlines for line in h.lines]
+
+
+def _names(value: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:
+    if isinstance(value, str):
+        return {lang: value for lang in languages}
+    if not isinstance(value, dict) or not value:
+        raise DistrictConfigError(f"{where}: give a name per language, e.g. {{hi: ..., en: ...}}")
+    missing = [lang for lang in languages if not str(value.get(lang, "")).strip()]
+    if missing:
+        raise DistrictConfigError(f"{where}: missing the name in {', '.join(missing)}")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _require(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data or data[key] in (None, "", [], {}):
+        raise DistrictConfigError(f"{where}: '{key}' is required")
+    return data[key]
+
+
+def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
+    """Validate a district file's content; raise DistrictConfigError naming the first problem."""
+    if not isinstance(data, dict):
+        raise DistrictConfigError("the district file must be a mapping at the top level")
+    code = str(_require(data, "code", "district"))
+    if not _CODE.match(code):
+        raise DistrictConfigError(f"district code '{code}' must be 2 to 5 capital letters")
+    languages = tuple(str(x) for x in _require(data, "languages", "district"))
+    unknown = [lang for lang in languages if lang not in known_languages]
+    if unknown:
+        raise DistrictConfigError(
+            f"languages: no prompt catalog for {', '.join(unknown)} "
+            f"(have {', '.join(sorted(known_languages))}; add chalicelib/i18n/<lang>.json)"
+        )
+    if len(languages) > 9:
+        raise DistrictConfigError("languages: at most 9 (one keypad digit each)")
+
+    seen_lines: set[str] = set()
+    hotlines = []
+    for i, h in enumerate(_require(data, "hotlines", "district")):
+        where = f"hotlines[{i}]"
+        lines = tuple(str(x) for x in _require(h, "lines", where))
+        for line in lines:
+            if not is_e164(line):
+                raise DistrictConfigError(f"{where}: line '{line}' is not an E.164 number like +919977222564")
+            if line in seen_lines:
+                raise DistrictConfigError(f"{where}: line {line} is listed twice")
+            seen_lines.add(line)
+        max_seconds = int(h.get("record_max_seconds", 120))
+        if not 10 <= max_seconds <= 3600:
+            raise DistrictConfigError(f"{where}: record_max_seconds must be between 10 and 3600")
+        hotlines.append(Hotline(id=str(_require(h, "id", where)), lines=lines,
+                                greeting_audio_url=h.get("greeting_audio_url") or None,
+                                record_max_seconds=max_seconds))
+
+    departments: dict[str, Department] = {}
+    for i, d in enumerate(_require(data, "departments", "district")):
+        where = f"departments[{i}]"
+        dep_id = str(_require(d, "id", where))
+        if not _ID.match(dep_id):
+            raise DistrictConfigError(f"{where}: id '{dep_id}' must be lower-case letters, digits, _")
+        officers = {}
+        for level, o in (d.get("officers") or {}).items():
+            if level not in LEVELS:
+                raise DistrictConfigError(f"{where}: officer level '{level}' must be one of {', '.join(LEVELS)}")
+            phone = str(_require(o, "phone", f"{where}.officers.{level}"))
+            if not is_e164(phone):
+                raise DistrictConfigError(f"{where}.officers.{level}: phone '{phone}' is not E.164")
+            officers[level] = Officer(level=level, name=str(_require(o, "name", f"{where}.officers.{level}")),
+                                      phone=phone, whatsapp=o.get("whatsapp") or None)
+        departments[dep_id] = Department(id=dep_id, names=_names(d.get("name"), where, languages),
+                                         officers=officers)
+
+    categories = []
+    for i, c in enumerate(_require(data, "categories", "district")):
+        where = f"categories[{i}]"
+        dep = str(_require(c, "department", where))
+        if dep not in departments:
+            raise DistrictConfigError(f"{where}: department '{dep}' is not in departments")
+        sla = int(_require(c, "sla_hours", where))
+        if sla <= 0:
+            raise DistrictConfigError(f"{where}: sla_hours must be positive")
+        categories.append(Category(id=str(_require(c, "id", where)),
+                                   names=_names(c.get("name"), where, languages),
+                                   department=dep, sla_hours=sla))
+    if len(categories) > 9:
+        raise DistrictConfigError("categories: at most 9 (one keypad digit each)")
+
+    level_hours = {str(k): int(v) for k, v in (data.get("level_hours") or {}).items()}
+    bad = [k for k in level_hours if k not in LEVELS]
+    if bad:
+        raise DistrictConfigError(f"level_hours: unknown level {', '.join(bad)}")
+
+    sms_sender = str(_require(data, "sms_sender", "district"))
+    if not (is_e164(sms_sender) or sms_sender.startswith("MG")):
+        raise DistrictConfigError("sms_sender: an E.164 number or a Messaging Service SID (MG...)")
+
+    return District(
+        code=code,
+        names=_names(data.get("name"), "name", languages),
+        languages=languages,
+        hotlines=tuple(hotlines),
+        departments=departments,
+        categories=tuple(categories),
+        level_hours=level_hours,
+        sms_sender=sms_sender,
+        fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
+        raw=data,
+    )

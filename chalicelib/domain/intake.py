@@ -1,0 +1,26 @@
+"""Turning a finished IVR recording into a ticket, exactly once per call."""
+from __future__ import annotations
+
+import logging
+
+from chalicelib.domain.clock import Clock, ist_date
+from chalicelib.domain.district import District
+from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, TicketStore
+from chalicelib.domain.ticket import CallComplaint, RegistrationResult, build_call_registration
+
+log = logging.getLogger(__name__)
+
+
+def register_call_complaint(complaint: CallComplaint, district: District, store: TicketStore,
+                            dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
+    sequence = store.next_sequence(district.code, ist_date(clock.now()))
+    registration = build_call_registration(complaint, district, sequence, clock)
+    try:
+        store.register(registration)
+    except AlreadyRegistered as existing:
+        return RegistrationResult(existing.complaint_number, created=False)
+    try:
+        dispatcher.dispatch(registration.event)
+    except Exception:  # the outbox sweep re-sends it; the caller must still hear the number
+        log.exception("event %s left in the outbox for the sweep", registration.event.id)
+    return RegistrationResult(registration.ticket.complaint_number, created=True)

@@ -1,0 +1,21 @@
+"""boto3 clients, created once per container and only when first needed."""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from chalicelib import settings
+
+
+@cache
+def sqs() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("sqs", region_name=settings.region(),
+                        config=Config(connect_timeout=1, read_timeout=3, retries={"max_attempts": 2}))
+
+
+@cache
+def queue_url(queue: str) -> str:
+    return sqs().get_queue_url(QueueName=queue)["QueueUrl"]

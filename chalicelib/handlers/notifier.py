@@ -1,0 +1,14 @@
+"""The notify queue's consumer: messages to citizens (and, with follow-through, officers)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import wiring
+from chalicelib.handlers.queue_batch import process_batch
+
+
+def handle(sqs_event: Any) -> dict[str, list]:
+    from chalicelib.domain.citizen_notices import notify_citizen
+
+    return process_batch(sqs_event, lambda event: notify_citizen(
+        event, wiring.directory(), wiring.sms(), wiring.claims()))

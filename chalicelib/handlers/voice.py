@@ -1,0 +1,136 @@
+"""Twilio voice webhooks: check the signature, run one IVR step or record one callback, answer TwiML.
+
+A caller must always hear something: any failure past the signature check becomes a spoken
+apology, never a 500 (Twilio would play its own "application error" in English).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from chalice.app import Request, Response
+
+from chalicelib import wiring
+from chalicelib.routing import ivr
+from chalicelib.telephony.signature import is_signed_by_twilio, parse_form, request_path
+
+log = logging.getLogger(__name__)
+
+FORM = ["application/x-www-form-urlencoded"]
+_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+Step = Callable[[dict[str, str], dict[str, str]], str]
+
+
+def twilio_webhook(request: Request, step: Step) -> Response:
+    params = request.uri_params or {}
+    form = parse_form(request.raw_body)
+    if not is_signed_by_twilio(request_path(request.path, params), form, request.headers.get("x-twilio-signature")):
+        return Response(body="Forbidden: the X-Twilio-Signature header is missing or wrong.\n", status_code=403,
+                        headers={"Content-Type": "text/plain"})
+    try:
+        body = step(form, params)
+    except Exception:
+        log.exception("voice step %s failed for call %s (recording %s)", request.path,
+                      form.get("CallSid"), form.get("RecordingSid"))
+        body = ivr.technical_problem(params.get("lang"))
+    return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _attempt(params: dict[str, str]) -> int:
+    raw = params.get("attempt", "")
+    if not raw.isdigit() or not 1 <= int(raw) <= ivr.MAX_ATTEMPTS:
+        raise BadRequest(f"attempt {raw!r}")
+    return int(raw)
+
+
+def _district(form: dict[str, str]):
+    if not form.get("To") or not form.get("CallSid"):
+        raise BadRequest("To and CallSid are required")
+    return wiring.directory().district_for_line(form["To"])
+
+
+def incoming(form: dict[str, str], params: dict[str, str]) -> str:
+    district = _district(form)
+    return ivr.greeting(district, form["To"]) if district else ivr.unknown_number()
+
+
+def language(form: dict[str, str], params: dict[str, str]) -> str:
+    district = _district(form)
+    if district is None:
+        return ivr.unknown_number()
+    return ivr.language_step(district, _attempt(params), form.get("Digits"))
+
+
+def category(form: dict[str, str], params: dict[str, str]) -> str:
+    district = _district(form)
+    if district is None:
+        return ivr.unknown_number()
+    if params.get("lang") not in district.languages:
+        raise BadRequest(f"language {params.get('lang')!r}")
+    return ivr.category_step(district, form["To"], params["lang"], _attempt(params), form.get("Digits"))
+
+
+def record(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.domain.intake import register_call_complaint
+    from chalicelib.domain.ticket import CallComplaint
+
+    district = _district(form)
+    if district is None:
+        return ivr.unknown_number()
+    lang, category_id, attempt = params.get("lang"), params.get("category", ""), _attempt(params)
+    if lang not in district.languages or district.category(category_id) is None:
+        raise BadRequest(f"language {lang!r} / category {category_id!r}")
+    duration = form.get("RecordingDuration", "0")
+    if not (form.get("RecordingSid") and form.get("RecordingUrl")) or not duration.isdigit() or int(duration) == 0:
+        return ivr.record_retry(district, form["To"], lang, category_id, attempt)
+    complaint = CallComplaint(
+        call_sid=form["CallSid"], caller_phone=form.get("From") or "unknown", line=form["To"], language=lang,
+        category_id=category_id, recording_sid=form["RecordingSid"], recording_url=form["RecordingUrl"],
+        recording_duration=int(duration))
+    result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
+                                     wiring.clock())
+    log.info("call %s: ticket %s (%s)", complaint.call_sid, result.complaint_number,
+             "created" if result.created else "already registered")
+    return ivr.registered(lang, result.complaint_number)
+
+
+def _ended_at(form: dict[str, str]) -> datetime:
+    try:
+        return parsedate_to_datetime(form["Timestamp"]).astimezone(UTC)
+    except (KeyError, TypeError, ValueError):
+        return wiring.clock().now()
+
+
+def call_status(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.domain.clock import iso
+    from chalicelib.store.calls import TERMINAL_STATUSES, CallEnd, record_call_end
+
+    status = form.get("CallStatus", "")
+    if not form.get("CallSid") or status not in TERMINAL_STATUSES:
+        return _EMPTY
+    district = wiring.directory().district_for_line(form.get("To", ""))
+    hotline = district.hotline_for_line(form.get("To", "")) if district else None
+    duration = form.get("CallDuration", "0")
+    record_call_end(CallEnd(
+        call_sid=form["CallSid"], from_phone=form.get("From", ""), to_phone=form.get("To", ""),
+        district=district.code if district else None, hotline=hotline.id if hotline else None, status=status,
+        duration=int(duration) if duration.isdigit() else 0, ended_at=iso(_ended_at(form))))
+    return _EMPTY
+
+
+def recording_status(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.store.calls import record_recording_status
+
+    if not form.get("CallSid") or not form.get("RecordingSid"):
+        return _EMPTY
+    duration = form.get("RecordingDuration", "")
+    record_recording_status(form["CallSid"], form["RecordingSid"], form.get("RecordingStatus", ""),
+                            int(duration) if duration.isdigit() else None)
+    return _EMPTY

@@ -1,0 +1,224 @@
+"""Phone the hotline without a phone: plays Twilio's part of a voice call.
+
+Sends the form webhooks Twilio sends (signed with X-Twilio-Signature), reads the TwiML back, prints
+<Say>/<Play>, answers <Gather> with keypad digits and <Record> with typed text or a WAV file,
+follows action and redirect URLs, stops at <Hangup>, then posts the call status callback.
+Interactive from a terminal, or scripted (tests and benchmarks).
+"""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlencode, urljoin
+from xml.etree import ElementTree
+
+from chalicelib.telephony.signature import sign
+
+
+class Hangup(Exception):
+    """The caller put the phone down."""
+
+
+@dataclass(frozen=True)
+class Spoken:
+    text: str | None = None
+    wav: bytes | None = None
+
+
+class Answerer(Protocol):
+    def digits(self, num_digits: int) -> str | None: ...
+
+    def recording(self) -> Spoken | None: ...
+
+
+class Transport(Protocol):
+    def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]: ...
+
+
+class Recordings(Protocol):
+    def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]: ...
+
+
+class HttpTransport:
+    def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        request = urllib.request.Request(url, data=urlencode(form).encode(), method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "TwilioProxy/1.1", **headers})
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+
+class SandboxRecordings:
+    """Recordings kept by the sandbox over HTTP, so the RecordingUrl the app stores really answers."""
+
+    def __init__(self, sandbox_url: str) -> None:
+        self._url = sandbox_url.rstrip("/") + "/sandbox/recordings"
+
+    def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]:
+        if wav is not None:
+            data, content_type = wav, "audio/wav"
+        else:
+            data, content_type = json.dumps({"text": text or ""}).encode(), "application/json"
+        request = urllib.request.Request(self._url, data=data, method="POST", headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+
+class ScriptedAnswerer:
+    """Answers from a list: digits ('2'), '' or '-' for no input, 'say:TEXT', 'wav:PATH', 'silence'
+    (nothing said at the beep) and 'hangup'. An exhausted script hangs up."""
+
+    def __init__(self, steps: list[str]) -> None:
+        self._steps = list(steps)
+
+    @classmethod
+    def parse(cls, script: str) -> ScriptedAnswerer:
+        return cls(script.split("|")) if script else cls([])
+
+    def _next(self) -> str:
+        if not self._steps:
+            raise Hangup()
+        step = self._steps.pop(0)
+        if step == "hangup":
+            raise Hangup()
+        return step
+
+    def digits(self, num_digits: int) -> str | None:
+        step = self._next()
+        return None if step in ("", "-") else step
+
+    def recording(self) -> Spoken | None:
+        step = self._next()
+        if step.startswith("say:"):
+            return Spoken(text=step[4:])
+        if step.startswith("wav:"):
+            return Spoken(wav=Path(step[4:]).read_bytes())
+        return None
+
+
+class TerminalAnswerer:
+    def __init__(self, ask: Callable[[str], str] = input) -> None:
+        self._ask = ask
+
+    def digits(self, num_digits: int) -> str | None:
+        answer = self._ask("  keypad (digits; Enter = press nothing; h = hang up) > ").strip()
+        if answer.lower() == "h":
+            raise Hangup()
+        return answer or None
+
+    def recording(self) -> Spoken | None:
+        answer = self._ask("  speak (type your words, or a .wav path; Enter = silence; h = hang up) > ").strip()
+        if answer.lower() == "h":
+            raise Hangup()
+        if answer.lower().endswith(".wav") and Path(answer).exists():
+            return Spoken(wav=Path(answer).read_bytes())
+        return Spoken(text=answer) if answer else None
+
+
+@dataclass
+class CallLog:
+    call_sid: str
+    said: list[str] = field(default_factory=list)
+    requests: list[tuple[str, int]] = field(default_factory=list)
+    recording_sid: str | None = None
+    ended_by: str = ""
+
+
+class CallEmulator:
+    def __init__(self, transport: Transport, base_url: str, auth_token: str, account_sid: str,
+                 recordings: Recordings, out: Callable[[str], None] = print) -> None:
+        self._transport = transport
+        self._base = base_url.rstrip("/")
+        self._token = auth_token
+        self._account = account_sid
+        self._recordings = recordings
+        self._out = out
+
+    def _post(self, log: CallLog, url: str, form: dict[str, str]) -> str:
+        url = urljoin(self._base + "/", url)
+        status, body = self._transport.post(url, form, {"X-Twilio-Signature": sign(url, form, self._token)})
+        log.requests.append((url[len(self._base):], status))
+        if status != 200:
+            self._out(f"  ! {url} answered {status}: {body.strip()[:200]}")
+            return ""
+        return body
+
+    def call(self, caller: str, line: str, answerer: Answerer, voice_path: str = "/twilio/voice/incoming",
+             status_path: str = "/twilio/voice/status") -> CallLog:
+        log = CallLog(call_sid="CA" + uuid.uuid4().hex)
+        started = time.monotonic()
+        base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": log.call_sid, "From": caller,
+                "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
+        self._out(f"☎  {caller} calls {line} ({log.call_sid})")
+        document = self._post(log, voice_path, base)
+        base["CallStatus"] = "in-progress"
+        try:
+            while document:
+                document = self._run_document(log, document, base, answerer)
+            log.ended_by = log.ended_by or "hotline"
+        except Hangup:
+            log.ended_by = "caller"
+            self._out("  (caller hangs up)")
+        duration = max(1, round(time.monotonic() - started))
+        self._post(log, status_path, {**base, "CallStatus": "completed", "CallDuration": str(duration),
+                                      "Timestamp": format_datetime(datetime.now(UTC))})
+        self._out(f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
+        return log
+
+    def _say(self, log: CallLog, verb: ElementTree.Element) -> None:
+        if verb.tag == "Say":
+            text = (verb.text or "").strip()
+            log.said.append(text)
+            self._out(f"  🔊 [{verb.get('language', '')}] {text}")
+        elif verb.tag == "Play":
+            log.said.append(f"<play {verb.text}>")
+            self._out(f"  🔊 (plays {verb.text})")
+
+    def _run_document(self, log: CallLog, document: str, base: dict[str, str], answerer: Answerer) -> str:
+        try:
+            root = ElementTree.fromstring(document)
+        except ElementTree.ParseError:
+            self._out("  ! the hotline answered something that is not TwiML; Twilio would say 'application error'")
+            log.ended_by = "error"
+            return ""
+        for verb in root:
+            if verb.tag in ("Say", "Play"):
+                self._say(log, verb)
+            elif verb.tag == "Gather":
+                for prompt in verb:
+                    self._say(log, prompt)
+                digits = answerer.digits(int(verb.get("numDigits", "1")))
+                if digits:
+                    return self._post(log, verb.get("action", ""), {**base, "Digits": digits})
+            elif verb.tag == "Record":
+                self._out("  (beep)")
+                spoken = answerer.recording()
+                if spoken is None:
+                    continue
+                rec = self._recordings.add_recording(text=spoken.text, wav=spoken.wav)
+                log.recording_sid = rec["sid"]
+                fields = {"RecordingSid": rec["sid"], "RecordingUrl": rec["url"],
+                          "RecordingDuration": str(rec["duration"])}
+                next_document = self._post(log, verb.get("action", ""), {**base, **fields, "Digits": "#"})
+                if verb.get("recordingStatusCallback"):
+                    self._post(log, verb.get("recordingStatusCallback"), {
+                        "AccountSid": self._account, "CallSid": log.call_sid, "RecordingStatus": "completed",
+                        "RecordingChannels": "1", "RecordingSource": "RecordVerb", **fields})
+                return next_document
+            elif verb.tag == "Redirect":
+                return self._post(log, (verb.text or "").strip(), base)
+            elif verb.tag in ("Hangup", "Reject"):
+                log.ended_by = "hotline"
+                return ""
+        return ""

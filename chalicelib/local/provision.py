@@ -1,0 +1,58 @@
+"""Create the tables and queues of infra/resources.json on an AWS endpoint (moto, locally).
+
+The same template is merged into the deployed stack, so local and deployed resources cannot drift.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "resources.json"
+
+
+def _resolve(value: Any, stage: str, names: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        if "Fn::Sub" in value:
+            return value["Fn::Sub"].replace("${Stage}", stage)
+        if "Fn::If" in value:
+            return _resolve(value["Fn::If"][1 if stage == "prod" else 2], stage, names)
+        if "Fn::GetAtt" in value:
+            return names[value["Fn::GetAtt"][0]]
+        return {k: _resolve(v, stage, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, stage, names) for v in value]
+    return value
+
+
+def resources(stage: str) -> dict[str, dict[str, Any]]:
+    template = json.loads(TEMPLATE.read_text())
+    return {name: spec for name, spec in template["Resources"].items() if "Type" in spec}
+
+
+def provision(dynamodb: Any, sqs: Any, stage: str) -> dict[str, str]:
+    """Create every table and queue; return logical id -> table name or queue ARN."""
+    names: dict[str, str] = {}
+    specs = resources(stage)
+    for logical, spec in specs.items():
+        if spec["Type"] != "AWS::SQS::Queue" or "RedrivePolicy" in spec["Properties"]:
+            continue
+        props = _resolve(spec["Properties"], stage, names)
+        url = sqs.create_queue(QueueName=props["QueueName"])["QueueUrl"]
+        names[logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for logical, spec in specs.items():
+        props = _resolve(spec["Properties"], stage, names)
+        if spec["Type"] == "AWS::SQS::Queue" and "RedrivePolicy" in props:
+            sqs.create_queue(QueueName=props["QueueName"], Attributes={
+                "VisibilityTimeout": str(props["VisibilityTimeout"]),
+                "RedrivePolicy": json.dumps(props["RedrivePolicy"])})
+            names[logical] = props["QueueName"]
+        elif spec["Type"] == "AWS::DynamoDB::Table":
+            kwargs = {k: props[k] for k in ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
+                                            "GlobalSecondaryIndexes") if k in props}
+            dynamodb.create_table(**kwargs)
+            if "TimeToLiveSpecification" in props:
+                dynamodb.update_time_to_live(TableName=props["TableName"],
+                                             TimeToLiveSpecification=props["TimeToLiveSpecification"])
+            names[logical] = props["TableName"]
+    return names

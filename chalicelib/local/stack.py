@@ -1,0 +1,202 @@
+"""`make run`: the whole hotline on loopback, with no AWS or Twilio account.
+
+moto server (AWS endpoint) → tables and queues from infra/ → Twilio sandbox → demo district →
+the Chalice app over HTTP → queue pump and schedules. Ctrl-C stops everything.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE_FILE = ROOT / ".local" / "stack.json"
+LOCAL_ACCOUNT_SID = "AC" + "0" * 32
+LOCAL_AUTH_TOKEN = "local-sandbox-auth-token"
+REGION = "ap-south-1"
+
+
+def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: str = "local") -> None:
+    """Must run before chalicelib.store is imported: table names and endpoints are read then."""
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION, "AWS_XRAY_SDK_ENABLED": "false",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{moto_port}",
+        "AWS_ENDPOINT_URL_SQS": f"http://127.0.0.1:{moto_port}",
+        "SAMVAD_STAGE": stage, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
+        "TWILIO_API_BASE": sandbox_url,
+    })
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(name, None)
+
+
+def _progress(step: str) -> None:
+    print(f"  • {step}", flush=True)
+
+
+class LocalStack:
+    def __init__(self, port: int, districts: list[Path], schedule_seconds: float | None = None) -> None:
+        self.port = port
+        self.moto_port = int(os.environ.get("MOTO_PORT", port + 2))
+        self.sandbox_port = int(os.environ.get("SANDBOX_PORT", port + 1))
+        self.districts = districts
+        self.schedule_seconds = schedule_seconds
+        self._threads: list[threading.Thread] = []
+        self._stoppers: list[Any] = []
+
+    def start(self) -> dict[str, Any]:
+        from moto.server import ThreadedMotoServer
+
+        for what, port in (("app", self.port), ("Twilio sandbox", self.sandbox_port), ("AWS endpoint", self.moto_port)):
+            _require_free_port(what, port)
+
+        from chalicelib.local.sandbox import Sandbox
+
+        _progress(f"AWS endpoint (moto) on 127.0.0.1:{self.moto_port}")
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        moto.start()
+        self._stoppers.append(moto.stop)
+
+        sandbox = Sandbox("127.0.0.1", self.sandbox_port, LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN).start()
+        self._stoppers.append(sandbox.stop)
+        self.sandbox = sandbox
+        _progress(f"Twilio sandbox on {sandbox.url}")
+        configure_environment(self.port, self.moto_port, sandbox.url)
+
+        import boto3
+
+        from chalicelib import settings
+        from chalicelib.local.provision import provision
+
+        dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
+        created = provision(dynamodb, sqs, settings.stage())
+        _progress(f"created {sum(1 for v in created.values() if v)} tables and queues from infra/resources.json")
+
+        from chalicelib.store.district_loader import load_district, read_district_file
+
+        lines: list[str] = []
+        for path in self.districts:
+            district = read_district_file(path)
+            load_district(district)
+            lines += [line for line, _ in district.lines()]
+            _progress(f"loaded district {district.code} ({district.name_in('en')}) from {path.relative_to(ROOT)}")
+
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        import app as app_module
+
+        server = create_local_server(app_module.app, Config.create(chalice_stage="local", app_name="samvad",
+                                                                   project_dir=str(ROOT)), "127.0.0.1", self.port)
+        self._spawn(server.server.serve_forever, "app-http")
+        self._stoppers.append(server.server.shutdown)
+
+        from chalicelib.local.pump import QueuePump
+
+        pump = QueuePump(app_module, sqs, settings.region(), self.schedule_seconds)
+        self._spawn(pump.run_forever, "queue-pump")
+        self._stoppers.append(pump.stop)
+        _progress(f"queue pump: {len(pump.consumers)} queues, {len(pump.schedules)} schedules")
+
+        base = f"http://127.0.0.1:{self.port}"
+        _wait_for(f"{base}/health")
+        state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
+                 "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
+                 "stage": settings.stage(), "region": settings.region()}
+        STATE_FILE.parent.mkdir(exist_ok=True)
+        STATE_FILE.write_text(json.dumps(state, indent=2))
+        return state
+
+    def _spawn(self, target: Any, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        for stop in reversed(self._stoppers):
+            try:
+                stop()
+            except Exception as error:  # stopping is best effort; the process exits next
+                print(f"  (while stopping: {error})", file=sys.stderr)
+        STATE_FILE.unlink(missing_ok=True)
+
+
+def _require_free_port(what: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} (for the {what}) is in use: stop what holds it or set PORT=<other>")
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--district", action="append", type=Path,
+                        help="district file(s) to load (default: examples/*.yaml)")
+    parser.add_argument("--schedule-seconds", type=float, default=None,
+                        help="fire schedules this often instead of their rate")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("werkzeug", "botocore", "moto", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    districts = [p.resolve() for p in (args.district or sorted((ROOT / "examples").glob("*.yaml")))]
+    print("Starting the Samvad hotline on loopback…", flush=True)
+    stack = LocalStack(args.port, districts, args.schedule_seconds)
+    try:
+        state = stack.start()
+    except Exception as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        stack.stop()
+        return 1
+    base = state["base_url"]
+    print(f"""
+Samvad is running: {base}/health answers.
+
+  Phone the hotline:     make call            (or: .venv/bin/python manage.py call)
+  Scripted call:         .venv/bin/python manage.py call --script '1|2|say:मेरा नाम राम है, गाँव खरोरा, हैंडपंप खराब है'
+  Messages sent (SMS):   curl {state['sandbox_url']}/sandbox/messages
+  Calls placed:          curl {state['sandbox_url']}/sandbox/calls
+  Demo lines:            {', '.join(state['lines'])}
+
+Twilio webhooks (on a real number, with PUBLIC_BASE_URL set to your API's URL):
+  voice  POST {base}/twilio/voice/incoming
+  status POST {base}/twilio/voice/status          (call status callback)
+  recordings                                      (set by the IVR itself: /twilio/voice/recording-status)
+
+Ctrl-C stops everything.""", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        while not stopped.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nStopping…", flush=True)
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

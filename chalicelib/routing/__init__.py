@@ -1,0 +1,1 @@
+"""Who and where: the IVR's menu tree and which district a number belongs to."""

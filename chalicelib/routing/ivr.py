@@ -1,0 +1,148 @@
+"""The IVR's menu tree, one function per step, each returning TwiML.
+
+State travels in the action URL path (/language/{attempt}, /category/{lang}/{attempt},
+/record/{lang}/{category}/{attempt}), so no step before the recording reads or writes the
+database. A Gather's action and the Redirect that follows it point at the same URL: a request
+with no Digits there means the caller pressed nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from chalicelib.domain.complaint_number import spoken_groups
+from chalicelib.domain.district import District
+from chalicelib.i18n import catalog
+from chalicelib.telephony.twiml import render, say, url
+
+MAX_ATTEMPTS = 3
+GATHER_TIMEOUT_SECONDS = 6
+RECORD_SILENCE_SECONDS = 5
+VOICE = "/twilio/voice"
+RECORDING_STATUS_PATH = f"{VOICE}/recording-status"
+
+
+def unknown_number() -> str:
+    vr = VoiceResponse()
+    for lang in ("hi", "en"):
+        say(vr, catalog(lang).text("unknown_number"), catalog(lang))
+    vr.hangup()
+    return render(vr)
+
+
+def technical_problem(language: str | None = None) -> str:
+    vr = VoiceResponse()
+    for lang in [language] if language else ["hi", "en"]:
+        say(vr, catalog(lang).text("technical_problem"), catalog(lang))
+    vr.hangup()
+    return render(vr)
+
+
+def greeting(district: District, line: str) -> str:
+    vr = VoiceResponse()
+    hotline = district.hotline_for_line(line)
+    if hotline and hotline.greeting_audio_url:
+        vr.play(hotline.greeting_audio_url)
+    else:
+        lang = district.default_language
+        say(vr, catalog(lang).text("welcome", district=district.name_in(lang)), catalog(lang))
+    if len(district.languages) == 1:
+        _category_menu(vr, district, district.default_language, attempt=1)
+    else:
+        _language_menu(vr, district, attempt=1)
+    return render(vr)
+
+
+def language_step(district: District, attempt: int, digits: str | None) -> str:
+    if digits and digits.isdigit() and 1 <= int(digits) <= len(district.languages):
+        lang = district.languages[int(digits) - 1]
+        vr = VoiceResponse()
+        _category_menu(vr, district, lang, attempt=1)
+        return render(vr)
+    lang = district.default_language
+    return _retry(district, lang, attempt, digits, lambda vr, n: _language_menu(vr, district, n))
+
+
+def category_step(district: District, line: str, lang: str, attempt: int, digits: str | None) -> str:
+    category = district.category_by_key(digits or "")
+    if category:
+        vr = VoiceResponse()
+        _record_prompt(vr, district, line, lang, category.id, attempt=1)
+        return render(vr)
+    return _retry(district, lang, attempt, digits, lambda vr, n: _category_menu(vr, district, lang, n))
+
+
+def record_retry(district: District, line: str, lang: str, category_id: str, attempt: int) -> str:
+    """The Record ended with no audio (or the recording was empty)."""
+    speech = catalog(lang)
+    if attempt >= MAX_ATTEMPTS:
+        return _give_up(district, lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("not_heard"), speech)
+    _record_prompt(vr, district, line, lang, category_id, attempt + 1)
+    return render(vr)
+
+
+def registered(lang: str, complaint_number: str) -> str:
+    speech = catalog(lang)
+    spoken = ", ".join(spoken_groups(complaint_number))
+    vr = VoiceResponse()
+    say(vr, f"{speech.text('registered')} {spoken}.", speech)
+    vr.pause(length=1)
+    say(vr, f"{speech.text('repeat')} {spoken}.", speech)
+    say(vr, speech.text("sms_coming"), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+def _retry(district: District, lang: str, attempt: int, digits: str | None,
+           menu: Callable[[VoiceResponse, int], None]) -> str:
+    if attempt >= MAX_ATTEMPTS:
+        return _give_up(district, lang)
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("wrong_key" if digits else "no_input"), speech)
+    menu(vr, attempt + 1)
+    return render(vr)
+
+
+def _give_up(district: District, lang: str) -> str:
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("give_up", contact=district.fallback_contact.get(lang, "")), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+def _language_menu(vr: VoiceResponse, district: District, attempt: int) -> None:
+    action = url(f"{VOICE}/language/{attempt}")
+    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    for key, lang in enumerate(district.languages, start=1):
+        say(gather, catalog(lang).text("language_option", key=key), catalog(lang))
+    vr.redirect(action, method="POST")
+
+
+def _category_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) -> None:
+    speech = catalog(lang)
+    action = url(f"{VOICE}/category/{lang}/{attempt}")
+    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    options = " ".join(speech.text("category_option", name=c.names.get(lang, c.id), key=key)
+                       for key, c in enumerate(district.categories, start=1))
+    say(gather, f"{speech.text('category_intro')} {options}", speech)
+    vr.redirect(action, method="POST")
+
+
+def _record_prompt(vr: VoiceResponse, district: District, line: str, lang: str, category_id: str,
+                   attempt: int) -> None:
+    speech = catalog(lang)
+    action = url(f"{VOICE}/record/{lang}/{category_id}/{attempt}")
+    hotline = district.hotline_for_line(line)
+    say(vr, speech.text("record_prompt"), speech)
+    max_length = hotline.record_max_seconds if hotline else 120
+    vr.record(action=action, method="POST", max_length=max_length, finish_on_key="#", play_beep=True,
+              timeout=RECORD_SILENCE_SECONDS, recording_status_callback=url(RECORDING_STATUS_PATH),
+              recording_status_callback_method="POST", recording_status_callback_event="completed")
+    vr.redirect(action, method="POST")

@@ -1,0 +1,72 @@
+"""Deployment settings read from the environment.
+
+Every resource name derives from the stage so that app.py (read by `chalice package`), the Lambda
+functions at run time, the merge template and the local stack all agree without a lookup.
+"""
+from __future__ import annotations
+
+import os
+
+TABLES = ("tickets", "timeline", "calls", "directory", "counters", "outbox", "idempotency")
+QUEUES = ("notify", "followup")
+
+
+def stage() -> str:
+    return os.environ.get("SAMVAD_STAGE", "dev")
+
+
+def resource_name(kind: str) -> str:
+    return f"samvad-{stage()}-{kind}"
+
+
+def table_name(kind: str) -> str:
+    return resource_name(kind)
+
+
+def queue_name(kind: str) -> str:
+    return resource_name(kind)
+
+
+def dlq_name(kind: str) -> str:
+    return resource_name(f"{kind}-dlq")
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-south-1"
+
+
+def public_base_url() -> str:
+    """The URL Twilio calls, without a trailing slash (API Gateway's stage included)."""
+    return os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def twilio_account_sid() -> str:
+    return os.environ.get("TWILIO_ACCOUNT_SID", "")
+
+
+_token_cache: dict[str, str] = {}
+
+
+def twilio_auth_token() -> str:
+    """From TWILIO_AUTH_TOKEN locally; deployed, from the SSM SecureString that
+    TWILIO_AUTH_TOKEN_PARAMETER names, read once per container."""
+    if os.environ.get("TWILIO_AUTH_TOKEN"):
+        return os.environ["TWILIO_AUTH_TOKEN"]
+    parameter = os.environ.get("TWILIO_AUTH_TOKEN_PARAMETER")
+    if not parameter:
+        return ""
+    if parameter not in _token_cache:
+        import boto3
+
+        ssm = boto3.client("ssm", region_name=region())
+        _token_cache[parameter] = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    return _token_cache[parameter]
+
+
+def twilio_api_base() -> str | None:
+    """Set only on the local stack: the sandbox that plays Twilio's REST API."""
+    return os.environ.get("TWILIO_API_BASE") or None
+
+
+def directory_cache_seconds() -> float:
+    return float(os.environ.get("SAMVAD_DIRECTORY_CACHE_SECONDS", "60"))

@@ -1,0 +1,70 @@
+"""The call log: outcome and duration from Twilio's status callbacks, with per-line counters."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.operand import Path
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.clock import ist_hour, parse_iso
+from chalicelib.store.connection import connection
+from chalicelib.store.models import CallModel, CounterModel, TicketModel
+
+TERMINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    call_sid: str
+    from_phone: str
+    to_phone: str
+    district: str | None
+    hotline: str | None
+    status: str
+    duration: int
+    ended_at: str
+
+
+def record_call_end(end: CallEnd) -> bool:
+    """Log the call once (a retried callback changes nothing); False if it was already logged."""
+    answered = end.status == "completed"
+    figures = {"calls": 1, "answered" if answered else "missed": 1, "seconds": end.duration}
+    try:
+        with TransactWrite(connection=connection()) as txn:
+            txn.update(CallModel(end.call_sid), actions=[
+                CallModel.from_phone.set(end.from_phone),
+                CallModel.to_phone.set(end.to_phone),
+                CallModel.district.set(end.district),
+                CallModel.hotline.set(end.hotline),
+                CallModel.call_status.set(end.status),
+                CallModel.duration.set(end.duration),
+                CallModel.ended_at.set(end.ended_at),
+                # A ticket's transaction sets outcome "ticket", before or after this callback.
+                CallModel.outcome.set(CallModel.outcome | ("abandoned" if answered else end.status)),
+            ], condition=CallModel.ended_at.does_not_exist())
+            txn.update(CounterModel(f"LINE#{end.to_phone}", f"HOUR#{ist_hour(parse_iso(end.ended_at))}"),
+                       actions=[Path(name).add(n) for name, n in sorted(figures.items())])
+    except TransactWriteError as error:
+        codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
+        if codes == {"ConditionalCheckFailed"} or codes == {"ConditionalCheckFailed", "None"}:
+            return False
+        raise
+    return True
+
+
+def record_recording_status(call_sid: str, recording_sid: str, status: str, duration: int | None) -> str | None:
+    """Confirm a recording on the call and, when the call already has one, on its ticket."""
+    call = CallModel(call_sid)
+    call.update(actions=[CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)])
+    if not call.complaint_number or status != "completed":
+        return call.complaint_number
+    actions = [TicketModel.recording_confirmed.set(True)]
+    if duration is not None:
+        actions.append(TicketModel.recording_duration.set(duration))
+    try:
+        TicketModel(call.complaint_number).update(
+            actions=actions, condition=TicketModel.recording_sid == recording_sid)
+    except UpdateError:
+        pass  # a different recording than the ticket's: the call item keeps the record
+    return call.complaint_number

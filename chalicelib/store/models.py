@@ -1,0 +1,194 @@
+"""pynamodb models: the only module that knows the tables' shapes.
+
+Table names follow the stage (settings.table_name). The webhook path uses short timeouts: Twilio
+gives up after 15 s and a caller hears silence long before that.
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib import settings
+
+
+class _Meta:
+    region = settings.region()
+    connect_timeout_seconds = 1
+    read_timeout_seconds = 3
+    max_retry_attempts = 2
+
+
+def _meta(kind: str) -> type:
+    return type("Meta", (_Meta,), {"table_name": settings.table_name(kind)})
+
+
+class CallerIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_caller"
+        projection = AllProjection()
+
+    caller_phone = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class DistrictDayIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_district"
+        projection = AllProjection()
+
+    district = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class DepartmentQueueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_department_due"
+        projection = AllProjection()
+
+    district_department = UnicodeAttribute(hash_key=True)
+    level_due_at = UnicodeAttribute(range_key=True)
+
+
+class DueIndex(GlobalSecondaryIndex):
+    """Sparse: only open tickets carry sweep_shard, so the sweeper reads what is due, not all."""
+
+    class Meta:
+        index_name = "by_next_action"
+        projection = KeysOnlyProjection()
+
+    sweep_shard = UnicodeAttribute(hash_key=True)
+    next_action_at = UnicodeAttribute(range_key=True)
+
+
+class TicketModel(Model):
+    Meta = _meta("tickets")
+    complaint_number = UnicodeAttribute(hash_key=True)
+    district = UnicodeAttribute()
+    hotline = UnicodeAttribute(default="")
+    line = UnicodeAttribute(default="")
+    caller_phone = UnicodeAttribute()
+    language = UnicodeAttribute()
+    category = UnicodeAttribute()
+    department = UnicodeAttribute()
+    district_department = UnicodeAttribute()
+    status = UnicodeAttribute()
+    level = UnicodeAttribute()
+    version = NumberAttribute()
+    created_at = UnicodeAttribute()
+    sla_due_at = UnicodeAttribute()
+    level_due_at = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    call_sid = UnicodeAttribute(null=True)
+    recording_sid = UnicodeAttribute(null=True)
+    recording_url = UnicodeAttribute(null=True)
+    recording_duration = NumberAttribute(null=True)
+    recording_confirmed = BooleanAttribute(default=False)
+    sweep_shard = UnicodeAttribute(null=True)
+    next_action_at = UnicodeAttribute(null=True)
+
+    by_caller = CallerIndex()
+    by_district = DistrictDayIndex()
+    by_department_due = DepartmentQueueIndex()
+    by_next_action = DueIndex()
+
+
+class TimelineModel(Model):
+    Meta = _meta("timeline")
+    complaint_number = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)  # "<iso time>#<n>": sorted by time, unique
+    actor_type = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    detail = JSONAttribute(default=dict)
+
+
+class CallDistrictIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_district"
+        projection = AllProjection()
+
+    district = UnicodeAttribute(hash_key=True)
+    ended_at = UnicodeAttribute(range_key=True)
+
+
+class CallModel(Model):
+    """The call log, one item per CallSid: written by the ticket transaction and the status callback."""
+
+    Meta = _meta("calls")
+    call_sid = UnicodeAttribute(hash_key=True)
+    from_phone = UnicodeAttribute(null=True)
+    to_phone = UnicodeAttribute(null=True)
+    district = UnicodeAttribute(null=True)
+    hotline = UnicodeAttribute(null=True)
+    call_status = UnicodeAttribute(null=True)
+    duration = NumberAttribute(null=True)
+    ended_at = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)  # ticket, abandoned, failed
+    language = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    complaint_number = UnicodeAttribute(null=True)
+    recording_sid = UnicodeAttribute(null=True)
+    recording_status = UnicodeAttribute(null=True)
+
+    by_district = CallDistrictIndex()
+
+
+class DirectoryModel(Model):
+    """LINE#<number>/LINE -> district; DISTRICT#<code>/CONFIG -> the validated district file."""
+
+    Meta = _meta("directory")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    district = UnicodeAttribute(null=True)
+    hotline = UnicodeAttribute(null=True)
+    config = JSONAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+
+
+class CounterModel(Model):
+    """Complaint-number sequences and dashboard figures, both kept with atomic ADD."""
+
+    Meta = _meta("counters")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    value = NumberAttribute(null=True)
+
+
+class PendingIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    pending = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxModel(Model):
+    """Events written with their transition, deleted once both queues have them."""
+
+    Meta = _meta("outbox")
+    event_id = UnicodeAttribute(hash_key=True)
+    pending = UnicodeAttribute(default="1")
+    created_at = UnicodeAttribute()
+    body = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+
+    by_pending = PendingIndex()
+
+
+class ClaimModel(Model):
+    """Idempotency claims of consumers' side effects; expire through DynamoDB TTL."""
+
+    Meta = _meta("idempotency")
+    key = UnicodeAttribute(hash_key=True)
+    state = UnicodeAttribute()  # sending, done
+    claimed_at = UnicodeAttribute()
+    result = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute()

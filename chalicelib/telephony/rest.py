@@ -1,0 +1,41 @@
+"""Twilio's REST API through the real twilio.rest.Client, created once per container.
+
+Never imported on the webhook path: only the queue consumers send messages and place calls.
+Locally TWILIO_API_BASE points the client at the sandbox; tests hand it a recording HttpClient.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import settings
+
+_client: Any = None
+_http_client: Any = None
+
+
+def use_http_client(http_client: Any) -> None:
+    """Route every later request through `http_client` (tests: a recorder; never in Lambda)."""
+    global _client, _http_client
+    _http_client, _client = http_client, None
+
+
+def client() -> Any:
+    global _client
+    if _client is None:
+        from twilio.rest import Client
+
+        http = _http_client
+        if http is None and settings.twilio_api_base():
+            from chalicelib.telephony.sandbox_http import SandboxHttpClient
+
+            http = SandboxHttpClient(settings.twilio_api_base())
+        _client = Client(settings.twilio_account_sid(), settings.twilio_auth_token(), http_client=http)
+    return _client
+
+
+class TwilioSms:
+    """SmsSender over Twilio Programmable Messaging."""
+
+    def send_sms(self, to: str, body: str, sender: str) -> str:
+        origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
+        return client().messages.create(to=to, body=body, **origin).sid
