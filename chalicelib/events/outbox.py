@@ -15,7 +15,7 @@ from pynamodb.expressions.operand import Path
 from chalicelib import settings
 from chalicelib.domain.clock import iso
 from chalicelib.domain.events import DomainEvent
-from chalicelib.events.aws import queue_url, sqs
+from chalicelib.events import aws
 from chalicelib.store.models import OutboxModel
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class OutboxDispatcher:
 
     def send(self, event_id: str, body: str) -> None:
         for kind in FAN_OUT:
-            sqs().send_message(QueueUrl=queue_url(settings.queue_name(kind)), MessageBody=body,
+            aws.sqs().send_message(QueueUrl=aws.queue_url(settings.queue_name(kind)), MessageBody=body,
                                MessageAttributes={"event_id": {"DataType": "String", "StringValue": event_id}})
         OutboxModel(event_id).delete()
 

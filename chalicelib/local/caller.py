@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 from chalicelib.telephony.signature import sign
@@ -146,7 +146,9 @@ class CallEmulator:
         self._out = out
 
     def _post(self, log: CallLog, url: str, form: dict[str, str]) -> str:
-        url = urljoin(self._base + "/", url)
+        # Paths are the number's configured webhooks (under the API's base URL, stage included);
+        # the app's TwiML gives absolute URLs.
+        url = url if url.startswith(("http://", "https://")) else self._base + url
         status, body = self._transport.post(url, form, {"X-Twilio-Signature": sign(url, form, self._token)})
         log.requests.append((url[len(self._base):], status))
         if status != 200:

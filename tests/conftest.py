@@ -1,0 +1,19 @@
+"""Test environment: dummy AWS credentials and no endpoint overrides before anything imports boto3,
+so nothing can reach a real AWS account; Twilio is reached only through a recording HTTP client."""
+from __future__ import annotations
+
+import os
+
+for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in ("AWS_PROFILE", "TWILIO_API_BASE")]:
+    del os.environ[_name]
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-south-1", "AWS_REGION": "ap-south-1", "AWS_XRAY_SDK_ENABLED": "false",
+    "SAMVAD_STAGE": "test", "PUBLIC_BASE_URL": "https://hotline.samvad.test/api",
+    "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef",
+})
+
+import moto  # noqa: E402  (registers its botocore hook before any client exists)
+import pytest  # noqa: E402
+
+from tests.support.fixtures import *  # noqa: E402,F403

@@ -1,0 +1,129 @@
+"""Fixtures: moto with the real tables and queues, the demo district, signed Twilio webhooks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib import settings, wiring
+from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
+from chalicelib.local.provision import provision
+from chalicelib.local.pump import QueuePump
+from chalicelib.local.sandbox import SandboxState
+from chalicelib.telephony import rest
+from chalicelib.telephony.signature import sign
+from tests.support.twilio_recorder import RecordingTwilioHttp
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "raipur.yaml"
+LINE = "+919977222564"
+CALLER = "+919812345678"
+
+
+def _reset_caches() -> None:
+    for factory in (wiring.directory, wiring.ticket_store, wiring.dispatcher, wiring.claims, wiring.sms,
+                    wiring.clock):
+        factory.cache_clear()
+    from chalicelib.events import aws
+
+    aws.sqs.cache_clear()
+    aws.queue_url.cache_clear()
+
+
+@pytest.fixture
+def aws():
+    """Fresh moto state with every table and queue from infra/resources.json and the demo district."""
+    _reset_caches()
+    with mock_aws():
+        dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
+        provision(dynamodb, sqs, settings.stage())
+        from chalicelib.store.district_loader import load_district, read_district_file
+
+        load_district(read_district_file(DEMO))
+        yield {"dynamodb": dynamodb, "sqs": sqs}
+    _reset_caches()
+
+
+@pytest.fixture
+def twilio():
+    recorder = RecordingTwilioHttp()
+    rest.use_http_client(recorder)
+    yield recorder
+    rest.use_http_client(None)
+
+
+@pytest.fixture
+def app_module():
+    import app
+
+    return app
+
+
+@pytest.fixture
+def client(app_module):
+    # chalice.test.Client applies a stage's environment_variables; "test" has none, so ours stand.
+    with Client(app_module.app, stage_name="test") as test_client:
+        yield test_client
+
+
+def signed_post(client: Client, path: str, form: dict[str, str], signature: str | None = "sign",
+                content_type: str = "application/x-www-form-urlencoded") -> Any:
+    headers = {"Content-Type": content_type}
+    if signature == "sign":
+        signature = sign(settings.public_base_url() + path, form, settings.twilio_auth_token())
+    if signature is not None:
+        headers["X-Twilio-Signature"] = signature
+    return client.http.post(path, headers=headers, body=urlencode(form))
+
+
+class ChaliceTransport:
+    """The call simulator's HTTP, through chalice's test client instead of a socket."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._base = settings.public_base_url()
+
+    def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        assert url.startswith(self._base), f"the app sent Twilio to {url}, outside PUBLIC_BASE_URL"
+        response = self._client.http.post(url[len(self._base):], body=urlencode(form), headers={
+            "Content-Type": "application/x-www-form-urlencoded", **headers})
+        return response.status_code, response.body.decode("utf-8")
+
+
+@pytest.fixture
+def recordings():
+    return SandboxState("AC" + "1" * 32, "unused")
+
+
+@pytest.fixture
+def phone(client, recordings):
+    """phone('1|3|say:...') places a scripted call and returns its CallLog."""
+    emulator = CallEmulator(ChaliceTransport(client), settings.public_base_url(), settings.twilio_auth_token(),
+                            settings.twilio_account_sid(), recordings, out=lambda _line: None)
+
+    def call(script: str, caller: str = CALLER, line: str = LINE):
+        return emulator.call(caller, line, ScriptedAnswerer.parse(script))
+
+    return call
+
+
+@pytest.fixture
+def pump(aws, app_module):
+    return QueuePump(app_module, aws["sqs"], settings.region())
+
+
+def queue_bodies(sqs: Any, kind: str) -> list[dict[str, Any]]:
+    url = sqs.get_queue_url(QueueName=settings.queue_name(kind))["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def scan_all(dynamodb: Any, kind: str) -> list[dict[str, Any]]:
+    """Tests may Scan: they check that nothing else was written."""
+    return dynamodb.scan(TableName=settings.table_name(kind))["Items"]
