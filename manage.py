@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-STATE_FILE = ROOT / ".local" / "stack.json"
+STATE_FILE = Path(os.environ.get("SAMVAD_LOCAL_STATE", ROOT / ".local" / "stack.json"))
 DEMO_CALLER = "+919812345678"
 
 
@@ -36,9 +36,9 @@ def _use_local_stack() -> dict:
 def load_district(args: argparse.Namespace) -> int:
     if args.local:
         _use_local_stack()
+    from chalicelib.district_file import read_district_file
     from chalicelib.domain.district import DistrictConfigError
     from chalicelib.store.district_loader import load_district as load
-    from chalicelib.store.district_loader import read_district_file
 
     try:
         district = read_district_file(args.file)

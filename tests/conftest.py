@@ -13,7 +13,5 @@ os.environ.update({
     "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef",
 })
 
-import moto  # noqa: E402  (registers its botocore hook before any client exists)
-import pytest  # noqa: E402
 
 from tests.support.fixtures import *  # noqa: E402,F403

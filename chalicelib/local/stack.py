@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-STATE_FILE = ROOT / ".local" / "stack.json"
+STATE_FILE = Path(os.environ.get("SAMVAD_LOCAL_STATE", ROOT / ".local" / "stack.json"))
 LOCAL_ACCOUNT_SID = "AC" + "0" * 32
 LOCAL_AUTH_TOKEN = "local-sandbox-auth-token"
 REGION = "ap-south-1"
@@ -82,7 +82,8 @@ class LocalStack:
         created = provision(dynamodb, sqs, settings.stage())
         _progress(f"created {sum(1 for v in created.values() if v)} tables and queues from infra/resources.json")
 
-        from chalicelib.store.district_loader import load_district, read_district_file
+        from chalicelib.district_file import read_district_file
+        from chalicelib.store.district_loader import load_district
 
         lines: list[str] = []
         for path in self.districts:
@@ -113,7 +114,7 @@ class LocalStack:
         state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
                  "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
                  "stage": settings.stage(), "region": settings.region()}
-        STATE_FILE.parent.mkdir(exist_ok=True)
+        STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
         STATE_FILE.write_text(json.dumps(state, indent=2))
         return state
 

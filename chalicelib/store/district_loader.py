@@ -3,22 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from chalicelib.domain.clock import iso
-from chalicelib.domain.district import District, DistrictConfigError, parse_district
-from chalicelib.i18n import available_languages
+from chalicelib.domain.district import District, DistrictConfigError
 from chalicelib.store.directory import district_items, line_owner
-
-
-def read_district_file(path: str | Path) -> District:
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise DistrictConfigError(f"{path}: not valid YAML: {error}") from error
-    return parse_district(data, available_languages())
 
 
 def load_district(district: District, progress: Callable[[int, int, str], None] = lambda *_: None) -> int:

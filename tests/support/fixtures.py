@@ -43,7 +43,8 @@ def aws():
     with mock_aws():
         dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
         provision(dynamodb, sqs, settings.stage())
-        from chalicelib.store.district_loader import load_district, read_district_file
+        from chalicelib.district_file import read_district_file
+        from chalicelib.store.district_loader import load_district
 
         load_district(read_district_file(DEMO))
         yield {"dynamodb": dynamodb, "sqs": sqs}

@@ -1,0 +1,72 @@
+"""District files are validated before anything is written; catalogs stay complete and short."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+
+from chalicelib.domain.complaint_number import format_number, is_valid, spoken_groups
+from chalicelib.domain.district import DistrictConfigError, parse_district
+from chalicelib.domain.sms_segments import segments
+from chalicelib.i18n import available_languages, catalog
+from tests.support.fixtures import DEMO
+
+
+def demo() -> dict:
+    return yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+
+
+def test_the_demo_district_is_valid():
+    district = parse_district(demo(), available_languages())
+    assert len(district.lines()) == 4 and district.languages == ("hi", "en")
+    assert district.category_by_key("3").id == "water" and district.category_by_key("0") is None
+    assert set(district.departments["health"].officers) == {"L1", "L2", "L3", "L4"}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["hotlines"][0]["lines"].append("9977222564"), "not an E.164 number"),
+    (lambda d: d["hotlines"][0]["lines"].append(d["hotlines"][0]["lines"][0]), "listed twice"),
+    (lambda d: d["categories"][0].update(department="transport"), "'transport' is not in departments"),
+    (lambda d: d["categories"][0].update(name={"hi": "स्वास्थ्य"}), "missing the name in en"),
+    (lambda d: d.update(languages=["hi", "ta"]), "no prompt catalog for ta"),
+    (lambda d: d.update(code="raipur"), "capital letters"),
+    (lambda d: d["categories"].extend(d["categories"][:3]), "at most 9"),
+    (lambda d: d["departments"][0]["officers"].update(L5={"name": "x", "phone": "+919000000000"}), "level 'L5'"),
+    (lambda d: d.pop("sms_sender"), "'sms_sender' is required"),
+])
+def test_a_wrong_district_file_is_refused_with_where_and_why(change, message):
+    data = demo()
+    change(data)
+    with pytest.raises(DistrictConfigError, match=message):
+        parse_district(data, available_languages())
+
+
+def test_every_catalog_has_every_message():
+    reference = catalog("en").keys()
+    for language in available_languages():
+        assert catalog(language).keys() == reference, language
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+def test_the_registration_sms_fits_two_segments_even_on_a_busy_day(language):
+    longest_name = "जांजगीर-चांपा" if language == "hi" else "Janjgir-Champa"
+    body = catalog(language).text("sms_ticket_registered", number="JJGCH26112312345", date="23-11-2026",
+                                  district=longest_name)
+    assert segments(body) <= 2
+
+
+def test_segments_count_unicode_and_gsm():
+    assert segments("a" * 160) == 1 and segments("a" * 161) == 2
+    assert segments("अ" * 70) == 1 and segments("अ" * 71) == 2 and segments("अ" * 135) == 3
+    assert segments("{" * 80) == 1 and segments("{" * 81) == 2
+
+
+def test_complaint_numbers_are_keyable_and_read_in_groups():
+    at = datetime(2026, 11, 22, 18, 31, tzinfo=UTC)  # 00:01 IST on the 23rd
+    number = format_number("RPR", at, 7)
+    assert number == "RPR2611230007" and is_valid(number)
+    assert spoken_groups(number) == ["R P R", "2 6 1 1 2 3", "0 0 0 7"]
+    assert format_number("RPR", at, 12345) == "RPR26112312345"
+    with pytest.raises(ValueError):
+        format_number("RPR", at, 0)
