@@ -44,23 +44,32 @@ def twilio_account_sid() -> str:
     return os.environ.get("TWILIO_ACCOUNT_SID", "")
 
 
-_token_cache: dict[str, str] = {}
+_secrets: dict[str, str] = {}
 
 
-def twilio_auth_token() -> str:
-    """From TWILIO_AUTH_TOKEN locally; deployed, from the SSM SecureString that
-    TWILIO_AUTH_TOKEN_PARAMETER names, read once per container."""
-    if os.environ.get("TWILIO_AUTH_TOKEN"):
-        return os.environ["TWILIO_AUTH_TOKEN"]
-    parameter = os.environ.get("TWILIO_AUTH_TOKEN_PARAMETER")
+def secret(name: str) -> str:
+    """From the variable `name` locally; deployed, from the SSM SecureString that `<name>_PARAMETER`
+    names, read once per container. Secrets never sit in config.json or plain variables there."""
+    if os.environ.get(name):
+        return os.environ[name]
+    parameter = os.environ.get(f"{name}_PARAMETER")
     if not parameter:
         return ""
-    if parameter not in _token_cache:
+    if parameter not in _secrets:
         import boto3
 
         ssm = boto3.client("ssm", region_name=region())
-        _token_cache[parameter] = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
-    return _token_cache[parameter]
+        _secrets[parameter] = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    return _secrets[parameter]
+
+
+def twilio_auth_token() -> str:
+    return secret("TWILIO_AUTH_TOKEN")
+
+
+def link_secret() -> str:
+    """Signs officers' recording links; falls back to the Twilio token so a stage always has one."""
+    return secret("SAMVAD_LINK_SECRET") or twilio_auth_token()
 
 
 def twilio_api_base() -> str | None:

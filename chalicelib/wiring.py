@@ -38,14 +38,39 @@ def claims() -> Any:
 
 
 @cache
-def sms() -> Any:
-    from chalicelib.telephony.rest import TwilioSms
+def messenger() -> Any:
+    from chalicelib.telephony.rest import TwilioMessaging
 
-    return TwilioSms()
+    return TwilioMessaging()
 
 
 @cache
-def clock() -> Any:
-    from chalicelib.domain.clock import SystemClock
+def caller() -> Any:
+    from chalicelib.telephony.rest import TwilioCalls
 
-    return SystemClock()
+    return TwilioCalls()
+
+
+_clock: Any = None
+
+
+def clock() -> Any:
+    global _clock
+    if _clock is None:
+        from chalicelib.domain.clock import SystemClock
+
+        _clock = SystemClock()
+    return _clock
+
+
+def use_clock(replacement: Any) -> None:
+    """The local stack's movable clock (`manage.py advance`) and tests' fixed ones; None resets."""
+    global _clock
+    _clock = replacement
+
+
+def reset() -> None:
+    """Forget every adapter (tests start each case with fresh ones)."""
+    for factory in (directory, ticket_store, dispatcher, claims, messenger, caller):
+        factory.cache_clear()
+    use_clock(None)

@@ -54,6 +54,35 @@ class Hotline:
     record_max_seconds: int = 120
 
 
+SPECIAL_CLOSURE_CODES = ("outside_power", "sub_judice", "duplicate", "false_complaint")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    days: tuple[int, ...]  # 0 = Monday
+    open_minute: int
+    close_minute: int
+    holidays: frozenset[str]  # IST dates, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class FollowUpPolicy:
+    reminders_at_percent: tuple[int, ...] = (50, 90)
+    auto_escalate_to_l4: bool = True
+    feedback_call_hours: tuple[int, ...] = (0, 24, 48)  # three calls over two days
+    no_response_close_after_hours: int = 60
+    reopen_window_hours: int = 72
+    recording_link_hours: int = 72
+    office_hours_only: bool = False  # count only office hours on the level and SLA clocks
+
+
+@dataclass(frozen=True)
+class WhatsAppConfig:
+    sender: str  # "whatsapp:+91..."
+    templates: dict[str, str]  # message kind -> approved Content SID (HX...)
+
+
 @dataclass(frozen=True)
 class District:
     code: str
@@ -65,6 +94,10 @@ class District:
     level_hours: dict[str, int]
     sms_sender: str
     fallback_contact: dict[str, str]
+    collector: Officer | None = None
+    follow_up: FollowUpPolicy = field(default_factory=FollowUpPolicy)
+    office_hours: OfficeHours | None = None
+    whatsapp: WhatsAppConfig | None = None
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -89,6 +122,19 @@ class District:
 
     def lines(self) -> list[tuple[str, str]]:
         return [(line, h.id) for h in self.hotlines for line in h.lines]
+
+    def officer(self, department: str, level: str) -> Officer | None:
+        dep = self.departments.get(department)
+        return dep.officers.get(level) if dep else None
+
+    def posts_of(self, phone: str) -> list[tuple[str, str]]:
+        """(department, level) pairs an officer's phone holds; one person may hold several posts."""
+        return [(dep.id, level) for dep in self.departments.values()
+                for level, officer in dep.officers.items() if officer.phone == phone]
+
+    def officer_phones(self) -> set[str]:
+        phones = {o.phone for dep in self.departments.values() for o in dep.officers.values()}
+        return phones | ({self.collector.phone} if self.collector else set())
 
 
 def _names(value: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:
@@ -153,11 +199,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         for level, o in (d.get("officers") or {}).items():
             if level not in LEVELS:
                 raise DistrictConfigError(f"{where}: officer level '{level}' must be one of {', '.join(LEVELS)}")
-            phone = str(_require(o, "phone", f"{where}.officers.{level}"))
-            if not is_e164(phone):
-                raise DistrictConfigError(f"{where}.officers.{level}: phone '{phone}' is not E.164")
-            officers[level] = Officer(level=level, name=str(_require(o, "name", f"{where}.officers.{level}")),
-                                      phone=phone, whatsapp=o.get("whatsapp") or None)
+            officers[level] = _officer(o, level, f"{where}.officers.{level}")
         departments[dep_id] = Department(id=dep_id, names=_names(d.get("name"), where, languages),
                                          officers=officers)
 
@@ -186,6 +228,10 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         raise DistrictConfigError("sms_sender: an E.164 number or a Messaging Service SID (MG...)")
 
     return District(
+        collector=_officer(data["collector"], "collector", "collector") if data.get("collector") else None,
+        follow_up=_follow_up(data.get("follow_up") or {}),
+        office_hours=_office_hours(data.get("office_hours"), data.get("holidays") or []),
+        whatsapp=_whatsapp(data.get("whatsapp")),
         code=code,
         names=_names(data.get("name"), "name", languages),
         languages=languages,
@@ -197,3 +243,79 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
         raw=data,
     )
+
+
+def _officer(o: dict[str, Any], level: str, where: str) -> Officer:
+    phone = str(_require(o, "phone", where))
+    if not is_e164(phone):
+        raise DistrictConfigError(f"{where}: phone '{phone}' is not E.164")
+    whatsapp = o.get("whatsapp") or None
+    if whatsapp is True:
+        whatsapp = phone
+    if whatsapp and not is_e164(str(whatsapp)):
+        raise DistrictConfigError(f"{where}: whatsapp '{whatsapp}' is not E.164 (or true for the same number)")
+    return Officer(level=level, name=str(_require(o, "name", where)), phone=phone, whatsapp=whatsapp)
+
+
+def _follow_up(data: dict[str, Any]) -> FollowUpPolicy:
+    policy = FollowUpPolicy()
+    try:
+        result = FollowUpPolicy(
+            reminders_at_percent=tuple(int(p) for p in data.get("reminders_at_percent", policy.reminders_at_percent)),
+            auto_escalate_to_l4=bool(data.get("auto_escalate_to_L4", policy.auto_escalate_to_l4)),
+            feedback_call_hours=tuple(int(h) for h in data.get("feedback_call_hours", policy.feedback_call_hours)),
+            no_response_close_after_hours=int(data.get("no_response_close_after_hours",
+                                                       policy.no_response_close_after_hours)),
+            reopen_window_hours=int(data.get("reopen_window_hours", policy.reopen_window_hours)),
+            recording_link_hours=int(data.get("recording_link_hours", policy.recording_link_hours)),
+            office_hours_only=data.get("clock", "calendar") == "office_hours",
+        )
+    except (TypeError, ValueError) as error:
+        raise DistrictConfigError(f"follow_up: {error}") from error
+    if any(not 0 < p < 100 for p in result.reminders_at_percent):
+        raise DistrictConfigError("follow_up.reminders_at_percent: each between 1 and 99")
+    if not result.feedback_call_hours or list(result.feedback_call_hours) != sorted(result.feedback_call_hours):
+        raise DistrictConfigError("follow_up.feedback_call_hours: at least one, in increasing order")
+    if result.no_response_close_after_hours < result.feedback_call_hours[-1]:
+        raise DistrictConfigError("follow_up.no_response_close_after_hours: after the last feedback call")
+    if data.get("clock", "calendar") not in ("calendar", "office_hours"):
+        raise DistrictConfigError("follow_up.clock: calendar or office_hours")
+    return result
+
+
+def _minute(text: str, where: str) -> int:
+    try:
+        hours, minutes = str(text).split(":")
+        value = int(hours) * 60 + int(minutes)
+    except ValueError as error:
+        raise DistrictConfigError(f"{where}: '{text}' is not HH:MM") from error
+    if not 0 <= value <= 24 * 60:
+        raise DistrictConfigError(f"{where}: '{text}' is not a time of day")
+    return value
+
+
+def _office_hours(data: Any, holidays: list[Any]) -> OfficeHours | None:
+    if not data:
+        return None
+    days = tuple(WEEKDAYS.index(d) for d in data.get("days", WEEKDAYS[:5]) if d in WEEKDAYS)
+    if len(days) != len(data.get("days", WEEKDAYS[:5])):
+        raise DistrictConfigError(f"office_hours.days: use {', '.join(WEEKDAYS)}")
+    opens, closes = _minute(data.get("open", "10:00"), "office_hours.open"), _minute(
+        data.get("close", "18:00"), "office_hours.close")
+    if closes <= opens:
+        raise DistrictConfigError("office_hours: close must be after open")
+    return OfficeHours(days=days, open_minute=opens, close_minute=closes,
+                       holidays=frozenset(str(h) for h in holidays))
+
+
+def _whatsapp(data: Any) -> WhatsAppConfig | None:
+    if not data:
+        return None
+    sender = str(_require(data, "sender", "whatsapp"))
+    if not sender.startswith("whatsapp:+"):
+        raise DistrictConfigError("whatsapp.sender: like whatsapp:+14155238886")
+    templates = {str(k): str(v) for k, v in (data.get("templates") or {}).items()}
+    bad = [k for k, v in templates.items() if not v.startswith("HX")]
+    if bad:
+        raise DistrictConfigError(f"whatsapp.templates: {', '.join(bad)} must be Content SIDs (HX...)")
+    return WhatsAppConfig(sender=sender, templates=templates)

@@ -1,11 +1,14 @@
 """What the domain needs from the outside world. Adapters live in store/, telephony/, events/."""
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from chalicelib.domain.district import District
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ticket import Registration
+from chalicelib.domain.ticket import Registration, Ticket, TimelineEntry
+
+if TYPE_CHECKING:
+    from chalicelib.domain.lifecycle import Change
 
 
 class AlreadyRegistered(Exception):
@@ -34,9 +37,33 @@ class Directory(Protocol):
     def district(self, code: str) -> District | None: ...
 
 
-class SmsSender(Protocol):
-    def send_sms(self, to: str, body: str, sender: str) -> str:
-        """Hand the message to the carrier; return its id. Raise on failure (the queue retries)."""
+class Messenger(Protocol):
+    """SMS and WhatsApp. Each returns the message id; each raises on failure (the queue retries)."""
+
+    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str: ...
+
+    def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
+                      status_callback: str | None = None) -> str: ...
+
+
+class CitizenCaller(Protocol):
+    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
+        """Start an outbound call whose TwiML comes from answer_path; return its CallSid."""
+
+
+class StaleTicket(Exception):
+    """Someone else changed the ticket since it was read; nothing was written."""
+
+
+class TicketRepository(Protocol):
+    def get(self, complaint_number: str) -> Ticket | None: ...
+
+    def save_change(self, change: Change) -> None:
+        """Write the change if the ticket still has change.before's version, else raise StaleTicket."""
+
+    def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]: ...
+
+    def add_timeline(self, entry: TimelineEntry) -> None: ...
 
 
 class Claims(Protocol):

@@ -5,16 +5,21 @@ link to it, dashboard counters, the outbox event): the store writes it in one tr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.domain.clock import Clock, iso, ist_date, ist_hour
 from chalicelib.domain.complaint_number import format_number
 from chalicelib.domain.district import District
 from chalicelib.domain.events import TICKET_CREATED, DomainEvent
+from chalicelib.domain.working_time import add_hours
 
 REGISTERED = "registered"
+ACKNOWLEDGED = "acknowledged"
+REOPENED = "reopened"
+RESOLVED = "resolved"
+CLOSED = "closed"
+OPEN_STATUSES = (REGISTERED, ACKNOWLEDGED, REOPENED)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,25 @@ class Ticket:
     recording_sid: str | None = None
     recording_url: str | None = None
     recording_duration: int | None = None
+    level_started_at: str = ""
+    reminders_sent: tuple[int, ...] = ()
+    acknowledged_at: str | None = None
+    resolved_at: str | None = None
+    resolution_remark: str | None = None
+    closed_at: str | None = None
+    closure: str | None = None  # satisfied, no_response, special:<code>
+    feedback_calls: int = 0
+    feedback_due_at: str | None = None
+    reopen_until: str | None = None
+    reopen_count: int = 0
+    flagged: bool = False  # brought to the Collector's notice
+    sla_breached: bool = False
+    pending: dict[str, Any] | None = None  # a request awaiting the level above: extension or closure
+    next_action_at: str | None = None  # when the sweeper must look at it; None once nothing is due
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -114,26 +138,26 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
         level="L1",
         version=1,
         created_at=iso(now),
-        sla_due_at=iso(now + timedelta(hours=category.sla_hours)),
-        level_due_at=iso(now + timedelta(hours=level_hours)),
+        sla_due_at=iso(add_hours(now, category.sla_hours, _office(district))),
+        level_due_at=iso(add_hours(now, level_hours, _office(district))),
+        level_started_at=iso(now),
         channel="ivr",
         call_sid=complaint.call_sid,
         recording_sid=complaint.recording_sid,
         recording_url=complaint.recording_url,
         recording_duration=complaint.recording_duration,
     )
+    from chalicelib.domain.schedule import next_action_at
+
+    ticket = replace(ticket, next_action_at=next_action_at(ticket, district))
     timeline = TimelineEntry(
         complaint_number=number, at=ticket.created_at, actor_type="citizen", actor_id=complaint.caller_phone,
         action="registered", channel="ivr",
         detail={"call_sid": complaint.call_sid, "recording_sid": complaint.recording_sid,
                 "category": category.id, "department": category.department},
     )
-    event = DomainEvent(
-        type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
-        data={"district": district.code, "caller_phone": complaint.caller_phone, "language": complaint.language,
-              "category": category.id, "department": category.department, "level": "L1",
-              "created_at": ticket.created_at, "sla_due_at": ticket.sla_due_at},
-    )
+    event = DomainEvent(type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
+                        data={**snapshot(ticket), "actor": complaint.caller_phone})
     counters = (
         CounterIncrement(scope=f"DISTRICT#{district.code}", period=f"DAY#{ist_date(now)}",
                          figures={"registered": 1, f"dept_{category.department}": 1,
@@ -142,3 +166,15 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
                          figures={"tickets": 1}),
     )
     return Registration(ticket=ticket, timeline=timeline, event=event, counters=counters)
+
+
+def _office(district: District):
+    return district.office_hours if district.follow_up.office_hours_only else None
+
+
+def snapshot(ticket: Ticket) -> dict[str, Any]:
+    """What every event carries, so consumers can act without reading the ticket."""
+    return {"district": ticket.district, "department": ticket.department, "level": ticket.level,
+            "category": ticket.category, "caller_phone": ticket.caller_phone, "language": ticket.language,
+            "status": ticket.status, "level_due_at": ticket.level_due_at, "sla_due_at": ticket.sla_due_at,
+            "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid)}

@@ -8,7 +8,8 @@ from chalicelib.handlers.queue_batch import process_batch
 
 
 def handle(sqs_event: Any) -> dict[str, list]:
-    from chalicelib.domain.citizen_notices import notify_citizen
+    from chalicelib import recording_links
+    from chalicelib.domain.delivery import deliver
 
-    return process_batch(sqs_event, lambda event: notify_citizen(
-        event, wiring.directory(), wiring.sms(), wiring.claims()))
+    return process_batch(sqs_event, lambda event: deliver(
+        event, wiring.directory(), wiring.messenger(), wiring.claims(), recording_links.link))

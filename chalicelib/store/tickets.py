@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import asdict
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.ports import AlreadyRegistered
-from chalicelib.domain.ticket import Registration, Ticket
+from chalicelib.domain.lifecycle import Change
+from chalicelib.domain.ports import AlreadyRegistered, StaleTicket
+from chalicelib.domain.ticket import Registration, Ticket, TimelineEntry
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallModel, CounterModel, OutboxModel, TicketModel, TimelineModel
 
@@ -23,8 +25,14 @@ def sweep_shard(complaint_number: str) -> str:
     return str(sum(complaint_number.encode()) % SWEEP_SHARDS)
 
 
-def timeline_key(at: str, n: int = 0) -> str:
-    return f"{at}#{n:04d}"
+def timeline_key(at: str, version: int) -> str:
+    # Transitions carry the ticket version, so two in the same second never collide.
+    return f"{at}#{version:06d}"
+
+
+def _timeline_item(entry: TimelineEntry, at_id: str) -> TimelineModel:
+    return TimelineModel(entry.complaint_number, at_id, actor_type=entry.actor_type, actor_id=entry.actor_id,
+                         action=entry.action, channel=entry.channel, detail=entry.detail)
 
 
 class DynamoTicketStore:
@@ -52,18 +60,48 @@ class DynamoTicketStore:
 
     def get(self, complaint_number: str) -> Ticket | None:
         try:
-            item = TicketModel.get(complaint_number)
+            item = TicketModel.get(complaint_number, consistent_read=True)
         except TicketModel.DoesNotExist:
             return None
         return ticket_from_item(item)
+
+    def save_change(self, change: Change) -> None:
+        try:
+            with TransactWrite(connection=connection()) as txn:
+                txn.save(ticket_item(change.after), condition=TicketModel.version == change.before.version)
+                for entry in change.timeline:
+                    txn.save(_timeline_item(entry, timeline_key(entry.at, change.after.version)))
+                for event in change.events:
+                    txn.save(OutboxModel(event.id, created_at=event.at, body=event.to_json()))
+                for counter in change.counters:
+                    txn.update(CounterModel(counter.scope, counter.period),
+                               actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
+        except TransactWriteError as error:
+            codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
+            if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
+                raise StaleTicket(change.before.complaint_number) from error
+            raise
+
+    def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]:
+        items = TicketModel.by_caller.query(phone, scan_index_forward=False, limit=limit)
+        return [ticket_from_item(item) for item in items]
+
+    def add_timeline(self, entry: TimelineEntry) -> None:
+        _timeline_item(entry, timeline_key(entry.at, 0) + uuid.uuid4().hex[:6]).save()
+
+    def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
+        """Complaint numbers whose next action is due, from the sparse due index (keys only)."""
+        numbers = []
+        for shard in range(SWEEP_SHARDS):
+            numbers += [item.complaint_number for item in TicketModel.by_next_action.query(
+                str(shard), TicketModel.next_action_at <= now, limit=per_shard)]
+        return numbers
 
     def _write(self, registration: Registration) -> None:
         ticket, entry, event = registration.ticket, registration.timeline, registration.event
         with TransactWrite(connection=connection()) as txn:
             txn.save(ticket_item(ticket), condition=TicketModel.complaint_number.does_not_exist())
-            txn.save(TimelineModel(entry.complaint_number, timeline_key(entry.at), actor_type=entry.actor_type,
-                                   actor_id=entry.actor_id, action=entry.action, channel=entry.channel,
-                                   detail=entry.detail))
+            txn.save(_timeline_item(entry, timeline_key(entry.at, ticket.version)))
             if ticket.call_sid:
                 # One call, one ticket: a retried Record webhook fails this condition.
                 txn.update(CallModel(ticket.call_sid), actions=[
@@ -85,18 +123,23 @@ class DynamoTicketStore:
 
 def ticket_item(ticket: Ticket) -> TicketModel:
     values = asdict(ticket)
+    values["reminders_sent"] = list(ticket.reminders_sent)
+    due = ticket.next_action_at
     return TicketModel(
         district_department=f"{ticket.district}#{ticket.department}",
-        sweep_shard=sweep_shard(ticket.complaint_number),
-        next_action_at=ticket.level_due_at,
+        # Only tickets with something due carry the due index's key: the index stays as small as the work.
+        sweep_shard=sweep_shard(ticket.complaint_number) if due else None,
         **values,
     )
 
 
+_INTS = ("version", "recording_duration", "feedback_calls", "reopen_count")
+
+
 def ticket_from_item(item: TicketModel) -> Ticket:
-    fields = Ticket.__dataclass_fields__
-    values = {name: getattr(item, name) for name in fields}
-    values["version"] = int(values["version"])
-    if values["recording_duration"] is not None:
-        values["recording_duration"] = int(values["recording_duration"])
+    values = {name: getattr(item, name) for name in Ticket.__dataclass_fields__}
+    for name in _INTS:
+        if values[name] is not None:
+            values[name] = int(values[name])
+    values["reminders_sent"] = tuple(int(p) for p in values["reminders_sent"] or ())
     return Ticket(**values)

@@ -33,9 +33,31 @@ def client() -> Any:
     return _client
 
 
-class TwilioSms:
-    """SmsSender over Twilio Programmable Messaging."""
+def _callback(path: str | None) -> dict[str, str]:
+    return {"status_callback": settings.public_base_url() + path} if path else {}
 
-    def send_sms(self, to: str, body: str, sender: str) -> str:
+
+class TwilioMessaging:
+    """Messenger over Twilio Programmable Messaging (SMS, and WhatsApp by approved Content template)."""
+
+    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str:
         origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
-        return client().messages.create(to=to, body=body, **origin).sid
+        return client().messages.create(to=to, body=body, **origin, **_callback(status_callback)).sid
+
+    def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
+                      status_callback: str | None = None) -> str:
+        import json
+
+        return client().messages.create(to=f"whatsapp:{to}", from_=sender, content_sid=content_sid,
+                                        content_variables=json.dumps(variables, ensure_ascii=False),
+                                        **_callback(status_callback)).sid
+
+
+class TwilioCalls:
+    """CitizenCaller over Twilio Programmable Voice."""
+
+    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
+        base = settings.public_base_url()
+        return client().calls.create(to=to, from_=caller_id, url=base + answer_path, method="POST",
+                                     status_callback=base + status_path, status_callback_method="POST",
+                                     status_callback_event=["completed"], timeout=30).sid

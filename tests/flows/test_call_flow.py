@@ -39,18 +39,22 @@ def test_hindi_call_creates_ticket_and_sends_hindi_sms(aws, twilio, phone, pump)
     assert created["type"] == "ticket.created" and created["complaint_number"] == complaint_number
 
     assert pump.drain_once() == 2  # notify + follow-up
-    [sms] = twilio.sms()
-    assert sms.data["To"] == CALLER and sms.data["From"] == "+919977222500"
+    [sms] = twilio.sms(to=CALLER)
+    assert sms.data["From"] == "+919977222500"
     assert sms.auth == (settings.twilio_account_sid(), settings.twilio_auth_token())
     assert complaint_number in sms.data["Body"] and "को दर्ज हुई" in sms.data["Body"]
     assert segments(sms.data["Body"]) <= 2
+
+    [forward] = twilio.sms(to="+919000000301")  # the water department's L1 officer, by SMS (no WhatsApp)
+    assert complaint_number in forward.data["Body"] and "/recordings/" in forward.data["Body"]
+    assert forward.data["StatusCallback"].endswith(f"/twilio/messaging/status/{complaint_number}")
 
 
 def test_english_call_hears_english_and_gets_english_sms(aws, twilio, phone, pump):
     log = phone("2|1|say:My name is Sita Devi, ward 12 Tatibandh, the health centre has no doctor")
     assert "Your complaint is registered" in log.said[-4]
     pump.drain_once()
-    [sms] = twilio.sms()
+    [sms] = twilio.sms(to=CALLER)
     assert sms.data["Body"].startswith("Your complaint RPR") and segments(sms.data["Body"]) == 1
 
 

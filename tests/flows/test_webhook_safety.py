@@ -44,7 +44,7 @@ def test_retried_record_webhook_makes_one_ticket_and_one_sms(aws, client, twilio
     assert len(scan_all(aws["dynamodb"], "tickets")) == 1
     pump.drain_once()
     pump.drain_once()
-    assert len(twilio.sms()) == 1
+    assert len(twilio.sms(to=CALLER)) == 1
 
 
 def test_same_event_delivered_twice_sends_one_sms(aws, client, twilio, app_module):
@@ -60,7 +60,7 @@ def test_same_event_delivered_twice_sends_one_sms(aws, client, twilio, app_modul
     result = app_module.notifier(sqs_event([message, duplicate], arn, "ap-south-1"), LambdaContext("notifier"))
     assert result == {"batchItemFailures": []}
     app_module.notifier(sqs_event([message], arn, "ap-south-1"), LambdaContext("notifier"))
-    assert len(twilio.sms()) == 1
+    assert len(twilio.sms(to=CALLER)) == 1
 
 
 def test_missing_fields_get_a_spoken_apology_not_a_500(aws, client):

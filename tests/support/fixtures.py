@@ -27,9 +27,7 @@ CALLER = "+919812345678"
 
 
 def _reset_caches() -> None:
-    for factory in (wiring.directory, wiring.ticket_store, wiring.dispatcher, wiring.claims, wiring.sms,
-                    wiring.clock):
-        factory.cache_clear()
+    wiring.reset()
     from chalicelib.events import aws
 
     aws.sqs.cache_clear()

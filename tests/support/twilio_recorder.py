@@ -26,6 +26,7 @@ class RecordingTwilioHttp(HttpClient):
         super().__init__(logging.getLogger("twilio-recorder"), is_async=False)
         self.requests: list[RecordedRequest] = []
         self.failures: list[int | Exception] = []
+        self.accepted: list[bool] = []
 
     def fail_next(self, *outcomes: int | Exception) -> None:
         """Answer the next requests with these HTTP statuses (or raise these errors), in order."""
@@ -34,6 +35,7 @@ class RecordingTwilioHttp(HttpClient):
     def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
                 allow_redirects=False) -> Response:
         self.requests.append(RecordedRequest(method, url, dict(data or {}), auth, dict(headers or {})))
+        self.accepted.append(not self.failures)
         if self.failures:
             outcome = self.failures.pop(0)
             if isinstance(outcome, Exception):
@@ -45,5 +47,11 @@ class RecordingTwilioHttp(HttpClient):
                    "body": (data or {}).get("Body"), "account_sid": auth[0] if auth else None}
         return Response(201, json.dumps(payload))
 
-    def sms(self) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.url.endswith("/Messages.json")]
+    def sms(self, to: str | None = None) -> list[RecordedRequest]:
+        """Messages Twilio accepted (a failed attempt is not a message), optionally to one number."""
+        accepted = [r for r, ok in zip(self.requests, self.accepted, strict=True) if ok]
+        return [r for r in accepted if r.url.endswith("/Messages.json") and (to is None or r.data.get("To") == to)]
+
+    def calls(self, to: str | None = None) -> list[RecordedRequest]:
+        accepted = [r for r, ok in zip(self.requests, self.accepted, strict=True) if ok]
+        return [r for r in accepted if r.url.endswith("/Calls.json") and (to is None or r.data.get("To") == to)]

@@ -49,17 +49,63 @@ class MemoryDirectory:
         return self._districts.get(code)
 
 
-class MemorySms:
+class MemoryMessenger:
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str]] = []
+        self.sent: list[dict] = []
         self.fail_next = 0
+        self.refuse_whatsapp = False
 
-    def send_sms(self, to: str, body: str, sender: str) -> str:
+    def _fail(self) -> None:
         if self.fail_next:
             self.fail_next -= 1
             raise TimeoutError("carrier timeout")
-        self.sent.append((to, body, sender))
+
+    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str:
+        self._fail()
+        self.sent.append({"channel": "sms", "to": to, "body": body, "sender": sender})
         return f"SM{len(self.sent)}"
+
+    def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
+                      status_callback: str | None = None) -> str:
+        self._fail()
+        if self.refuse_whatsapp:
+            raise ConnectionError("63016: outside the 24-hour window")
+        self.sent.append({"channel": "whatsapp", "to": to, "content_sid": content_sid, "variables": variables})
+        return f"SM{len(self.sent)}"
+
+    def to(self, phone: str) -> list[dict]:
+        return [m for m in self.sent if m["to"] == phone]
+
+
+class MemoryStore(MemoryTicketStore):
+    """Tickets by number, for lifecycle use cases."""
+
+    def __init__(self, *tickets) -> None:
+        super().__init__()
+        self.tickets = {t.complaint_number: t for t in tickets}
+        self.changes: list = []
+
+    def get(self, complaint_number: str):
+        return self.tickets.get(complaint_number)
+
+    def save_change(self, change) -> None:
+        from chalicelib.domain.ports import StaleTicket
+
+        if self.tickets[change.before.complaint_number].version != change.before.version:
+            raise StaleTicket(change.before.complaint_number)
+        self.tickets[change.after.complaint_number] = change.after
+        self.changes.append(change)
+
+    def recent_for_caller(self, phone: str, limit: int = 5):
+        mine = [t for t in self.tickets.values() if t.caller_phone == phone]
+        return sorted(mine, key=lambda t: t.created_at, reverse=True)[:limit]
+
+    def add_timeline(self, entry) -> None:
+        pass
+
+
+def links(number: str, phone: str, hours: int) -> str:
+    return f"https://hotline.test/recordings/{number}-{phone[-4:]}-{hours}h"
 
 
 class MemoryClaims:

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.district_file import read_district_file
-from chalicelib.domain.citizen_notices import notify_citizen
 from chalicelib.domain.clock import FixedClock
+from chalicelib.domain.delivery import deliver
 from chalicelib.domain.intake import register_call_complaint
 from chalicelib.domain.ticket import CallComplaint, UnknownCategory
 from tests.support.fixtures import DEMO
-from tests.unit.fakes import MemoryClaims, MemoryDirectory, MemoryDispatcher, MemorySms, MemoryTicketStore
+from tests.unit.fakes import MemoryClaims, MemoryDirectory, MemoryDispatcher, MemoryMessenger, MemoryTicketStore, links
 
 DISTRICT = read_district_file(DEMO)
 # 20:00 UTC is 01:30 IST the next day: the complaint number and the SMS date follow India's calendar.
@@ -67,27 +67,41 @@ def _created_event(language: str = "hi", phone: str = "+919812345678"):
     return dispatcher.sent[0]
 
 
-def test_the_citizen_gets_one_sms_in_their_language_however_often_the_event_arrives():
-    event, sms, claims = _created_event("hi"), MemorySms(), MemoryClaims()
+def test_a_new_ticket_reaches_its_officer_and_the_citizen_once_however_often_the_event_arrives():
+    event, messenger, claims = _created_event("hi"), MemoryMessenger(), MemoryClaims()
     directory = MemoryDirectory(DISTRICT)
-    assert notify_citizen(event, directory, sms, claims).sent
-    assert not notify_citizen(event, directory, sms, claims).sent
-    [(to, body, sender)] = sms.sent
-    assert (to, sender) == ("+919812345678", "+919977222500")
-    assert body == "आपकी शिकायत क्र. RPR2611230001 दि. 23-11-2026 को दर्ज हुई। -रायपुर जिला प्रशासन"
+    assert deliver(event, directory, messenger, claims, links) == ["officer: SM1", "citizen: SM2"]
+    assert deliver(event, directory, messenger, claims, links) == ["officer: sent before", "citizen: sent before"]
+    officer, citizen = messenger.sent
+    assert citizen == {"channel": "sms", "to": "+919812345678", "sender": "+919977222500",
+                       "body": "आपकी शिकायत क्र. RPR2611230001 दि. 23-11-2026 को दर्ज हुई। -रायपुर जिला प्रशासन"}
+    assert officer["to"] == "+919000000301"  # water, L1: the PHE sub engineer
+    assert "RPR2611230001" in officer["body"] and "26-11 01:30" in officer["body"]  # due in IST
+    assert "recordings/RPR2611230001-0301-72h" in officer["body"]
 
 
-def test_a_failed_send_frees_the_claim_for_the_retry():
-    event, sms, claims = _created_event("en"), MemorySms(), MemoryClaims()
-    sms.fail_next = 1
+def test_a_failed_send_frees_its_claim_for_the_retry_and_sent_notices_are_not_repeated():
+    event, messenger, claims = _created_event("en"), MemoryMessenger(), MemoryClaims()
+    directory = MemoryDirectory(DISTRICT)
+    deliver_once = lambda: deliver(event, directory, messenger, claims, links)  # noqa: E731
+    messenger.sent.clear()
+    original = messenger.send_sms
+    calls = []
+
+    def second_fails(**kwargs):
+        calls.append(kwargs["to"])
+        if len(calls) == 2:
+            raise TimeoutError("carrier timeout")
+        return original(**kwargs)
+
+    messenger.send_sms = second_fails
     with pytest.raises(TimeoutError):
-        notify_citizen(event, MemoryDirectory(DISTRICT), sms, claims)
-    assert notify_citizen(event, MemoryDirectory(DISTRICT), sms, claims).sent
-    assert sms.sent[0][1] == ("Your complaint RPR2611230001 was registered on 23-11-2026. "
-                              "-Raipur District Administration")
+        deliver_once()
+    assert deliver_once() == ["officer: sent before", "citizen: SM2"]
+    assert messenger.sent[-1]["body"] == ("Your complaint RPR2611230001 was registered on 23-11-2026. "
+                                          "-Raipur District Administration")
 
 
 def test_a_withheld_caller_id_gets_no_sms_and_no_error():
-    event, sms = _created_event(phone="anonymous"), MemorySms()
-    outcome = notify_citizen(event, MemoryDirectory(DISTRICT), sms, MemoryClaims())
-    assert (outcome.sent, outcome.reason, sms.sent) == (False, "caller number withheld", [])
+    event, messenger = _created_event(phone="anonymous"), MemoryMessenger()
+    assert deliver(event, MemoryDirectory(DISTRICT), messenger, MemoryClaims(), links) == ["officer: SM1"]

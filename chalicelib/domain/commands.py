@@ -1,0 +1,47 @@
+"""What officers and citizens may text: parsed into commands, nothing more.
+
+    ACK <no>                        DONE <no> <remark>            TIME <no> <days> <reason>
+    TRANSFER <no> <dept> <reason>   CLOSE <no> <code> <remark>    APPROVE <no> [note]
+    REJECT <no> <reason>            ESCALATE <no> [reason]        (Collector)
+    1 / 2 [<no>]   satisfied / not satisfied                      REOPEN <no> [reason]   (citizen)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chalicelib.domain.complaint_number import is_valid
+
+VERBS = ("ACK", "DONE", "TIME", "TRANSFER", "CLOSE", "APPROVE", "REJECT", "ESCALATE", "REOPEN")
+
+
+@dataclass(frozen=True)
+class Command:
+    verb: str  # one of VERBS, or FEEDBACK
+    number: str | None
+    args: tuple[str, ...] = ()
+    text: str = ""  # the free text after the fixed arguments (remark, reason, note)
+
+
+class Unparsable(ValueError):
+    pass
+
+
+def parse(message: str) -> Command:
+    words = (message or "").strip().split()
+    if not words:
+        raise Unparsable("empty")
+    head = words[0].upper().rstrip(".")
+    if head in ("1", "2"):
+        number = words[1].upper() if len(words) > 1 and is_valid(words[1].upper()) else None
+        return Command("FEEDBACK", number, (head,))
+    if head not in VERBS or len(words) < 2:
+        raise Unparsable(head)
+    number = re.sub(r"[^A-Z0-9]", "", words[1].upper())
+    if not is_valid(number):
+        raise Unparsable(f"number {words[1]!r}")
+    fixed = {"TIME": 1, "TRANSFER": 1, "CLOSE": 1}.get(head, 0)
+    if len(words) < 2 + fixed:
+        raise Unparsable(f"{head} needs more")
+    args = tuple(w.lower() for w in words[2:2 + fixed])
+    return Command(head, number, args, " ".join(words[2 + fixed:]))

@@ -1,0 +1,52 @@
+"""Sending an event's notices once each, however often the event is delivered.
+
+Officers get the district's approved WhatsApp template when they have WhatsApp, and the SMS text
+when they do not or when WhatsApp refuses; a WhatsApp message that bounces later comes back through
+its status callback as an `officer.whatsapp_failed` event and goes out again by SMS.
+"""
+from __future__ import annotations
+
+import logging
+
+from chalicelib.domain.district import District
+from chalicelib.domain.events import DomainEvent
+from chalicelib.domain.notices import Notice, RecordingLinks, notices_for
+from chalicelib.domain.ports import Claims, Directory, Messenger
+
+log = logging.getLogger(__name__)
+
+STATUS_PATH = "/twilio/messaging/status/{number}"
+
+
+def deliver(event: DomainEvent, directory: Directory, messenger: Messenger, claims: Claims,
+            links: RecordingLinks) -> list[str]:
+    district = directory.district(event.data.get("district", ""))
+    if district is None:
+        raise LookupError(f"district {event.data.get('district')!r} is not in the directory")
+    outcomes = []
+    for notice in notices_for(event, district, links):
+        key = f"notice#{event.id}#{notice.key}"
+        if not claims.claim(key):
+            outcomes.append(f"{notice.key}: sent before")
+            continue
+        try:
+            sid = _send(notice, event, district, messenger)
+        except Exception:
+            claims.release(key)
+            raise
+        claims.confirm(key, sid)
+        outcomes.append(f"{notice.key}: {sid}")
+    return outcomes
+
+
+def _send(notice: Notice, event: DomainEvent, district: District, messenger: Messenger) -> str:
+    status = STATUS_PATH.format(number=event.complaint_number) if notice.key != "citizen" else None
+    template = district.whatsapp.templates.get(notice.template or "") if district.whatsapp else None
+    if notice.whatsapp_to and template:
+        try:
+            return messenger.send_whatsapp(to=notice.whatsapp_to, sender=district.whatsapp.sender,
+                                           content_sid=template, variables=notice.variables, status_callback=status)
+        except Exception as error:  # refused outright: the SMS below still reaches the officer
+            log.warning("ticket %s: WhatsApp to %s refused (%s); sending SMS", event.complaint_number,
+                        notice.key, error)
+    return messenger.send_sms(to=notice.to, body=notice.body, sender=district.sms_sender, status_callback=status)

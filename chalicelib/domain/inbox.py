@@ -1,0 +1,145 @@
+"""An SMS or WhatsApp message from an officer or a citizen: act on it and say what happened.
+
+Every answer is a short reply in the district's language (officers) or the ticket's (citizens); a
+message that is not understood, or not allowed, changes nothing and says how to do it right.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from chalicelib.domain.clock import Clock
+from chalicelib.domain.commands import Command, Unparsable, parse
+from chalicelib.domain.district import District
+from chalicelib.domain.lifecycle import Actor, Change, Lifecycle, NotAllowed
+from chalicelib.domain.notices import officer_due
+from chalicelib.domain.ports import Directory, EventDispatcher, StaleTicket, TicketRepository
+from chalicelib.domain.ticket import CLOSED, RESOLVED, Ticket
+from chalicelib.i18n import catalog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboxReply:
+    text: str
+    changed: bool
+
+
+def handle_message(phone: str, channel: str, text: str, directory: Directory, store: TicketRepository,
+                   dispatcher: EventDispatcher, clock: Clock, home_district: District | None) -> InboxReply:
+    """`home_district` is the district owning the number the message was sent to, if any."""
+    try:
+        command = parse(text)
+    except Unparsable:
+        return _help(phone, home_district)
+    if command.verb in ("FEEDBACK", "REOPEN") and not _is_officer(phone, home_district):
+        return _citizen(phone, channel, command, directory, store, dispatcher, clock)
+    district = directory.district(_code(command.number)) if command.number else None
+    if district is None:
+        return _help(phone, home_district)
+    words = catalog(district.default_language)
+    ticket = store.get(command.number)
+    if ticket is None:
+        return InboxReply(words.text("reply_not_found", number=command.number), False)
+    actor = _actor(phone, channel, district)
+    lifecycle = Lifecycle(district, clock.now())
+    try:
+        change, reply_key, values = _officer_action(lifecycle, ticket, actor, command, district)
+    except NotAllowed as refusal:
+        return InboxReply(words.text(f"reply_{refusal.reason}", number=ticket.complaint_number, **refusal.details),
+                          False)
+    return _commit(change, store, dispatcher, words.text(reply_key, number=ticket.complaint_number, **values))
+
+
+def _officer_action(lifecycle: Lifecycle, ticket: Ticket, actor: Actor, command: Command,
+                    district: District) -> tuple[Change, str, dict]:
+    verb = command.verb
+    if verb == "ACK":
+        change = lifecycle.acknowledge(ticket, actor)
+        return change, "reply_acknowledged", {"due": officer_due(change.after.level_due_at)}
+    if verb == "DONE":
+        return lifecycle.resolve(ticket, actor, command.text), "reply_resolved", {}
+    if verb == "TIME":
+        days = int(command.args[0]) if command.args[0].isdigit() else 0
+        return lifecycle.request_time(ticket, actor, days, command.text), "reply_extension_requested", {"days": days}
+    if verb == "TRANSFER":
+        change = lifecycle.transfer(ticket, actor, command.args[0], command.text)
+        names = district.departments[command.args[0]].names
+        return change, "reply_transferred", {"department": names.get(district.default_language, command.args[0])}
+    if verb == "CLOSE":
+        return lifecycle.propose_closure(ticket, actor, command.args[0], command.text), "reply_closure_proposed", {}
+    if verb in ("APPROVE", "REJECT"):
+        pending = ticket.pending or {}
+        change = lifecycle.decide(ticket, actor, verb == "APPROVE", command.text)
+        requester = next((o.name for d in district.departments.values() for o in d.officers.values()
+                          if o.phone == pending.get("by")), pending.get("by", ""))
+        return change, "reply_decided", {"requester": requester}
+    if verb == "ESCALATE":
+        change = lifecycle.escalate_by_hand(ticket, actor, command.text)
+        return change, "reply_escalated", {"level": change.after.level}
+    raise NotAllowed("not_yours")
+
+
+def _citizen(phone: str, channel: str, command: Command, directory: Directory, store: TicketRepository,
+             dispatcher: EventDispatcher, clock: Clock) -> InboxReply:
+    satisfied = command.verb == "FEEDBACK" and command.args[0] == "1"
+    if command.number:
+        ticket = store.get(command.number)
+        tickets = [ticket] if ticket and ticket.caller_phone == phone else []
+    else:
+        wanted = (RESOLVED,) if satisfied else (RESOLVED, CLOSED)
+        tickets = [t for t in store.recent_for_caller(phone) if t.status in wanted]
+    if not tickets:
+        language = next((t.language for t in store.recent_for_caller(phone, 1)), "hi")
+        return InboxReply(catalog(language).text("reply_no_ticket"), False)
+    ticket = tickets[0]
+    district = directory.district(ticket.district)
+    words = catalog(ticket.language)
+    lifecycle = Lifecycle(district, clock.now())
+    actor = Actor("citizen", phone, channel)
+    try:
+        if command.verb == "REOPEN":
+            change = lifecycle.reopen(ticket, actor, command.text or "citizen_asked")
+        else:
+            change = lifecycle.feedback(ticket, actor, satisfied)
+    except NotAllowed as refusal:
+        return InboxReply(words.text(f"reply_{refusal.reason}", number=ticket.complaint_number, **refusal.details),
+                          False)
+    key = "reply_closed_satisfied" if change.after.status == CLOSED else "reply_reopened"
+    return _commit(change, store, dispatcher, words.text(key, number=ticket.complaint_number))
+
+
+def _commit(change: Change, store: TicketRepository, dispatcher: EventDispatcher, reply: str) -> InboxReply:
+    try:
+        store.save_change(change)
+    except StaleTicket:
+        language = change.before.language
+        return InboxReply(catalog(language).text("reply_stale", number=change.before.complaint_number), False)
+    for event in change.events:
+        try:
+            dispatcher.dispatch(event)
+        except Exception:  # the outbox sweep sends it
+            log.exception("event %s left in the outbox for the sweep", event.id)
+    return InboxReply(reply, True)
+
+
+def _actor(phone: str, channel: str, district: District) -> Actor:
+    posts = tuple(district.posts_of(phone))
+    if district.collector and district.collector.phone == phone:
+        return Actor("collector", phone, channel, posts)
+    return Actor("officer" if posts else "citizen", phone, channel, posts)
+
+
+def _is_officer(phone: str, district: District | None) -> bool:
+    return bool(district and phone in district.officer_phones())
+
+
+def _help(phone: str, district: District | None) -> InboxReply:
+    language = district.default_language if district else "hi"
+    key = "reply_help" if _is_officer(phone, district) else "reply_citizen_help"
+    return InboxReply(catalog(language).text(key), False)
+
+
+def _code(number: str) -> str:
+    return number.rstrip("0123456789")

@@ -1,0 +1,290 @@
+"""The ticket lifecycle: every transition after registration, for every channel.
+
+Officers' SMS/WhatsApp commands, the console (operators, officers, Collector), the citizen's feedback
+and the sweeper's clock all come here. Each transition returns a Change: the ticket before and after
+(the store writes it conditional on the version it read, so of two officers acting at once one wins),
+timeline entries, events for the queues, and dashboard counter increments.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.clock import iso, ist_date, parse_iso
+from chalicelib.domain.district import LEVELS, SPECIAL_CLOSURE_CODES, District
+from chalicelib.domain.events import DomainEvent
+from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
+from chalicelib.domain.ticket import (
+    ACKNOWLEDGED,
+    CLOSED,
+    REGISTERED,
+    REOPENED,
+    RESOLVED,
+    CounterIncrement,
+    Ticket,
+    TimelineEntry,
+    snapshot,
+)
+from chalicelib.domain.working_time import add_hours
+
+MAX_EXTENSION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # officer, collector, citizen, operator, system
+    id: str  # a phone number, a user name, or "sweeper"
+    channel: str  # sms, whatsapp, ivr, console, system
+    posts: tuple[tuple[str, str], ...] = ()  # (department, level) an officer holds
+
+
+SYSTEM = Actor("system", "sweeper", "system")
+
+
+class NotAllowed(Exception):
+    """The action does not apply; `reason` is a message key the channel turns into words."""
+
+    def __init__(self, reason: str, **details: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Change:
+    before: Ticket
+    after: Ticket
+    timeline: tuple[TimelineEntry, ...]
+    events: tuple[DomainEvent, ...]
+    counters: tuple[CounterIncrement, ...] = field(default=())
+
+
+def next_level(level: str) -> str | None:
+    index = LEVELS.index(level)
+    return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
+
+
+class Lifecycle:
+    def __init__(self, district: District, now: datetime) -> None:
+        self.district = district
+        self.now = now
+        self.at = iso(now)
+
+    # -- officers ---------------------------------------------------------------------------------
+
+    def acknowledge(self, ticket: Ticket, actor: Actor) -> Change:
+        self._responsible(ticket, actor)
+        if ticket.status not in (REGISTERED, REOPENED):
+            raise NotAllowed("already_acknowledged" if ticket.status == ACKNOWLEDGED else "not_open")
+        after = replace(ticket, status=ACKNOWLEDGED, acknowledged_at=self.at)
+        return self._change(ticket, after, actor, "acknowledged", {}, [("ticket.acknowledged", {})])
+
+    def resolve(self, ticket: Ticket, actor: Actor, remark: str) -> Change:
+        self._responsible(ticket, actor)
+        if not remark.strip():
+            raise NotAllowed("remark_needed")
+        after = replace(ticket, status=RESOLVED, resolved_at=self.at, resolution_remark=remark.strip(),
+                        feedback_calls=0, pending=None, flagged=False)
+        after = replace(after, feedback_due_at=feedback_due_after(after, self.district, 0))
+        return self._change(ticket, after, actor, "resolved", {"remark": remark.strip()},
+                            [("ticket.resolved", {"remark": remark.strip()})], {"resolved": 1})
+
+    def request_time(self, ticket: Ticket, actor: Actor, days: int, reason: str) -> Change:
+        self._responsible(ticket, actor)
+        if not 1 <= days <= MAX_EXTENSION_DAYS:
+            raise NotAllowed("bad_days", most=MAX_EXTENSION_DAYS)
+        if ticket.pending:
+            raise NotAllowed("pending_exists")
+        pending = {"kind": "extension", "days": days, "reason": reason.strip(), "by": actor.id,
+                   "level": ticket.level, "at": self.at}
+        return self._change(ticket, replace(ticket, pending=pending), actor, "extension_requested",
+                            {"days": days, "reason": reason.strip()},
+                            [("ticket.extension_requested", {"days": days, "reason": reason.strip(),
+                                                            "requested_by": actor.id})])
+
+    def propose_closure(self, ticket: Ticket, actor: Actor, code: str, remark: str) -> Change:
+        self._responsible(ticket, actor)
+        if code not in SPECIAL_CLOSURE_CODES:
+            raise NotAllowed("bad_code", codes=", ".join(SPECIAL_CLOSURE_CODES))
+        if ticket.pending:
+            raise NotAllowed("pending_exists")
+        pending = {"kind": "closure", "code": code, "reason": remark.strip(), "by": actor.id,
+                   "level": ticket.level, "at": self.at}
+        return self._change(ticket, replace(ticket, pending=pending), actor, "closure_proposed",
+                            {"code": code, "remark": remark.strip()},
+                            [("ticket.closure_proposed", {"code": code, "reason": remark.strip(),
+                                                         "requested_by": actor.id})])
+
+    def decide(self, ticket: Ticket, actor: Actor, approve: bool, note: str = "") -> Change:
+        pending = ticket.pending
+        if not pending or not ticket.is_open:
+            raise NotAllowed("nothing_to_decide")
+        above = next_level(pending["level"])
+        may = (ticket.department, above) in actor.posts if above else False
+        if not may and not (actor.kind == "collector" and pending["level"] in ("L3", "L4")):
+            raise NotAllowed("not_yours")
+        decision = {"kind": pending["kind"], "approved": approve, "requested_by": pending["by"], "note": note}
+        if not approve:
+            return self._change(ticket, replace(ticket, pending=None), actor, f"{pending['kind']}_rejected",
+                                {"note": note}, [("ticket.request_decided", decision)])
+        if pending["kind"] == "extension":
+            due = parse_iso(ticket.level_due_at) + timedelta(days=int(pending["days"]))
+            after = replace(ticket, pending=None, level_due_at=iso(due), flagged=False,
+                            reminders_sent=tuple(p for p in ticket.reminders_sent
+                                                 if reminder_time(replace(ticket, level_due_at=iso(due)), p)
+                                                 <= self.now))
+            return self._change(ticket, after, actor, "extension_approved", {"days": pending["days"]},
+                                [("ticket.request_decided", {**decision, "level_due_at": iso(due)})])
+        closure = f"special:{pending['code']}"
+        after = self._closed(ticket, closure)
+        return self._change(ticket, after, actor, "closed", {"closure": closure, "proposed_by": pending["by"]},
+                            [("ticket.request_decided", decision),
+                             ("ticket.closed", {"closure": closure, "reason": pending["reason"]})],
+                            {"closed": 1, f"closed_{pending['code']}": 1})
+
+    def transfer(self, ticket: Ticket, actor: Actor, department: str, reason: str) -> Change:
+        self._responsible(ticket, actor)
+        if department not in self.district.departments:
+            raise NotAllowed("unknown_department", departments=", ".join(self.district.departments))
+        if department == ticket.department:
+            raise NotAllowed("same_department")
+        after = self._at_level(replace(ticket, department=department, pending=None, status=REGISTERED), "L1")
+        return self._change(ticket, after, actor, "transferred",
+                            {"from": ticket.department, "to": department, "reason": reason.strip()},
+                            [("ticket.transferred", {"from_department": ticket.department,
+                                                    "reason": reason.strip()})], {"transferred": 1})
+
+    def escalate_by_hand(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
+        """The Collector moves a ticket up (L3 → L4 where the district escalates by hand)."""
+        if actor.kind != "collector":
+            raise NotAllowed("not_yours")
+        if not ticket.is_open:
+            raise NotAllowed("not_open")
+        return self._escalate(ticket, actor, reason or "by_collector")
+
+    # -- citizens ---------------------------------------------------------------------------------
+
+    def feedback(self, ticket: Ticket, actor: Actor, satisfied: bool) -> Change:
+        if ticket.caller_phone != actor.id and actor.kind == "citizen":
+            raise NotAllowed("not_yours")
+        if ticket.status != RESOLVED:
+            if not satisfied and ticket.status == CLOSED:
+                return self.reopen(ticket, actor, "not_satisfied")
+            raise NotAllowed("not_resolved")
+        if satisfied:
+            after = self._closed(ticket, "satisfied")
+            return self._change(ticket, after, actor, "closed", {"closure": "satisfied"},
+                                [("ticket.closed", {"closure": "satisfied"})],
+                                {"closed": 1, "closed_satisfied": 1})
+        return self._reopen(ticket, actor, "not_satisfied")
+
+    def reopen(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
+        if actor.kind == "citizen" and ticket.caller_phone != actor.id:
+            raise NotAllowed("not_yours")
+        if ticket.status != CLOSED and ticket.status != RESOLVED:
+            raise NotAllowed("still_open")
+        if ticket.status == CLOSED and (not ticket.reopen_until or self.at > ticket.reopen_until):
+            raise NotAllowed("reopen_window_over")
+        return self._reopen(ticket, actor, reason)
+
+    # -- the clock --------------------------------------------------------------------------------
+
+    def tick(self, ticket: Ticket) -> Change | None:
+        """What time demands now: reminders, escalation, a flag, a feedback call, a close."""
+        if ticket.is_open:
+            return self._tick_open(ticket)
+        if ticket.status == RESOLVED and ticket.feedback_due_at and ticket.feedback_due_at <= self.at:
+            calls = len(self.district.follow_up.feedback_call_hours)
+            if ticket.feedback_calls < calls:
+                made = ticket.feedback_calls + 1
+                after = replace(ticket, feedback_calls=made,
+                                feedback_due_at=feedback_due_after(ticket, self.district, made))
+                return self._change(ticket, after, SYSTEM, "feedback_call", {"attempt": made},
+                                    [("feedback.call_due", {"attempt": made, "of": calls})])
+            after = self._closed(ticket, "no_response")
+            return self._change(ticket, after, SYSTEM, "closed", {"closure": "no_response"},
+                                [("ticket.closed", {"closure": "no_response"})],
+                                {"closed": 1, "closed_no_response": 1})
+        return None
+
+    def _tick_open(self, ticket: Ticket) -> Change | None:
+        if not ticket.flagged and ticket.level_due_at <= self.at:
+            level = ticket.level
+            if level == "L4" or (level == "L3" and not self.district.follow_up.auto_escalate_to_l4):
+                reason = "past_l4" if level == "L4" else "l4_by_hand"
+                after = replace(ticket, flagged=True)
+                return self._change(ticket, after, SYSTEM, "flagged", {"reason": reason},
+                                    [("ticket.flagged", {"reason": reason})], {"flagged": 1})
+            return self._escalate(ticket, SYSTEM, "deadline")
+        due = [p for p in self.district.follow_up.reminders_at_percent
+               if p not in ticket.reminders_sent and reminder_time(ticket, p) <= self.now]
+        if due:
+            after = replace(ticket, reminders_sent=tuple(sorted((*ticket.reminders_sent, *due))))
+            return self._change(ticket, after, SYSTEM, "reminded", {"percent": max(due)},
+                                [("ticket.reminder", {"percent": max(due)})])
+        if not ticket.sla_breached and ticket.sla_due_at <= self.at:
+            return self._change(ticket, replace(ticket, sla_breached=True), SYSTEM, "sla_breached", {}, [],
+                                {"sla_breached": 1})
+        return None
+
+    # -- shared steps -----------------------------------------------------------------------------
+
+    def _responsible(self, ticket: Ticket, actor: Actor) -> None:
+        if not ticket.is_open:
+            raise NotAllowed("not_open")
+        if (ticket.department, ticket.level) not in actor.posts:
+            raise NotAllowed("not_yours")
+
+    def _at_level(self, ticket: Ticket, level: str) -> Ticket:
+        category = self.district.category(ticket.category)
+        hours = self.district.level_hours.get(level, category.sla_hours if category else 72)
+        office = self.district.office_hours if self.district.follow_up.office_hours_only else None
+        return replace(ticket, level=level, level_started_at=self.at, reminders_sent=(), flagged=False,
+                       level_due_at=iso(add_hours(self.now, hours, office)))
+
+    def _escalate(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
+        to = next_level(ticket.level)
+        if to is None:
+            after = replace(ticket, flagged=True)
+            return self._change(ticket, after, actor, "flagged", {"reason": reason},
+                                [("ticket.flagged", {"reason": reason})], {"flagged": 1})
+        after = self._at_level(replace(ticket, pending=None), to)
+        if after.status == ACKNOWLEDGED:
+            after = replace(after, status=REGISTERED)  # the new officer has not acknowledged it yet
+        return self._change(ticket, after, actor, "escalated", {"from": ticket.level, "to": to, "reason": reason},
+                            [("ticket.escalated", {"from_level": ticket.level, "reason": reason})],
+                            {"escalated": 1, f"escalated_to_{to}": 1})
+
+    def _reopen(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
+        to = next_level(ticket.level) or "L4"
+        after = self._at_level(replace(ticket, status=REOPENED, closed_at=None, closure=None, resolved_at=None,
+                                       feedback_calls=0, feedback_due_at=None, reopen_until=None, pending=None,
+                                       reopen_count=ticket.reopen_count + 1), to)
+        return self._change(ticket, after, actor, "reopened", {"reason": reason, "to": to},
+                            [("ticket.reopened", {"reason": reason, "from_level": ticket.level,
+                                                 "remark": ticket.resolution_remark or ""})],
+                            {"reopened": 1})
+
+    def _closed(self, ticket: Ticket, closure: str) -> Ticket:
+        until = iso(self.now + timedelta(hours=self.district.follow_up.reopen_window_hours))
+        return replace(ticket, status=CLOSED, closed_at=self.at, closure=closure, pending=None,
+                       feedback_due_at=None, reopen_until=until, flagged=False)
+
+    def _change(self, before: Ticket, after: Ticket, actor: Actor, action: str, detail: dict[str, Any],
+                events: list[tuple[str, dict[str, Any]]], figures: dict[str, int] | None = None) -> Change:
+        after = replace(after, version=before.version + 1)
+        after = replace(after, next_action_at=next_action_at(after, self.district))
+        entry = TimelineEntry(complaint_number=before.complaint_number, at=self.at, actor_type=actor.kind,
+                              actor_id=actor.id, action=action, channel=actor.channel, detail=detail)
+        domain_events = tuple(DomainEvent(type=kind, complaint_number=after.complaint_number,
+                                          version=after.version, at=self.at,
+                                          data={**snapshot(after), **extra, "actor": actor.id})
+                              for kind, extra in events)
+        counters = ()
+        if figures:
+            counters = (CounterIncrement(scope=f"DISTRICT#{after.district}", period=f"DAY#{ist_date(self.now)}",
+                                         figures={**figures, **{f"{k}_{after.department}": v
+                                                                for k, v in figures.items()}}),)
+        return Change(before=before, after=after, timeline=(entry,), events=domain_events, counters=counters)
+

@@ -1,0 +1,40 @@
+"""When a ticket next needs the sweeper: a reminder, the level's deadline, a feedback call, or the
+close after no answer. The due index holds only tickets with a time here, so the sweeper reads
+what is due and never the whole backlog."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.domain.clock import iso, parse_iso
+from chalicelib.domain.district import District
+from chalicelib.domain.ticket import RESOLVED, Ticket
+
+
+def reminder_time(ticket: Ticket, percent: int) -> datetime:
+    # A share of the wall time between the level's start and deadline; with office-hours clocks
+    # the deadline already skips nights and holidays, so reminders fall in proportion.
+    start, due = parse_iso(ticket.level_started_at), parse_iso(ticket.level_due_at)
+    return start + (due - start) * percent / 100
+
+
+def next_action_at(ticket: Ticket, district: District) -> str | None:
+    times: list[datetime] = []
+    if ticket.is_open:
+        policy = district.follow_up
+        times += [reminder_time(ticket, p) for p in policy.reminders_at_percent if p not in ticket.reminders_sent]
+        if not ticket.flagged:  # a flagged ticket waits for the Collector, not for the clock
+            times.append(parse_iso(ticket.level_due_at))
+        if not ticket.sla_breached:
+            times.append(parse_iso(ticket.sla_due_at))
+    elif ticket.status == RESOLVED and ticket.feedback_due_at:
+        times.append(parse_iso(ticket.feedback_due_at))
+    return iso(min(times)) if times else None
+
+
+def feedback_due_after(ticket: Ticket, district: District, calls_made: int) -> str:
+    """After the n-th feedback call, when the next one is due (or the close for no answer)."""
+    policy = district.follow_up
+    resolved = parse_iso(ticket.resolved_at or ticket.created_at)
+    hours = (policy.feedback_call_hours[calls_made] if calls_made < len(policy.feedback_call_hours)
+             else policy.no_response_close_after_hours)
+    return iso(resolved + timedelta(hours=hours))
