@@ -19,6 +19,7 @@ if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and os.environ.get("AWS_XRAY_SDK_E
     start_tracing()
 
 VOICE = "/twilio/voice"
+MESSAGING = "/twilio/messaging"
 
 
 @app.route("/health", methods=["GET"])
@@ -54,6 +55,41 @@ def voice_status():
 @app.route(f"{VOICE}/recording-status", methods=["POST"], content_types=voice.FORM)
 def voice_recording_status():
     return voice.twilio_webhook(app.current_request, voice.recording_status)
+
+
+@app.route(f"{VOICE}/feedback/{{number}}/{{attempt}}", methods=["POST"], content_types=voice.FORM)
+def voice_feedback(number, attempt):
+    from chalicelib.handlers import feedback_call
+
+    return voice.twilio_webhook(app.current_request, feedback_call.answer)
+
+
+@app.route(f"{VOICE}/feedback-status/{{number}}", methods=["POST"], content_types=voice.FORM)
+def voice_feedback_status(number):
+    from chalicelib.handlers import feedback_call
+
+    return voice.twilio_webhook(app.current_request, feedback_call.call_status)
+
+
+@app.route(f"{MESSAGING}/incoming", methods=["POST"], content_types=voice.FORM)
+def messaging_incoming():
+    from chalicelib.handlers import messaging
+
+    return voice.twilio_webhook(app.current_request, messaging.incoming)
+
+
+@app.route(f"{MESSAGING}/status/{{number}}", methods=["POST"], content_types=voice.FORM)
+def messaging_status(number):
+    from chalicelib.handlers import messaging
+
+    return voice.twilio_webhook(app.current_request, messaging.status)
+
+
+@app.route("/recordings/{token}", methods=["GET", "POST"], content_types=voice.FORM)
+def recording_page(token):
+    from chalicelib.handlers import recordings
+
+    return recordings.open_link(app.current_request, token)
 
 
 @app.on_sqs_message(queue=settings.queue_name("notify"), batch_size=10, name="notifier")

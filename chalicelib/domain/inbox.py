@@ -5,19 +5,17 @@ message that is not understood, or not allowed, changes nothing and says how to 
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.commands import Command, Unparsable, parse
+from chalicelib.domain.commit import commit
 from chalicelib.domain.district import District
 from chalicelib.domain.lifecycle import Actor, Change, Lifecycle, NotAllowed
 from chalicelib.domain.notices import officer_due
-from chalicelib.domain.ports import Directory, EventDispatcher, StaleTicket, TicketRepository
+from chalicelib.domain.ports import Directory, EventDispatcher, TicketRepository
 from chalicelib.domain.ticket import CLOSED, RESOLVED, Ticket
 from chalicelib.i18n import catalog
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,17 +109,10 @@ def _citizen(phone: str, channel: str, command: Command, directory: Directory, s
 
 
 def _commit(change: Change, store: TicketRepository, dispatcher: EventDispatcher, reply: str) -> InboxReply:
-    try:
-        store.save_change(change)
-    except StaleTicket:
-        language = change.before.language
-        return InboxReply(catalog(language).text("reply_stale", number=change.before.complaint_number), False)
-    for event in change.events:
-        try:
-            dispatcher.dispatch(event)
-        except Exception:  # the outbox sweep sends it
-            log.exception("event %s left in the outbox for the sweep", event.id)
-    return InboxReply(reply, True)
+    if commit(change, store, dispatcher):
+        return InboxReply(reply, True)
+    return InboxReply(catalog(change.before.language).text("reply_stale", number=change.before.complaint_number),
+                      False)
 
 
 def _actor(phone: str, channel: str, district: District) -> Actor:

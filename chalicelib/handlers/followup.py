@@ -1,23 +1,25 @@
-"""The follow-up queue's consumer.
+"""The follow-up queue's consumer: calls to the citizen (the feedback call on a due attempt).
 
-The walking skeleton sets a ticket's clocks in its registration transaction (level_due_at,
-sla_due_at, the sparse due index), so a created ticket needs nothing more here yet; the
-follow-through work (reminders, escalation, feedback) plugs its reactions into REACTIONS.
+Messages go through the notifier; clocks are kept on the ticket and driven by the sweeper.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from chalicelib import wiring
 from chalicelib.domain.events import DomainEvent
 from chalicelib.handlers.queue_batch import process_batch
 
-REACTIONS: dict[str, Callable[[DomainEvent], str]] = {}
-
 
 def react(event: DomainEvent) -> str:
-    reaction = REACTIONS.get(event.type)
-    return reaction(event) if reaction else "no follow-up action for this event"
+    if event.type != "feedback.call_due":
+        return "no follow-up action for this event"
+    from chalicelib.domain.feedback_calls import place_feedback_call
+    from chalicelib.routing.feedback_ivr import path
+
+    return place_feedback_call(event, wiring.directory(), wiring.caller(), wiring.claims(),
+                               answer_path=path(event.complaint_number, 0),
+                               status_path=f"/twilio/voice/feedback-status/{event.complaint_number}")
 
 
 def handle(sqs_event: Any) -> dict[str, list]:

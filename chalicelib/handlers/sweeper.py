@@ -1,4 +1,4 @@
-"""The scheduled sweep: re-sends events that did not leave the outbox."""
+"""The scheduled sweep: due tickets (reminders, escalations, feedback calls, closes), then the outbox."""
 from __future__ import annotations
 
 import logging
@@ -9,9 +9,17 @@ log = logging.getLogger(__name__)
 
 
 def run() -> dict[str, int]:
+    from chalicelib.domain.clock import iso
+    from chalicelib.domain.sweep import sweep_tickets
     from chalicelib.events.outbox import sweep_outbox
 
-    report = sweep_outbox(wiring.clock().now())
-    if report.resent or report.failed:
-        log.info("outbox sweep: %s re-sent, %s failed", report.resent, report.failed)
-    return {"outbox_resent": report.resent, "outbox_failed": report.failed}
+    now = wiring.clock().now()
+    store = wiring.ticket_store()
+    tickets = sweep_tickets(store.due_numbers(iso(now)), store, wiring.directory(), wiring.dispatcher(),
+                            wiring.clock())
+    outbox = sweep_outbox(now)
+    report = {"tickets_due": tickets.looked_at, "ticket_changes": tickets.changes, "stale": tickets.stale,
+              "outbox_resent": outbox.resent, "outbox_failed": outbox.failed}
+    if any(report.values()):
+        log.info("sweep: %s", report)
+    return report

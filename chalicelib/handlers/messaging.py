@@ -1,0 +1,34 @@
+"""Twilio messaging webhooks: officers' and citizens' texts (SMS or WhatsApp), and delivery statuses."""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from chalicelib import wiring
+
+_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+
+def _message(text: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
+
+
+def incoming(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.domain.inbox import handle_message
+
+    sender = form.get("From", "")
+    if not sender or "Body" not in form:
+        return _EMPTY
+    channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
+    home = wiring.directory().district_for_line(form.get("To", "").removeprefix("whatsapp:"))
+    reply = handle_message(sender.removeprefix("whatsapp:"), channel, form["Body"], wiring.directory(),
+                           wiring.ticket_store(), wiring.dispatcher(), wiring.clock(), home)
+    return _message(reply.text)
+
+
+def status(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.domain.delivery_status import record_delivery
+
+    if form.get("MessageSid") and form.get("MessageStatus"):
+        record_delivery(params["number"], form["MessageSid"], form["MessageStatus"], form.get("To", ""),
+                        form.get("ErrorCode", ""), wiring.ticket_store(), wiring.dispatcher(), wiring.clock())
+    return _EMPTY
