@@ -217,8 +217,9 @@ class Lifecycle:
                 return self._change(ticket, after, SYSTEM, "flagged", {"reason": reason},
                                     [("ticket.flagged", {"reason": reason})], {"flagged": 1})
             return self._escalate(ticket, SYSTEM, "deadline")
+        before_deadline = ticket.level_due_at > self.at  # a reminder after the deadline reminds of nothing
         due = [p for p in self.district.follow_up.reminders_at_percent
-               if p not in ticket.reminders_sent and reminder_time(ticket, p) <= self.now]
+               if before_deadline and p not in ticket.reminders_sent and reminder_time(ticket, p) <= self.now]
         if due:
             after = replace(ticket, reminders_sent=tuple(sorted((*ticket.reminders_sent, *due))))
             return self._change(ticket, after, SYSTEM, "reminded", {"percent": max(due)},

@@ -21,7 +21,8 @@ def next_action_at(ticket: Ticket, district: District) -> str | None:
     times: list[datetime] = []
     if ticket.is_open:
         policy = district.follow_up
-        times += [reminder_time(ticket, p) for p in policy.reminders_at_percent if p not in ticket.reminders_sent]
+        if not ticket.flagged:
+            times += [reminder_time(ticket, p) for p in policy.reminders_at_percent if p not in ticket.reminders_sent]
         if not ticket.flagged:  # a flagged ticket waits for the Collector, not for the clock
             times.append(parse_iso(ticket.level_due_at))
         if not ticket.sla_breached:
