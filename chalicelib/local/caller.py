@@ -158,12 +158,33 @@ class CallEmulator:
 
     def call(self, caller: str, line: str, answerer: Answerer, voice_path: str = "/twilio/voice/incoming",
              status_path: str = "/twilio/voice/status") -> CallLog:
+        """A citizen phones the hotline."""
         log = CallLog(call_sid="CA" + uuid.uuid4().hex)
-        started = time.monotonic()
         base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": log.call_sid, "From": caller,
                 "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
         self._out(f"☎  {caller} calls {line} ({log.call_sid})")
-        document = self._post(log, voice_path, base)
+        return self._converse(log, voice_path, base, answerer, status_path)
+
+    def answer(self, call_sid: str, caller_id: str, to: str, url: str, status_url: str | None,
+               answerer: Answerer | None) -> CallLog:
+        """The hotline calls a citizen (an outbound call the app placed); None: nobody picks up."""
+        log = CallLog(call_sid=call_sid)
+        base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": call_sid, "From": caller_id,
+                "To": to, "Caller": caller_id, "Called": to, "Direction": "outbound-api",
+                "CallStatus": "in-progress"}
+        self._out(f"☎  the hotline calls {to} ({call_sid})")
+        if answerer is None:
+            self._out("  (no answer)")
+            log.ended_by = "no-answer"
+            if status_url:
+                self._post(log, status_url, {**base, "CallStatus": "no-answer", "CallDuration": "0"})
+            return log
+        return self._converse(log, url, base, answerer, status_url)
+
+    def _converse(self, log: CallLog, first_url: str, base: dict[str, str], answerer: Answerer,
+                  status_url: str | None) -> CallLog:
+        started = time.monotonic()
+        document = self._post(log, first_url, base)
         base["CallStatus"] = "in-progress"
         try:
             while document:
@@ -173,8 +194,9 @@ class CallEmulator:
             log.ended_by = "caller"
             self._out("  (caller hangs up)")
         duration = max(1, round(time.monotonic() - started))
-        self._post(log, status_path, {**base, "CallStatus": "completed", "CallDuration": str(duration),
-                                      "Timestamp": format_datetime(datetime.now(UTC))})
+        if status_url:
+            self._post(log, status_url, {**base, "CallStatus": "completed", "CallDuration": str(duration),
+                                         "Timestamp": format_datetime(datetime.now(UTC))})
         self._out(f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
         return log
 

@@ -126,3 +126,79 @@ def queue_bodies(sqs: Any, kind: str) -> list[dict[str, Any]]:
 def scan_all(dynamodb: Any, kind: str) -> list[dict[str, Any]]:
     """Tests may Scan: they check that nothing else was written."""
     return dynamodb.scan(TableName=settings.table_name(kind))["Items"]
+
+
+@pytest.fixture
+def clock():
+    """A clock the test moves; registration, officers' actions and the sweeper all read it."""
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.clock import FixedClock
+
+    fixed = FixedClock(datetime.now(UTC).replace(microsecond=0))
+    wiring.use_clock(fixed)
+    yield fixed
+    wiring.use_clock(None)
+
+
+@pytest.fixture
+def hotline(aws, client, twilio, phone, pump, app_module, clock, recordings):
+    """The follow-through, driven the way Twilio and time drive it."""
+    return Hotline(client, twilio, phone, pump, app_module, clock, recordings)
+
+
+class Hotline:
+
+    def __init__(self, client, twilio, phone, pump, app_module, clock, recordings) -> None:
+        self.client, self.twilio, self.phone, self.pump = client, twilio, phone, pump
+        self.app, self.clock, self.recordings = app_module, clock, recordings
+
+    def complaint(self, category_key: str = "3", caller: str = CALLER) -> str:
+        import re
+
+        log = self.phone(f"1|{category_key}|say:पानी की समस्या, वार्ड सात", caller=caller)
+        spoken = re.search(r"R P R, ([\d ]+), ([\d ]+)\.", log.said[-4])
+        self.deliver()
+        return "RPR" + (spoken.group(1) + spoken.group(2)).replace(" ", "")
+
+    def deliver(self) -> None:
+        while self.pump.drain_once():
+            pass
+
+    def text(self, sender: str, body: str, to: str = LINE) -> str:
+        from xml.etree import ElementTree
+
+        form = {"MessageSid": "SM" + sender[-6:] + str(len(self.twilio.requests)), "From": sender, "To": to,
+                "Body": body, "AccountSid": "AC" + "1" * 32}
+        response = signed_post(self.client, "/twilio/messaging/incoming", form)
+        assert response.status_code == 200, response.body
+        self.deliver()
+        message = ElementTree.fromstring(response.body).find("Message")
+        return message.text if message is not None else ""
+
+    def advance(self, **delta) -> dict:
+        from datetime import timedelta
+
+        self.clock.advance(timedelta(**delta))
+        from chalicelib.local.lambda_events import scheduled_event
+
+        report = self.app.sweeper(scheduled_event("sweeper", settings.region(), "2026-11-23T00:00:00Z"), None)
+        self.deliver()
+        return report
+
+    def sms_bodies(self, to: str) -> list[str]:
+        return [r.data["Body"] for r in self.twilio.sms(to=to)]
+
+    def answer_feedback_call(self, script: str | None):
+        """Play Twilio's part in the last feedback call the app placed; None: nobody answers."""
+        from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
+
+        placed = self.twilio.calls()[-1].data
+        emulator = CallEmulator(ChaliceTransport(self.client), settings.public_base_url(),
+                                settings.twilio_auth_token(), settings.twilio_account_sid(), self.recordings,
+                                out=lambda _line: None)
+        answerer = ScriptedAnswerer.parse(script) if script is not None else None
+        log = emulator.answer("CA" + "f" * 32, placed["From"], placed["To"], placed["Url"], placed["StatusCallback"],
+                              answerer)
+        self.deliver()
+        return log
