@@ -85,8 +85,15 @@ def messaging_status(number):
     return voice.twilio_webhook(app.current_request, messaging.status)
 
 
-@app.route("/recordings/{token}", methods=["GET", "POST"], content_types=voice.FORM)
+@app.route("/recordings/{token}", methods=["GET"])
 def recording_page(token):
+    from chalicelib.handlers import recordings
+
+    return recordings.open_link(app.current_request, token)
+
+
+@app.route("/recordings/{token}", methods=["POST"], content_types=voice.FORM)
+def recording_play(token):
     from chalicelib.handlers import recordings
 
     return recordings.open_link(app.current_request, token)

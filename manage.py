@@ -3,6 +3,10 @@
     python manage.py load-district examples/raipur.yaml [--local]
     python manage.py call [--from +91...] [--to +91...] [--script '1|2|say:...']
     python manage.py messages
+    python manage.py text +919000000301 "DONE RPR2611230001 pump repaired"   (an officer's SMS)
+    python manage.py advance 3d                 (local stack: time passes, the sweeper runs)
+    python manage.py answer +919812345678 1     (local stack: how that phone answers feedback calls)
+    python manage.py dlq list notify [--local] / dlq redrive notify [--local]
 """
 from __future__ import annotations
 
@@ -78,6 +82,83 @@ def messages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return json.loads(response.read())
+
+
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def _seconds(text: str) -> float:
+    if not text or text[-1] not in _UNITS or not text[:-1].replace(".", "", 1).isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: like 3d, 12h, 30m")
+    return float(text[:-1]) * _UNITS[text[-1]]
+
+
+def text(args: argparse.Namespace) -> int:
+    """Play Twilio's part for an incoming SMS (or WhatsApp, with whatsapp:+91…) from `sender`."""
+    import uuid
+    from xml.etree import ElementTree
+
+    from chalicelib.local.caller import HttpTransport
+    from chalicelib.telephony.signature import sign
+
+    state = _local_state()
+    url = f"{state['base_url']}/twilio/messaging/incoming"
+    form = {"AccountSid": state["account_sid"], "MessageSid": "SM" + uuid.uuid4().hex, "From": args.sender,
+            "To": args.to or state["lines"][0], "Body": args.body, "NumMedia": "0"}
+    status, body = HttpTransport().post(url, form, {"X-Twilio-Signature": sign(url, form, state["auth_token"])})
+    if status != 200:
+        print(f"the hotline answered {status}: {body}", file=sys.stderr)
+        return 1
+    reply = ElementTree.fromstring(body).find("Message")
+    print(f"reply: {reply.text if reply is not None else '(none)'}")
+    return 0
+
+
+def advance(args: argparse.Namespace) -> int:
+    state = _local_state()
+    print(f"moving the hotline's clock forward by {args.by} and running the sweeper…", flush=True)
+    report = _post_json(f"{state['sandbox_url']}/sandbox/advance", {"seconds": _seconds(args.by)})
+    print(f"now {report['now']}")
+    for message in report["messages"]:
+        print(f"  SMS/WhatsApp {message['from']} → {message['to']}: {message['body']}")
+    for call in report["calls"]:
+        print(f"  call to {call['to']}: {call['status']}" + (f" — heard: {' / '.join(call['said'])}"
+                                                             if call["said"] else ""))
+    if not report["messages"] and not report["calls"]:
+        print("  nothing was due")
+    return 0
+
+
+def answer(args: argparse.Namespace) -> int:
+    state = _local_state()
+    _post_json(f"{state['sandbox_url']}/sandbox/answers", {"number": args.phone, "script": args.script})
+    print(f"calls to {args.phone} will be answered with {args.script!r}" if args.script is not None
+          else f"calls to {args.phone} will ring unanswered")
+    return 0
+
+
+def dlq(args: argparse.Namespace) -> int:
+    if args.local:
+        _use_local_stack()
+    from chalicelib.events import dlq as dead_letters
+
+    if args.action == "list":
+        letters = dead_letters.peek(args.queue)
+        for letter in letters:
+            print(f"{letter.message_id}  {letter.event_type:<28} {letter.complaint_number:<16} "
+                  f"received {letter.receives}×")
+        print(f"{len(letters)} message(s) in the {args.queue} dead-letter queue")
+        return 0
+    moved = dead_letters.redrive(args.queue, lambda n, total: print(f"  [{n}/{total}] moved back", flush=True))
+    print(f"moved {moved} message(s) back to the {args.queue} queue")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +173,24 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=call)
     p = sub.add_parser("messages", help="list the SMS the app handed to the local Twilio sandbox")
     p.set_defaults(func=messages)
+    p = sub.add_parser("text", help="send the hotline an SMS as an officer or a citizen (DONE RPR… fixed)")
+    p.add_argument("sender", help="+91… (or whatsapp:+91…)")
+    p.add_argument("body")
+    p.add_argument("--to", help="the hotline number texted (default: the first demo line)")
+    p.set_defaults(func=text)
+    p = sub.add_parser("advance", help="move the local hotline's clock forward (3d, 12h, 30m) and run the sweeper")
+    p.add_argument("by", help="how far: 3d, 12h, 30m")
+    p.set_defaults(func=advance)
+    p = sub.add_parser("answer", help="how a phone answers the hotline's calls on the local stack")
+    p.add_argument("phone")
+    p.add_argument("script", nargs="?", help="e.g. 1 (satisfied), 2 (not), '-' (picks up, presses nothing); "
+                                             "leave out for no answer")
+    p.set_defaults(func=answer)
+    p = sub.add_parser("dlq", help="list or re-drive a dead-letter queue (notify, followup)")
+    p.add_argument("action", choices=("list", "redrive"))
+    p.add_argument("queue", choices=("notify", "followup"))
+    p.add_argument("--local", action="store_true", help="the running local stack (make run)")
+    p.set_defaults(func=dlq)
     args = parser.parse_args(argv)
     return args.func(args)
 

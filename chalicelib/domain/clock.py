@@ -29,6 +29,19 @@ class FixedClock:
         self._at += delta
 
 
+class OffsetClock:
+    """Real time plus an offset that only grows: the local stack's `advance` moves it."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return SystemClock().now() + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
 def iso(at: datetime) -> str:
     """Stored form: UTC, ISO-8601, seconds precision, sortable as text."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -30,11 +30,11 @@ def _describe(message: dict[str, Any]) -> DeadLetter:
 
 
 def peek(kind: str, limit: int = 100) -> list[DeadLetter]:
-    """Read without removing (the messages become visible again after 30 s)."""
+    """Read without removing: each message is visible again at once, for a redrive that follows."""
     url = aws.queue_url(settings.dlq_name(kind))
     seen: dict[str, DeadLetter] = {}
     while len(seen) < limit:
-        batch = aws.sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30,
+        batch = aws.sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
                                           AttributeNames=["ApproximateReceiveCount"]).get("Messages", [])
         fresh = [m for m in batch if m["MessageId"] not in seen]
         if not fresh:

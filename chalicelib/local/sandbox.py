@@ -13,6 +13,7 @@ import re
 import threading
 import uuid
 import wave
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,9 @@ class SandboxState:
         self.calls: list[dict[str, Any]] = []
         self.recordings: dict[str, dict[str, Any]] = {}
         self.base_url = ""
+        self.answers: dict[str, str] = {}  # phone -> how the citizen answers the hotline's calls (a script)
+        self.on_call: Callable[[dict[str, Any]], None] | None = None  # rings the callee of a placed call
+        self.on_advance: Callable[[float], dict[str, Any]] | None = None
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]:
         sid = _sid("RE")
@@ -101,6 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         parts = urlsplit(self.path)
         body = self._body()
+        if parts.path == "/sandbox/answers":
+            request = json.loads(body or b"{}")
+            with self.state.lock:
+                self.state.answers[request["number"]] = request.get("script")
+            return self._reply(200, {"answers": self.state.answers})
+        if parts.path == "/sandbox/advance" and self.state.on_advance:
+            return self._reply(200, self.state.on_advance(float(json.loads(body or b"{}").get("seconds", 0))))
         if parts.path == "/sandbox/recordings":
             if (self.headers.get("Content-Type") or "").startswith("audio/"):
                 return self._reply(201, self.state.add_recording(wav=body))
@@ -127,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
                       "direction": "outbound-api", "request": form}
             with self.state.lock:
                 self.state.calls.append(record)
+            if self.state.on_call:
+                self.state.on_call(record)
         public = {k: v for k, v in record.items() if k != "request"}
         self._reply(201, {**public, "api_version": "2010-04-01", "uri": f"{parts.path[4:-5]}/{record['sid']}.json"})
 

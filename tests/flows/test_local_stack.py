@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -78,3 +79,29 @@ def test_make_run_answers_health_and_a_scripted_call_ends_in_an_sms(local_stack)
     [recording] = _get_json(f"{state['sandbox_url']}/sandbox/recordings")["recordings"]
     with urllib.request.urlopen(recording["url"], timeout=5) as response:
         assert "राशन दुकान" in response.read().decode()
+
+
+def test_time_passes_locally_the_officer_resolves_by_sms_and_the_citizen_answers_the_feedback_call(local_stack):
+    state, env = local_stack["state"], local_stack["env"]
+
+    def manage(*args: str) -> str:
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    manage("call", "--from", "+919833300022", "--script", "1|3|say:हैंडपंप खराब है")
+    messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919833300022")["messages"]
+    deadline = time.monotonic() + 20
+    while not messages and time.monotonic() < deadline:
+        time.sleep(0.3)
+        messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919833300022")["messages"]
+    number = re.search(r"RPR\d+", messages[0]["body"]).group(0)
+
+    reminder = manage("advance", "36h")
+    assert f"स्मरण: शिकायत {number}" in reminder and "+919000000301" in reminder
+    assert "निराकरण दर्ज" in manage("text", "+919000000301", f"DONE {number} नया हैंडपंप लगाया")
+    manage("answer", "+919833300022", "1")
+    closing = manage("advance", "1m")
+    assert "call to +919833300022: completed" in closing
+    assert f"धन्यवाद। शिकायत {number} बंद की गई।" in closing

@@ -1,0 +1,110 @@
+"""The officer's recording link, dead-letter queues and patient retries."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from chalicelib import recording_links, settings
+from chalicelib.events import dlq
+from chalicelib.local.lambda_events import LambdaContext, sqs_event
+from chalicelib.local.sandbox import Sandbox
+from tests.support.fixtures import CALLER
+
+WATER_L1 = "+919000000301"
+
+
+@pytest.fixture
+def sandbox():
+    server = Sandbox("127.0.0.1", 0, "AC" + "1" * 32, settings.twilio_auth_token()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_recordings(sandbox, recordings):
+    # The simulator's recordings are served over loopback, so the proxy really fetches them.
+    recordings.base_url = sandbox.url
+    sandbox.state.recordings = recordings.recordings
+    return recordings
+
+
+def _link_token(hotline, number: str) -> str:
+    [forward] = hotline.sms_bodies(WATER_L1)
+    return re.search(r"/recordings/(\S+)", forward).group(1)
+
+
+def test_the_link_plays_the_recording_only_for_its_officer(hotline, live_recordings):
+    number = hotline.complaint("3")
+    token = _link_token(hotline, number)
+    page = hotline.client.http.get(f"/recordings/{token}")
+    assert page.status_code == 200 and b'name="phone"' in page.body
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    wrong = hotline.client.http.post(f"/recordings/{token}", headers=form, body="phone=9000000302")
+    assert wrong.status_code == 403 and b"<audio" not in wrong.body
+    right = hotline.client.http.post(f"/recordings/{token}", headers=form, body="phone=090000%2000301")
+    assert right.status_code == 200
+    assert b'<audio controls autoplay src="data:text/plain;base64,' in right.body
+    assert b"sandbox" not in right.body and b"/recordings/RE" not in right.body  # no Twilio URL shown
+
+
+def test_a_tampered_or_expired_link_is_refused(hotline):
+    number = hotline.complaint("3")
+    token = _link_token(hotline, number)
+    payload, mac = token.split(".")
+    assert hotline.client.http.get(f"/recordings/{payload}.{mac[:-2]}xx").status_code == 403
+    old = recording_links.token(number, WATER_L1, hours=1, now=time.time() - 7200)
+    assert hotline.client.http.get(f"/recordings/{old}").status_code == 410
+
+
+def test_a_message_failing_every_time_ends_in_the_dlq_and_is_redriven(aws, app_module):
+    sqs = aws["sqs"]
+    url = sqs.get_queue_url(QueueName=settings.queue_name("notify"))["QueueUrl"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
+    sqs.send_message(QueueUrl=url, MessageBody='{"type": "ticket.created", "complaint_number": "RPR1"}')
+    arn = f"arn:aws:sqs:{settings.region()}:123456789012:{settings.queue_name('notify')}"
+    for _ in range(6):  # maxReceiveCount is 5 in infra/resources.json
+        messages = sqs.receive_message(QueueUrl=url, AttributeNames=["All"]).get("Messages", [])
+        if messages:
+            result = app_module.notifier(sqs_event(messages, arn, settings.region()), LambdaContext("notifier"))
+            assert len(result["batchItemFailures"]) == 1
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"],
+                                          VisibilityTimeout=0)  # skip the back-off wait in the test
+    [letter] = dlq.peek("notify")
+    assert (letter.event_type, letter.complaint_number) == ("ticket.created", "RPR1")
+    progress = []
+    assert dlq.redrive("notify", lambda n, total: progress.append((n, total))) == 1
+    assert progress == [(1, 1)]
+    assert len(sqs.receive_message(QueueUrl=url).get("Messages", [])) == 1
+
+
+def test_a_failed_message_waits_longer_each_time(aws, app_module, twilio, hotline):
+    hotline.phone("1|3|say:बिजली नहीं है")
+    sqs = aws["sqs"]
+    url = sqs.get_queue_url(QueueName=settings.queue_name("notify"))["QueueUrl"]
+    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
+    arn = f"arn:aws:sqs:{settings.region()}:123456789012:{settings.queue_name('notify')}"
+    twilio.fail_next(503)
+    app_module.notifier(sqs_event([message], arn, settings.region()), LambdaContext("notifier"))
+    # backed off: not visible again at once, although the queue's timeout was not involved
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
+    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+
+
+def test_the_feedback_call_is_retried_after_a_twilio_error_and_placed_once(hotline, twilio, aws, monkeypatch):
+    from chalicelib.handlers import queue_batch
+
+    number = hotline.complaint("3")
+    hotline.text(WATER_L1, f"DONE {number} fixed")
+    # Redeliver at once instead of after the back-off (tested above), so the retry happens in the test.
+    monkeypatch.setattr(queue_batch, "back_off", lambda raw: None)
+    url = aws["sqs"].get_queue_url(QueueName=settings.queue_name("followup"))["QueueUrl"]
+    aws["sqs"].set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
+    twilio.fail_next(500)
+    hotline.advance(minutes=1)
+    [failed, placed] = [r for r in twilio.requests if r.url.endswith("/Calls.json")]
+    assert failed.data == placed.data and placed.data["To"] == CALLER
+    assert len(twilio.calls(to=CALLER)) == 1
+    hotline.deliver()
+    assert len(twilio.calls(to=CALLER)) == 1
