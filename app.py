@@ -75,7 +75,7 @@ def voice_feedback_status(number):
 def messaging_incoming():
     from chalicelib.handlers import messaging
 
-    return voice.twilio_webhook(app.current_request, messaging.incoming)
+    return voice.twilio_webhook(app.current_request, messaging.incoming, messaging.apology)
 
 
 @app.route(f"{MESSAGING}/status/{{number}}", methods=["POST"], content_types=voice.FORM)

@@ -40,7 +40,7 @@ def deliver(event: DomainEvent, directory: Directory, messenger: Messenger, clai
 
 
 def _send(notice: Notice, event: DomainEvent, district: District, messenger: Messenger) -> str:
-    status = STATUS_PATH.format(number=event.complaint_number) if notice.key != "citizen" else None
+    status = STATUS_PATH.format(number=event.complaint_number)
     template = district.whatsapp.templates.get(notice.template or "") if district.whatsapp else None
     if notice.whatsapp_to and template:
         try:

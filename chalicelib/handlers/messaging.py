@@ -12,6 +12,12 @@ def _message(text: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
 
 
+def apology(params: dict[str, str]) -> str:
+    from chalicelib.i18n import catalog
+
+    return _message(catalog("hi").text("technical_problem") + " / " + catalog("en").text("technical_problem"))
+
+
 def incoming(form: dict[str, str], params: dict[str, str]) -> str:
     from chalicelib.domain.inbox import handle_message
 

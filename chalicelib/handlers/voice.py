@@ -24,7 +24,8 @@ _EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 Step = Callable[[dict[str, str], dict[str, str]], str]
 
 
-def twilio_webhook(request: Request, step: Step) -> Response:
+def twilio_webhook(request: Request, step: Step, on_failure: Callable[[dict[str, str]], str] | None = None) -> Response:
+    """`on_failure` answers when the step raises; by default a spoken apology in the call's language."""
     params = request.uri_params or {}
     form = parse_form(request.raw_body)
     if not is_signed_by_twilio(request_path(request.path, params), form, request.headers.get("x-twilio-signature")):
@@ -35,7 +36,7 @@ def twilio_webhook(request: Request, step: Step) -> Response:
     except Exception:
         log.exception("voice step %s failed for call %s (recording %s)", request.path,
                       form.get("CallSid"), form.get("RecordingSid"))
-        body = ivr.technical_problem(params.get("lang"))
+        body = on_failure(params) if on_failure else ivr.technical_problem(params.get("lang"))
     return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
 
 

@@ -156,6 +156,11 @@ class CallEmulator:
             return ""
         return body
 
+    def post_signed(self, url: str, form: dict[str, str]) -> int:
+        """One signed webhook outside a call (message status callbacks)."""
+        status, _body = self._transport.post(url, form, {"X-Twilio-Signature": sign(url, form, self._token)})
+        return status
+
     def call(self, caller: str, line: str, answerer: Answerer, voice_path: str = "/twilio/voice/incoming",
              status_path: str = "/twilio/voice/status") -> CallLog:
         """A citizen phones the hotline."""

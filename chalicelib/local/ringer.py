@@ -32,6 +32,17 @@ class Ringer:
             placed["status"] = "completed" if log.ended_by != "no-answer" else "no-answer"
             placed["said"] = log.said
 
+    def deliver(self, message: dict[str, Any]) -> None:
+        """Post the message's status callback ("delivered"), signed, as Twilio does once it lands."""
+        callback = message["request"].get("StatusCallback")
+        if not callback:
+            return
+        form = {"AccountSid": self._state.account_sid, "MessageSid": message["sid"], "MessageStatus": "delivered",
+                "To": message["request"].get("To", ""), "From": message["request"].get("From", "")}
+        thread = threading.Thread(target=self._emulator.post_signed, args=(callback, form), daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
     def wait(self, seconds: float = 30) -> None:
         for thread in list(self._threads):
             thread.join(timeout=seconds)

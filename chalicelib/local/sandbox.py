@@ -39,6 +39,7 @@ class SandboxState:
         self.base_url = ""
         self.answers: dict[str, str] = {}  # phone -> how the citizen answers the hotline's calls (a script)
         self.on_call: Callable[[dict[str, Any]], None] | None = None  # rings the callee of a placed call
+        self.on_message: Callable[[dict[str, Any]], None] | None = None  # reports delivery, as Twilio does
         self.on_advance: Callable[[float], dict[str, Any]] | None = None
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]:
@@ -132,6 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
                       "request": form}
             with self.state.lock:
                 self.state.messages.append(record)
+            if self.state.on_message:
+                self.state.on_message(record)
         else:
             record = {"sid": _sid("CA"), "account_sid": match["account"], "to": form.get("To"),
                       "from": form.get("From"), "status": "queued", "date_created": created,

@@ -116,6 +116,7 @@ class LocalStack:
 
         self.ringer = Ringer(sandbox.state, f"http://127.0.0.1:{self.port}")
         sandbox.state.on_call = self.ringer.ring
+        sandbox.state.on_message = self.ringer.deliver
         sandbox.state.on_advance = self.advance
         self._spawn(pump.run_forever, "queue-pump")
         self._stoppers.append(pump.stop)

@@ -167,3 +167,16 @@ def test_two_writes_from_the_same_version_one_wins(hotline):
     except StaleTicket:
         pass
     assert TicketModel.get(number).status == "acknowledged"
+
+
+def test_a_failure_behind_a_text_is_answered_by_text_not_by_voice(hotline, monkeypatch):
+    from chalicelib import wiring
+
+    number = hotline.complaint("3")
+
+    def broken():
+        raise ConnectionError("DynamoDB unreachable")
+
+    monkeypatch.setattr(wiring, "ticket_store", broken)
+    reply = hotline.text(WATER_L1, f"ACK {number}")
+    assert reply.startswith("क्षमा करें, अभी तकनीकी समस्या है।") and "technical problem" in reply

@@ -218,3 +218,12 @@ def test_commands_are_read_loosely():
     assert (command.verb, command.number, command.text) == ("DONE", "RPR2611230001", "pump repaired, water flowing")
     assert parse("2").verb == "FEEDBACK" and parse("1 RPR2611230001").number == "RPR2611230001"
     assert parse("TRANSFER RPR2611230001 Electricity no power").args == ("electricity",)
+
+
+def test_a_department_with_no_officer_at_a_level_still_escalates_on_time():
+    departments = dict(DISTRICT.departments)
+    water = departments["water"]
+    departments["water"] = replace(water, officers={k: v for k, v in water.officers.items() if k != "L1"})
+    world = World(replace(DISTRICT, departments=departments))
+    assert world.advance(hours=72) == ["ticket.escalated"]
+    assert world.ticket.level == "L2"
