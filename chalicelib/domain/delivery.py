@@ -23,19 +23,25 @@ def deliver(event: DomainEvent, directory: Directory, messenger: Messenger, clai
     district = directory.district(event.data.get("district", ""))
     if district is None:
         raise LookupError(f"district {event.data.get('district')!r} is not in the directory")
-    outcomes = []
-    for notice in notices_for(event, district, links):
-        key = f"notice#{event.id}#{notice.key}"
-        if not claims.claim(key):
-            outcomes.append(f"{notice.key}: sent before")
-            continue
-        try:
-            sid = _send(notice, event, district, messenger)
-        except Exception:
-            claims.release(key)
-            raise
-        claims.confirm(key, sid)
-        outcomes.append(f"{notice.key}: {sid}")
+    notices = {f"notice#{event.id}#{n.key}": n for n in notices_for(event, district, links)}
+    if not notices:
+        return []
+    claimed = claims.claim_all(list(notices))  # one write for all of them on a first delivery
+    outcomes, sent = [], {}
+    try:
+        for key, notice in notices.items():
+            if key not in claimed:
+                outcomes.append(f"{notice.key}: sent before")
+                continue
+            sent[key] = _send(notice, event, district, messenger)
+            outcomes.append(f"{notice.key}: {sent[key]}")
+    except Exception:
+        for key in claimed - set(sent):
+            claims.release(key)  # the retry sends these; the ones already sent stay claimed
+        raise
+    finally:
+        if sent:
+            claims.confirm_all(sent)
     return outcomes
 
 

@@ -20,12 +20,25 @@ ROOT = Path(__file__).resolve().parents[2]
 AWS_CALLS: Counter[str] = Counter()
 
 
+ITEMS_READ: Counter[str] = Counter()
+
+
 def _count(model, **_kwargs) -> None:
     AWS_CALLS[f"{model.service_model.service_name}:{model.name}"] += 1
 
 
+def _count_items(http_response, parsed, model, **_kwargs) -> None:
+    if model.name in ("Query", "Scan"):
+        ITEMS_READ[model.name] += parsed.get("Count", 0)
+    elif model.name == "GetItem":
+        ITEMS_READ[model.name] += 1 if parsed.get("Item") else 0
+    elif model.name == "BatchGetItem":
+        ITEMS_READ[model.name] += sum(len(v) for v in parsed.get("Responses", {}).values())
+
+
 # Registered before any botocore session exists, so every client (boto3's and pynamodb's) has it.
 botocore.handlers.BUILTIN_HANDLERS.append(("before-call.*.*", _count))
+botocore.handlers.BUILTIN_HANDLERS.append(("after-call.dynamodb.*", _count_items))
 
 
 def _env() -> None:
@@ -95,7 +108,8 @@ def requests_per_call() -> None:
     total = sum(statistics.median(r[s] for r in runs) for s in steps)
     print(f"  {'first webhook → SMS handed to Twilio':<48} {to_sms:>4.0f}   (target ≤ 8)")
     print(f"  {'the whole call, with both status callbacks':<48} {total:>4.0f}")
-    print(f"  Twilio REST requests per call: {len(recorder.requests) / 6:.0f} (the citizen's SMS)")
+    print(f"  Twilio REST requests per call: {len(recorder.requests) / 6:.0f} "
+          "(the citizen's SMS and the officer's forward)")
 
 
 class CountingTransport:
@@ -197,11 +211,142 @@ def ivr_step_latency(requests: int = 1000) -> None:
         print("  (the 2 requests are the directory's first fill in this container; cached for 60 s after)")
 
 
+def lifecycle_requests() -> None:
+    """AWS and Twilio requests from a registered ticket to its close on the citizen's word."""
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib import settings, wiring
+    from chalicelib.local.lambda_events import scheduled_event
+    from chalicelib.local.provision import provision
+    from chalicelib.local.pump import QueuePump
+    from chalicelib.local.sandbox import SandboxState
+    from chalicelib.telephony import rest
+    from tests.support.fixtures import DEMO, Hotline
+    from tests.support.twilio_recorder import RecordingTwilioHttp
+
+    with mock_aws():
+        provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
+        from chalicelib.district_file import read_district_file
+        from chalicelib.domain.clock import OffsetClock
+        from chalicelib.store.district_loader import load_district
+
+        load_district(read_district_file(DEMO))
+        clock = OffsetClock()
+        wiring.use_clock(clock)
+        import app
+
+        recorder = RecordingTwilioHttp()
+        rest.use_http_client(recorder)
+        pump = QueuePump(app, boto3.client("sqs"), settings.region())
+        with Client(app.app, stage_name="bench") as client:
+            from chalicelib.local.caller import CallEmulator
+            from tests.support.fixtures import ChaliceTransport
+
+            emulator = CallEmulator(ChaliceTransport(client), settings.public_base_url(),
+                                    settings.twilio_auth_token(), settings.twilio_account_sid(),
+                                    SandboxState("AC", "x"), out=lambda _: None)
+            hotline = Hotline(client, recorder, lambda script, caller="+919812345678", line="+919977222564":
+                              emulator.call(caller, line, ScriptedAnswer(script.split("|"))), pump, app, clock,
+                              SandboxState("AC", "x"))
+            hotline.complaint("3")  # warm: directory and queue URLs cached, as in a warm container
+            stages: dict[str, tuple[int, int]] = {}
+
+            def measure(stage: str, action) -> None:
+                aws_before, twilio_before = sum(AWS_CALLS.values()), len(recorder.requests)
+                action()
+                stages[stage] = (sum(AWS_CALLS.values()) - aws_before, len(recorder.requests) - twilio_before)
+
+            def mapping_calls() -> int:
+                return AWS_CALLS["sqs:ReceiveMessage"] + AWS_CALLS["sqs:DeleteMessageBatch"]
+
+            before_mapping = mapping_calls()
+            numbers: list[str] = []
+            measure("registered + forwarded (call, SMS to citizen and officer)",
+                    lambda: numbers.append(hotline.complaint("3")))
+            number = numbers[0]
+            measure("resolved (officer's DONE by SMS; citizen told)",
+                    lambda: hotline.text("+919000000301", f"DONE {number} pump repaired"))
+            from datetime import timedelta
+
+            def feedback_call() -> None:
+                clock.advance(timedelta(minutes=1))
+                app.sweeper(scheduled_event("sweeper", settings.region(), "2026-01-01T00:00:00Z"), None)
+                hotline.deliver()
+                hotline.answer_feedback_call("1")
+
+            measure("feedback call answered 1 → closed (citizen told)", feedback_call)
+            mapping = mapping_calls() - before_mapping
+        rest.use_http_client(None)
+        wiring.use_clock(None)
+    print("\nRequests per ticket lifecycle (warm containers)")
+    print(f"  {'stage':<62} {'AWS':>4} {'Twilio':>7}")
+    for stage, (aws_count, twilio_count) in stages.items():
+        print(f"  {stage:<62} {aws_count:>4} {twilio_count:>7}")
+    total_aws = sum(a for a, _ in stages.values())
+    print(f"  {'the whole lifecycle':<62} {total_aws:>4} {sum(t for _, t in stages.values()):>7}")
+    print(f"  (includes {mapping} SQS receive/delete calls the local pump makes in Lambda's place: "
+          f"{total_aws - mapping} by the functions themselves)")
+
+
+def sweeper_reads() -> None:
+    """Items the sweeper reads with 10,000 open tickets of which 100 are due, and with 1,000."""
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib import settings, wiring
+    from chalicelib.domain.clock import FixedClock, iso
+    from chalicelib.domain.ticket import CallComplaint, build_call_registration
+    from chalicelib.local.lambda_events import scheduled_event
+    from chalicelib.local.provision import provision
+
+    print("\nSweeper: items read per run (100 tickets due)")
+    for open_tickets in (1_000, 10_000):
+        with mock_aws():
+            provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
+            from datetime import UTC, datetime, timedelta
+
+            from chalicelib.district_file import read_district_file
+            from chalicelib.store.district_loader import load_district
+            from chalicelib.store.models import TicketModel
+            from chalicelib.store.tickets import ticket_item
+
+            district = read_district_file(ROOT / "examples" / "raipur.yaml")
+            load_district(district)
+            wiring.reset()
+            now = datetime.now(UTC).replace(microsecond=0)
+            with TicketModel.batch_write() as batch:
+                for n in range(open_tickets):
+                    if n % 2000 == 0:
+                        _progress(f"writing {open_tickets} open tickets: {n}")
+                    # 100 were registered four days ago (their L1 deadline has passed); the rest just now.
+                    at = now - timedelta(days=4) if n < 100 else now
+                    complaint = CallComplaint(f"CA{n:032d}", f"+9198{n:08d}", "+919977222564", "hi", "water",
+                                              f"RE{n:032d}", "https://r", 10)
+                    batch.save(ticket_item(build_call_registration(complaint, district, n + 1, FixedClock(at)).ticket))
+            wiring.use_clock(FixedClock(now))
+            import app
+
+            wiring.directory().district("RPR")  # the directory is cached in a warm container
+            ITEMS_READ.clear()
+            requests_before = sum(AWS_CALLS.values())
+            report = app.sweeper(scheduled_event("sweeper", settings.region(), iso(now)), None)
+            requests = sum(AWS_CALLS.values()) - requests_before
+            wiring.reset()
+        reads = sum(ITEMS_READ.values())
+        print(f"  {open_tickets:>6} open: items read {reads:>4} (query {ITEMS_READ['Query']}, "
+              f"get {ITEMS_READ['GetItem']}), bound 2 × 100 + 16 = 216; requests {requests}; "
+              f"changes {report['ticket_changes']}")
+
+
 def main() -> None:
     _env()
     sys.path.insert(0, str(ROOT))
     print("Samvad bench — counts and ratios; these machines are noisy")
     requests_per_call()
+    lifecycle_requests()
+    sweeper_reads()
     ivr_step_latency()
     cold_import()
 

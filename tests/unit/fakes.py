@@ -118,8 +118,15 @@ class MemoryClaims:
         self.state[key] = "sending"
         return True
 
+    def claim_all(self, keys: list[str]) -> set[str]:
+        return {key for key in keys if self.claim(key)}
+
     def confirm(self, key: str, result: str) -> None:
         self.state[key] = f"done:{result}"
+
+    def confirm_all(self, results: dict[str, str]) -> None:
+        for key, result in results.items():
+            self.confirm(key, result)
 
     def release(self, key: str) -> None:
         self.state.pop(key, None)
