@@ -94,27 +94,22 @@ class Lifecycle:
         self._responsible(ticket, actor)
         if not 1 <= days <= MAX_EXTENSION_DAYS:
             raise NotAllowed("bad_days", most=MAX_EXTENSION_DAYS)
-        if ticket.pending:
-            raise NotAllowed("pending_exists")
-        pending = {"kind": "extension", "days": days, "reason": reason.strip(), "by": actor.id,
-                   "level": ticket.level, "at": self.at}
-        return self._change(ticket, replace(ticket, pending=pending), actor, "extension_requested",
-                            {"days": days, "reason": reason.strip()},
-                            [("ticket.extension_requested", {"days": days, "reason": reason.strip(),
-                                                            "requested_by": actor.id})])
+        return self._ask_above(ticket, actor, "extension", "extension_requested", reason, days=days)
 
     def propose_closure(self, ticket: Ticket, actor: Actor, code: str, remark: str) -> Change:
         self._responsible(ticket, actor)
         if code not in SPECIAL_CLOSURE_CODES:
             raise NotAllowed("bad_code", codes=", ".join(SPECIAL_CLOSURE_CODES))
+        return self._ask_above(ticket, actor, "closure", "closure_proposed", remark, code=code)
+
+    def _ask_above(self, ticket: Ticket, actor: Actor, kind: str, action: str, reason: str, **terms: Any) -> Change:
+        """A request the level above decides (decide()); one at a time per ticket."""
         if ticket.pending:
             raise NotAllowed("pending_exists")
-        pending = {"kind": "closure", "code": code, "reason": remark.strip(), "by": actor.id,
-                   "level": ticket.level, "at": self.at}
-        return self._change(ticket, replace(ticket, pending=pending), actor, "closure_proposed",
-                            {"code": code, "remark": remark.strip()},
-                            [("ticket.closure_proposed", {"code": code, "reason": remark.strip(),
-                                                         "requested_by": actor.id})])
+        reason = reason.strip()
+        pending = {"kind": kind, **terms, "reason": reason, "by": actor.id, "level": ticket.level, "at": self.at}
+        return self._change(ticket, replace(ticket, pending=pending), actor, action, {**terms, "reason": reason},
+                            [(f"ticket.{action}", {**terms, "reason": reason, "requested_by": actor.id})])
 
     def decide(self, ticket: Ticket, actor: Actor, approve: bool, note: str = "") -> Change:
         pending = ticket.pending

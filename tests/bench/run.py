@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -47,33 +48,48 @@ def _env() -> None:
     os.environ.update({
         "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-south-1",
         "AWS_REGION": "ap-south-1", "SAMVAD_STAGE": "bench", "PUBLIC_BASE_URL": "https://bench.samvad.test/api",
-        "TWILIO_ACCOUNT_SID": "AC" + "2" * 32, "TWILIO_AUTH_TOKEN": "bench-token"})
+        "TWILIO_ACCOUNT_SID": "AC" + "2" * 32, "TWILIO_AUTH_TOKEN": "bench-token",
+        # moto makes a 10,000-ticket sweep take minutes; a real one takes seconds, inside one cache period
+        "SAMVAD_DIRECTORY_CACHE_SECONDS": "3600"})
 
 
 def _progress(text: str) -> None:
     print(f"  … {text}", file=sys.stderr, flush=True)
 
 
-def requests_per_call() -> None:
+@contextmanager
+def demo_district():
+    """moto with the tables and queues of infra/resources.json and the demo district loaded."""
     import boto3
-    from chalice.test import Client
     from moto import mock_aws
 
-    from chalicelib import settings
-    from chalicelib.local.caller import CallEmulator
+    from chalicelib import settings, wiring
+    from chalicelib.district_file import read_district_file
     from chalicelib.local.provision import provision
-    from chalicelib.local.pump import QueuePump
-    from chalicelib.local.sandbox import SandboxState
-    from chalicelib.telephony import rest
-    from tests.support.fixtures import DEMO, ChaliceTransport
-    from tests.support.twilio_recorder import RecordingTwilioHttp
+    from chalicelib.store.district_loader import load_district
 
     with mock_aws():
         provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
-        from chalicelib.district_file import read_district_file
-        from chalicelib.store.district_loader import load_district
+        district = read_district_file(ROOT / "examples" / "raipur.yaml")
+        load_district(district)
+        wiring.reset()
+        yield district
+        wiring.reset()
 
-        load_district(read_district_file(DEMO))
+
+def requests_per_call() -> None:
+    import boto3
+    from chalice.test import Client
+
+    from chalicelib import settings
+    from chalicelib.local.caller import CallEmulator
+    from chalicelib.local.pump import QueuePump
+    from chalicelib.local.sandbox import SandboxState
+    from chalicelib.telephony import rest
+    from tests.support.fixtures import ChaliceTransport
+    from tests.support.twilio_recorder import RecordingTwilioHttp
+
+    with demo_district():
         import app
 
         recorder = RecordingTwilioHttp()
@@ -162,22 +178,12 @@ def cold_import(runs: int = 11) -> None:
 
 
 def ivr_step_latency(requests: int = 1000) -> None:
-    import boto3
-    from moto import mock_aws
 
     from chalicelib import settings
     from chalicelib.local.lambda_events import LambdaContext
-    from chalicelib.local.provision import provision
     from chalicelib.telephony.signature import sign
 
-    with mock_aws():
-        provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
-        from chalicelib import wiring
-        from chalicelib.district_file import read_district_file
-        from chalicelib.store.district_loader import load_district
-
-        load_district(read_district_file(ROOT / "examples" / "raipur.yaml"))
-        wiring.directory().clear()
+    with demo_district():
         import app
 
         form = {"CallSid": "CA" + "9" * 32, "From": "+919812345678", "To": "+919977222564", "Digits": "3"}
@@ -215,24 +221,18 @@ def lifecycle_requests() -> None:
     """AWS and Twilio requests from a registered ticket to its close on the citizen's word."""
     import boto3
     from chalice.test import Client
-    from moto import mock_aws
 
     from chalicelib import settings, wiring
     from chalicelib.local.lambda_events import scheduled_event
-    from chalicelib.local.provision import provision
     from chalicelib.local.pump import QueuePump
     from chalicelib.local.sandbox import SandboxState
     from chalicelib.telephony import rest
-    from tests.support.fixtures import DEMO, Hotline
+    from tests.support.fixtures import Hotline
     from tests.support.twilio_recorder import RecordingTwilioHttp
 
-    with mock_aws():
-        provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
-        from chalicelib.district_file import read_district_file
+    with demo_district():
         from chalicelib.domain.clock import OffsetClock
-        from chalicelib.store.district_loader import load_district
 
-        load_district(read_district_file(DEMO))
         clock = OffsetClock()
         wiring.use_clock(clock)
         import app
@@ -292,29 +292,20 @@ def lifecycle_requests() -> None:
 
 def sweeper_reads() -> None:
     """Items the sweeper reads with 10,000 open tickets of which 100 are due, and with 1,000."""
-    import boto3
-    from moto import mock_aws
 
     from chalicelib import settings, wiring
     from chalicelib.domain.clock import FixedClock, iso
     from chalicelib.domain.ticket import CallComplaint, build_call_registration
     from chalicelib.local.lambda_events import scheduled_event
-    from chalicelib.local.provision import provision
 
     print("\nSweeper: items read per run (100 tickets due)")
     for open_tickets in (1_000, 10_000):
-        with mock_aws():
-            provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
+        with demo_district() as district:
             from datetime import UTC, datetime, timedelta
 
-            from chalicelib.district_file import read_district_file
-            from chalicelib.store.district_loader import load_district
             from chalicelib.store.models import TicketModel
             from chalicelib.store.tickets import ticket_item
 
-            district = read_district_file(ROOT / "examples" / "raipur.yaml")
-            load_district(district)
-            wiring.reset()
             now = datetime.now(UTC).replace(microsecond=0)
             with TicketModel.batch_write() as batch:
                 for n in range(open_tickets):
@@ -333,7 +324,6 @@ def sweeper_reads() -> None:
             requests_before = sum(AWS_CALLS.values())
             report = app.sweeper(scheduled_event("sweeper", settings.region(), iso(now)), None)
             requests = sum(AWS_CALLS.values()) - requests_before
-            wiring.reset()
         reads = sum(ITEMS_READ.values())
         print(f"  {open_tickets:>6} open: items read {reads:>4} (query {ITEMS_READ['Query']}, "
               f"get {ITEMS_READ['GetItem']}), bound 2 × 100 + 16 = 216; requests {requests}; "
