@@ -8,6 +8,7 @@ from chalice import Chalice, Rate
 
 from chalicelib import settings
 from chalicelib.handlers import voice
+from chalicelib.handlers.webhook import FORM, twilio_webhook
 
 app = Chalice(app_name="samvad")
 app.log.setLevel(logging.INFO)
@@ -27,62 +28,62 @@ def health():
     return {"status": "ok", "stage": settings.stage()}
 
 
-@app.route(f"{VOICE}/incoming", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/incoming", methods=["POST"], content_types=FORM)
 def voice_incoming():
-    return voice.twilio_webhook(app.current_request, voice.incoming)
+    return twilio_webhook(app.current_request, voice.incoming)
 
 
-@app.route(f"{VOICE}/language/{{attempt}}", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/language/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_language(attempt):
-    return voice.twilio_webhook(app.current_request, voice.language)
+    return twilio_webhook(app.current_request, voice.language)
 
 
-@app.route(f"{VOICE}/category/{{lang}}/{{attempt}}", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/category/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_category(lang, attempt):
-    return voice.twilio_webhook(app.current_request, voice.category)
+    return twilio_webhook(app.current_request, voice.category)
 
 
-@app.route(f"{VOICE}/record/{{lang}}/{{category}}/{{attempt}}", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/record/{{lang}}/{{category}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_record(lang, category, attempt):
-    return voice.twilio_webhook(app.current_request, voice.record)
+    return twilio_webhook(app.current_request, voice.record)
 
 
-@app.route(f"{VOICE}/status", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/status", methods=["POST"], content_types=FORM)
 def voice_status():
-    return voice.twilio_webhook(app.current_request, voice.call_status)
+    return twilio_webhook(app.current_request, voice.call_status)
 
 
-@app.route(f"{VOICE}/recording-status", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/recording-status", methods=["POST"], content_types=FORM)
 def voice_recording_status():
-    return voice.twilio_webhook(app.current_request, voice.recording_status)
+    return twilio_webhook(app.current_request, voice.recording_status)
 
 
-@app.route(f"{VOICE}/feedback/{{number}}/{{attempt}}", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/feedback/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_feedback(number, attempt):
     from chalicelib.handlers import feedback_call
 
-    return voice.twilio_webhook(app.current_request, feedback_call.answer)
+    return twilio_webhook(app.current_request, feedback_call.answer)
 
 
-@app.route(f"{VOICE}/feedback-status/{{number}}", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{VOICE}/feedback-status/{{number}}", methods=["POST"], content_types=FORM)
 def voice_feedback_status(number):
     from chalicelib.handlers import feedback_call
 
-    return voice.twilio_webhook(app.current_request, feedback_call.call_status)
+    return twilio_webhook(app.current_request, feedback_call.call_status)
 
 
-@app.route(f"{MESSAGING}/incoming", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{MESSAGING}/incoming", methods=["POST"], content_types=FORM)
 def messaging_incoming():
     from chalicelib.handlers import messaging
 
-    return voice.twilio_webhook(app.current_request, messaging.incoming, messaging.apology)
+    return twilio_webhook(app.current_request, messaging.incoming, messaging.apology)
 
 
-@app.route(f"{MESSAGING}/status/{{number}}", methods=["POST"], content_types=voice.FORM)
+@app.route(f"{MESSAGING}/status/{{number}}", methods=["POST"], content_types=FORM)
 def messaging_status(number):
     from chalicelib.handlers import messaging
 
-    return voice.twilio_webhook(app.current_request, messaging.status)
+    return twilio_webhook(app.current_request, messaging.status)
 
 
 @app.route("/recordings/{token}", methods=["GET"])
@@ -92,7 +93,7 @@ def recording_page(token):
     return recordings.open_link(app.current_request, token)
 
 
-@app.route("/recordings/{token}", methods=["POST"], content_types=voice.FORM)
+@app.route("/recordings/{token}", methods=["POST"], content_types=FORM)
 def recording_play(token):
     from chalicelib.handlers import recordings
 

@@ -123,6 +123,11 @@ class District:
     def lines(self) -> list[tuple[str, str]]:
         return [(line, h.id) for h in self.hotlines for line in h.lines]
 
+    @property
+    def counted_hours(self) -> OfficeHours | None:
+        """The hours the SLA and level clocks count: office hours where the district says so, else all."""
+        return self.office_hours if self.follow_up.office_hours_only else None
+
     def officer(self, department: str, level: str) -> Officer | None:
         dep = self.departments.get(department)
         return dep.officers.get(level) if dep else None

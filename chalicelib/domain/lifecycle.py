@@ -235,9 +235,8 @@ class Lifecycle:
     def _at_level(self, ticket: Ticket, level: str) -> Ticket:
         category = self.district.category(ticket.category)
         hours = self.district.level_hours.get(level, category.sla_hours if category else 72)
-        office = self.district.office_hours if self.district.follow_up.office_hours_only else None
         return replace(ticket, level=level, level_started_at=self.at, reminders_sent=(), flagged=False,
-                       level_due_at=iso(add_hours(self.now, hours, office)))
+                       level_due_at=iso(add_hours(self.now, hours, self.district.counted_hours)))
 
     def _escalate(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
         to = next_level(ticket.level)

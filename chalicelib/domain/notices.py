@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from chalicelib.domain.clock import IST, parse_iso
 from chalicelib.domain.district import District, is_e164
 from chalicelib.domain.events import DomainEvent
+from chalicelib.domain.lifecycle import next_level
 from chalicelib.domain.sms_segments import segments
 from chalicelib.i18n import catalog
 
@@ -92,8 +93,6 @@ def _reminder(event: DomainEvent, data: dict, district: District, links: Recordi
 
 
 def _approval(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
-    from chalicelib.domain.lifecycle import next_level
-
     above = next_level(data["level"])
     approver = district.officer(data["department"], above) if above else district.collector
     if approver is None:

@@ -138,8 +138,8 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
         level="L1",
         version=1,
         created_at=iso(now),
-        sla_due_at=iso(add_hours(now, category.sla_hours, _office(district))),
-        level_due_at=iso(add_hours(now, level_hours, _office(district))),
+        sla_due_at=iso(add_hours(now, category.sla_hours, district.counted_hours)),
+        level_due_at=iso(add_hours(now, level_hours, district.counted_hours)),
         level_started_at=iso(now),
         channel="ivr",
         call_sid=complaint.call_sid,
@@ -166,10 +166,6 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
                          figures={"tickets": 1}),
     )
     return Registration(ticket=ticket, timeline=timeline, event=event, counters=counters)
-
-
-def _office(district: District):
-    return district.office_hours if district.follow_up.office_hours_only else None
 
 
 def snapshot(ticket: Ticket) -> dict[str, Any]:

@@ -7,6 +7,7 @@ nothing: the sweeper places the next one when it is due.
 from __future__ import annotations
 
 from chalicelib import wiring
+from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import feedback_ivr
 
 
@@ -46,4 +47,4 @@ def call_status(form: dict[str, str], params: dict[str, str]) -> str:
             complaint_number=params["number"], at=iso(wiring.clock().now()), actor_type="system",
             actor_id="twilio", action=f"feedback_call_{form['CallStatus']}", channel="ivr",
             detail={"call_sid": form["CallSid"], "duration": form.get("CallDuration", "0")}))
-    return '<?xml version="1.0" encoding="UTF-8"?><Response />'
+    return EMPTY_TWIML

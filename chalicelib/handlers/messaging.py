@@ -4,8 +4,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from chalicelib import wiring
-
-_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+from chalicelib.handlers.webhook import EMPTY_TWIML
 
 
 def _message(text: str) -> str:
@@ -23,7 +22,7 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
 
     sender = form.get("From", "")
     if not sender or "Body" not in form:
-        return _EMPTY
+        return EMPTY_TWIML
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
     home = wiring.directory().district_for_line(form.get("To", "").removeprefix("whatsapp:"))
     reply = handle_message(sender.removeprefix("whatsapp:"), channel, form["Body"], wiring.directory(),
@@ -37,4 +36,4 @@ def status(form: dict[str, str], params: dict[str, str]) -> str:
     if form.get("MessageSid") and form.get("MessageStatus"):
         record_delivery(params["number"], form["MessageSid"], form["MessageStatus"], form.get("To", ""),
                         form.get("ErrorCode", ""), wiring.ticket_store(), wiring.dispatcher(), wiring.clock())
-    return _EMPTY
+    return EMPTY_TWIML

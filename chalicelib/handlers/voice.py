@@ -1,43 +1,18 @@
-"""Twilio voice webhooks: check the signature, run one IVR step or record one callback, answer TwiML.
+"""Twilio voice webhooks: one IVR step, or one callback (call status, recording status).
 
-A caller must always hear something: any failure past the signature check becomes a spoken
-apology, never a 500 (Twilio would play its own "application error" in English).
-"""
+Each function takes the checked form and the path's parameters and returns TwiML; webhook.py wraps
+them with the signature check and the spoken apology."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from chalice.app import Request, Response
-
 from chalicelib import wiring
+from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import ivr
-from chalicelib.telephony.signature import is_signed_by_twilio, parse_form, request_path
 
 log = logging.getLogger(__name__)
-
-FORM = ["application/x-www-form-urlencoded"]
-_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
-
-Step = Callable[[dict[str, str], dict[str, str]], str]
-
-
-def twilio_webhook(request: Request, step: Step, on_failure: Callable[[dict[str, str]], str] | None = None) -> Response:
-    """`on_failure` answers when the step raises; by default a spoken apology in the call's language."""
-    params = request.uri_params or {}
-    form = parse_form(request.raw_body)
-    if not is_signed_by_twilio(request_path(request.path, params), form, request.headers.get("x-twilio-signature")):
-        return Response(body="Forbidden: the X-Twilio-Signature header is missing or wrong.\n", status_code=403,
-                        headers={"Content-Type": "text/plain"})
-    try:
-        body = step(form, params)
-    except Exception:
-        log.exception("voice step %s failed for call %s (recording %s)", request.path,
-                      form.get("CallSid"), form.get("RecordingSid"))
-        body = on_failure(params) if on_failure else ivr.technical_problem(params.get("lang"))
-    return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
 
 
 class BadRequest(ValueError):
@@ -115,7 +90,7 @@ def call_status(form: dict[str, str], params: dict[str, str]) -> str:
 
     status = form.get("CallStatus", "")
     if not form.get("CallSid") or status not in TERMINAL_STATUSES:
-        return _EMPTY
+        return EMPTY_TWIML
     district = wiring.directory().district_for_line(form.get("To", ""))
     hotline = district.hotline_for_line(form.get("To", "")) if district else None
     duration = form.get("CallDuration", "0")
@@ -123,15 +98,15 @@ def call_status(form: dict[str, str], params: dict[str, str]) -> str:
         call_sid=form["CallSid"], from_phone=form.get("From", ""), to_phone=form.get("To", ""),
         district=district.code if district else None, hotline=hotline.id if hotline else None, status=status,
         duration=int(duration) if duration.isdigit() else 0, ended_at=iso(_ended_at(form))))
-    return _EMPTY
+    return EMPTY_TWIML
 
 
 def recording_status(form: dict[str, str], params: dict[str, str]) -> str:
     from chalicelib.store.calls import record_recording_status
 
     if not form.get("CallSid") or not form.get("RecordingSid"):
-        return _EMPTY
+        return EMPTY_TWIML
     duration = form.get("RecordingDuration", "")
     record_recording_status(form["CallSid"], form["RecordingSid"], form.get("RecordingStatus", ""),
                             int(duration) if duration.isdigit() else None)
-    return _EMPTY
+    return EMPTY_TWIML

@@ -140,14 +140,13 @@ class LocalStack:
         state = self.sandbox.state
         seen_messages, seen_calls = len(state.messages), len(state.calls)
         self.clock.advance(timedelta(seconds=seconds))
-        report = {}
         for _ in range(3):  # a sweep's events may lead to calls, whose answers lead to more events
             self.pump.fire_schedules()
             for _ in range(20):
                 if not self.pump.drain_once():
                     break
             self.ringer.wait()
-            report = {"now": iso(self.clock.now())}
+        report: dict[str, Any] = {"now": iso(self.clock.now())}
         with state.lock:
             report["messages"] = [{k: m[k] for k in ("to", "from", "body")} for m in state.messages[seen_messages:]]
             report["calls"] = [{"to": c["to"], "status": c["status"], "said": c.get("said", [])}

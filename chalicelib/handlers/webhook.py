@@ -1,0 +1,39 @@
+"""Every Twilio webhook: check the signature, run one step, answer TwiML.
+
+The caller (or texter) must always get an answer: any failure past the signature check becomes the
+route's apology (spoken for calls, a text for messages), never a 500 — Twilio would play its own
+"application error" in English.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from chalice.app import Request, Response
+
+from chalicelib.routing import ivr
+from chalicelib.telephony.signature import is_signed_by_twilio, parse_form, request_path
+
+log = logging.getLogger(__name__)
+
+FORM = ["application/x-www-form-urlencoded"]
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'  # "received", for callbacks
+
+Step = Callable[[dict[str, str], dict[str, str]], str]
+
+
+def twilio_webhook(request: Request, step: Step,
+                   on_failure: Callable[[dict[str, str]], str] | None = None) -> Response:
+    """`on_failure` answers when the step raises; by default a spoken apology in the call's language."""
+    params = request.uri_params or {}
+    form = parse_form(request.raw_body)
+    if not is_signed_by_twilio(request_path(request.path, params), form, request.headers.get("x-twilio-signature")):
+        return Response(body="Forbidden: the X-Twilio-Signature header is missing or wrong.\n", status_code=403,
+                        headers={"Content-Type": "text/plain"})
+    try:
+        body = step(form, params)
+    except Exception:
+        log.exception("webhook %s failed (call %s, recording %s, message %s)", request.path,
+                      form.get("CallSid"), form.get("RecordingSid"), form.get("MessageSid"))
+        body = on_failure(params) if on_failure else ivr.technical_problem(params.get("lang"))
+    return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
