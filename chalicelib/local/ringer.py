@@ -34,6 +34,8 @@ class Ringer:
 
     def deliver(self, message: dict[str, Any]) -> None:
         """Post the message's status callback ("delivered"), signed, as Twilio does once it lands."""
+        with self._state.lock:
+            message["status"] = "delivered"
         callback = message["request"].get("StatusCallback")
         if not callback:
             return

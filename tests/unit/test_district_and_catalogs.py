@@ -70,3 +70,30 @@ def test_complaint_numbers_are_keyable_and_read_in_groups():
     assert format_number("RPR", at, 12345) == "RPR26112312345"
     with pytest.raises(ValueError):
         format_number("RPR", at, 0)
+
+
+CITIZEN_MESSAGES = ["citizen_closed_satisfied", "citizen_closed_no_response", "citizen_closed_special",
+                    "citizen_reopened", "reply_closed_satisfied", "reply_reopened", "reply_no_ticket",
+                    "reply_citizen_help", "reply_not_resolved", "reply_still_open", "reply_reopen_window_over"]
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+@pytest.mark.parametrize("key", CITIZEN_MESSAGES)
+def test_every_message_a_citizen_reads_fits_two_segments(language, key):
+    words = catalog(language)
+    longest_reason = max((words.text(k) for k in words.keys() if k.startswith("closure_")), key=len)
+    body = words.text(key, number="JJGCH26112312345", reason=longest_reason)
+    assert segments(body) <= 2, (len(body), body)
+
+
+def test_the_resolution_sms_shortens_a_long_remark_to_two_segments():
+    from chalicelib.district_file import read_district_file
+    from chalicelib.domain.events import DomainEvent
+    from chalicelib.domain.notices import notices_for
+
+    district = read_district_file(DEMO)
+    remark = "हैंडपंप की मरम्मत कर दी गई है और पाइपलाइन भी बदल दी गई है, पानी अब आ रहा है " * 3
+    event = DomainEvent("ticket.resolved", "RPR26112312345", 3, "2026-11-23T05:00:00Z",
+                        {"caller_phone": "+919812345678", "language": "hi", "remark": remark, "district": "RPR"})
+    [notice] = notices_for(event, district, lambda *_: "")
+    assert segments(notice.body) == 2 and "…" in notice.body and notice.body.endswith("नहीं तो 2 भेजें।")
