@@ -57,6 +57,7 @@ class Ticket:
     recording_sid: str | None = None
     recording_url: str | None = None
     recording_duration: int | None = None
+    recording_confirmed: bool = False  # Twilio's recording status callback said "completed"
     level_started_at: str = ""
     reminders_sent: tuple[int, ...] = ()
     acknowledged_at: str | None = None

@@ -180,3 +180,11 @@ def test_a_failure_behind_a_text_is_answered_by_text_not_by_voice(hotline, monke
     monkeypatch.setattr(wiring, "ticket_store", broken)
     reply = hotline.text(WATER_L1, f"ACK {number}")
     assert reply.startswith("क्षमा करें, अभी तकनीकी समस्या है।") and "technical problem" in reply
+
+
+def test_transitions_keep_what_the_recording_callback_confirmed(hotline):
+    number = hotline.complaint("3")
+    assert TicketModel.get(number).recording_confirmed
+    hotline.text(WATER_L1, f"ACK {number}")
+    ticket = TicketModel.get(number)
+    assert ticket.status == "acknowledged" and ticket.recording_confirmed and ticket.recording_duration > 0
