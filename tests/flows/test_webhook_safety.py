@@ -100,3 +100,16 @@ def test_the_recording_callback_before_the_ticket_still_leaves_a_confirmed_call(
     signed_post(client, RECORD, form)
     [ticket] = list(TicketModel.scan())
     assert ticket.recording_sid == form["RecordingSid"]
+
+
+def test_a_retried_call_status_callback_logs_and_counts_the_call_once(aws, client):
+    from chalicelib import settings
+
+    form = {"CallSid": "CA" + "e" * 32, "From": CALLER, "To": LINE, "CallStatus": "completed",
+            "CallDuration": "42", "Timestamp": "Mon, 23 Nov 2026 05:00:00 +0000"}
+    for _ in range(2):
+        assert signed_post(client, "/twilio/voice/status", form).status_code == 200
+    [line] = aws["dynamodb"].query(TableName=settings.table_name("counters"), KeyConditionExpression="pk = :p",
+                                   ExpressionAttributeValues={":p": {"S": f"LINE#{LINE}"}})["Items"]
+    assert (line["calls"], line["seconds"], line["answered"]) == ({"N": "1"}, {"N": "42"}, {"N": "1"})
+    assert line["sk"] == {"S": "HOUR#2026-11-23T10"}  # the IST hour
