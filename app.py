@@ -100,6 +100,95 @@ def recording_play(token):
     return recordings.open_link(app.current_request, token)
 
 
+@app.route("/api/openapi.json", methods=["GET"])
+def api_openapi():
+    from chalicelib.handlers import api_docs
+
+    return api_docs.openapi(app.current_request)
+
+
+def _api(operation_id: str):
+    from chalicelib.handlers import api_console
+
+    return api_console.serve(app.current_request, operation_id)
+
+
+@app.route("/api/me", methods=["GET"])
+def api_me():
+    return _api("me")
+
+
+@app.route("/api/tickets", methods=["GET"])
+def api_list_tickets():
+    return _api("listTickets")
+
+
+@app.route("/api/tickets", methods=["POST"])
+def api_register_ticket():
+    return _api("registerTicket")
+
+
+@app.route("/api/tickets/export.csv", methods=["GET"])
+def api_export_tickets():
+    return _api("exportTickets")
+
+
+@app.route("/api/tickets/{number}", methods=["GET"])
+def api_get_ticket(number):
+    return _api("getTicket")
+
+
+@app.route("/api/tickets/{number}/recording", methods=["GET"])
+def api_recording(number):
+    return _api("getRecording")
+
+
+@app.route("/api/tickets/{number}/{action}", methods=["POST"])
+def api_ticket_action(number, action):
+    from chalicelib.handlers import api_console
+
+    return api_console.serve_action(app.current_request, action)
+
+
+@app.route("/api/dashboard", methods=["GET"])
+def api_dashboard():
+    return _api("dashboard")
+
+
+@app.route("/api/districts/{code}", methods=["GET"])
+def api_district(code):
+    return _api("getDistrict")
+
+
+@app.route("/api/districts/{code}/config", methods=["GET"])
+def api_district_config(code):
+    return _api("getDistrictConfig")
+
+
+@app.route("/api/districts/{code}/config", methods=["PUT"])
+def api_save_district_config(code):
+    return _api("putDistrictConfig")
+
+
+@app.route("/api/districts/{code}/audit", methods=["GET"])
+def api_directory_audit(code):
+    return _api("directoryAudit")
+
+
+@app.route("/console", methods=["GET"])
+def console_home():
+    from chalicelib.handlers import console
+
+    return console.home()
+
+
+@app.route("/console/{name}", methods=["GET"])
+def console_asset(name):
+    from chalicelib.handlers import console
+
+    return console.asset(name)
+
+
 @app.on_sqs_message(queue=settings.queue_name("notify"), batch_size=10, name="notifier")
 def notifier(event):
     from chalicelib.handlers import notifier as consumer

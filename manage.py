@@ -7,6 +7,7 @@
     python manage.py advance 3d                 (local stack: time passes, the sweeper runs)
     python manage.py answer +919812345678 1     (local stack: how that phone answers feedback calls)
     python manage.py dlq list notify [--local] / dlq redrive notify [--local]
+    python manage.py token operator.rpr          (an ID token for the API: local stack, or --client-id for Cognito)
 """
 from __future__ import annotations
 
@@ -159,6 +160,32 @@ def dlq(args: argparse.Namespace) -> int:
     return 0
 
 
+def token(args: argparse.Namespace) -> int:
+    """Prints an ID token: `curl -H "Authorization: Bearer $(manage.py token operator.rpr)" …/api/me`."""
+    if args.client_id:  # a deployed stage: Cognito's own sign-in, the password asked for
+        import getpass
+
+        import boto3
+
+        password = os.environ.get("SAMVAD_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+        cognito = boto3.client("cognito-idp", region_name=args.region)
+        answer = cognito.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=args.client_id,
+                                       AuthParameters={"USERNAME": args.username, "PASSWORD": password})
+        if "AuthenticationResult" not in answer:
+            sys.exit(f"Cognito asks for {answer.get('ChallengeName')}: sign in once in the console first.")
+        print(answer["AuthenticationResult"]["IdToken"])
+        return 0
+    from chalicelib.local.auth import LocalIssuer
+
+    auth = _local_state()["auth"]
+    issuer = LocalIssuer(Path(auth["key_file"]), issuer=auth["issuer"], client_id=auth["client_id"])
+    try:
+        print(issuer.mint(args.username, hours=args.hours))
+    except KeyError as missing:
+        sys.exit(str(missing.args[0]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -191,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("queue", choices=("notify", "followup"))
     p.add_argument("--local", action="store_true", help="the running local stack (make run)")
     p.set_defaults(func=dlq)
+    p = sub.add_parser("token", help="print an ID token for a user, for scripts and API clients")
+    p.add_argument("username")
+    p.add_argument("--hours", type=float, default=8, help="local stack: how long it lasts")
+    p.add_argument("--client-id", help="a deployed stage: the Cognito app client id (stack output ConsoleClientId)")
+    p.add_argument("--region", default=os.environ.get("AWS_REGION", "ap-south-1"))
+    p.set_defaults(func=token)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -47,9 +47,12 @@ def verify(link_token: str, now: float | None = None) -> tuple[str, str]:
     try:
         payload, mac = link_token.split(".")
         number, phone, expires = _unb64(payload).decode().split("|")
-    except (ValueError, UnicodeDecodeError) as error:
+        # Bytes: compare_digest refuses str with non-ASCII characters (TypeError), and a link's
+        # token is whatever was typed or pasted into the address bar.
+        genuine = hmac.compare_digest(mac.encode(), _mac(payload).encode())
+    except (ValueError, TypeError, UnicodeError) as error:
         raise BadLink("malformed") from error
-    if not hmac.compare_digest(mac, _mac(payload)):
+    if not genuine:
         raise BadLink("forged")
     if int(expires) < (now or time.time()):
         raise BadLink("expired")

@@ -79,3 +79,22 @@ def twilio_api_base() -> str | None:
 
 def directory_cache_seconds() -> float:
     return float(os.environ.get("SAMVAD_DIRECTORY_CACHE_SECONDS", "60"))
+
+
+def auth_issuer() -> str:
+    """The token issuer: Cognito's https://cognito-idp.<region>.amazonaws.com/<pool id>, or the local stand-in."""
+    return os.environ.get("SAMVAD_AUTH_ISSUER", "")
+
+
+def auth_jwks_url() -> str:
+    return os.environ.get("SAMVAD_AUTH_JWKS_URL") or (auth_issuer() + "/.well-known/jwks.json")
+
+
+def auth_client_id() -> str:
+    """The user pool's app client: ID tokens must name it as their audience."""
+    return os.environ.get("SAMVAD_AUTH_CLIENT_ID", "")
+
+
+def auth_endpoint() -> str:
+    """Where the console signs in (Cognito's InitiateAuth endpoint)."""
+    return os.environ.get("SAMVAD_AUTH_ENDPOINT") or f"https://cognito-idp.{region()}.amazonaws.com/"

@@ -45,3 +45,8 @@ def parse(message: str) -> Command:
         raise Unparsable(f"{head} needs more")
     args = tuple(w.lower() for w in words[2:2 + fixed])
     return Command(head, number, args, " ".join(words[2 + fixed:]))
+
+
+def whole_number(text: str) -> int | None:
+    """ASCII digits only: str.isdigit() is true for '²', which int() then refuses."""
+    return int(text) if re.fullmatch(r"[0-9]+", text) else None

@@ -7,6 +7,7 @@ its status callback as an `officer.whatsapp_failed` event and goes out again by 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from chalicelib.domain.district import District
 from chalicelib.domain.events import DomainEvent
@@ -16,6 +17,7 @@ from chalicelib.domain.ports import Claims, Directory, Messenger
 log = logging.getLogger(__name__)
 
 STATUS_PATH = "/twilio/messaging/status/{number}"
+FAILED_EVENT_PARAM = "event"  # on a WhatsApp message's status callback: the event the message was for
 
 
 def deliver(event: DomainEvent, directory: Directory, messenger: Messenger, claims: Claims,
@@ -49,9 +51,12 @@ def _send(notice: Notice, event: DomainEvent, district: District, messenger: Mes
     status = STATUS_PATH.format(number=event.complaint_number)
     template = district.whatsapp.templates.get(notice.template or "") if district.whatsapp else None
     if notice.whatsapp_to and template:
+        # Twilio's status callback does not say which message bounced: the URL carries the event it came
+        # from, so the SMS fallback repeats that message (a reminder, not the forward).
+        callback = f"{status}?{urlencode({FAILED_EVENT_PARAM: event.type})}"
         try:
             return messenger.send_whatsapp(to=notice.whatsapp_to, sender=district.whatsapp.sender,
-                                           content_sid=template, variables=notice.variables, status_callback=status)
+                                           content_sid=template, variables=notice.variables, status_callback=callback)
         except Exception as error:  # refused outright: the SMS below still reaches the officer
             log.warning("ticket %s: WhatsApp to %s refused (%s); sending SMS", event.complaint_number,
                         notice.key, error)

@@ -1,5 +1,5 @@
 """Twilio's word on a message we sent an officer: onto the ticket's timeline, and a bounced WhatsApp
-forward goes out again by SMS."""
+message goes out again by SMS."""
 from __future__ import annotations
 
 from chalicelib.domain.clock import Clock, iso
@@ -11,8 +11,9 @@ FAILED = ("failed", "undelivered")
 
 
 def record_delivery(number: str, message_sid: str, status: str, to: str, error_code: str,
-                    store: TicketRepository, dispatcher: EventDispatcher, clock: Clock) -> bool:
-    """Return False for an unknown ticket (nothing written)."""
+                    store: TicketRepository, dispatcher: EventDispatcher, clock: Clock, sent_for: str = "") -> bool:
+    """Return False for an unknown ticket (nothing written). `sent_for` is the type of the event the
+    message was sent for, when its status callback URL says so."""
     ticket = store.get(number)
     if ticket is None:
         return False
@@ -23,7 +24,10 @@ def record_delivery(number: str, message_sid: str, status: str, to: str, error_c
                                      action=f"message_{status}", channel=channel,
                                      detail={"message_sid": message_sid, "to": phone, "error_code": error_code}))
     if channel == "whatsapp" and status in FAILED:
+        # The id comes from the message: Twilio repeating the callback (or posting both "failed" and
+        # "undelivered") finds the fallback's claim taken and sends no second SMS.
         dispatcher.dispatch(DomainEvent(type="officer.whatsapp_failed", complaint_number=number,
-                                        version=ticket.version, at=at,
-                                        data={**snapshot(ticket), "phone": phone, "message_sid": message_sid}))
+                                        version=ticket.version, at=at, id=f"whatsapp-failed-{message_sid}",
+                                        data={**snapshot(ticket), "phone": phone, "message_sid": message_sid,
+                                              "failed_event": sent_for, "remark": ticket.resolution_remark or ""}))
     return True

@@ -23,6 +23,16 @@ def is_e164(phone: str) -> bool:
     return bool(_E164.match(phone or ""))
 
 
+# What Twilio puts in From when the caller ID is withheld: the words spelled on a keypad (ANONYMOUS,
+# RESTRICTED, BLOCKED, UNKNOWN, UNAVAILABLE). They look like E.164 numbers but reach nobody.
+WITHHELD_CALLER_IDS = frozenset({"+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253"})
+
+
+def is_reachable(phone: str) -> bool:
+    """A caller we may text or call back: a real E.164 number, not a withheld caller ID."""
+    return is_e164(phone) and phone not in WITHHELD_CALLER_IDS
+
+
 @dataclass(frozen=True)
 class Officer:
     level: str
@@ -109,7 +119,7 @@ class District:
 
     def category_by_key(self, key: str) -> Category | None:
         """Menu keys are the categories' positions, 1 to 9, in the file's order."""
-        if not key.isdigit():
+        if not (key.isascii() and key.isdigit()):
             return None
         index = int(key) - 1
         return self.categories[index] if 0 <= index < len(self.categories) else None

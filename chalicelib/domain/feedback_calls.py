@@ -1,16 +1,24 @@
 """Placing the citizen's feedback call, once per due call however often the event arrives."""
 from __future__ import annotations
 
-from chalicelib.domain.district import is_e164
+from chalicelib.domain.district import is_reachable
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ports import CitizenCaller, Claims, Directory
+from chalicelib.domain.ports import CitizenCaller, Claims, Directory, TicketRepository
+from chalicelib.domain.ticket import RESOLVED
 
 
 def place_feedback_call(event: DomainEvent, directory: Directory, caller: CitizenCaller, claims: Claims,
-                        answer_path: str, status_path: str) -> str:
+                        store: TicketRepository, answer_path: str, status_path: str) -> str:
     phone = event.data.get("caller_phone", "")
-    if not is_e164(phone):
+    if not is_reachable(phone):
         return "caller number withheld: no call"
+    # The event may be late (a retry, a redrive from the DLQ): ring only for the call the ticket still
+    # waits for, never after the citizen has answered by SMS or the ticket has moved on.
+    ticket = store.get(event.complaint_number)
+    attempt = event.data.get("attempt")
+    if ticket is None or ticket.status != RESOLVED or ticket.feedback_calls != attempt:
+        return (f"feedback call {attempt} no longer due (ticket {ticket.status if ticket else 'missing'}, "
+                f"{ticket.feedback_calls if ticket else 0} calls due so far): no call")
     district = directory.district(event.data["district"])
     if district is None:
         raise LookupError(f"district {event.data['district']!r} is not in the directory")
@@ -24,4 +32,4 @@ def place_feedback_call(event: DomainEvent, directory: Directory, caller: Citize
         claims.release(key)
         raise
     claims.confirm(key, sid)
-    return f"feedback call {event.data.get('attempt')}: {sid}"
+    return f"feedback call {attempt}: {sid}"

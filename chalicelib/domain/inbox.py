@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.domain.clock import Clock
-from chalicelib.domain.commands import Command, Unparsable, parse
+from chalicelib.domain.clock import Clock, iso
+from chalicelib.domain.commands import Command, Unparsable, parse, whole_number
 from chalicelib.domain.commit import commit
 from chalicelib.domain.district import District
 from chalicelib.domain.lifecycle import Actor, Change, Lifecycle, NotAllowed
@@ -59,7 +59,7 @@ def _officer_action(lifecycle: Lifecycle, ticket: Ticket, actor: Actor, command:
     if verb == "DONE":
         return lifecycle.resolve(ticket, actor, command.text), "reply_resolved", {}
     if verb == "TIME":
-        days = int(command.args[0]) if command.args[0].isdigit() else 0
+        days = whole_number(command.args[0]) or 0
         return lifecycle.request_time(ticket, actor, days, command.text), "reply_extension_requested", {"days": days}
     if verb == "TRANSFER":
         change = lifecycle.transfer(ticket, actor, command.args[0], command.text)
@@ -86,8 +86,7 @@ def _citizen(phone: str, channel: str, command: Command, directory: Directory, s
         ticket = store.get(command.number)
         tickets = [ticket] if ticket and ticket.caller_phone == phone else []
     else:
-        wanted = (RESOLVED,) if satisfied else (RESOLVED, CLOSED)
-        tickets = [t for t in store.recent_for_caller(phone) if t.status in wanted]
+        tickets = _feedback_candidates(store.recent_for_caller(phone), satisfied, clock)
     if not tickets:
         language = next((t.language for t in store.recent_for_caller(phone, 1)), "hi")
         return InboxReply(catalog(language).text("reply_no_ticket"), False)
@@ -106,6 +105,17 @@ def _citizen(phone: str, channel: str, command: Command, directory: Directory, s
                           False)
     key = "reply_closed_satisfied" if change.after.status == CLOSED else "reply_reopened"
     return _commit(change, store, dispatcher, words.text(key, number=ticket.complaint_number))
+
+
+def _feedback_candidates(recent: list[Ticket], satisfied: bool, clock: Clock) -> list[Ticket]:
+    """A bare "1" or "2" answers the latest resolved ticket; a "2" with none reopens the latest closed
+    one still within its reopen window (or, failing that, the latest closed, to be told it is too late)."""
+    resolved = sorted((t for t in recent if t.status == RESOLVED), key=lambda t: t.resolved_at or "", reverse=True)
+    if satisfied or resolved:
+        return resolved
+    closed = sorted((t for t in recent if t.status == CLOSED), key=lambda t: t.closed_at or "", reverse=True)
+    now = iso(clock.now())
+    return [t for t in closed if t.reopen_until and now <= t.reopen_until] or closed
 
 
 def _commit(change: Change, store: TicketRepository, dispatcher: EventDispatcher, reply: str) -> InboxReply:

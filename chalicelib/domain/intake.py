@@ -6,7 +6,14 @@ import logging
 from chalicelib.domain.clock import Clock, ist_date
 from chalicelib.domain.district import District
 from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, TicketStore
-from chalicelib.domain.ticket import CallComplaint, RegistrationResult, build_call_registration
+from chalicelib.domain.ticket import (
+    CallComplaint,
+    ConsoleComplaint,
+    Registration,
+    RegistrationResult,
+    build_call_registration,
+    build_console_registration,
+)
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +21,17 @@ log = logging.getLogger(__name__)
 def register_call_complaint(complaint: CallComplaint, district: District, store: TicketStore,
                             dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
     sequence = store.next_sequence(district.code, ist_date(clock.now()))
-    registration = build_call_registration(complaint, district, sequence, clock)
+    return _register(build_call_registration(complaint, district, sequence, clock), store, dispatcher)
+
+
+def register_console_complaint(complaint: ConsoleComplaint, district: District, store: TicketStore,
+                               dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
+    """An operator's registration; with a CallSid, once per call like the IVR's."""
+    sequence = store.next_sequence(district.code, ist_date(clock.now()))
+    return _register(build_console_registration(complaint, district, sequence, clock), store, dispatcher)
+
+
+def _register(registration: Registration, store: TicketStore, dispatcher: EventDispatcher) -> RegistrationResult:
     try:
         store.register(registration)
     except AlreadyRegistered as existing:

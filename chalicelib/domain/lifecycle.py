@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.domain.clock import iso, ist_date, parse_iso
 from chalicelib.domain.district import LEVELS, SPECIAL_CLOSURE_CODES, District
 from chalicelib.domain.events import DomainEvent
+from chalicelib.domain.figures import open_gauges, resolution_figures
 from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
 from chalicelib.domain.ticket import (
     ACKNOWLEDGED,
@@ -24,6 +25,7 @@ from chalicelib.domain.ticket import (
     CounterIncrement,
     Ticket,
     TimelineEntry,
+    sla_risk_at,
     snapshot,
 )
 from chalicelib.domain.working_time import add_hours
@@ -88,7 +90,7 @@ class Lifecycle:
                         feedback_calls=0, pending=None, flagged=False)
         after = replace(after, feedback_due_at=feedback_due_after(after, self.district, 0))
         return self._change(ticket, after, actor, "resolved", {"remark": remark.strip()},
-                            [("ticket.resolved", {"remark": remark.strip()})], {"resolved": 1})
+                            [("ticket.resolved", {"remark": remark.strip()})], resolution_figures(ticket, self.at))
 
     def request_time(self, ticket: Ticket, actor: Actor, days: int, reason: str) -> Change:
         self._responsible(ticket, actor)
@@ -115,16 +117,21 @@ class Lifecycle:
         pending = ticket.pending
         if not pending or not ticket.is_open:
             raise NotAllowed("nothing_to_decide")
+        if actor.id == pending["by"]:
+            raise NotAllowed("own_request")
         above = next_level(pending["level"])
         may = (ticket.department, above) in actor.posts if above else False
-        if not may and not (actor.kind == "collector" and pending["level"] in ("L3", "L4")):
+        # The notice goes to the Collector when the post above is empty, so the Collector must be able to act on it.
+        unfilled = above is None or self.district.officer(ticket.department, above) is None
+        if not may and not (actor.kind == "collector" and (pending["level"] in ("L3", "L4") or unfilled)):
             raise NotAllowed("not_yours")
         decision = {"kind": pending["kind"], "approved": approve, "requested_by": pending["by"], "note": note}
         if not approve:
             return self._change(ticket, replace(ticket, pending=None), actor, f"{pending['kind']}_rejected",
                                 {"note": note}, [("ticket.request_decided", decision)])
         if pending["kind"] == "extension":
-            due = parse_iso(ticket.level_due_at) + timedelta(days=int(pending["days"]))
+            # Approved after the deadline passed, the officer still gets the days asked for, from now.
+            due = max(parse_iso(ticket.level_due_at), self.now) + timedelta(days=int(pending["days"]))
             after = replace(ticket, pending=None, level_due_at=iso(due), flagged=False,
                             reminders_sent=tuple(p for p in ticket.reminders_sent
                                                  if reminder_time(replace(ticket, level_due_at=iso(due)), p)
@@ -149,6 +156,37 @@ class Lifecycle:
                             {"from": ticket.department, "to": department, "reason": reason.strip()},
                             [("ticket.transferred", {"from_department": ticket.department,
                                                     "reason": reason.strip()})], {"transferred": 1})
+
+    def reroute(self, ticket: Ticket, actor: Actor, category_id: str, reason: str) -> Change:
+        """An operator or the Collector corrects the category: the department (and its SLA) follow it, and
+        a change of department starts again at the new department's L1. The SLA still counts from the call."""
+        if actor.kind not in ("operator", "collector"):
+            raise NotAllowed("not_yours")
+        if not ticket.is_open:
+            raise NotAllowed("not_open")
+        category = self.district.category(category_id)
+        if category is None:
+            raise NotAllowed("unknown_category", categories=", ".join(c.id for c in self.district.categories))
+        if category.id == ticket.category:
+            raise NotAllowed("same_category")
+        created = parse_iso(ticket.created_at)
+        after = replace(ticket, category=category.id, department=category.department,
+                        sla_due_at=iso(add_hours(created, category.sla_hours, self.district.counted_hours)),
+                        sla_risk_at=sla_risk_at(created, category.sla_hours, self.district))
+        after = replace(after, sla_breached=after.sla_breached and after.sla_due_at <= self.at)
+        moved = category.department != ticket.department
+        if moved:
+            after = self._at_level(replace(after, pending=None, status=REGISTERED), "L1")
+        detail = {"from_category": ticket.category, "to_category": category.id, "reason": reason.strip()}
+        events = [("ticket.transferred", {"from_department": ticket.department, "reason": reason.strip()})] if moved \
+            else []
+        return self._change(ticket, after, actor, "rerouted", detail, events, {"rerouted": 1})
+
+    def note(self, ticket: Ticket, actor: Actor, text: str) -> Change:
+        """A note on the timeline (nothing else changes; the version moves so notes keep their order)."""
+        if not text.strip():
+            raise NotAllowed("remark_needed")
+        return self._change(ticket, ticket, actor, "note", {"text": text.strip()}, [])
 
     def escalate_by_hand(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
         """The Collector moves a ticket up (L3 → L4 where the district escalates by hand)."""
@@ -276,10 +314,13 @@ class Lifecycle:
                                           version=after.version, at=self.at,
                                           data={**snapshot(after), **extra, "actor": actor.id})
                               for kind, extra in events)
-        counters = ()
+        counters = []
         if figures:
-            counters = (CounterIncrement(scope=f"DISTRICT#{after.district}", period=f"DAY#{ist_date(self.now)}",
-                                         figures={**figures, **{f"{k}_{after.department}": v
-                                                                for k, v in figures.items()}}),)
-        return Change(before=before, after=after, timeline=(entry,), events=domain_events, counters=counters)
+            counters.append(CounterIncrement(scope=f"DISTRICT#{after.district}", period=f"DAY#{ist_date(self.now)}",
+                                             figures={**figures, **{f"{k}_{after.department}": v
+                                                                    for k, v in figures.items()}}))
+        gauges = open_gauges(before, after)
+        if gauges:
+            counters.append(gauges)
+        return Change(before=before, after=after, timeline=(entry,), events=domain_events, counters=tuple(counters))
 

@@ -5,14 +5,14 @@ Pure: returns Notice values; the notifier sends each one once (claims keyed by e
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chalicelib.domain.clock import IST, parse_iso
-from chalicelib.domain.district import District, is_e164
+from chalicelib.domain.district import District, is_reachable
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.lifecycle import next_level
 from chalicelib.domain.sms_segments import segments
-from chalicelib.i18n import catalog
+from chalicelib.i18n import Catalog, catalog
 
 # An officer's link to hear the recording: (complaint number, officer phone, valid hours) -> URL
 RecordingLinks = Callable[[str, str, int], str]
@@ -64,21 +64,29 @@ def _assignment(event: DomainEvent, data: dict, district: District, links: Recor
         notices.append(Notice("officer", officer.phone, body, officer.whatsapp, "officer_assignment",
                               {"1": values["number"], "2": values["category"], "3": data.get("caller_name", "-"),
                                "4": values["due"], "5": link}))
-    if event.type == "officer.whatsapp_failed":  # the WhatsApp forward bounced: the same by SMS, to that phone
-        return [Notice("officer-sms", n.to, n.body) for n in notices if n.to == data.get("phone")]
     if event.type == "ticket.escalated":
         previous = district.officer(data["department"], data["from_level"])
         if previous and (not officer or previous.phone != officer.phone):
-            reason = words.text(f"reason_{data['reason']}") if f"reason_{data['reason']}" in words.keys() \
-                else data["reason"]
             notices.append(Notice("previous-officer", previous.phone, words.text(
-                "officer_moved_up", number=event.complaint_number, level=data["level"], reason=reason)))
+                "officer_moved_up", number=event.complaint_number, level=data["level"],
+                reason=_reason(words, data["reason"]))))
     if event.type == "ticket.reopened":
         notices += _citizen(event, data, "citizen_reopened")
     if event.type == "ticket.created":
         notices += _citizen(event, data, "sms_ticket_registered", date=_ist_date(data["created_at"]),
                             district=district.name_in(data["language"]))
     return notices
+
+
+def _whatsapp_failed(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+    """A WhatsApp message bounced: the same message again by SMS, to the officer it was for."""
+    failed = data.get("failed_event", "")
+    # Escalations and transfers forward in the same words as a new ticket; a callback that names no
+    # event was set on a forward.
+    again = replace(event, type=failed if failed in ("ticket.reopened", "ticket.reminder") else "ticket.created")
+    # Officers may have WhatsApp on another number than their SMS phone; Twilio names the WhatsApp one.
+    return [Notice("officer-sms", n.to, n.body) for n in notices_for(again, district, links)
+            if n.whatsapp_to and n.whatsapp_to == data.get("phone")]
 
 
 def _reminder(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
@@ -124,7 +132,12 @@ def _flagged(event: DomainEvent, data: dict, district: District, links: Recordin
     return [Notice("collector", district.collector.phone, words.text(
         "collector_flag", number=event.complaint_number, level=data["level"],
         department=department.names.get(district.default_language) if department else data["department"],
-        reason=words.text(f"reason_{data['reason']}")))]
+        reason=_reason(words, data["reason"])))]
+
+
+def _reason(words: Catalog, reason: str) -> str:
+    # The Collector's ESCALATE carries their own words, not a catalog key.
+    return words.text(f"reason_{reason}") if f"reason_{reason}" in words.keys() else reason
 
 
 def _resolved(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
@@ -141,7 +154,7 @@ def _closed(event: DomainEvent, data: dict, district: District, links: Recording
 
 def _citizen(event: DomainEvent, data: dict, key: str, **values: str) -> list[Notice]:
     phone = data.get("caller_phone", "")
-    if not is_e164(phone):
+    if not is_reachable(phone):
         return []  # caller ID withheld: nothing to text
     words = catalog(data["language"])
     body = words.text(key, number=event.complaint_number, **values)
@@ -166,7 +179,7 @@ _BUILDERS = {
     "ticket.escalated": _assignment,
     "ticket.transferred": _assignment,
     "ticket.reopened": _assignment,
-    "officer.whatsapp_failed": _assignment,
+    "officer.whatsapp_failed": _whatsapp_failed,
     "ticket.reminder": _reminder,
     "ticket.extension_requested": _approval,
     "ticket.closure_proposed": _approval,

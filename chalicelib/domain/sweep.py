@@ -47,4 +47,6 @@ def sweep_tickets(due: Iterable[str], store: TicketRepository, directory: Direct
                 break
             changes += 1
             ticket = change.after
+            if any(event.type == "feedback.call_due" for event in change.events):
+                break  # one call per sweep: a backlog must not ring the citizen twice in a row
     return TicketSweep(looked_at=looked, changes=changes, stale=stale)

@@ -6,9 +6,10 @@ link to it, dashboard counters, the outbox event): the store writes it in one tr
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.clock import Clock, iso, ist_date, ist_hour
+from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.complaint_number import format_number
 from chalicelib.domain.district import District
 from chalicelib.domain.events import TICKET_CREATED, DomainEvent
@@ -73,6 +74,11 @@ class Ticket:
     sla_breached: bool = False
     pending: dict[str, Any] | None = None  # a request awaiting the level above: extension or closure
     next_action_at: str | None = None  # when the sweeper must look at it; None once nothing is due
+    sla_risk_at: str = ""  # 80% of the SLA gone: the Collector's "at risk" list from here on
+    caller_name: str | None = None  # typed by an operator; the IVR's recording holds it otherwise
+    address: str | None = None
+    description: str | None = None  # an operator's written complaint (IVR tickets have the recording)
+    registered_by: str | None = None  # the operator's user name, for console registrations
 
     @property
     def is_open(self) -> bool:
@@ -117,56 +123,87 @@ class UnknownCategory(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class ConsoleComplaint:
+    """What an operator typed for a caller (on a call, or after one)."""
+
+    caller_phone: str
+    category_id: str
+    language: str
+    description: str
+    operator: str
+    caller_name: str | None = None
+    address: str | None = None
+    call_sid: str | None = None
+
+
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
                             clock: Clock) -> Registration:
-    category = district.category(complaint.category_id)
+    return _registration(
+        district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
+        language=complaint.language, line=complaint.line, channel="ivr", actor=complaint.caller_phone,
+        actor_type="citizen", call_sid=complaint.call_sid,
+        extra={"recording_sid": complaint.recording_sid, "recording_url": complaint.recording_url,
+               "recording_duration": complaint.recording_duration},
+        detail={"call_sid": complaint.call_sid, "recording_sid": complaint.recording_sid})
+
+
+def build_console_registration(complaint: ConsoleComplaint, district: District, sequence: int,
+                               clock: Clock) -> Registration:
+    return _registration(
+        district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
+        language=complaint.language, line="", channel="console", actor=complaint.operator,
+        actor_type="operator", call_sid=complaint.call_sid,
+        extra={"caller_name": complaint.caller_name, "address": complaint.address,
+               "description": complaint.description, "registered_by": complaint.operator},
+        detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
+
+
+def sla_risk_at(created: datetime, sla_hours: int, district: District) -> str:
+    return iso(add_hours(created, sla_hours * 0.8, district.counted_hours))
+
+
+def _registration(district: District, sequence: int, clock: Clock, *, category_id: str, caller_phone: str,
+                  language: str, line: str, channel: str, actor: str, actor_type: str, call_sid: str | None,
+                  extra: dict[str, Any], detail: dict[str, Any]) -> Registration:
+    from chalicelib.domain.figures import day_period, district_scope, line_day, open_gauges
+    from chalicelib.domain.schedule import next_action_at
+
+    category = district.category(category_id)
     if category is None:
-        raise UnknownCategory(complaint.category_id)
-    hotline = district.hotline_for_line(complaint.line)
+        raise UnknownCategory(category_id)
+    hotline = district.hotline_for_line(line) if line else None
     now = clock.now()
     number = format_number(district.code, now, sequence)
     level_hours = district.level_hours.get("L1", category.sla_hours)
     ticket = Ticket(
-        complaint_number=number,
-        district=district.code,
-        hotline=hotline.id if hotline else "",
-        line=complaint.line,
-        caller_phone=complaint.caller_phone,
-        language=complaint.language,
-        category=category.id,
-        department=category.department,
-        status=REGISTERED,
-        level="L1",
-        version=1,
-        created_at=iso(now),
+        complaint_number=number, district=district.code, hotline=hotline.id if hotline else "", line=line,
+        caller_phone=caller_phone, language=language, category=category.id, department=category.department,
+        status=REGISTERED, level="L1", version=1, created_at=iso(now),
         sla_due_at=iso(add_hours(now, category.sla_hours, district.counted_hours)),
         level_due_at=iso(add_hours(now, level_hours, district.counted_hours)),
-        level_started_at=iso(now),
-        channel="ivr",
-        call_sid=complaint.call_sid,
-        recording_sid=complaint.recording_sid,
-        recording_url=complaint.recording_url,
-        recording_duration=complaint.recording_duration,
+        level_started_at=iso(now), channel=channel, call_sid=call_sid,
+        sla_risk_at=sla_risk_at(now, category.sla_hours, district), **extra,
     )
-    from chalicelib.domain.schedule import next_action_at
-
     ticket = replace(ticket, next_action_at=next_action_at(ticket, district))
     timeline = TimelineEntry(
-        complaint_number=number, at=ticket.created_at, actor_type="citizen", actor_id=complaint.caller_phone,
-        action="registered", channel="ivr",
-        detail={"call_sid": complaint.call_sid, "recording_sid": complaint.recording_sid,
-                "category": category.id, "department": category.department},
+        complaint_number=number, at=ticket.created_at, actor_type=actor_type, actor_id=actor,
+        action="registered", channel=channel,
+        detail={**detail, "category": category.id, "department": category.department},
     )
     event = DomainEvent(type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
-                        data={**snapshot(ticket), "actor": complaint.caller_phone})
-    counters = (
-        CounterIncrement(scope=f"DISTRICT#{district.code}", period=f"DAY#{ist_date(now)}",
-                         figures={"registered": 1, f"dept_{category.department}": 1,
-                                  f"cat_{category.id}": 1, f"lang_{complaint.language}": 1}),
-        CounterIncrement(scope=f"LINE#{complaint.line}", period=f"HOUR#{ist_hour(now)}",
-                         figures={"tickets": 1}),
-    )
-    return Registration(ticket=ticket, timeline=timeline, event=event, counters=counters)
+                        data={**snapshot(ticket), "actor": actor})
+    dept = category.department
+    counters = [
+        CounterIncrement(scope=district_scope(district.code), period=day_period(now),
+                         figures={"registered": 1, f"registered_{dept}": 1, f"dept_{dept}": 1,
+                                  f"cat_{category.id}": 1, f"lang_{language}": 1, f"channel_{channel}": 1}),
+        open_gauges(None, ticket),
+    ]
+    if line:
+        counters.append(line_day(line, now, {"tickets": 1}))
+    return Registration(ticket=ticket, timeline=timeline, event=event,
+                        counters=tuple(c for c in counters if c is not None))
 
 
 def snapshot(ticket: Ticket) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 The call starts at attempt 0 (ask, with the introduction). A request with Digits 1 or 2 is the
 answer; pressing nothing or a wrong key asks again, three times at most. An unanswered call changes
-nothing: the sweeper places the next one when it is due.
+nothing: the sweeper places the next one when it is due. A ticket no longer waiting for feedback
+when the citizen picks up gets a short goodbye instead of the question.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from chalicelib.routing import feedback_ivr
 def answer(form: dict[str, str], params: dict[str, str]) -> str:
     from chalicelib.domain.commit import commit
     from chalicelib.domain.lifecycle import Actor, Lifecycle, NotAllowed
-    from chalicelib.domain.ticket import CLOSED
+    from chalicelib.domain.ticket import CLOSED, RESOLVED
 
     number, attempt = params["number"], int(params["attempt"])
     ticket = wiring.ticket_store().get(number)
@@ -23,6 +24,9 @@ def answer(form: dict[str, str], params: dict[str, str]) -> str:
         return feedback_ivr.closing("hi", "technical_problem")
     name = district.name_in(ticket.language)
     digits = form.get("Digits", "")
+    if ticket.status != RESOLVED and (attempt == 0 or digits not in ("1", "2")):
+        # Answered meanwhile (by SMS, on another call) or moved on: nothing to ask, so no question.
+        return feedback_ivr.closing(ticket.language, "goodbye")
     if attempt == 0:
         return feedback_ivr.question(number, ticket.language, name, 1)
     if digits not in ("1", "2"):

@@ -17,7 +17,7 @@ def react(event: DomainEvent) -> str:
     from chalicelib.domain.feedback_calls import place_feedback_call
     from chalicelib.routing.feedback_ivr import path
 
-    return place_feedback_call(event, wiring.directory(), wiring.caller(), wiring.claims(),
+    return place_feedback_call(event, wiring.directory(), wiring.caller(), wiring.claims(), wiring.ticket_store(),
                                answer_path=path(event.complaint_number, 0),
                                status_path=f"/twilio/voice/feedback-status/{event.complaint_number}")
 

@@ -1,10 +1,13 @@
 """Twilio messaging webhooks: officers' and citizens' texts (SMS or WhatsApp), and delivery statuses."""
 from __future__ import annotations
 
+import logging
 from xml.sax.saxutils import escape
 
 from chalicelib import wiring
 from chalicelib.handlers.webhook import EMPTY_TWIML
+
+log = logging.getLogger(__name__)
 
 
 def _message(text: str) -> str:
@@ -31,9 +34,16 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
 
 
 def status(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.domain.delivery import FAILED_EVENT_PARAM
     from chalicelib.domain.delivery_status import record_delivery
 
-    if form.get("MessageSid") and form.get("MessageStatus"):
-        record_delivery(params["number"], form["MessageSid"], form["MessageStatus"], form.get("To", ""),
-                        form.get("ErrorCode", ""), wiring.ticket_store(), wiring.dispatcher(), wiring.clock())
+    try:
+        if form.get("MessageSid") and form.get("MessageStatus"):
+            record_delivery(params["number"], form["MessageSid"], form["MessageStatus"], form.get("To", ""),
+                            form.get("ErrorCode", ""), wiring.ticket_store(), wiring.dispatcher(), wiring.clock(),
+                            sent_for=params.get(FAILED_EVENT_PARAM, ""))
+    except Exception:
+        # Not the webhook's spoken apology: a message's status callback is answered with an empty
+        # messaging response, whatever happened on our side.
+        log.exception("status of message %s for %s not recorded", form.get("MessageSid"), params.get("number"))
     return EMPTY_TWIML

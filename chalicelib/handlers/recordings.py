@@ -8,11 +8,13 @@ from __future__ import annotations
 import base64
 import html
 import logging
+import unicodedata
 import urllib.request
 
 from chalice.app import Request, Response
 
 from chalicelib import recording_links, settings, wiring
+from chalicelib.domain.district import is_e164
 from chalicelib.telephony.signature import parse_form
 
 log = logging.getLogger(__name__)
@@ -32,18 +34,45 @@ def _page(number: str, body: str, status: int = 200) -> Response:
                     headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
 
 
-def _phone(text: str) -> str:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return f"+91{digits[-10:]}" if len(digits) >= 10 else text
+# Lambda answers at most 6 MB and base64 makes the audio a third larger: above this the page could
+# not be sent at all.
+MAX_AUDIO_BYTES = 4 * 1024 * 1024
+
+_LINK_REFUSED = {
+    "expired": (410, "यह लिंक समाप्त हो गया है / This link has expired."),
+    "forged": (403, "यह लिंक सही नहीं है / This link is not valid."),
+    "malformed": (400, "यह लिंक सही नहीं है / This link is not valid."),
+}
+
+
+class RecordingTooLarge(Exception):
+    pass
+
+
+def _phone(text: str) -> str | None:
+    """The E.164 number an officer typed: with + and a country code, or an Indian mobile number without
+    them (10 digits, or with a leading 0 or 91). Devanagari and other decimal digits count as digits."""
+    text = text.strip()
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
+    if text.startswith("+"):
+        number = "+" + digits
+    elif digits.startswith("00"):
+        number = "+" + digits[2:]
+    elif len(digits) == 10:
+        number = "+91" + digits
+    elif len(digits) == 11 and digits.startswith("0"):
+        number = "+91" + digits[1:]
+    else:
+        number = "+" + digits  # the country code without the +
+    return number if is_e164(number) else None
 
 
 def open_link(request: Request, token: str) -> Response:
     try:
         number, phone = recording_links.verify(token)
     except recording_links.BadLink as error:
-        message = "यह लिंक समाप्त हो गया है / This link has expired." if str(error) == "expired" else \
-            "यह लिंक सही नहीं है / This link is not valid."
-        return _page("—", f"<p>{message}</p>", 403 if str(error) != "expired" else 410)
+        status, message = _LINK_REFUSED.get(str(error), _LINK_REFUSED["forged"])
+        return _page("—", f"<p>{message}</p>", status)
     if request.method == "GET":
         return _page(number, _FORM.format(error=""))
     if _phone(parse_form(request.raw_body).get("phone", "")) != phone:
@@ -52,7 +81,18 @@ def open_link(request: Request, token: str) -> Response:
     ticket = wiring.ticket_store().get(number)
     if ticket is None or not ticket.recording_url:
         return _page(number, "<p>रिकॉर्डिंग नहीं मिली / No recording.</p>", 404)
-    audio, content_type = _fetch(ticket.recording_url)
+    try:
+        audio, content_type = _fetch(ticket.recording_url)
+    except RecordingTooLarge:
+        log.warning("ticket %s: recording too large to play in the page", number)
+        return _page(number, "<p>रिकॉर्डिंग इतनी बड़ी है कि यहाँ नहीं चल सकती; कृपया कंट्रोल रूम से सुनें। / "
+                             "The recording is too large to play here; please ask the control room to play it.</p>",
+                     502)
+    except Exception:
+        log.exception("ticket %s: could not fetch the recording", number)
+        error = ("<p>रिकॉर्डिंग अभी नहीं मिल पाई; थोड़ी देर बाद फिर कोशिश करें। / "
+                 "The recording could not be fetched just now; please try again in a little while.</p>")
+        return _page(number, _FORM.format(error=error), 502)
     source = f"data:{content_type};base64,{base64.b64encode(audio).decode()}"
     return _page(number, f'<audio controls autoplay src="{source}"></audio>')
 
@@ -64,4 +104,10 @@ def _fetch(recording_url: str) -> tuple[bytes, str]:
     credentials = f"{settings.twilio_account_sid()}:{settings.twilio_auth_token()}".encode()
     request.add_header("Authorization", "Basic " + base64.b64encode(credentials).decode())
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (scheme checked above)
-        return response.read(), response.headers.get("Content-Type", "audio/mpeg").split(";")[0]
+        length = response.headers.get("Content-Length", "")
+        if length.isascii() and length.isdigit() and int(length) > MAX_AUDIO_BYTES:
+            raise RecordingTooLarge(length)
+        audio = response.read(MAX_AUDIO_BYTES + 1)  # a missing or wrong length must not fill the memory
+        if len(audio) > MAX_AUDIO_BYTES:
+            raise RecordingTooLarge(len(audio))
+        return audio, response.headers.get("Content-Type", "audio/mpeg").split(";")[0]

@@ -102,11 +102,15 @@ def call_status(form: dict[str, str], params: dict[str, str]) -> str:
 
 
 def recording_status(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.domain.recording_status import confirm_recording
     from chalicelib.store.calls import record_recording_status
 
     if not form.get("CallSid") or not form.get("RecordingSid"):
         return EMPTY_TWIML
     duration = form.get("RecordingDuration", "")
-    record_recording_status(form["CallSid"], form["RecordingSid"], form.get("RecordingStatus", ""),
-                            int(duration) if duration.isdigit() else None)
+    seconds = int(duration) if duration.isascii() and duration.isdigit() else None
+    status = form.get("RecordingStatus", "")
+    number = record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds)
+    if number and status == "completed":
+        confirm_recording(number, form["RecordingSid"], seconds, wiring.ticket_store())
     return EMPTY_TWIML

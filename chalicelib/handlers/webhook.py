@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from chalice.app import Request, Response
 
@@ -27,9 +28,16 @@ def twilio_webhook(request: Request, step: Step,
     """`on_failure` answers when the step raises; by default a spoken apology in the call's language."""
     params = request.uri_params or {}
     form = parse_form(request.raw_body)
-    if not is_signed_by_twilio(request_path(request.path, params), form, request.headers.get("x-twilio-signature")):
+    path = request_path(request.path, params)
+    query = request.query_params or {}
+    if query:
+        # Twilio signs the whole URL it was given; our own callback URLs carry at most one parameter,
+        # so re-encoding gives back the exact query string.
+        path += "?" + urlencode([(name, value) for name in query for value in query.getlist(name)])
+    if not is_signed_by_twilio(path, form, request.headers.get("x-twilio-signature")):
         return Response(body="Forbidden: the X-Twilio-Signature header is missing or wrong.\n", status_code=403,
                         headers={"Content-Type": "text/plain"})
+    params = {**{name: query[name] for name in query}, **params}  # signed with the URL, so as trusted
     try:
         body = step(form, params)
     except Exception:

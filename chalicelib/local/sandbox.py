@@ -24,6 +24,11 @@ _API = re.compile(r"^/api/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messag
 _RECORDING = re.compile(r"^/recordings/(?P<sid>RE\w+?)(\.wav|\.mp3|\.txt)?$")
 
 
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+         "Access-Control-Allow-Headers": "Content-Type, X-Amz-Target, X-Amz-User-Agent, Authorization",
+         "Access-Control-Max-Age": "600"}
+
+
 def _sid(prefix: str) -> str:
     return prefix + uuid.uuid4().hex
 
@@ -41,6 +46,7 @@ class SandboxState:
         self.on_call: Callable[[dict[str, Any]], None] | None = None  # rings the callee of a placed call
         self.on_message: Callable[[dict[str, Any]], None] | None = None  # reports delivery, as Twilio does
         self.on_advance: Callable[[float], dict[str, Any]] | None = None
+        self.issuer: Any = None  # chalicelib.local.auth.LocalIssuer: the user pool's stand-in under /auth/
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]:
         sid = _sid("RE")
@@ -66,12 +72,15 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def _reply(self, status: int, payload: Any, content_type: str = "application/json") -> None:
+    def _reply(self, status: int, payload: Any, content_type: str = "application/json",
+               headers: dict[str, str] | None = None) -> None:
         body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False, indent=1).encode()
         self.send_response(status)
         if not isinstance(payload, bytes):
             content_type = "application/json; charset=utf-8"
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -83,8 +92,14 @@ class _Handler(BaseHTTPRequestHandler):
         expected = base64.b64encode(f"{self.state.account_sid}:{self.state.auth_token}".encode()).decode()
         return account == self.state.account_sid and self.headers.get("Authorization") == f"Basic {expected}"
 
+    def do_OPTIONS(self) -> None:
+        # The console (another port) signs in here: a CORS preflight, as Cognito's endpoint answers it.
+        self._reply(204, b"", "text/plain", _CORS)
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
+        if parts.path == "/auth/.well-known/jwks.json" and self.state.issuer:
+            return self._reply(200, self.state.issuer.jwks())
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         listing = {"/sandbox/messages": "messages", "/sandbox/calls": "calls"}.get(parts.path)
         with self.state.lock:
@@ -106,6 +121,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         parts = urlsplit(self.path)
         body = self._body()
+        if parts.path == "/auth/" and self.state.issuer:
+            target = self.headers.get("X-Amz-Target", "")
+            if target != "AWSCognitoIdentityProviderService.InitiateAuth":
+                return self._reply(400, {"__type": "UnknownOperationException", "message": target}, headers=_CORS)
+            try:
+                request = json.loads(body or b"{}")
+            except ValueError:
+                return self._reply(400, {"__type": "SerializationException", "message": "not JSON"}, headers=_CORS)
+            status, answer = self.state.issuer.initiate_auth(request)
+            return self._reply(status, answer, headers=_CORS)
         if parts.path == "/sandbox/answers":
             request = json.loads(body or b"{}")
             with self.state.lock:

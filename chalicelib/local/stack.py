@@ -26,6 +26,8 @@ REGION = "ap-south-1"
 
 
 def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: str = "local") -> None:
+    from chalicelib.local.auth import CLIENT_ID
+
     """Must run before chalicelib.store is imported: table names and endpoints are read then."""
     os.environ.update({
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION,
@@ -35,7 +37,11 @@ def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: st
         "SAMVAD_STAGE": stage, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
         "TWILIO_API_BASE": sandbox_url,
+        # The user pool's stand-in lives on the sandbox: the API fetches its JWKS like Cognito's.
+        "SAMVAD_AUTH_ISSUER": f"{sandbox_url}/auth", "SAMVAD_AUTH_CLIENT_ID": CLIENT_ID,
+        "SAMVAD_AUTH_ENDPOINT": f"{sandbox_url}/auth/",
     })
+    os.environ.pop("SAMVAD_AUTH_JWKS_URL", None)
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         os.environ.pop(name, None)
 
@@ -72,6 +78,11 @@ class LocalStack:
         self.sandbox = sandbox
         _progress(f"Twilio sandbox on {sandbox.url}")
         configure_environment(self.port, self.moto_port, sandbox.url)
+        from chalicelib.local.auth import LocalIssuer
+
+        self.issuer = LocalIssuer(STATE_FILE.parent / "auth-key.pem", issuer=f"{sandbox.url}/auth")
+        sandbox.state.issuer = self.issuer
+        _progress(f"sign-in (the user pool's stand-in) on {sandbox.url}/auth/, {len(self.issuer.users)} demo users")
 
         import boto3
 
@@ -126,7 +137,9 @@ class LocalStack:
         _wait_for(f"{base}/health")
         state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
                  "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
-                 "stage": settings.stage(), "region": settings.region()}
+                 "stage": settings.stage(), "region": settings.region(),
+                 "auth": {"issuer": self.issuer.issuer, "client_id": self.issuer.client_id,
+                          "endpoint": f"{sandbox.url}/auth/", "key_file": str(STATE_FILE.parent / "auth-key.pem")}}
         STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
         STATE_FILE.write_text(json.dumps(state, indent=2))
         return state
@@ -198,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("werkzeug", "botocore", "moto", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     districts = [p.resolve() for p in (args.district or sorted((ROOT / "examples").glob("*.yaml")))]
+    from chalicelib.local.auth import load_users
     print("Starting the Samvad hotline on loopback…", flush=True)
     stack = LocalStack(args.port, districts, args.schedule_seconds)
     try:
@@ -207,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         return 1
     base = state["base_url"]
+    logins = "\n".join(f"  {u['role']:<12} {u['username']:<20} {u['password']:<16} {u.get('district', 'all')}"
+                        f"{' ' + u['department'] + ' ' + u['level'] if u.get('department') else ''}"
+                        for u in load_users().values())
     print(f"""
 Samvad is running: {base}/health answers.
 
@@ -215,6 +232,10 @@ Samvad is running: {base}/health answers.
   Messages sent (SMS):   curl {state['sandbox_url']}/sandbox/messages
   Calls placed:          curl {state['sandbox_url']}/sandbox/calls
   Demo lines:            {', '.join(state['lines'])}
+
+The console: {base}/console  — sign in as (role, user, password, scope):
+{logins}
+  A token for scripts and API clients: .venv/bin/python manage.py token operator.rpr
 
 Twilio webhooks (on a real number, with PUBLIC_BASE_URL set to your API's URL):
   voice  POST {base}/twilio/voice/incoming

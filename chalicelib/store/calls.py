@@ -7,7 +7,8 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.clock import ist_hour, parse_iso
+from chalicelib.domain.clock import parse_iso
+from chalicelib.domain.figures import line_day
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallModel, CounterModel, TicketModel
 
@@ -43,8 +44,9 @@ def record_call_end(end: CallEnd) -> bool:
                 # A ticket's transaction sets outcome "ticket", before or after this callback.
                 CallModel.outcome.set(CallModel.outcome | ("abandoned" if answered else end.status)),
             ], condition=CallModel.ended_at.does_not_exist())
-            txn.update(CounterModel(f"LINE#{end.to_phone}", f"HOUR#{ist_hour(parse_iso(end.ended_at))}"),
-                       actions=[Path(name).add(n) for name, n in sorted(figures.items())])
+            counter = line_day(end.to_phone, parse_iso(end.ended_at), figures)
+            txn.update(CounterModel(counter.scope, counter.period),
+                       actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
     except TransactWriteError as error:
         codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
         if "ConditionalCheckFailed" in codes:  # a retried callback: logged and counted already

@@ -55,6 +55,39 @@ class DepartmentQueueIndex(GlobalSecondaryIndex):
     level_due_at = UnicodeAttribute(range_key=True)
 
 
+class QueueIndex(GlobalSecondaryIndex):
+    """Sparse: an open ticket's post (district#department#level), by its level deadline: officers' inboxes."""
+
+    class Meta:
+        index_name = "by_queue"
+        projection = AllProjection()
+
+    queue_key = UnicodeAttribute(hash_key=True)
+    level_due_at = UnicodeAttribute(range_key=True)
+
+
+class OpenBySlaIndex(GlobalSecondaryIndex):
+    """Sparse: open tickets of a district by SLA deadline: the overdue list."""
+
+    class Meta:
+        index_name = "open_by_sla"
+        projection = AllProjection()
+
+    open_district = UnicodeAttribute(hash_key=True)
+    sla_due_at = UnicodeAttribute(range_key=True)
+
+
+class OpenByRiskIndex(GlobalSecondaryIndex):
+    """Sparse: open tickets of a district by when 80% of their SLA is gone: the at-risk list."""
+
+    class Meta:
+        index_name = "open_by_risk"
+        projection = AllProjection()
+
+    open_district = UnicodeAttribute(hash_key=True)
+    sla_risk_at = UnicodeAttribute(range_key=True)
+
+
 class DueIndex(GlobalSecondaryIndex):
     """Sparse: only open tickets carry sweep_shard, so the sweeper reads what is due, not all."""
 
@@ -76,7 +109,9 @@ class TicketModel(Model):
     language = UnicodeAttribute()
     category = UnicodeAttribute()
     department = UnicodeAttribute()
-    district_department = UnicodeAttribute()
+    district_department = UnicodeAttribute(null=True)  # only while open: by_department_due is the open queue
+    queue_key = UnicodeAttribute(null=True)
+    open_district = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     level = UnicodeAttribute()
     version = NumberAttribute()
@@ -105,11 +140,19 @@ class TicketModel(Model):
     pending = JSONAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
     next_action_at = UnicodeAttribute(null=True)
+    sla_risk_at = UnicodeAttribute(default="")
+    caller_name = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    registered_by = UnicodeAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()
     by_department_due = DepartmentQueueIndex()
     by_next_action = DueIndex()
+    by_queue = QueueIndex()
+    open_by_sla = OpenBySlaIndex()
+    open_by_risk = OpenByRiskIndex()
 
 
 class TimelineModel(Model):
@@ -164,6 +207,8 @@ class DirectoryModel(Model):
     hotline = UnicodeAttribute(null=True)
     config = JSONAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)  # the console saves conditional on it
+    updated_by = UnicodeAttribute(null=True)
 
 
 class CounterModel(Model):

@@ -104,17 +104,14 @@ class DynamoTicketStore:
             txn.save(_timeline_item(entry, timeline_key(entry.at, ticket.version)))
             if ticket.call_sid:
                 # One call, one ticket: a retried Record webhook fails this condition.
-                txn.update(CallModel(ticket.call_sid), actions=[
-                    CallModel.complaint_number.set(ticket.complaint_number),
-                    CallModel.outcome.set("ticket"),
-                    CallModel.from_phone.set(ticket.caller_phone),
-                    CallModel.to_phone.set(ticket.line),
-                    CallModel.district.set(ticket.district),
-                    CallModel.hotline.set(ticket.hotline),
-                    CallModel.language.set(ticket.language),
-                    CallModel.category.set(ticket.category),
-                    CallModel.recording_sid.set(ticket.recording_sid),
-                ], condition=CallModel.complaint_number.does_not_exist())
+                values = [(CallModel.complaint_number, ticket.complaint_number), (CallModel.outcome, "ticket"),
+                          (CallModel.from_phone, ticket.caller_phone), (CallModel.to_phone, ticket.line),
+                          (CallModel.district, ticket.district), (CallModel.hotline, ticket.hotline),
+                          (CallModel.language, ticket.language), (CallModel.category, ticket.category),
+                          (CallModel.recording_sid, ticket.recording_sid)]
+                # An operator's ticket knows neither the line nor a recording: leave what the call logged.
+                txn.update(CallModel(ticket.call_sid), actions=[attr.set(v) for attr, v in values if v],
+                           condition=CallModel.complaint_number.does_not_exist())
             for counter in registration.counters:
                 txn.update(CounterModel(counter.scope, counter.period),
                            actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
@@ -125,8 +122,12 @@ def ticket_item(ticket: Ticket) -> TicketModel:
     values = asdict(ticket)
     values["reminders_sent"] = list(ticket.reminders_sent)
     due = ticket.next_action_at
+    is_open = ticket.is_open
     return TicketModel(
-        district_department=f"{ticket.district}#{ticket.department}",
+        # The console's lists are sparse indexes: only open tickets carry their keys.
+        district_department=f"{ticket.district}#{ticket.department}" if is_open else None,
+        queue_key=f"{ticket.district}#{ticket.department}#{ticket.level}" if is_open else None,
+        open_district=ticket.district if is_open else None,
         # Only tickets with something due carry the due index's key: the index stays as small as the work.
         sweep_shard=sweep_shard(ticket.complaint_number) if due else None,
         **values,

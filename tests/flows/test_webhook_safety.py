@@ -111,5 +111,5 @@ def test_a_retried_call_status_callback_logs_and_counts_the_call_once(aws, clien
         assert signed_post(client, "/twilio/voice/status", form).status_code == 200
     [line] = aws["dynamodb"].query(TableName=settings.table_name("counters"), KeyConditionExpression="pk = :p",
                                    ExpressionAttributeValues={":p": {"S": f"LINE#{LINE}"}})["Items"]
-    assert (line["calls"], line["seconds"], line["answered"]) == ({"N": "1"}, {"N": "42"}, {"N": "1"})
-    assert line["sk"] == {"S": "HOUR#2026-11-23T10"}  # the IST hour
+    assert (line["h10_calls"], line["h10_seconds"], line["h10_answered"]) == ({"N": "1"}, {"N": "42"}, {"N": "1"})
+    assert line["sk"] == {"S": "DAY#2026-11-23"}  # the IST day; h10: the IST hour

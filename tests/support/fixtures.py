@@ -202,3 +202,76 @@ class Hotline:
                               answerer)
         self.deliver()
         return log
+
+
+# -- the console's API: tokens from a local issuer, verified through a JWKS URL like Cognito's -----------
+
+TEST_USERS = {
+    # Another district's people and another department's officer, for the authorisation matrix.
+    "collector.bsp": {"username": "collector.bsp", "password": "x", "role": "collector", "district": "BSP"},
+    "operator.bsp": {"username": "operator.bsp", "password": "x", "role": "operator", "district": "BSP"},
+    "officer.water.l3": {"username": "officer.water.l3", "password": "x", "role": "officer", "district": "RPR",
+                         "department": "water", "level": "L3"},
+}
+
+
+@pytest.fixture(scope="session")
+def auth_keys(tmp_path_factory):
+    from chalicelib.local.auth import LocalIssuer, load_users
+
+    folder = tmp_path_factory.mktemp("auth")
+    issuer = LocalIssuer(folder / "key.pem", issuer="https://auth.samvad.test/pool",
+                         users={**load_users(), **TEST_USERS})
+    (folder / "jwks.json").write_text(json.dumps(issuer.jwks()))
+    return issuer, folder / "jwks.json"
+
+
+@pytest.fixture
+def issuer(auth_keys, monkeypatch):
+    from chalicelib.api.auth import forget_keys
+
+    local, jwks = auth_keys
+    monkeypatch.setenv("SAMVAD_AUTH_ISSUER", local.issuer)
+    monkeypatch.setenv("SAMVAD_AUTH_JWKS_URL", jwks.as_uri())
+    monkeypatch.setenv("SAMVAD_AUTH_CLIENT_ID", local.client_id)
+    forget_keys()
+    yield local
+    forget_keys()
+
+
+class Api:
+    """The console's API through chalice's test client, as a given user."""
+
+    def __init__(self, client: Client, issuer: Any) -> None:
+        self.client, self.issuer = client, issuer
+        self._tokens: dict[str, str] = {}
+
+    def token(self, user: str) -> str:
+        if user not in self._tokens:
+            self._tokens[user] = self.issuer.mint(user)
+        return self._tokens[user]
+
+    def call(self, user: str | None, method: str, path: str, body: Any = None,
+             headers: dict[str, str] | None = None) -> Any:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if user:
+            sent["Authorization"] = f"Bearer {self.token(user)}"
+        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
+        response = self.client.http.request(method, path, headers=sent, body=data)
+        response.json = json.loads(response.body) if response.headers.get(
+            "content-type", "").startswith("application/json") and response.body else None
+        return response
+
+    def get(self, user: str | None, path: str, **kw: Any) -> Any:
+        return self.call(user, "GET", path, **kw)
+
+    def post(self, user: str | None, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call(user, "POST", path, body if body is not None else {}, **kw)
+
+    def put(self, user: str | None, path: str, body: Any, **kw: Any) -> Any:
+        return self.call(user, "PUT", path, body, **kw)
+
+
+@pytest.fixture
+def api(aws, client, twilio, issuer, clock) -> Api:
+    return Api(client, issuer)

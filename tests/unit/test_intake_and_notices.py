@@ -36,8 +36,9 @@ def test_registration_numbers_follow_the_ist_day_and_carry_everything_together()
         "water", "registered", "L1", "collectorate")
     assert ticket.sla_due_at == "2026-11-25T20:00:00Z"  # water: 72 hours
     assert registration.timeline.actor_type == "citizen" and registration.timeline.channel == "ivr"
-    assert [c.scope for c in registration.counters] == ["DISTRICT#RPR", "LINE#+919977222574"]
-    assert registration.counters[0].period == "DAY#2026-11-23"
+    assert [(c.scope, c.period) for c in registration.counters] == [
+        ("DISTRICT#RPR", "DAY#2026-11-23"), ("DISTRICT#RPR", "OPEN"), ("LINE#+919977222574", "DAY#2026-11-23")]
+    assert registration.counters[1].figures == {"open_L1_water": 1}
     assert [e.type for e in dispatcher.sent] == ["ticket.created", "ticket.created"]
 
 

@@ -144,7 +144,8 @@ def test_special_closure_needs_the_level_above_and_records_both():
     world = World()
     assert world.text(WATER["L1"], f"CLOSE {world.number} astrology x").text.startswith("बंद करने के कोड")
     assert world.text(WATER["L1"], f"CLOSE {world.number} sub_judice case pending in civil court").changed
-    assert world.text(WATER["L1"], f"APPROVE {world.number}").text == f"{world.number} आपके पास नहीं है।"
+    assert world.text(WATER["L1"], f"APPROVE {world.number}").text == (
+        f"{world.number}: अपने ही अनुरोध पर आप निर्णय नहीं ले सकते।")
     reply = world.text(WATER["L2"], f"APPROVE {world.number}")
     assert reply.changed and reply.text.endswith("Sub Engineer PHE को सूचित किया गया।")
     assert (world.ticket.status, world.ticket.closure) == ("closed", "special:sub_judice")

@@ -1,0 +1,1 @@
+"""The console's REST API under /api: authentication, errors, cursors and the OpenAPI document."""

@@ -1,0 +1,57 @@
+"""Who may see and do what in the console: districts, departments and levels from the user's token."""
+from __future__ import annotations
+
+from chalicelib.api.auth import User
+from chalicelib.api.errors import bad_request, forbidden
+from chalicelib.domain.district import District
+from chalicelib.domain.lifecycle import Actor, next_level
+from chalicelib.domain.ticket import REGISTERED, REOPENED, Ticket
+
+
+def district_code(user: User, requested: str | None) -> str:
+    """The district a request is about: a state_admin names one; everyone else has their own."""
+    if user.role == "state_admin":
+        if not requested:
+            raise bad_request("Name the district: ?district=<code>", "district_needed")
+        return requested
+    if requested and requested != user.district:
+        raise forbidden(f"You work for district {user.district}, not {requested}")
+    return str(user.district)
+
+
+def may_see(user: User, ticket: Ticket) -> bool:
+    if user.role == "state_admin":
+        return True
+    if ticket.district != user.district:
+        return False
+    return user.role != "officer" or ticket.department == user.department
+
+
+def actor(user: User) -> Actor:
+    if user.role == "officer":
+        return Actor("officer", user.username, "console", ((str(user.department), str(user.level)),))
+    kind = "operator" if user.role == "operator" else "collector"
+    return Actor(kind, user.username, "console")
+
+
+def allowed_actions(user: User, ticket: Ticket, district: District) -> list[str]:
+    """What the console offers on this ticket; the lifecycle still decides (and refuses) on its own."""
+    actions = ["note"]
+    pending = ticket.pending
+    if ticket.is_open:
+        if user.role == "officer" and (ticket.department, ticket.level) == (user.department, user.level):
+            if ticket.status in (REGISTERED, REOPENED):
+                actions.append("acknowledge")
+            actions += ["resolve", "transfer"] + ([] if pending else ["more_time"])
+        if user.role in ("operator", "collector", "state_admin"):
+            actions.append("reroute")
+        if user.role in ("collector", "state_admin"):
+            actions.append("escalate")
+        if pending:
+            above = next_level(pending["level"])
+            if user.role == "officer" and (ticket.department, above) == (user.department, user.level):
+                actions.append("decide")
+            if user.role in ("collector", "state_admin") and (
+                    pending["level"] in ("L3", "L4") or not district.officer(ticket.department, above or "")):
+                actions.append("decide")
+    return actions

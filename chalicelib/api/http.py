@@ -1,0 +1,90 @@
+"""The API's one request path: authenticate, check the role against the OpenAPI document, validate,
+run the handler's one domain call, and answer JSON (Devanagari as is) or {"error": {...}}."""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from chalice import Response
+
+from chalicelib.api.auth import User, user_from_headers
+from chalicelib.api.errors import ApiError, bad_request, forbidden
+from chalicelib.api.validate import check, query
+
+log = logging.getLogger(__name__)
+JSON = "application/json; charset=utf-8"
+
+
+@cache
+def operations() -> dict[str, dict[str, Any]]:
+    from chalicelib.api.openapi import document
+
+    return {op["operationId"]: op for path in document()["paths"].values() for op in path.values()}
+
+
+class Call:
+    """What a handler gets: the user, the typed query, the checked body, the path's parameters."""
+
+    def __init__(self, user: User, params: dict[str, Any], body: dict[str, Any], path: dict[str, str],
+                 language: str, headers: dict[str, str]) -> None:
+        self.user, self.params, self.body, self.path = user, params, body, path
+        self.language = language  # for refusals' words: the console's chosen language
+        self.headers = headers
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status,
+                    headers={"Content-Type": JSON, "Cache-Control": "no-store", **(headers or {})})
+
+
+def error_response(error: ApiError) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return json_response({"error": {"code": error.code, "message": error.message}}, error.status, headers)
+
+
+def handle(request: Any, operation_id: str, handler: Callable[[Call], Any]) -> Response:
+    operation = operations()[operation_id]
+    try:
+        headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+        user = user_from_headers(headers)
+        if user.role not in operation["x-roles"]:
+            raise forbidden(f"A {user.role} may not do this")
+        params = query(dict(request.query_params or {}), operation.get("parameters", []))
+        path = dict(request.uri_params or {})
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                check(path.get(parameter["name"], ""), parameter["schema"], parameter["name"])
+        body: dict[str, Any] = {}
+        if "requestBody" in operation:
+            body = _body(request, operation["requestBody"]["content"]["application/json"]["schema"])
+        language = "hi" if headers.get("accept-language", "hi").lower().startswith("hi") else "en"
+        result = handler(Call(user, params, body, path, language, headers))
+    except ApiError as error:
+        return error_response(error)
+    except Exception:
+        log.exception("API %s failed", operation_id)
+        return error_response(ApiError(500, "internal", "Something went wrong on our side; nothing was changed. "
+                                                        "Try again in a minute."))
+    if isinstance(result, Response):
+        return result
+    status = 201 if operation_id == "registerTicket" else 200
+    return json_response(result, status)
+
+
+def _body(request: Any, schema: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.api.openapi import SCHEMAS
+
+    if "$ref" in schema:
+        schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
+    raw = request.raw_body or b""
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError):
+        raise bad_request("The body is not JSON (UTF-8)") from None
+    if not isinstance(data, dict):
+        raise bad_request("Send a JSON object")
+    check(data, schema, "body")
+    return data

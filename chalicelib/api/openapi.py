@@ -1,0 +1,274 @@
+"""The OpenAPI 3 document served at /api/openapi.json: the contract the console and tests use.
+
+Written by hand next to the routes (tests/flows/test_api_schema.py runs schemathesis against it, so a
+route that drifts from it fails the suite).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+ROLES = ("operator", "officer", "collector", "state_admin")
+LEVELS = ("L1", "L2", "L3", "L4")
+STATUSES = ("registered", "acknowledged", "reopened", "resolved", "closed")
+VIEWS = ("caller", "recent", "inbox", "department", "overdue", "at_risk", "number")
+
+NUMBER_PATTERN = "^[A-Z]{2,5}[0-9]{10}$"
+PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    words = {400: "The request is not valid", 401: "No token, or the token is not valid",
+             403: "The user's role or district does not allow this", 404: "Not found",
+             409: "Someone changed the ticket first, or the action does not apply now",
+             422: "The content is understood but refused", 502: "Twilio did not give the recording"}
+    return {str(code): _json(_ref("Error"), words[code]) for code in codes}
+
+
+def _op(summary: str, roles: tuple[str, ...], responses: dict[str, Any], *, params: list | None = None,
+        body: dict[str, Any] | None = None, op_id: str) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": op_id,
+        "summary": summary,
+        "description": "Roles: " + ", ".join(roles) + ".",
+        "x-roles": list(roles),
+        "security": [{"bearer": []}],
+        "responses": {**responses, **_errors(401, 403)},
+    }
+    if params:
+        operation["parameters"] = params
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return operation
+
+
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+NUMBER_PARAM = {"name": "number", "in": "path", "required": True, "description": "The complaint number",
+                "schema": {"type": "string", "pattern": NUMBER_PATTERN}}
+DISTRICT_PARAM = {"name": "code", "in": "path", "required": True, "description": "The district code",
+                  "schema": {"type": "string", "pattern": "^[A-Z]{2,5}$"}}
+DISTRICT_QUERY = _query("district", {"type": "string", "pattern": "^[A-Z]{2,5}$"},
+                        "District code; only a state_admin chooses, others get their own")
+LIST_PARAMS = [
+    _query("view", {"type": "string", "enum": list(VIEWS)},
+           "caller: a caller's tickets (phone); recent: the district's newest; inbox: the officer's open tickets "
+           "by due time; department: open tickets of a department (and level) by due time; overdue: open past "
+           "the SLA; at_risk: open past 80% of the SLA, not yet overdue; number: one complaint number",
+           required=True),
+    _query("phone", {"type": "string", "pattern": PHONE_PATTERN}, "view=caller: the caller's number"),
+    _query("number", {"type": "string", "pattern": NUMBER_PATTERN}, "view=number: the complaint number"),
+    _query("department", {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "view=department"),
+    _query("level", {"type": "string", "enum": list(LEVELS)}, "view=department: only this level"),
+    DISTRICT_QUERY,
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}, "Page size"),
+    _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor of the previous page"),
+]
+
+_names = {"type": "object", "additionalProperties": {"type": "string"},
+          "description": "A name per language code"}
+_time = {"type": "string", "description": "ISO 8601, UTC"}
+_opt_time = {"type": ["string", "null"], "description": "ISO 8601, UTC"}
+_count = {"type": "integer"}
+_percent = {"type": ["number", "null"], "description": "null when there is nothing to divide by"}
+
+
+def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
+    "User": _obj({"username": {"type": "string"}, "name": {"type": "string"},
+                  "role": {"type": "string", "enum": list(ROLES)},
+                  "district": {"type": ["string", "null"]}, "department": {"type": ["string", "null"]},
+                  "level": {"type": ["string", "null"]}}),
+    "TicketSummary": _obj({
+        "complaint_number": {"type": "string"}, "district": {"type": "string"},
+        "status": {"type": "string", "enum": list(STATUSES)}, "level": {"type": "string", "enum": list(LEVELS)},
+        "category": {"type": "string"}, "department": {"type": "string"},
+        "caller_phone": {"type": "string"}, "caller_name": {"type": ["string", "null"]},
+        "language": {"type": "string"}, "channel": {"type": "string"},
+        "created_at": _time, "level_due_at": _time, "sla_due_at": _time,
+        "flagged": {"type": "boolean"}, "overdue": {"type": "boolean"}, "at_risk": {"type": "boolean"},
+        "pending": {"type": ["object", "null"]},
+    }),
+    "TimelineEntry": _obj({"at": _time, "actor_type": {"type": "string"}, "actor_id": {"type": "string"},
+                           "action": {"type": "string"}, "channel": {"type": "string"},
+                           "detail": {"type": "object"}}),
+    "TicketList": _obj({"items": {"type": "array", "items": _ref("TicketSummary")},
+                        "next_cursor": {"type": ["string", "null"]}}),
+}
+SCHEMAS["Ticket"] = {"allOf": [_ref("TicketSummary"), _obj({
+    "version": {"type": "integer"}, "address": {"type": ["string", "null"]},
+    "description": {"type": ["string", "null"]}, "call_sid": {"type": ["string", "null"]},
+    "acknowledged_at": _opt_time, "resolved_at": _opt_time, "resolution_remark": {"type": ["string", "null"]},
+    "closed_at": _opt_time, "closure": {"type": ["string", "null"]}, "reopen_count": {"type": "integer"},
+    "has_recording": {"type": "boolean"},
+    "allowed_actions": {"type": "array", "items": {"type": "string"},
+                        "description": "What this user may do now: acknowledge, resolve, more_time, "
+                                       "transfer, decide, escalate, note, reroute"},
+    "timeline": {"type": "array", "items": _ref("TimelineEntry")},
+})]}
+SCHEMAS["NewTicket"] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["caller_phone", "category", "description"],
+    "properties": {
+        "caller_phone": {"type": "string", "pattern": PHONE_PATTERN},
+        "caller_name": {"type": "string", "maxLength": 120},
+        "address": {"type": "string", "maxLength": 300},
+        "description": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+        "language": {"type": "string", "pattern": "^[a-z]{2}$"},
+        "call_sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$"},
+        "district": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
+    },
+}
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "properties": properties, "required": required}
+
+
+_text = {"type": "string", "minLength": 1, "maxLength": 1000}
+ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
+    "acknowledge": ("The officer holding it acknowledges it", ("officer",), _body({}, [])),
+    "resolve": ("The officer holding it resolves it; the citizen is told and asked for feedback", ("officer",),
+                _body({"remark": _text}, ["remark"])),
+    "more-time": ("The officer holding it asks the level above for more days", ("officer",),
+                  _body({"days": {"type": "integer", "minimum": 1, "maximum": 30}, "reason": _text},
+                        ["days", "reason"])),
+    "transfer": ("The officer holding it sends it to another department's L1", ("officer",),
+                 _body({"department": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "reason": _text},
+                       ["department", "reason"])),
+    "decide": ("The level above (the Collector for L3/L4) approves or rejects a pending request",
+               ("officer", "collector", "state_admin"),
+               _body({"approve": {"type": "boolean"}, "note": {"type": "string", "maxLength": 1000}},
+                     ["approve"])),
+    "escalate": ("The Collector moves it up a level", ("collector", "state_admin"),
+                 _body({"reason": _text}, ["reason"])),
+    "notes": ("Adds a note to the timeline", ROLES, _body({"text": _text}, ["text"])),
+    "reroute": ("Corrects the category (and so the department); the new department's L1 gets it",
+                ("operator", "collector", "state_admin"),
+                _body({"category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "reason": _text},
+                      ["category", "reason"])),
+}
+
+_bucket = _obj({"registered": _count, "resolved": _count, "closed": _count, "reopened": _count,
+                "escalated": _count})
+SCHEMAS["Dashboard"] = _obj({
+    "district": {"type": "string"}, "as_of": _time, "today": {"type": "string"},
+    "totals": _obj({"today": _bucket, "week": _bucket, "month": _bucket}),
+    "daily": {"type": "array", "items": _obj({"date": {"type": "string"}, "registered": _count,
+                                              "resolved": _count, "closed": _count})},
+    "pending": {"type": "array", "items": _obj({
+        "department": {"type": "string"}, "names": _names, "L1": _count, "L2": _count, "L3": _count,
+        "L4": _count, "total": _count})},
+    "open_total": _count, "open_overdue": _count,
+    "sla_compliance": _obj({"resolved": _count, "in_sla": _count, "percent": _percent}),
+    "closures": _obj({"closed": _count, "satisfied": _count, "no_response": _count, "special": _count,
+                      "satisfied_percent": _percent}),
+    "reopen_rate": _obj({"reopened": _count, "resolved": _count, "percent": _percent}),
+    "median_hours_to_resolve": {"type": ["number", "null"]},
+    "calls_by_hour": {"type": "array", "items": _obj({
+        "line": {"type": "string"}, "hotline": {"type": "string"},
+        "hours": {"type": "array", "items": _obj({"hour": _count, "answered": _count, "abandoned": _count})}})},
+    "grades": {"type": "array", "items": _obj({
+        "department": {"type": "string"}, "names": _names, "grade": {"type": "string", "enum": list("ABCD")},
+        "resolved": _count, "in_sla_percent": _percent, "open_overdue": _count})},
+})
+SCHEMAS["DistrictSummary"] = _obj({
+    "code": {"type": "string"}, "names": _names, "languages": {"type": "array", "items": {"type": "string"}},
+    "categories": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names,
+                                                   "department": {"type": "string"}, "sla_hours": _count})},
+    "departments": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names})},
+})
+SCHEMAS["DistrictConfig"] = _obj({"code": {"type": "string"}, "version": {"type": "integer"},
+                                  "config": {"type": "object", "description": "The district file, as JSON"}})
+SCHEMAS["AuditList"] = _obj({"items": {"type": "array", "items": _obj({
+    "at": _time, "by": {"type": "string"}, "section": {"type": "string"}, "summary": {"type": "string"},
+    "version": {"type": "integer"}})}, "next_cursor": {"type": ["string", "null"]}})
+SCHEMAS["Recording"] = _obj({"content_type": {"type": "string"}, "data": {"type": "string",
+                                                                        "description": "base64"},
+                             "duration": {"type": ["integer", "null"]}})
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/api/me": {"get": _op("Who the token belongs to", ROLES, {"200": _json(_ref("User"), "The user")},
+                               op_id="me")},
+        "/api/tickets": {
+            "get": _op("A list of tickets (one view at a time), newest or most urgent first", ROLES,
+                       {"200": _json(_ref("TicketList"), "One page"), **_errors(400, 404)},
+                       params=LIST_PARAMS, op_id="listTickets"),
+            "post": _op("An operator registers a complaint on a caller's behalf",
+                        ("operator", "collector", "state_admin"),
+                        {"201": _json(_ref("Ticket"), "Registered"), **_errors(400, 409, 422)},
+                        body=_ref("NewTicket"), op_id="registerTicket"),
+        },
+        "/api/tickets/export.csv": {"get": _op(
+            "The same lists as CSV (UTF-8 with BOM, for Excel); up to 5,000 rows per request, the next "
+            "cursor in the X-Next-Cursor header", ("collector", "state_admin"),
+            {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+             **_errors(400, 404)}, params=[p for p in LIST_PARAMS if p["name"] != "limit"], op_id="exportTickets")},
+        "/api/tickets/{number}": {"get": _op(
+            "One ticket with its timeline and what this user may do", ROLES,
+            {"200": _json(_ref("Ticket"), "The ticket"), **_errors(400, 404)},
+            params=[NUMBER_PARAM], op_id="getTicket")},
+        "/api/tickets/{number}/recording": {"get": _op(
+            "The complaint's recording, fetched from Twilio by the API (its URL is never shown)",
+            ("operator", "officer", "collector", "state_admin"),
+            {"200": _json(_ref("Recording"), "The audio"), **_errors(400, 404, 422, 502)},
+            params=[NUMBER_PARAM], op_id="getRecording")},
+        "/api/dashboard": {"get": _op(
+            "The Collector's figures, from counters kept on write", ("collector", "state_admin"),
+            {"200": _json(_ref("Dashboard"), "Figures"), **_errors(400, 404)}, params=[DISTRICT_QUERY],
+            op_id="dashboard")},
+        "/api/districts/{code}": {"get": _op(
+            "The district's languages, categories and departments (for forms)", ROLES,
+            {"200": _json(_ref("DistrictSummary"), "The district"), **_errors(400, 404)},
+            params=[DISTRICT_PARAM], op_id="getDistrict")},
+        "/api/districts/{code}/config": {
+            "get": _op("The whole district file, for directory admin", ("collector", "state_admin"),
+                       {"200": _json(_ref("DistrictConfig"), "The file"), **_errors(400, 404)},
+                       params=[DISTRICT_PARAM], op_id="getDistrictConfig"),
+            "put": _op("Replaces the district file (validated; audited; refused if someone saved first)",
+                       ("collector", "state_admin"),
+                       {"200": _json(_ref("DistrictConfig"), "Saved"), **_errors(400, 404, 409, 422)},
+                       params=[DISTRICT_PARAM],
+                       body=_body({"version": {"type": "integer", "minimum": 0}, "config": {"type": "object"},
+                                   "summary": {"type": "string", "maxLength": 300}}, ["version", "config"]),
+                       op_id="putDistrictConfig"),
+        },
+        "/api/districts/{code}/audit": {"get": _op(
+            "Who changed the directory, when and what", ("collector", "state_admin"),
+            {"200": _json(_ref("AuditList"), "Newest first"), **_errors(400, 404)},
+            params=[DISTRICT_PARAM, _query("limit", {"type": "integer", "minimum": 1, "maximum": 100,
+                                                     "default": 25}, "Page size"),
+                    _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor")],
+            op_id="directoryAudit")},
+    }
+    for action, (summary, roles, body) in ACTIONS.items():
+        paths[f"/api/tickets/{{number}}/{action}"] = {"post": _op(
+            summary, roles, {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409)},
+            params=[NUMBER_PARAM], body=body, op_id=action.replace("-", "_"))}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Samvad API", "version": "1",
+                 "description": "The grievance hotline's console API. JSON in and out (UTF-8, Devanagari as "
+                                "is); errors are {\"error\": {\"code\", \"message\"}}; lists page with "
+                                "next_cursor. Every route needs a bearer ID token (Cognito deployed; the "
+                                "local stack's own keys locally)."},
+        "paths": paths,
+        "components": {"schemas": SCHEMAS,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    }

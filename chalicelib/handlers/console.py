@@ -1,0 +1,52 @@
+"""The web console's files, served by the app itself (no bucket, no CDN to set up).
+
+The files hold no data: every figure comes from /api with the user's token. config.json tells the page
+where to sign in (Cognito deployed; the local stack's stand-in on loopback).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from chalice import Response
+
+from chalicelib import settings
+
+ROOT = Path(__file__).resolve().parent.parent / "console"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,60}\.(html|js|css|svg|json|png|ico)$")
+_TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
+          "css": "text/css; charset=utf-8", "svg": "image/svg+xml", "json": "application/json; charset=utf-8",
+          "png": "image/png", "ico": "image/x-icon"}
+_SECURITY = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # The console's own files and the API only; blob: and data: for the recording player.
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' {auth}; media-src 'self' blob: data:; "
+                               "img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+}
+
+
+def _headers(content_type: str) -> dict[str, str]:
+    auth = settings.auth_endpoint()
+    return {"Content-Type": content_type, "Cache-Control": "no-cache",
+            **{k: v.format(auth=auth) for k, v in _SECURITY.items()}}
+
+
+def asset(name: str) -> Response:
+    if name == "config.json":
+        body = {"auth_endpoint": settings.auth_endpoint(), "client_id": settings.auth_client_id(),
+                "stage": settings.stage()}
+        return Response(json.dumps(body), status_code=200, headers=_headers(_TYPES["json"]))
+    path = ROOT / name
+    if not _NAME.match(name) or not path.is_file():
+        return Response("Not found", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})
+    kind = name.rsplit(".", 1)[1]
+    data = path.read_bytes()
+    body: str | bytes = data.decode("utf-8") if kind in ("html", "js", "css", "svg", "json") else data
+    return Response(body, status_code=200, headers=_headers(_TYPES[kind]))
+
+
+def home() -> Response:
+    # Relative, so that API Gateway's stage prefix (/dev/console) is kept.
+    return Response("", status_code=302, headers={"Location": "console/index.html"})
