@@ -173,7 +173,8 @@ class Lifecycle:
         after = replace(ticket, category=category.id, department=category.department,
                         sla_due_at=iso(add_hours(created, category.sla_hours, self.district.counted_hours)),
                         sla_risk_at=sla_risk_at(created, category.sla_hours, self.district))
-        after = replace(after, sla_breached=after.sla_breached and after.sla_due_at <= self.at)
+        after = replace(after, sla_breached=after.sla_breached and after.sla_due_at <= self.at,
+                        sla_at_risk=after.sla_risk_at <= self.at)
         moved = category.department != ticket.department
         if moved:
             after = self._at_level(replace(after, pending=None, status=REGISTERED), "L1")
@@ -260,6 +261,8 @@ class Lifecycle:
         if not ticket.sla_breached and ticket.sla_due_at <= self.at:
             return self._change(ticket, replace(ticket, sla_breached=True), SYSTEM, "sla_breached", {}, [],
                                 {"sla_breached": 1})
+        if not ticket.sla_breached and not ticket.sla_at_risk and ticket.sla_risk_at and ticket.sla_risk_at <= self.at:
+            return self._change(ticket, replace(ticket, sla_at_risk=True), SYSTEM, "sla_at_risk", {}, [])
         return None
 
     # -- shared steps -----------------------------------------------------------------------------

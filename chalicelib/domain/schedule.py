@@ -27,6 +27,8 @@ def next_action_at(ticket: Ticket, district: District) -> str | None:
             times.append(parse_iso(ticket.level_due_at))
         if not ticket.sla_breached:
             times.append(parse_iso(ticket.sla_due_at))
+            if not ticket.sla_at_risk and ticket.sla_risk_at:  # the Collector's at-risk list starts here
+                times.append(parse_iso(ticket.sla_risk_at))
     elif ticket.status == RESOLVED and ticket.feedback_due_at:
         times.append(parse_iso(ticket.feedback_due_at))
     return iso(min(times)) if times else None

@@ -75,6 +75,7 @@ class Ticket:
     pending: dict[str, Any] | None = None  # a request awaiting the level above: extension or closure
     next_action_at: str | None = None  # when the sweeper must look at it; None once nothing is due
     sla_risk_at: str = ""  # 80% of the SLA gone: the Collector's "at risk" list from here on
+    sla_at_risk: bool = False  # set by the sweeper at sla_risk_at, so the at-risk list is an index, not a filter
     caller_name: str | None = None  # typed by an operator; the IVR's recording holds it otherwise
     address: str | None = None
     description: str | None = None  # an operator's written complaint (IVR tickets have the recording)

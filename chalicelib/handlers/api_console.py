@@ -55,7 +55,7 @@ def summary(ticket: Ticket, now: str) -> dict[str, Any]:
         "channel": ticket.channel, "created_at": ticket.created_at, "level_due_at": ticket.level_due_at,
         "sla_due_at": ticket.sla_due_at, "flagged": ticket.flagged,
         "overdue": ticket.is_open and ticket.sla_due_at <= now,
-        "at_risk": ticket.is_open and bool(ticket.sla_risk_at) and ticket.sla_risk_at <= now < ticket.sla_due_at,
+        "at_risk": ticket.is_open and ticket.sla_risk_at <= now < ticket.sla_due_at,
         "pending": ticket.pending,
     }
 
@@ -155,8 +155,8 @@ def _list_page(call: Call, limit: int, start_cursor: str | None) -> tuple[list[T
         if user.role not in ("collector", "state_admin"):
             raise forbidden("The overdue and at-risk lists are the Collector's")
         scope = f"{view}:{code}"
-        query = console.overdue if view == "overdue" else console.at_risk
-        page = query(code, now, limit, cursor.decode(start_cursor, scope))
+        start = cursor.decode(start_cursor, scope)
+        page = console.overdue(code, now, limit, start) if view == "overdue" else console.at_risk(code, limit, start)
     return [t for t in page.tickets if access.may_see(user, t)], cursor.encode(page.last_key, scope)
 
 

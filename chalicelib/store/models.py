@@ -77,15 +77,15 @@ class OpenBySlaIndex(GlobalSecondaryIndex):
     sla_due_at = UnicodeAttribute(range_key=True)
 
 
-class OpenByRiskIndex(GlobalSecondaryIndex):
-    """Sparse: open tickets of a district by when 80% of their SLA is gone: the at-risk list."""
+class AtRiskIndex(GlobalSecondaryIndex):
+    """Sparse: open tickets past 80% of their SLA and not yet past it, the nearest deadline first."""
 
     class Meta:
-        index_name = "open_by_risk"
+        index_name = "at_risk"
         projection = AllProjection()
 
-    open_district = UnicodeAttribute(hash_key=True)
-    sla_risk_at = UnicodeAttribute(range_key=True)
+    risk_district = UnicodeAttribute(hash_key=True)
+    sla_due_at = UnicodeAttribute(range_key=True)
 
 
 class DueIndex(GlobalSecondaryIndex):
@@ -112,6 +112,7 @@ class TicketModel(Model):
     district_department = UnicodeAttribute(null=True)  # only while open: by_department_due is the open queue
     queue_key = UnicodeAttribute(null=True)
     open_district = UnicodeAttribute(null=True)
+    risk_district = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     level = UnicodeAttribute()
     version = NumberAttribute()
@@ -141,6 +142,7 @@ class TicketModel(Model):
     sweep_shard = UnicodeAttribute(null=True)
     next_action_at = UnicodeAttribute(null=True)
     sla_risk_at = UnicodeAttribute(default="")
+    sla_at_risk = BooleanAttribute(default=False)
     caller_name = UnicodeAttribute(null=True)
     address = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
@@ -152,7 +154,7 @@ class TicketModel(Model):
     by_next_action = DueIndex()
     by_queue = QueueIndex()
     open_by_sla = OpenBySlaIndex()
-    open_by_risk = OpenByRiskIndex()
+    at_risk = AtRiskIndex()
 
 
 class TimelineModel(Model):

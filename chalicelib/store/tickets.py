@@ -128,6 +128,7 @@ def ticket_item(ticket: Ticket) -> TicketModel:
         district_department=f"{ticket.district}#{ticket.department}" if is_open else None,
         queue_key=f"{ticket.district}#{ticket.department}#{ticket.level}" if is_open else None,
         open_district=ticket.district if is_open else None,
+        risk_district=ticket.district if is_open and ticket.sla_at_risk and not ticket.sla_breached else None,
         # Only tickets with something due carry the due index's key: the index stays as small as the work.
         sweep_shard=sweep_shard(ticket.complaint_number) if due else None,
         **values,

@@ -30,7 +30,7 @@ def _count(model, **_kwargs) -> None:
 
 def _count_items(http_response, parsed, model, **_kwargs) -> None:
     if model.name in ("Query", "Scan"):
-        ITEMS_READ[model.name] += parsed.get("Count", 0)
+        ITEMS_READ[model.name] += parsed.get("ScannedCount", parsed.get("Count", 0))  # read, not returned
     elif model.name == "GetItem":
         ITEMS_READ[model.name] += 1 if parsed.get("Item") else 0
     elif model.name == "BatchGetItem":
@@ -330,6 +330,84 @@ def sweeper_reads() -> None:
               f"changes {report['ticket_changes']}")
 
 
+def console_reads(page: int = 25) -> None:
+    """Items DynamoDB reads per dashboard request and per list page, with 100 and with 10,000 tickets."""
+    import json
+    import tempfile
+    from collections import defaultdict
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from chalice.test import Client
+
+    from chalicelib import wiring
+    from chalicelib.api.auth import forget_keys
+    from chalicelib.domain.clock import FixedClock
+    from chalicelib.domain.ticket import CallComplaint, build_call_registration
+    from chalicelib.local.auth import LocalIssuer
+
+    folder = Path(tempfile.mkdtemp(prefix="samvad-bench-auth-"))
+    issuer = LocalIssuer(folder / "key.pem", issuer="https://auth.bench.samvad.test/pool")
+    (folder / "jwks.json").write_text(json.dumps(issuer.jwks()))
+    os.environ.update({"SAMVAD_AUTH_ISSUER": issuer.issuer, "SAMVAD_AUTH_JWKS_URL": (folder / "jwks.json").as_uri(),
+                       "SAMVAD_AUTH_CLIENT_ID": issuer.client_id})
+    forget_keys()
+    views = [("collector.rpr", "/api/dashboard"), ("operator.rpr", f"/api/tickets?view=recent&limit={page}"),
+             ("officer.water.l1", f"/api/tickets?view=inbox&limit={page}"),
+             ("collector.rpr", f"/api/tickets?view=overdue&limit={page}"),
+             ("collector.rpr", f"/api/tickets?view=at_risk&limit={page}"),
+             ("collector.rpr", f"/api/tickets?view=department&department=water&limit={page}")]
+    print(f"\nConsole: DynamoDB items read per request (page size {page})")
+    results: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for tickets in (100, 10_000):
+        with demo_district() as district:
+            from pynamodb.expressions.operand import Path as AttributePath
+
+            from chalicelib.store.models import CounterModel, TicketModel
+            from chalicelib.store.tickets import ticket_item
+
+            now = datetime.now(UTC).replace(microsecond=0)
+            figures: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+            categories = [c.id for c in district.categories]
+            with TicketModel.batch_write() as batch:
+                for n in range(tickets):
+                    if n % 2000 == 0:
+                        _progress(f"writing {tickets} tickets and their counters: {n}")
+                    # Spread over the month, so every day's counter item exists in both runs.
+                    at = now - timedelta(hours=(n * 720 // tickets) % 720)
+                    complaint = CallComplaint(f"CA{n:032d}", f"+9198{n % 500:08d}", "+919977222564", "hi",
+                                              categories[n % len(categories)], f"RE{n:032d}", "https://r", 10)
+                    registration = build_call_registration(complaint, district, n + 1, FixedClock(at))
+                    ticket = registration.ticket
+                    # What the sweeper would have marked by now.
+                    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+                    ticket = replace(ticket, sla_breached=ticket.sla_due_at <= stamp,
+                                     sla_at_risk=ticket.sla_risk_at <= stamp)
+                    batch.save(ticket_item(ticket))
+                    for counter in registration.counters:
+                        figures[(counter.scope, counter.period)].update(counter.figures)
+            for (scope, period), values in figures.items():
+                CounterModel(scope, period).update(actions=[AttributePath(k).add(v) for k, v in values.items()])
+            wiring.use_clock(FixedClock(now))
+            import app
+
+            with Client(app.app, stage_name="bench") as client:
+                for user, path in views:
+                    token = issuer.mint(user)
+                    client.http.get(path, headers={"Authorization": f"Bearer {token}"})  # warm: keys, directory
+                    ITEMS_READ.clear()
+                    before = sum(AWS_CALLS.values())
+                    response = client.http.get(path, headers={"Authorization": f"Bearer {token}"})
+                    assert response.status_code == 200, response.body
+                    results[path][tickets] = (sum(ITEMS_READ.values()), sum(AWS_CALLS.values()) - before)
+    for _user, path in views:
+        (small, small_requests), (large, large_requests) = results[path][100], results[path][10_000]
+        print(f"  {path:<58} items read: {small:>3} with 100 tickets, {large:>3} with 10,000 "
+              f"(requests {small_requests} / {large_requests})")
+    print(f"  (dashboard: one BatchGet of 30 days + the open gauges + one item per line today; "
+          f"lists: at most the page size, {page})")
+
+
 def main() -> None:
     _env()
     sys.path.insert(0, str(ROOT))
@@ -337,6 +415,7 @@ def main() -> None:
     requests_per_call()
     lifecycle_requests()
     sweeper_reads()
+    console_reads()
     ivr_step_latency()
     cold_import()
 

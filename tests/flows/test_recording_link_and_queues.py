@@ -108,3 +108,48 @@ def test_the_feedback_call_is_retried_after_a_twilio_error_and_placed_once(hotli
     assert len(twilio.calls(to=CALLER)) == 1
     hotline.deliver()
     assert len(twilio.calls(to=CALLER)) == 1
+
+
+def test_a_link_with_characters_no_token_has_gets_the_page_not_an_error(hotline):
+    number = hotline.complaint("3")
+    payload, _mac = _link_token(hotline, number).split(".")
+    for token in (f"{payload}.{'é' * 24}", f"{payload}.%C3%A9%C3%A9", "%E0%A4%95.%E0%A4%95"):
+        page = hotline.client.http.get(f"/recordings/{token}")
+        assert page.status_code in (400, 403), (token, page.status_code)
+        assert "यह लिंक सही नहीं है / This link is not valid." in page.body.decode()
+
+
+def test_the_officer_may_type_any_e164_number_or_a_ten_digit_indian_one(hotline, live_recordings):
+    number = hotline.complaint("3")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    indian = _link_token(hotline, number)
+    for typed in ("9000000301", "%2B91%2090000%2000301", "91-90000-00301", "%E0%A5%AF000000301"):  # ९ = 9
+        assert hotline.client.http.post(f"/recordings/{indian}", headers=form, body=f"phone={typed}").status_code == 200
+    foreign = recording_links.token(number, "+14155550123", hours=1)
+    assert hotline.client.http.post(f"/recordings/{foreign}", headers=form,
+                                    body="phone=%2B1%20415%20555%200123").status_code == 200
+    assert hotline.client.http.post(f"/recordings/{foreign}", headers=form,
+                                    body="phone=4155550123").status_code == 403  # read as +91 4155550123
+
+
+def test_twilio_failing_to_hand_over_the_recording_gets_a_page_that_says_so(hotline, live_recordings, sandbox):
+    number = hotline.complaint("3")
+    token = _link_token(hotline, number)
+    sandbox.state.recordings.clear()  # Twilio answers 404 (or fails) for the recording
+    page = hotline.client.http.post(f"/recordings/{token}", headers={
+        "Content-Type": "application/x-www-form-urlencoded"}, body="phone=9000000301")
+    assert page.status_code == 502 and b"<audio" not in page.body
+    assert "The recording could not be fetched just now" in page.body.decode() and b'name="phone"' in page.body
+
+
+def test_a_recording_too_large_for_a_lambda_response_gets_a_page_that_says_so(hotline, live_recordings,
+                                                                             monkeypatch):
+    from chalicelib.handlers import recordings
+
+    number = hotline.complaint("3")
+    token = _link_token(hotline, number)
+    monkeypatch.setattr(recordings, "MAX_AUDIO_BYTES", 8)  # the sandbox's recording stands in for a long one
+    page = hotline.client.http.post(f"/recordings/{token}", headers={
+        "Content-Type": "application/x-www-form-urlencoded"}, body="phone=9000000301")
+    assert page.status_code == 502 and b"<audio" not in page.body
+    assert "The recording is too large to play here" in page.body.decode()

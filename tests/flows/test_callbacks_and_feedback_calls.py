@@ -1,0 +1,87 @@
+"""Twilio's callbacks racing or repeating, feedback calls that come too late, and withheld callers."""
+from __future__ import annotations
+
+import pytest
+
+from chalicelib import settings
+from chalicelib.store.models import TicketModel
+from tests.support.fixtures import CALLER, signed_post
+
+HEALTH_L1, WATER_L1 = "+919000000101", "+919000000301"
+ACCOUNT = "AC" + "1" * 32
+
+
+def test_a_bounced_whatsapp_reminder_comes_back_once_by_sms_as_the_reminder(hotline):
+    number = hotline.complaint("1")  # health: its L1 officer is on WhatsApp
+    hotline.advance(hours=36)
+    reminder = hotline.twilio.sms(to=f"whatsapp:{HEALTH_L1}")[-1].data
+    assert reminder["ContentSid"] == "HX00000000000000000000000000000002"  # the reminder's template
+    callback = reminder["StatusCallback"]
+    assert callback.startswith(settings.public_base_url())
+    status = {"MessageSid": "SMreminder", "MessageStatus": "undelivered", "To": f"whatsapp:{HEALTH_L1}",
+              "ErrorCode": "63016", "AccountSid": ACCOUNT}
+    for _ in range(2):  # Twilio repeats a callback it thinks we missed
+        response = signed_post(hotline.client, callback[len(settings.public_base_url()):], status)
+        assert response.status_code == 200
+        hotline.deliver()
+    [fallback] = hotline.sms_bodies(HEALTH_L1)
+    assert fallback.startswith(f"स्मरण: शिकायत {number} (स्वास्थ्य)")
+
+
+def test_a_failure_behind_a_message_status_is_answered_without_voice(hotline, monkeypatch):
+    from chalicelib import wiring
+
+    number = hotline.complaint("3")
+
+    def broken():
+        raise ConnectionError("DynamoDB unreachable")
+
+    monkeypatch.setattr(wiring, "ticket_store", broken)
+    status = {"MessageSid": "SMx", "MessageStatus": "delivered", "To": WATER_L1, "AccountSid": ACCOUNT}
+    response = signed_post(hotline.client, f"/twilio/messaging/status/{number}", status)
+    assert response.status_code == 200
+    assert response.body.decode() == '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+
+def test_a_transition_cannot_undo_the_recordings_confirmation(hotline):
+    from chalicelib import wiring
+    from chalicelib.domain.lifecycle import Actor, Lifecycle
+    from chalicelib.domain.ports import StaleTicket
+
+    number = hotline.complaint("3")
+    TicketModel(number).update(actions=[TicketModel.recording_confirmed.set(False)])  # callback not yet in
+    store = wiring.ticket_store()
+    read_before = store.get(number)
+    officer = Actor("officer", WATER_L1, "sms", (("water", "L1"),))
+    acknowledge = Lifecycle(wiring.directory().district("RPR"), hotline.clock.now()).acknowledge(read_before, officer)
+    callback = {"AccountSid": ACCOUNT, "CallSid": read_before.call_sid, "RecordingSid": read_before.recording_sid,
+                "RecordingStatus": "completed", "RecordingDuration": "7"}
+    assert signed_post(hotline.client, "/twilio/voice/recording-status", callback).status_code == 200
+    with pytest.raises(StaleTicket):  # the officer is told to send again, instead of erasing the confirmation
+        store.save_change(acknowledge)
+    ticket = TicketModel.get(number)
+    assert ticket.recording_confirmed and ticket.recording_duration == 7
+    assert hotline.text(WATER_L1, f"ACK {number}").startswith(f"{number}: प्राप्ति दर्ज।")
+    assert TicketModel.get(number).recording_confirmed
+
+
+def test_a_citizen_who_answered_by_sms_hears_only_goodbye_on_the_call(hotline):
+    number = hotline.complaint("3")
+    hotline.text(WATER_L1, f"DONE {number} pump repaired")
+    hotline.advance(minutes=1)
+    assert len(hotline.twilio.calls(to=CALLER)) == 1
+    assert hotline.text(CALLER, "1") == f"धन्यवाद। शिकायत {number} बंद की गई।"
+    log = hotline.answer_feedback_call("2")  # picks up after the SMS; the key press must change nothing
+    assert log.said == ["धन्यवाद। नमस्कार।"]
+    assert TicketModel.get(number).closure == "satisfied"
+
+
+def test_a_caller_with_a_withheld_number_registers_but_is_never_texted_or_called(hotline):
+    withheld = "+266696687"  # what Twilio puts in From for an anonymous caller
+    number = hotline.complaint("3", caller=withheld)
+    assert TicketModel.get(number).caller_phone == withheld
+    assert hotline.sms_bodies(WATER_L1)  # the officer has it
+    hotline.text(WATER_L1, f"DONE {number} pump repaired")
+    hotline.advance(minutes=1)
+    hotline.advance(hours=24, minutes=1)
+    assert hotline.twilio.sms(to=withheld) == [] and hotline.twilio.calls() == []
