@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.roster import Operator, RosterError, parse_operators
+
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _CODE = re.compile(r"^[A-Z]{2,5}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -108,6 +110,7 @@ class District:
     follow_up: FollowUpPolicy = field(default_factory=FollowUpPolicy)
     office_hours: OfficeHours | None = None
     whatsapp: WhatsAppConfig | None = None
+    operators: tuple[Operator, ...] = ()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -242,7 +245,13 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
     if not (is_e164(sms_sender) or sms_sender.startswith("MG")):
         raise DistrictConfigError("sms_sender: an E.164 number or a Messaging Service SID (MG...)")
 
+    try:
+        operators = parse_operators(data.get("operators"), languages, is_e164)
+    except RosterError as error:
+        raise DistrictConfigError(str(error)) from error
+
     return District(
+        operators=operators,
         collector=_officer(data["collector"], "collector", "collector") if data.get("collector") else None,
         follow_up=_follow_up(data.get("follow_up") or {}),
         office_hours=_office_hours(data.get("office_hours"), data.get("holidays") or []),

@@ -315,6 +315,9 @@ def save_district_config(call: Call) -> dict[str, Any]:
         district = parse_district(config, available_languages())
     except DistrictConfigError as error:
         raise ApiError(422, "invalid_district", str(error)) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as error:  # a section of the wrong shape
+        raise ApiError(422, "invalid_district", f"A section has the wrong shape ({type(error).__name__}: "
+                                                f"{str(error)[:200]}); compare with the district file") from None
     old_lines = {line for line, _ in parse_district(old_config, available_languages()).lines()}
     removed = sorted(old_lines - {line for line, _ in district.lines()})
     summary_text = (call.body.get("summary") or "").strip() or "directory edited"

@@ -64,7 +64,7 @@ def test_the_ladder_with_reminders_escalations_copies_and_the_collector(hotline)
     # Each sweep above came after the next deadline, so levels moved without their (stale) reminders;
     # the water SLA (72 hours, the overall clock) was breached with L1's deadline and stays breached.
     assert [e.action for e in TimelineModel.query(number)] == [
-        "registered", "acknowledged", "reminded", "reminded", "escalated", "sla_breached", "escalated",
+        "registered", "acknowledged", "reminded", "reminded", "sla_at_risk", "escalated", "sla_breached", "escalated",
         "escalated", "flagged"]
 
 

@@ -258,8 +258,10 @@ class Api:
             sent["Authorization"] = f"Bearer {self.token(user)}"
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
         response = self.client.http.request(method, path, headers=sent, body=data)
-        response.json = json.loads(response.body) if response.headers.get(
-            "content-type", "").startswith("application/json") and response.body else None
+        # chalice's test client keeps the header names as the app wrote them ("Content-Type").
+        content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
+        response.json = json.loads(response.body) if content_type.startswith("application/json") and \
+            response.body else None
         return response
 
     def get(self, user: str | None, path: str, **kw: Any) -> Any:
