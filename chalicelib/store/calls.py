@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.figures import line_day
 from chalicelib.store.connection import connection
-from chalicelib.store.models import CallModel, CounterModel, TicketModel
+from chalicelib.store.models import CallModel, CounterModel
 
 TERMINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
 
@@ -56,17 +56,11 @@ def record_call_end(end: CallEnd) -> bool:
 
 
 def record_recording_status(call_sid: str, recording_sid: str, status: str, duration: int | None) -> str | None:
-    """Confirm a recording on the call and, when the call already has one, on its ticket."""
+    """Note the recording on the call; return the call's complaint number, if it has a ticket yet.
+
+    The ticket's own confirmation is a versioned change (domain/recording_status.py): an update here
+    that left the version alone could be overwritten by a transition that read the ticket before it.
+    """
     call = CallModel(call_sid)
     call.update(actions=[CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)])
-    if not call.complaint_number or status != "completed":
-        return call.complaint_number
-    actions = [TicketModel.recording_confirmed.set(True)]
-    if duration is not None:
-        actions.append(TicketModel.recording_duration.set(duration))
-    try:
-        TicketModel(call.complaint_number).update(
-            actions=actions, condition=TicketModel.recording_sid == recording_sid)
-    except UpdateError:
-        pass  # a different recording than the ticket's: the call item keeps the record
     return call.complaint_number
