@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def local_stack(tmp_path):
     deadline = time.monotonic() + 60
     for line in process.stdout:
         output.append(line)
-        if "Samvad is running" in line or time.monotonic() > deadline:
+        if "Ctrl-C stops everything" in line or "Could not start" in line or time.monotonic() > deadline:
             break
     assert any("Samvad is running" in line for line in output), "".join(output)
     yield {"port": port, "env": env, "state": json.loads((tmp_path / "stack.json").read_text()), "output": output}
@@ -105,3 +106,76 @@ def test_time_passes_locally_the_officer_resolves_by_sms_and_the_citizen_answers
     closing = manage("advance", "1m")
     assert "call to +919833300022: completed" in closing
     assert f"धन्यवाद। शिकायत {number} बंद की गई।" in closing
+
+
+def test_a_call_during_an_outage_is_reconciled_into_a_ticket_and_an_sms(local_stack):
+    state, env = local_stack["state"], local_stack["env"]
+
+    def manage(*args: str) -> str:
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    heard = manage("call", "--outage", "--from", "+919844400033", "--script", "say:सड़क पर गड्ढे हैं, वार्ड नौ")
+    assert "/fallback/voice.xml" in heard and "क्षमा करें" in heard and "(beep)" in heard and "धन्यवाद" in heard
+    with urllib.request.urlopen(f"{state['sandbox_url']}/fallback/voice.xml", timeout=5) as response:
+        assert response.headers["Content-Type"].startswith("text/xml")  # what S3 serves, deployed
+
+    first = manage("reconcile", "--local", "--min-age", "0")
+    number = re.search(r"1 tickets created (RPR\d+)", first).group(1)
+    assert "from +91******0033" in first  # progress, with the number masked
+    messages: list = []
+    deadline = time.monotonic() + 20
+    while not messages and time.monotonic() < deadline:
+        messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919844400033")["messages"]
+        time.sleep(0.3)
+    [sms] = messages
+    assert sms["body"].startswith(f"आपकी शिकायत क्र. {number}")
+    assert "0 tickets created" in manage("reconcile", "--local", "--min-age", "0")
+
+
+def _post_json(url: str, body: dict, headers: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _get(url: str, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_console_signs_in_like_cognito_and_the_api_verifies_the_local_token(local_stack):
+    state = local_stack["state"]
+    config = _get_json(f"{state['base_url']}/console/config.json")
+    assert config["auth_endpoint"] == state["auth"]["endpoint"] and config["client_id"] == state["auth"]["client_id"]
+    cognito = {"Content-Type": "application/x-amz-json-1.1",
+               "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"}
+    sign_in = {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": config["client_id"],
+               "AuthParameters": {"USERNAME": "operator.rpr", "PASSWORD": "demo-operator"}}
+    status, answer = _post_json(config["auth_endpoint"], sign_in, cognito)
+    assert status == 200, answer
+    status, me = _get(f"{state['base_url']}/api/me", answer["AuthenticationResult"]["IdToken"])
+    assert (status, me["role"], me["district"]) == (200, "operator", "RPR")
+
+    sign_in["AuthParameters"]["PASSWORD"] = "wrong"
+    status, answer = _post_json(config["auth_endpoint"], sign_in, cognito)
+    assert (status, answer["__type"]) == (400, "NotAuthorizedException")
+    status, refusal = _get(f"{state['base_url']}/api/me")
+    assert status == 401 and refusal["error"]["code"] == "unauthorized"
+
+    # The documented command prints a token for scripts and API clients.
+    token = subprocess.run([sys.executable, "manage.py", "token", "collector.rpr"], cwd=ROOT, env=local_stack["env"],
+                           capture_output=True, text=True, timeout=30)
+    assert token.returncode == 0, token.stderr
+    status, figures = _get(f"{state['base_url']}/api/dashboard", token.stdout.strip())
+    assert status == 200 and figures["district"] == "RPR"
+    assert any("collector.rpr" in line and "demo-collector" in line for line in local_stack["output"])
