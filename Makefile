@@ -6,8 +6,12 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 STAGE  ?= dev
 REGION ?= ap-south-1
 PORT   ?= 8000
+# Lambda-platform wheels for requirements.txt (`make wheels`); with them `make package` needs no package index.
+WHEELS := wheelhouse
+WHEELS_STAMP := $(WHEELS)/.complete-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+OFFLINE = $(if $(wildcard $(WHEELS_STAMP)),PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELS))
 
-.PHONY: run call test lint bench package clean
+.PHONY: run call test lint bench package clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,18 +28,48 @@ call: $(STAMP)                      ## phone the running hotline from this termi
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint                          ## the whole suite (unit, flows through moto, local stack)
+# The console's browser tests drive Debian's Chromium (Playwright's own download does not work here) and
+# need a Devanagari font; CI starts from a bare machine, so install them when missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi lohit || { \
+		echo "installing Debian's chromium and fonts-lohit-deva for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends chromium fonts-lohit-deva fontconfig >/dev/null; }
+
+test: lint browser                  ## the whole suite (unit, flows through moto, local stack, the console in Chromium)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency
 	$(BIN)/python -m tests.bench.run
 
-package: $(STAMP)                   ## CloudFormation for STAGE, linted
+package: $(STAMP)                   ## CloudFormation for STAGE: linted, checked for readiness
 	rm -rf build/$(STAGE)
-	AWS_DEFAULT_REGION=$(REGION) SAMVAD_STAGE=$(STAGE) $(BIN)/chalice package --stage $(STAGE) \
+	$(OFFLINE) AWS_DEFAULT_REGION=$(REGION) SAMVAD_STAGE=$(STAGE) $(BIN)/chalice package --stage $(STAGE) \
 		--merge-template infra/resources.json build/$(STAGE)
+	$(BIN)/python -m infra.finish_package build/$(STAGE) --stage $(STAGE)
 	$(BIN)/cfn-lint build/$(STAGE)/sam.json
-	@echo "build/$(STAGE)/sam.json and deployment.zip are ready (cfn-lint clean)"
+	$(BIN)/python -m infra.readiness build/$(STAGE) --stage $(STAGE)
+	@echo "build/$(STAGE)/sam.json and deployment.zip are ready (cfn-lint clean, readiness checked)"
+
+.PHONY: wheels deploy
+wheels: $(WHEELS_STAMP)             ## download Lambda's wheels (manylinux, cp311) for requirements.txt into wheelhouse/
+
+# What chalice asks pip for: first this machine's own wheels (to resolve), then Lambda's (python3.11 runs on
+# Amazon Linux 2, glibc 2.26: manylinux2014 up to manylinux_2_26, x86_64).
+$(WHEELS_STAMP): requirements.txt | $(STAMP)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+		--implementation cp --python-version 3.11 --abi cp311 --platform manylinux2014_x86_64 \
+		$(foreach minor,17 18 19 20 21 22 23 24 25 26,--platform manylinux_2_$(minor)_x86_64) \
+		-r requirements.txt -d $(WHEELS)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary=:all: -r requirements.txt -d $(WHEELS)
+	rm -f $(WHEELS)/.complete-* && touch $@
+
+deploy: $(STAMP)                    ## make deploy STAGE=prod DISTRICT=examples/<district>.yaml (docs/deploy.md)
+	$(BIN)/python -m infra.deploy --stage $(STAGE) --region $(REGION) --district "$(DISTRICT)" \
+		--account-sid "$(TWILIO_ACCOUNT_SID)" --domain "$(DOMAIN)" --certificate-arn "$(CERTIFICATE_ARN)" \
+		--alarm-email "$(ALARM_EMAIL)" --bucket "$(ARTIFACT_BUCKET)" \
+		--provisioned-concurrency "$(PROVISIONED_CONCURRENCY)" --secrets-version "$(SECRETS_VERSION)"
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache test-output

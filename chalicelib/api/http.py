@@ -51,7 +51,7 @@ def handle(request: Any, operation_id: str, handler: Callable[[Call], Any]) -> R
         headers = {k.lower(): v for k, v in (request.headers or {}).items()}
         user = user_from_headers(headers)
         if user.role not in operation["x-roles"]:
-            raise forbidden(f"A {user.role} may not do this")
+            raise forbidden(f"{'An' if user.role[0] in 'aeiou' else 'A'} {user.role.replace('_', ' ')} may not do this")
         params = query(dict(request.query_params or {}), operation.get("parameters", []))
         path = dict(request.uri_params or {})
         for parameter in operation.get("parameters", []):
@@ -81,10 +81,20 @@ def _body(request: Any, schema: dict[str, Any]) -> dict[str, Any]:
         schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
     raw = request.raw_body or b""
     try:
-        data = json.loads(raw.decode("utf-8")) if raw else None
+        data = json.loads(raw.decode("utf-8"), parse_float=_number, parse_constant=_not_json) if raw else None
     except (UnicodeDecodeError, ValueError):
         raise bad_request("The body is not JSON (UTF-8)") from None
     if not isinstance(data, dict):
         raise bad_request("Send a JSON object")
     check(data, schema, "body")
     return data
+
+
+def _number(text: str) -> float | int:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema's "integer" says), so it is read as one."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, JSON has no such numbers

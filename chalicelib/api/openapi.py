@@ -14,6 +14,13 @@ VIEWS = ("caller", "recent", "inbox", "department", "overdue", "at_risk", "numbe
 
 NUMBER_PATTERN = "^[A-Z]{2,5}[0-9]{10}$"
 PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+# Free text may hold anything but NUL (chalicelib/api/validate.py refuses it in every string).
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _free(max_length: int, min_length: int = 0) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "string", "maxLength": max_length, "pattern": NO_NUL}
+    return {**text, "minLength": min_length} if min_length else text
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -71,7 +78,7 @@ LIST_PARAMS = [
     _query("level", {"type": "string", "enum": list(LEVELS)}, "view=department: only this level"),
     DISTRICT_QUERY,
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}, "Page size"),
-    _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor of the previous page"),
+    _query("cursor", _free(2000), "next_cursor of the previous page"),
 ]
 
 _names = {"type": "object", "additionalProperties": {"type": "string"},
@@ -124,9 +131,9 @@ SCHEMAS["NewTicket"] = {
     "required": ["caller_phone", "category", "description"],
     "properties": {
         "caller_phone": {"type": "string", "pattern": PHONE_PATTERN},
-        "caller_name": {"type": "string", "maxLength": 120},
-        "address": {"type": "string", "maxLength": 300},
-        "description": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "caller_name": _free(120),
+        "address": _free(300),
+        "description": _free(2000, 1),
         "category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
         "language": {"type": "string", "pattern": "^[a-z]{2}$"},
         "call_sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$"},
@@ -139,7 +146,7 @@ def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "properties": properties, "required": required}
 
 
-_text = {"type": "string", "minLength": 1, "maxLength": 1000}
+_text = _free(1000, 1)
 ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
     "acknowledge": ("The officer holding it acknowledges it", ("officer",), _body({}, [])),
     "resolve": ("The officer holding it resolves it; the citizen is told and asked for feedback", ("officer",),
@@ -152,7 +159,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
                        ["department", "reason"])),
     "decide": ("The level above (the Collector for L3/L4) approves or rejects a pending request",
                ("officer", "collector", "state_admin"),
-               _body({"approve": {"type": "boolean"}, "note": {"type": "string", "maxLength": 1000}},
+               _body({"approve": {"type": "boolean"}, "note": _free(1000)},
                      ["approve"])),
     "escalate": ("The Collector moves it up a level", ("collector", "state_admin"),
                  _body({"reason": _text}, ["reason"])),
@@ -195,7 +202,9 @@ SCHEMAS["DistrictSummary"] = _obj({
 SCHEMAS["DistrictConfig"] = _obj({"code": {"type": "string"}, "version": {"type": "integer"},
                                   "config": {"type": "object", "description": "The district file, as JSON"}})
 SCHEMAS["AuditList"] = _obj({"items": {"type": "array", "items": _obj({
-    "at": _time, "by": {"type": "string"}, "section": {"type": "string"}, "summary": {"type": "string"},
+    "at": _time, "by": {"type": "string"},
+    "section": {"type": "string", "description": "The parts of the file that changed, e.g. \"departments\""},
+    "summary": {"type": "string"},
     "version": {"type": "integer"}})}, "next_cursor": {"type": ["string", "null"]}})
 SCHEMAS["Recording"] = _obj({"content_type": {"type": "string"}, "data": {"type": "string",
                                                                         "description": "base64"},
@@ -218,7 +227,10 @@ def document() -> dict[str, Any]:
         "/api/tickets/export.csv": {"get": _op(
             "The same lists as CSV (UTF-8 with BOM, for Excel); up to 5,000 rows per request, the next "
             "cursor in the X-Next-Cursor header", ("collector", "state_admin"),
-            {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+            {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}},
+                     "headers": {"X-Next-Cursor": {"description": "There is more: send it as cursor for the "
+                                                                  "next rows", "required": False,
+                                                   "schema": {"type": "string"}}}},
              **_errors(400, 404)}, params=[p for p in LIST_PARAMS if p["name"] != "limit"], op_id="exportTickets")},
         "/api/tickets/{number}": {"get": _op(
             "One ticket with its timeline and what this user may do", ROLES,
@@ -246,7 +258,7 @@ def document() -> dict[str, Any]:
                        {"200": _json(_ref("DistrictConfig"), "Saved"), **_errors(400, 404, 409, 422)},
                        params=[DISTRICT_PARAM],
                        body=_body({"version": {"type": "integer", "minimum": 0}, "config": {"type": "object"},
-                                   "summary": {"type": "string", "maxLength": 300}}, ["version", "config"]),
+                                   "summary": _free(300)}, ["version", "config"]),
                        op_id="putDistrictConfig"),
         },
         "/api/districts/{code}/audit": {"get": _op(
@@ -254,12 +266,12 @@ def document() -> dict[str, Any]:
             {"200": _json(_ref("AuditList"), "Newest first"), **_errors(400, 404)},
             params=[DISTRICT_PARAM, _query("limit", {"type": "integer", "minimum": 1, "maximum": 100,
                                                      "default": 25}, "Page size"),
-                    _query("cursor", {"type": "string", "maxLength": 2000}, "next_cursor")],
+                    _query("cursor", _free(2000), "next_cursor")],
             op_id="directoryAudit")},
     }
     for action, (summary, roles, body) in ACTIONS.items():
         paths[f"/api/tickets/{{number}}/{action}"] = {"post": _op(
-            summary, roles, {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409)},
+            summary, roles, {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409, 422)},
             params=[NUMBER_PARAM], body=body, op_id=action.replace("-", "_"))}
     return {
         "openapi": "3.1.0",

@@ -27,10 +27,10 @@ def check(value: Any, schema: dict[str, Any], where: str) -> None:
             raise bad_request(f"{where} is empty" if not value else f"{where} is too short")
         if len(value) > schema.get("maxLength", 1 << 30):
             raise bad_request(f"{where} is longer than {schema['maxLength']} characters")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            raise bad_request(f"{where} is not in the expected form")
         if "\x00" in value:
             raise bad_request(f"{where} has a NUL character")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            raise bad_request(f"{where} is not in the expected form")
     if isinstance(value, int) and not isinstance(value, bool):
         if value < schema.get("minimum", -(1 << 62)) or value > schema.get("maximum", 1 << 62):
             raise bad_request(f"{where} must be between {schema.get('minimum')} and {schema.get('maximum')}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 from typing import Any
 
 from chalice import Response
@@ -85,8 +86,12 @@ def _refusal(call: Call, ticket: Ticket, refusal: NotAllowed) -> ApiError:
         message = words.text(key, number=ticket.complaint_number, **refusal.details)
     except KeyError:
         message = refusal.reason.replace("_", " ")
-    status = 403 if refusal.reason == "not_yours" else 409
+    status = 403 if refusal.reason == "not_yours" else 422 if refusal.reason in _REFUSED_INPUT else 409
     return ApiError(status, refusal.reason, message)
+
+
+# What was sent cannot be done whatever the ticket's state (422); other refusals are about the state (409).
+_REFUSED_INPUT = frozenset({"remark_needed", "bad_days", "bad_code", "unknown_department", "unknown_category"})
 
 
 def _apply(call: Call, ticket: Ticket, change: Change) -> dict[str, Any]:
@@ -196,10 +201,17 @@ def export_tickets(call: Call) -> Response:
         "Cache-Control": "no-store", **({"X-Next-Cursor": next_cursor} if next_cursor else {})})
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-    # A cell starting with = + - @ would run as a formula in Excel: a caller's name must stay a name.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text[1:2].isdigit() else text
+    # A cell starting with = + - @ (or a tab or CR) would run as a formula in Excel or Sheets: a caller's
+    # name must stay a name. Only a plain number (a phone number, +9198…) is left as it is: "-1+cmd|…"
+    # starts with a digit after its sign and is still a formula.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def get_ticket(call: Call) -> dict[str, Any]:
@@ -321,9 +333,10 @@ def save_district_config(call: Call) -> dict[str, Any]:
     old_lines = {line for line, _ in parse_district(old_config, available_languages()).lines()}
     removed = sorted(old_lines - {line for line, _ in district.lines()})
     summary_text = (call.body.get("summary") or "").strip() or "directory edited"
+    changed = ", ".join(sorted(k for k in old_config.keys() | config.keys() if old_config.get(k) != config.get(k)))
     try:
         saved = console.save_district_config(district, version, call.user.username, iso(_now()), summary_text,
-                                             removed)
+                                             removed, section=changed)
     except console.StaleConfig:
         raise ApiError(409, "stale", "Someone saved the directory a moment ago; reload and try again") from None
     except console.LineTaken:
@@ -356,8 +369,13 @@ def serve(request: Any, operation_id: str) -> Response:
 
 def serve_action(request: Any, action: str) -> Response:
     if action not in ACTIONS:
+        from chalicelib.api.auth import user_from_headers
         from chalicelib.api.http import error_response
 
+        try:  # like every /api route: nothing is said without a token, not even the list of actions
+            user_from_headers({k.lower(): v for k, v in (request.headers or {}).items()})
+        except ApiError as error:
+            return error_response(error)
         return error_response(not_found(f"No action {action[:40]}; actions: {', '.join(ACTIONS)}"))
     return handle(request, action.replace("-", "_"), lambda call: act(call, action))
 

@@ -100,8 +100,9 @@ def district_config(code: str) -> tuple[dict[str, Any], int] | None:
 
 
 def save_district_config(district: District, version: int, by: str, at: str, summary: str,
-                         removed_lines: list[str]) -> int:
-    """Replace the file and its line items in one transaction, if nobody saved since `version`."""
+                         removed_lines: list[str], section: str = "") -> int:
+    """Replace the file and its line items in one transaction, if nobody saved since `version`.
+    `section` names the parts of the file that changed, for the audit trail."""
     new_version = version + 1
     items = district_items(district, at)
     config, lines = items[0], items[1:]
@@ -117,7 +118,7 @@ def save_district_config(district: District, version: int, by: str, at: str, sum
                 txn.delete(DirectoryModel(f"LINE#{line}", "LINE"), condition=DirectoryModel.district == district.code)
             txn.save(TimelineModel(f"AUDIT#{district.code}", f"{at}#{new_version:06d}", actor_type="user",
                                    actor_id=by, action="directory_saved", channel="console",
-                                   detail={"summary": summary, "version": new_version}))
+                                   detail={"summary": summary, "version": new_version, "section": section}))
     except TransactWriteError as error:
         codes = [r.code if r is not None else None for r in (error.cancellation_reasons or [])]
         if codes and codes[0] in ("ConditionalCheckFailed", "TransactionConflict"):

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,22 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.stack_process import running_stack
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port_block(size: int = 3) -> int:
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + size < 65535 and all(_is_free(base + i) for i in range(size)):
-            return base
-    raise RuntimeError("no free ports on loopback")
-
-
-def _is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 def _get_json(url: str) -> dict:
@@ -40,23 +24,8 @@ def _get_json(url: str) -> dict:
 
 @pytest.fixture
 def local_stack(tmp_path):
-    port = _free_port_block()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TWILIO_", "SAMVAD_", "PUBLIC_"))}
-    env["SAMVAD_LOCAL_STATE"] = str(tmp_path / "stack.json")
-    process = subprocess.Popen([sys.executable, "-m", "chalicelib.local.stack", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
-    output = []
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        output.append(line)
-        if "Ctrl-C stops everything" in line or "Could not start" in line or time.monotonic() > deadline:
-            break
-    assert any("Samvad is running" in line for line in output), "".join(output)
-    yield {"port": port, "env": env, "state": json.loads((tmp_path / "stack.json").read_text()), "output": output}
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=20)
-    assert not (tmp_path / "stack.json").exists()  # stopped cleanly
+    with running_stack(tmp_path) as stack:
+        yield stack
 
 
 def test_make_run_answers_health_and_a_scripted_call_ends_in_an_sms(local_stack):

@@ -277,3 +277,16 @@ class Api:
 @pytest.fixture
 def api(aws, client, twilio, issuer, clock) -> Api:
     return Api(client, issuer)
+
+
+@pytest.fixture
+def twilio_audio(hotline, recordings):
+    """The call simulator's recordings served over loopback as Twilio's API serves them, so the app's
+    recording proxy really fetches one (stop() it to play a Twilio that does not answer)."""
+    from chalicelib.local.sandbox import Sandbox
+
+    server = Sandbox("127.0.0.1", 0, "AC" + "1" * 32, settings.twilio_auth_token()).start()
+    recordings.base_url = server.url
+    server.state.recordings = recordings.recordings
+    yield server
+    server.stop()

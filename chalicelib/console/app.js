@@ -1,0 +1,425 @@
+// The Samvad console: one page, hash routes, the API with the user's ID token. No framework.
+import { STRINGS } from "./strings.js";
+import { groupedBars, legend, stackedBars } from "./charts.js";
+
+const BASE = location.pathname.replace(/\/console(\/.*)?$/, ""); // keeps API Gateway's stage prefix
+const state = {
+  lang: localStorage.getItem("samvad.lang") || "hi",
+  token: sessionStorage.getItem("samvad.token"),
+  me: null, config: null, districts: {},
+};
+const main = document.getElementById("main");
+const t = (key) => STRINGS[state.lang][key] ?? STRINGS.en[key] ?? key;
+
+// -- helpers ---------------------------------------------------------------------------------------
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function notice(message, ok = false) {
+  const box = document.getElementById("notice");
+  box.textContent = message || "";
+  box.className = ok ? "ok" : "";
+  box.hidden = !message;
+}
+
+class ApiError extends Error {
+  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+}
+
+async function api(path, { method = "GET", body, raw = false } = {}) {
+  const headers = { "Accept-Language": state.lang, Authorization: `Bearer ${state.token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(`${BASE}/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.status === 401) { signOut(); throw new ApiError(401, "unauthorized", t("sign_in")); }
+  if (raw && response.ok) return response;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, data.error?.code || "error", data.error?.message || response.statusText);
+  return data;
+}
+
+async function run(action) {
+  notice("");
+  try { return await action(); } catch (error) { notice(error.message); return undefined; }
+}
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString(state.lang === "hi" ? "hi-IN" : "en-IN",
+  { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Asia/Kolkata" }) : "—");
+const name = (names) => (names ? names[state.lang] || names.en || Object.values(names)[0] : "");
+
+async function district(code) {
+  if (!state.districts[code]) state.districts[code] = await api(`/districts/${code}`);
+  return state.districts[code];
+}
+
+function districtCode() {
+  return state.me.district || localStorage.getItem("samvad.district") || "";
+}
+
+function districtQuery() {
+  return state.me.role === "state_admin" ? `&district=${encodeURIComponent(districtCode())}` : "";
+}
+
+// -- sign-in -----------------------------------------------------------------------------------------
+async function signIn(username, password) {
+  const response = await fetch(state.config.auth_endpoint, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth" },
+    body: JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: state.config.client_id,
+                           AuthParameters: { USERNAME: username, PASSWORD: password } }),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok || !data.AuthenticationResult) throw new Error(data.message || response.statusText);
+  state.token = data.AuthenticationResult.IdToken;
+  sessionStorage.setItem("samvad.token", state.token);
+  state.me = await api("/me");
+  location.hash = home();
+  render();
+}
+
+function signOut() {
+  state.token = null; state.me = null;
+  sessionStorage.removeItem("samvad.token");
+  location.hash = "#/signin";
+}
+
+function home() {
+  return { operator: "#/operator", officer: "#/inbox" }[state.me?.role] || "#/dashboard";
+}
+
+function signInPage() {
+  const user = h("input", { id: "username", autocomplete: "username", required: true });
+  const pass = h("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
+  return h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); run(() => signIn(user.value.trim(), pass.value)); } },
+    h("h1", { text: t("sign_in") }), h("label", { for: "username", text: t("username") }), user,
+    h("label", { for: "password", text: t("password") }), pass, h("button", { class: "primary", type: "submit", text: t("sign_in") }));
+}
+
+// -- lists -------------------------------------------------------------------------------------------
+function statusBadges(item) {
+  return [
+    h("span", { class: "badge", text: t(`status_${item.status}`) }),
+    item.overdue ? h("span", { class: "badge bad", text: t("overdue") }) : null,
+    item.at_risk ? h("span", { class: "badge warn", text: t("at_risk") }) : null,
+    item.flagged ? h("span", { class: "badge bad", text: t("flagged") }) : null,
+  ];
+}
+
+function ticketTable(items) {
+  if (!items.length) return h("p", { class: "muted", text: t("none") });
+  const head = h("tr", {}, ...["complaint_number", "status", "category", "level", "due", "caller_phone"].map((k) => h("th", { text: t(k) })));
+  const rows = items.map((item) => h("tr", { "data-number": item.complaint_number },
+    h("td", { "data-label": t("complaint_number") }, h("a", { href: `#/ticket/${item.complaint_number}`, text: item.complaint_number })),
+    h("td", { "data-label": t("status") }, ...statusBadges(item)),
+    h("td", { "data-label": t("category"), text: item.category }),
+    h("td", { "data-label": t("level"), text: item.level }),
+    h("td", { "data-label": t("due"), text: when(item.level_due_at) }),
+    h("td", { "data-label": t("caller_phone"), text: `${item.caller_phone}${item.caller_name ? ` (${item.caller_name})` : ""}` })));
+  return h("table", { class: "list" }, h("thead", {}, head), h("tbody", {}, rows));
+}
+
+function pagedList(query, title, exportable = false) {
+  const box = h("section", { class: "card" }, h("h2", { text: title }));
+  const holder = h("div");
+  box.append(holder);
+  let cursor = null;
+  const items = [];
+  async function load() {
+    const page = await api(`/tickets?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    holder.replaceChildren(ticketTable(items));
+    if (cursor) holder.append(h("button", { class: "secondary", type: "button", text: t("more"), onclick: () => run(load) }));
+  }
+  if (exportable) box.append(h("button", { class: "secondary", type: "button", text: t("export_csv"), onclick: () => run(() => exportCsv(query)) }));
+  run(load);
+  return box;
+}
+
+async function exportCsv(query) {
+  const response = await api(`/tickets/export.csv?${query.replace(/&?limit=\d+/, "")}`, { raw: true });
+  const blob = await response.blob();
+  const link = h("a", { href: URL.createObjectURL(blob), download: `samvad-${Date.now()}.csv` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+// -- operator ----------------------------------------------------------------------------------------
+async function complaintForm(prefill = {}) {
+  const info = await district(districtCode());
+  const field = (id, label, input) => [h("label", { for: id, text: t(label) }), input];
+  const phone = h("input", { id: "caller_phone", inputmode: "tel", required: true, placeholder: "+919812345678", value: prefill.phone || "" });
+  const callerName = h("input", { id: "caller_name" });
+  const address = h("input", { id: "address" });
+  const category = h("select", { id: "category" }, info.categories.map((c) => h("option", { value: c.id, text: name(c.names) })));
+  const language = h("select", { id: "language" }, info.languages.map((l) => h("option", { value: l, text: l === "hi" ? "हिंदी" : l === "en" ? "English" : l })));
+  const description = h("textarea", { id: "description", required: true });
+  const result = h("div");
+  const form = h("form", { class: "card", onsubmit: (e) => {
+    e.preventDefault();
+    run(async () => {
+      const body = { caller_phone: phone.value.trim(), category: category.value, language: language.value,
+                     description: description.value, caller_name: callerName.value, address: address.value };
+      if (prefill.call_sid) body.call_sid = prefill.call_sid;
+      if (state.me.role === "state_admin") body.district = districtCode();
+      const ticket = await api("/tickets", { method: "POST", body });
+      result.replaceChildren(h("p", { text: t("registered_as") }),
+        h("p", { class: "big", id: "new-number" }, h("a", { href: `#/ticket/${ticket.complaint_number}`, text: ticket.complaint_number })));
+      form.reset();
+    });
+  } },
+  h("h2", { text: prefill.phone ? t("new_for_caller") : t("nav_new") }),
+  h("div", { class: "row" }, h("div", {}, ...field("caller_phone", "caller_phone", phone)), h("div", {}, ...field("caller_name", "caller_name", callerName))),
+  ...field("address", "address", address),
+  h("div", { class: "row" }, h("div", {}, ...field("category", "category", category)), h("div", {}, ...field("language", "language", language))),
+  ...field("description", "description", description),
+  prefill.call_sid ? h("p", { class: "muted", text: `${t("call_sid")}: ${prefill.call_sid}` }) : null,
+  h("button", { class: "primary", type: "submit", text: t("register") }), result);
+  return form;
+}
+
+async function operatorPage(params) {
+  const phone = params.get("phone");
+  const parts = [h("h1", { text: t("nav_call") })];
+  const lookup = h("input", { id: "pop-phone", inputmode: "tel", placeholder: "+919812345678", value: phone || "" });
+  parts.push(h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); location.hash = `#/operator?phone=${encodeURIComponent(lookup.value.trim())}`; } },
+    h("label", { for: "pop-phone", text: t("caller_phone") }), lookup, h("button", { class: "primary", type: "submit", text: t("show") })));
+  if (phone) {
+    parts.push(pagedList(`view=caller&phone=${encodeURIComponent(phone)}&limit=10${districtQuery()}`, t("screen_pop")));
+    parts.push(await complaintForm({ phone, call_sid: params.get("call_sid") }));
+  }
+  return parts;
+}
+
+async function searchPage(params) {
+  const q = params.get("q") || "";
+  const input = h("input", { id: "q", value: q, placeholder: t("search_hint") });
+  const parts = [h("h1", { text: t("nav_search") }),
+    h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); location.hash = `#/search?q=${encodeURIComponent(input.value.trim())}`; } },
+      h("label", { for: "q", text: t("search_hint") }), input, h("button", { class: "primary", type: "submit", text: t("nav_search") }))];
+  if (/^[A-Z]{2,5}\d{10}$/.test(q.toUpperCase())) parts.push(pagedList(`view=number&number=${q.toUpperCase()}${districtQuery()}`, q.toUpperCase()));
+  else if (q) parts.push(pagedList(`view=caller&phone=${encodeURIComponent(q.startsWith("+") ? q : `+91${q.replace(/\D/g, "").slice(-10)}`)}${districtQuery()}`, q));
+  return parts;
+}
+
+// -- a ticket ----------------------------------------------------------------------------------------
+function actionForm(action, number, fields, onDone) {
+  const inputs = {};
+  const body = fields.map(([key, kind, extra]) => {
+    const id = `${action}-${key}`;
+    let input;
+    if (kind === "select") input = h("select", { id }, extra.map(([v, label]) => h("option", { value: v, text: label })));
+    else if (kind === "number") input = h("input", { id, type: "number", min: 1, max: 30, value: 3 });
+    else input = h("textarea", { id, required: true });
+    inputs[key] = [kind, input];
+    return [h("label", { for: id, text: t(key) }), input];
+  });
+  return h("details", { "data-action": action }, h("summary", { text: t(action) }),
+    h("form", { onsubmit: (e) => {
+      e.preventDefault();
+      const submitter = e.submitter?.value;
+      const payload = {};
+      for (const [key, [kind, input]] of Object.entries(inputs)) payload[key] = kind === "number" ? Number(input.value) : input.value;
+      if (action === "decide") payload.approve = submitter !== "reject";
+      run(async () => { await api(`/tickets/${number}/${action.replace("_", "-") === "note" ? "notes" : action.replace("_", "-")}`, { method: "POST", body: payload }); notice(t("done"), true); onDone(); });
+    } }, ...body.flat(),
+    action === "decide"
+      ? [h("button", { class: "primary", type: "submit", value: "approve", text: t("approve") }), h("button", { class: "secondary", type: "submit", value: "reject", text: t("reject") })]
+      : h("button", { class: "primary", type: "submit", text: t("send") })));
+}
+
+async function ticketPage(number) {
+  const ticket = await api(`/tickets/${number}`);
+  const info = await district(ticket.district);
+  const reload = () => render();
+  const label = (list, id) => name(list.find((x) => x.id === id)?.names) || id;
+  const rows = [["status", statusBadges(ticket)], ["category", label(info.categories, ticket.category)],
+    ["department", label(info.departments, ticket.department)], ["level", ticket.level],
+    ["caller_phone", ticket.caller_phone], ["caller_name", ticket.caller_name], ["address", ticket.address], ["description", ticket.description],
+    ["created", when(ticket.created_at)], ["due", when(ticket.level_due_at)], ["sla_due", when(ticket.sla_due_at)],
+    ["remark", ticket.resolution_remark], ["closure", ticket.closure]].filter(([, v]) => v !== null && v !== undefined && v !== "");
+  const facts = h("table", { class: "list" }, h("tbody", {}, rows.map(([k, v]) => h("tr", {}, h("th", { text: t(k) }), h("td", { "data-label": t(k) }, v)))));
+  const player = h("div");
+  if (ticket.has_recording) {
+    player.append(h("button", { class: "secondary", type: "button", id: "play", text: t("play"), onclick: () => run(async () => {
+      const audio = await api(`/tickets/${number}/recording`);
+      player.replaceChildren(h("audio", { controls: true, src: `data:${audio.content_type};base64,${audio.data}` }));
+    }) }));
+  } else player.append(h("p", { class: "muted", text: t("no_recording") }));
+  const departments = info.departments.map((d) => [d.id, name(d.names)]);
+  const categories = info.categories.map((c) => [c.id, name(c.names)]);
+  const forms = {
+    acknowledge: [], resolve: [["remark", "text"]], more_time: [["days", "number"], ["reason", "text"]],
+    transfer: [["department", "select", departments.filter(([id]) => id !== ticket.department)], ["reason", "text"]],
+    decide: [["note", "text"]], note: [["text", "text"]], reroute: [["category", "select", categories.filter(([id]) => id !== ticket.category)], ["reason", "text"]],
+    escalate: [["reason", "text"]],
+  };
+  const actions = ticket.allowed_actions.map((a) => actionForm(a, number, forms[a] || [], reload));
+  const pending = ticket.pending ? h("p", { class: "badge warn", text: `${t("pending_request")}: ${ticket.pending.kind} — ${ticket.pending.reason || ""}` }) : null;
+  const timeline = h("ol", { class: "timeline" }, ticket.timeline.map((e) => h("li", {},
+    h("b", { text: e.action.replaceAll("_", " ") }), " · ", h("span", { class: "muted", text: `${when(e.at)} · ${e.actor_type} ${e.actor_id} · ${e.channel}` }),
+    e.detail && (e.detail.remark || e.detail.reason || e.detail.text) ? h("div", { text: e.detail.remark || e.detail.reason || e.detail.text }) : null)));
+  return [h("h1", {}, `${t("complaint_number")}: `, h("span", { id: "ticket-number", text: ticket.complaint_number })),
+    h("section", { class: "card" }, facts, pending),
+    h("section", { class: "card" }, h("h2", { text: t("recording") }), player),
+    h("section", { class: "card actions" }, h("h2", { text: t("actions") }), actions),
+    h("section", { class: "card" }, h("h2", { text: t("timeline") }), timeline)];
+}
+
+// -- the Collector -----------------------------------------------------------------------------------
+function figure(label, value, id) {
+  return h("div", { class: "figure", id }, h("b", { text: value === null || value === undefined ? "—" : String(value) }), h("span", { text: label }));
+}
+
+function districtPicker() {
+  if (state.me.role !== "state_admin") return null;
+  const input = h("input", { id: "district", value: districtCode(), placeholder: "RPR" });
+  return h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); localStorage.setItem("samvad.district", input.value.trim().toUpperCase()); render(); } },
+    h("label", { for: "district", text: t("district") }), input, h("button", { class: "primary", type: "submit", text: t("show") }));
+}
+
+async function dashboardPage() {
+  if (!districtCode()) return [districtPicker()];
+  const d = await api(`/dashboard?${districtQuery().slice(1)}`);
+  const pct = (v) => (v === null ? "—" : `${v}%`);
+  const totals = ["today", "week", "month"].map((span) => h("section", { class: "card" }, h("h2", { text: t(span) }),
+    h("div", { class: "figures" }, ...["registered", "resolved", "closed", "reopened", "escalated"].map((k) => figure(t(k), d.totals[span][k], `fig-${span}-${k}`)))));
+  const levels = ["L1", "L2", "L3", "L4"];
+  const hours = Array.from({ length: 24 }, (_, hour) => ({ label: String(hour),
+    values: [d.calls_by_hour.reduce((n, l) => n + l.hours[hour].answered, 0), d.calls_by_hour.reduce((n, l) => n + l.hours[hour].abandoned, 0)] }));
+  return [
+    districtPicker(), h("h1", { text: `${t("nav_dashboard")} — ${d.district}` }), ...totals,
+    h("section", { class: "card" }, h("div", { class: "figures" },
+      figure(t("open_total"), d.open_total, "fig-open"), figure(t("open_overdue"), d.open_overdue, "fig-overdue"),
+      figure(t("sla_compliance"), pct(d.sla_compliance.percent), "fig-sla"), figure(t("satisfaction"), pct(d.closures.satisfied_percent), "fig-satisfied"),
+      figure(t("reopen_rate"), pct(d.reopen_rate.percent), "fig-reopen"), figure(t("median_hours"), d.median_hours_to_resolve, "fig-median"))),
+    h("section", { class: "card" }, h("h2", { text: t("daily") }), legend([t("registered"), t("resolved")]),
+      groupedBars(d.daily.map((day) => ({ label: day.date.slice(8), values: [day.registered, day.resolved] })), [t("registered"), t("resolved")], t("daily"), 3)),
+    h("section", { class: "card" }, h("h2", { text: t("pending") }), legend(levels),
+      stackedBars(d.pending.map((p) => ({ label: name(p.names), values: levels.map((l) => p[l]) })), levels, t("pending"))),
+    h("section", { class: "card" }, h("h2", { text: t("calls_by_hour") }), legend([t("answered"), t("abandoned")]),
+      groupedBars(hours, [t("answered"), t("abandoned")], t("calls_by_hour"), 2)),
+    h("section", { class: "card" }, h("h2", { text: t("grades") }), h("table", { class: "list" }, h("tbody", {}, d.grades.map((g) => h("tr", {},
+      h("td", { "data-label": t("department"), text: name(g.names) }), h("td", { "data-label": t("grade") }, h("span", { class: `grade grade-${g.grade}`, text: g.grade })),
+      h("td", { "data-label": t("sla_compliance"), text: pct(g.in_sla_percent) }), h("td", { "data-label": t("open_overdue"), text: String(g.open_overdue) })))))),
+    pagedList(`view=overdue&limit=10${districtQuery()}`, t("overdue_list"), true),
+    pagedList(`view=at_risk&limit=10${districtQuery()}`, t("at_risk_list"), true),
+  ];
+}
+
+// -- directory admin ---------------------------------------------------------------------------------
+async function directoryPage() {
+  if (!districtCode()) return [districtPicker()];
+  const code = districtCode();
+  const { config, version } = await api(`/districts/${code}/config`);
+  const draft = structuredClone(config);
+  const levels = ["L1", "L2", "L3", "L4"];
+  const officerRows = draft.departments.map((dep, i) => h("tr", {}, h("td", { "data-label": t("department"), text: name(dep.name) || dep.id }),
+    ...levels.map((level) => h("td", { "data-label": level }, h("input", { id: `officer-${dep.id}-${level}`, "aria-label": `${dep.id} ${level} ${t("phone")}`,
+      value: dep.officers?.[level]?.phone || "", placeholder: "+91…", oninput: (e) => {
+        draft.departments[i].officers = draft.departments[i].officers || {};
+        const phone = e.target.value.trim();
+        if (phone) draft.departments[i].officers[level] = { ...(draft.departments[i].officers[level] || { name: `${dep.id} ${level}` }), phone };
+        else delete draft.departments[i].officers[level];
+      } })))));
+  const categoryRows = draft.categories.map((c, i) => h("tr", {}, h("td", { "data-label": t("category"), text: `${c.id} — ${name(c.name)}` }),
+    h("td", { "data-label": t("department") }, h("select", { "aria-label": `${c.id} ${t("department")}`, onchange: (e) => { draft.categories[i].department = e.target.value; } },
+      draft.departments.map((d) => h("option", { value: d.id, text: d.id, selected: d.id === c.department })))),
+    h("td", { "data-label": t("sla_hours") }, h("input", { id: `sla-${c.id}`, type: "number", min: 1, value: c.sla_hours, oninput: (e) => { draft.categories[i].sla_hours = Number(e.target.value); } }))));
+  const hotlineRows = draft.hotlines.map((hl, i) => h("tr", {}, h("td", { "data-label": t("id"), text: hl.id }),
+    h("td", { "data-label": t("lines") }, h("input", { "aria-label": `${hl.id} ${t("lines")}`, value: hl.lines.join(", "), oninput: (e) => {
+      draft.hotlines[i].lines = e.target.value.split(",").map((s) => s.trim()).filter(Boolean); } }))));
+  const operators = h("textarea", { class: "code", id: "operators-json" }, JSON.stringify(draft.operators || [], null, 2));
+  const rest = Object.fromEntries(Object.entries(draft).filter(([k]) => !["departments", "categories", "hotlines", "operators"].includes(k)));
+  const restBox = h("textarea", { class: "code", id: "rest-json" }, JSON.stringify(rest, null, 2));
+  const summary = h("input", { id: "summary" });
+  const save = () => run(async () => {
+    let others, roster;
+    try { others = JSON.parse(restBox.value); roster = JSON.parse(operators.value); } catch (error) { throw new Error(`JSON: ${error.message}`); }
+    const body = { version, summary: summary.value, config: { ...others, departments: draft.departments, categories: draft.categories, hotlines: draft.hotlines, operators: roster } };
+    const saved = await api(`/districts/${code}/config`, { method: "PUT", body });
+    delete state.districts[code];
+    notice(`${t("saved")} ${t("version")} ${saved.version}`, true);
+    render();
+  });
+  const audit = await api(`/districts/${code}/audit?limit=20`);
+  return [districtPicker(), h("h1", { text: `${t("nav_directory")} — ${code} (${t("version")} ${version})` }),
+    h("section", { class: "card" }, h("h2", { text: t("officers") }), h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", { text: t("department") }), levels.map((l) => h("th", { text: l })))), h("tbody", {}, officerRows))),
+    h("section", { class: "card" }, h("h2", { text: t("categories") }), h("table", { class: "list" }, h("tbody", {}, categoryRows))),
+    h("section", { class: "card" }, h("h2", { text: t("hotlines") }), h("table", { class: "list" }, h("tbody", {}, hotlineRows))),
+    h("section", { class: "card" }, h("h2", { text: t("operators") }), operators),
+    h("section", { class: "card" }, h("h2", { text: t("other_sections") }), restBox),
+    h("section", { class: "card" }, h("label", { for: "summary", text: t("summary") }), summary, h("button", { class: "primary", type: "button", id: "save", text: t("save"), onclick: save })),
+    h("section", { class: "card" }, h("h2", { text: t("audit") }), h("table", { class: "list" }, h("tbody", {}, audit.items.map((a) => h("tr", {},
+      h("td", { "data-label": t("created"), text: when(a.at) }), h("td", { text: a.by }), h("td", { text: `${t("version")} ${a.version}` }), h("td", { text: a.summary })))))),
+  ];
+}
+
+// -- frame -------------------------------------------------------------------------------------------
+function navigation() {
+  const links = {
+    operator: [["#/operator", "nav_call"], ["#/new", "nav_new"], ["#/search", "nav_search"], ["#/queue", "nav_queue"]],
+    officer: [["#/inbox", "nav_inbox"], ["#/search", "nav_search"]],
+    collector: [["#/dashboard", "nav_dashboard"], ["#/queue", "nav_queue"], ["#/search", "nav_search"], ["#/new", "nav_new"], ["#/directory", "nav_directory"]],
+  };
+  const items = links[state.me?.role] || (state.me ? links.collector : []);
+  document.getElementById("nav").replaceChildren(...items.map(([href, key]) => h("a", { href, text: t(key) })),
+    state.me ? h("span", { class: "who", text: `${t("signed_in_as")} ${state.me.name} (${t(state.me.role)})` }) : "");
+}
+
+async function page() {
+  const [path, query] = location.hash.slice(1).split("?");
+  const params = new URLSearchParams(query || "");
+  if (!state.me) return [signInPage()];
+  if (path.startsWith("/ticket/")) return ticketPage(path.slice(8));
+  switch (path) {
+    case "/operator": return operatorPage(params);
+    case "/new": return [h("h1", { text: t("nav_new") }), await complaintForm({})];
+    case "/search": return searchPage(params);
+    case "/queue": return [h("h1", { text: t("nav_queue") }), pagedList(`view=recent&limit=25${districtQuery()}`, t("nav_queue"), state.me.role !== "operator")];
+    case "/inbox": return [h("h1", { text: t("nav_inbox") }), pagedList("view=inbox&limit=25", `${state.me.department} ${state.me.level}`)];
+    case "/dashboard": return dashboardPage();
+    case "/directory": return directoryPage();
+    default: location.hash = home(); return [];
+  }
+}
+
+async function render() {
+  document.documentElement.lang = state.lang;
+  document.getElementById("lang").textContent = t("other_language");
+  document.getElementById("signout").hidden = !state.me;
+  document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
+  navigation();
+  try {
+    main.replaceChildren(...(await page()).filter(Boolean));
+  } catch (error) {
+    main.replaceChildren(h("p", { class: "muted", text: error.message }));
+  }
+}
+
+async function start() {
+  document.getElementById("lang").addEventListener("click", () => {
+    state.lang = state.lang === "hi" ? "en" : "hi";
+    localStorage.setItem("samvad.lang", state.lang);
+    render();
+  });
+  document.getElementById("signout").addEventListener("click", () => { signOut(); render(); });
+  window.addEventListener("hashchange", () => { notice(""); render(); });
+  state.config = await (await fetch("config.json")).json();
+  if (state.token) {
+    try { state.me = await api("/me"); } catch { state.me = null; }
+  }
+  if (!state.me && location.hash !== "#/signin") location.hash = "#/signin";
+  render();
+}
+
+start();

@@ -1,0 +1,58 @@
+"""`make run` in its own process, for the tests that use the local stack as a user would."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port_block(size: int = 3) -> int:
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1]
+        if base + size < 65535 and all(_is_free(base + i) for i in range(size)):
+            return base
+    raise RuntimeError("no free ports on loopback")
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@contextmanager
+def running_stack(folder: Path) -> Iterator[dict[str, Any]]:
+    """Start the stack, wait for its banner, yield its state; stop it and check it cleaned up."""
+    port = free_port_block()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TWILIO_", "SAMVAD_", "PUBLIC_"))}
+    env["SAMVAD_LOCAL_STATE"] = str(folder / "stack.json")
+    process = subprocess.Popen([sys.executable, "-m", "chalicelib.local.stack", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    output: list[str] = []
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        output.append(line)
+        if "Ctrl-C stops everything" in line or "Could not start" in line or time.monotonic() > deadline:
+            break
+    # Keep reading its log, so a chatty stack never blocks on a full pipe.
+    threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
+    try:
+        assert any("Samvad is running" in line for line in output), "".join(output)
+        yield {"port": port, "env": env, "state": json.loads((folder / "stack.json").read_text()), "output": output}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    assert not (folder / "stack.json").exists()  # stopped cleanly
