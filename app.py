@@ -2,25 +2,29 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from chalice import Chalice, Rate
 
-from chalicelib import settings
+from chalicelib import logs, settings
 from chalicelib.handlers import voice
 from chalicelib.handlers.webhook import FORM, twilio_webhook
+from chalicelib.preload import preload_if_provisioned
 
 app = Chalice(app_name="samvad")
 app.log.setLevel(logging.INFO)
 logging.getLogger("chalicelib").setLevel(logging.INFO)
-
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and os.environ.get("AWS_XRAY_SDK_ENABLED", "").lower() == "true":
-    from chalicelib.tracing import start_tracing
-
-    start_tracing()
+logs.configure(app.log)  # phone numbers masked in every line; one JSON object per line when deployed
+preload_if_provisioned()  # provisioned concurrency: the database path loads at init, not on a caller's step
 
 VOICE = "/twilio/voice"
 MESSAGING = "/twilio/messaging"
+
+
+@app.middleware("all")
+def log_context(event, get_response):
+    """Every log line of an invocation carries its Lambda request id (handlers add the CallSid, the ticket)."""
+    with logs.scope(request_id=logs.request_id(event)):
+        return get_response(event)
 
 
 @app.route("/health", methods=["GET"])
@@ -208,3 +212,10 @@ def sweeper(event):
     from chalicelib.handlers import sweeper as sweep
 
     return sweep.run()
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="reconciler")
+def reconciler(event):
+    from chalicelib.handlers import reconciler as reconcile
+
+    return reconcile.run(event)

@@ -8,6 +8,9 @@
     python manage.py answer +919812345678 1     (local stack: how that phone answers feedback calls)
     python manage.py dlq list notify [--local] / dlq redrive notify [--local]
     python manage.py token operator.rpr          (an ID token for the API: local stack, or --client-id for Cognito)
+    python manage.py call --outage --script 'say:...'   (local stack: a call while the webhook is down)
+    python manage.py reconcile [--local] [--hours 24]    (recordings whose call has no ticket get one)
+    python manage.py fallback-twiml [--upload --stage prod]   (the static fallback TwiML, to S3)
 """
 from __future__ import annotations
 
@@ -70,7 +73,11 @@ def call(args: argparse.Namespace) -> int:
     answerer = ScriptedAnswerer.parse(args.script) if args.script is not None else TerminalAnswerer()
     emulator = CallEmulator(HttpTransport(), state["base_url"], state["auth_token"], state["account_sid"],
                             SandboxRecordings(state["sandbox_url"]))
-    log = emulator.call(args.caller, args.to or state["lines"][0], answerer)
+    line = args.to or state["lines"][0]
+    if args.outage:
+        log = emulator.call_during_outage(args.caller, line, answerer, state["fallback_url"])
+    else:
+        log = emulator.call(args.caller, line, answerer)
     print(f"requests: {', '.join(f'{path} → {status}' for path, status in log.requests)}")
     return 0 if all(status == 200 for _, status in log.requests) else 1
 
@@ -186,6 +193,63 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
+def reconcile(args: argparse.Namespace) -> int:
+    """Run the scheduled reconciliation by hand, printing each page and each ticket (numbers masked)."""
+    import logging
+
+    if args.local:
+        state = _use_local_stack()
+        os.environ.update({"TWILIO_API_BASE": state["sandbox_url"], "TWILIO_ACCOUNT_SID": state["account_sid"],
+                           "TWILIO_AUTH_TOKEN": state["auth_token"], "PUBLIC_BASE_URL": state["base_url"]})
+    elif not (os.environ.get("TWILIO_AUTH_TOKEN") or os.environ.get("TWILIO_AUTH_TOKEN_PARAMETER")):
+        os.environ["TWILIO_AUTH_TOKEN_PARAMETER"] = f"/samvad/{os.environ.get('SAMVAD_STAGE', 'dev')}/twilio-auth-token"
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from chalicelib import logs
+    from chalicelib.handlers import reconciler
+
+    logs.configure()
+    print(f"looking for recordings of the last {args.hours:g} h whose call has no ticket "
+          f"(stage {os.environ.get('SAMVAD_STAGE', 'dev')})…", flush=True)
+    summary = reconciler.run(hours=args.hours, min_age_minutes=args.min_age,
+                             progress=lambda line: print(f"  {logs.mask(line)}", flush=True))
+    print(f"{summary['recordings']} recordings on {summary['pages']} pages: {summary['created']} tickets created "
+          f"{' '.join(summary['tickets'])}".rstrip() + f", {summary['had_ticket']} had one already"
+          + (f", {summary['failed']} failed" if summary["failed"] else "")
+          + (f", skipped {summary['skipped']}" if summary["skipped"] else ""))
+    if summary["stopped"]:
+        print(f"stopped early ({summary['stopped']}): run it again, or wait for the schedule", file=sys.stderr)
+    return 1 if summary["stopped"] or summary["failed"] else 0
+
+
+def fallback_twiml(args: argparse.Namespace) -> int:
+    """Write the fallback TwiML documents from the catalogs; with --upload, put them in the stage's bucket."""
+    from chalicelib.routing import fallback
+
+    base, bucket = args.base_url, args.bucket
+    if args.upload:
+        import boto3
+
+        if not bucket:
+            account = boto3.client("sts", region_name=args.region).get_caller_identity()["Account"]
+            bucket = fallback.bucket_name(args.stage, account)
+        base = base or fallback.s3_base_url(bucket, args.region)
+    documents = fallback.documents(base, args.max_seconds)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, text in documents.items():
+        (args.out / name).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out / name}" + ("" if base else " (its <Record> action is relative: thanks.xml)"))
+    if not args.upload:
+        return 0
+    s3 = boto3.client("s3", region_name=args.region)
+    for n, (name, text) in enumerate(documents.items(), start=1):
+        s3.put_object(Bucket=bucket, Key=fallback.PREFIX + name, Body=text.encode("utf-8"),
+                      ContentType="text/xml; charset=utf-8", CacheControl="max-age=300")
+        print(f"  [{n}/{len(documents)}] s3://{bucket}/{fallback.PREFIX}{name}", flush=True)
+    print(f"On every Twilio number: Voice Configuration → Primary handler fails → URL "
+          f"{base}/{fallback.VOICE_DOCUMENT}, HTTP GET")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from", dest="caller", default=DEMO_CALLER)
     p.add_argument("--to", help="the hotline line to call (default: the first demo line)")
     p.add_argument("--script", help="answers separated by |: digits, '-' for none, say:TEXT, wav:PATH, silence, hangup")
+    p.add_argument("--outage", action="store_true",
+                   help="the hotline's webhook fails: Twilio plays the fallback TwiML (manage.py reconcile follows)")
     p.set_defaults(func=call)
     p = sub.add_parser("messages", help="list the SMS the app handed to the local Twilio sandbox")
     p.set_defaults(func=messages)
@@ -224,6 +290,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--client-id", help="a deployed stage: the Cognito app client id (stack output ConsoleClientId)")
     p.add_argument("--region", default=os.environ.get("AWS_REGION", "ap-south-1"))
     p.set_defaults(func=token)
+    p = sub.add_parser("reconcile", help="register a ticket for each recording of the last hours whose call has none")
+    p.add_argument("--local", action="store_true", help="the running local stack (make run)")
+    p.add_argument("--hours", type=float, default=24, help="how far back to look (default 24)")
+    p.add_argument("--min-age", type=float, default=2, metavar="MINUTES",
+                   help="leave younger recordings to their call's own webhook (default 2; 0 right after a test call)")
+    p.set_defaults(func=reconcile)
+    p = sub.add_parser("fallback-twiml", help="write the static fallback TwiML; --upload puts it in the stage's bucket")
+    p.add_argument("--out", type=Path, default=ROOT / "build" / "fallback", help="folder for the files")
+    p.add_argument("--upload", action="store_true", help="put_object into samvad-<stage>-fallback-<account>")
+    p.add_argument("--stage", default=os.environ.get("SAMVAD_STAGE", "dev"))
+    p.add_argument("--bucket", help="another bucket than the stack's")
+    p.add_argument("--base-url", help="where the documents are served (…/fallback); default: the bucket's URL")
+    p.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+                   or "ap-south-1")
+    p.add_argument("--max-seconds", type=int, default=120, help="<Record maxLength> (default 120)")
+    p.set_defaults(func=fallback_twiml)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -58,6 +58,9 @@ def secret(name: str) -> str:
     if parameter not in _secrets:
         import boto3
 
+        from chalicelib import tracing
+
+        tracing.trace_aws_requests()
         ssm = boto3.client("ssm", region_name=region())
         _secrets[parameter] = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
     return _secrets[parameter]

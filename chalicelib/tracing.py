@@ -1,9 +1,29 @@
-"""X-Ray subsegments for AWS calls, only in deployed stages (the SDK is in maintenance mode, so it
-patches botocore alone and is imported only when tracing is on)."""
+"""X-Ray subsegments for AWS requests, in deployed stages with tracing on (`"xray": true` in
+.chalice/config.json makes Lambda trace each invocation; AWS_XRAY_SDK_ENABLED=true lets the SDK add a
+subsegment per DynamoDB, SQS or SSM request).
+
+The SDK is imported where AWS clients are first made — the store's models, the queue client, a secret's
+read — and never by `import app`: IVR steps that touch no AWS service never load it (it costs a few hundred
+milliseconds of imports, botocore's included). In maintenance mode, it patches botocore alone.
+"""
 from __future__ import annotations
 
+import os
 
-def start_tracing() -> None:
+_patched = False
+
+
+def enabled() -> bool:
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and \
+        os.environ.get("AWS_XRAY_SDK_ENABLED", "").lower() == "true"
+
+
+def trace_aws_requests() -> None:
+    """Patch botocore once per container (the patch is on the client class: clients made before it count too)."""
+    global _patched
+    if _patched or not enabled():
+        return
+    _patched = True
     from aws_xray_sdk.core import patch
 
     patch(("botocore",))

@@ -51,6 +51,20 @@ def caller() -> Any:
     return TwilioCalls()
 
 
+@cache
+def recordings() -> Any:
+    from chalicelib.telephony.recordings import TwilioRecordings
+
+    return TwilioRecordings()
+
+
+@cache
+def call_tickets() -> Any:
+    from chalicelib.store.calls import DynamoCallTickets
+
+    return DynamoCallTickets()
+
+
 _clock: Any = None
 
 
@@ -71,6 +85,6 @@ def use_clock(replacement: Any) -> None:
 
 def reset() -> None:
     """Forget every adapter (tests start each case with fresh ones)."""
-    for factory in (directory, ticket_store, dispatcher, claims, messenger, caller):
+    for factory in (directory, ticket_store, dispatcher, claims, messenger, caller, recordings, call_tickets):
         factory.cache_clear()
     use_clock(None)

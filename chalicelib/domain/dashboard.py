@@ -12,8 +12,7 @@ from chalicelib.domain.figures import OPEN_PERIOD, TTR_BUCKETS, district_scope, 
 MONTH_DAYS = 30
 WEEK_DAYS = 7
 TOTALS = ("registered", "resolved", "closed", "reopened", "escalated")
-# A department's grade: share of the month's resolutions inside the SLA, one grade lower when more
-# than a quarter of what it holds now is past the SLA.
+# A department's grade: share of the month's resolutions inside the SLA (see _grade).
 GRADE_FLOORS = (("A", 90.0), ("B", 75.0), ("C", 60.0))
 
 Key = tuple[str, str]
@@ -40,11 +39,12 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _grade(in_sla: float | None, open_total: int, open_overdue: int) -> str:
-    grades = "ABCD"
+    """From the month's resolutions inside the SLA (A when there are none yet), one grade lower when more
+    than a quarter of what the department holds now is overdue, two when more than half."""
     index = next((i for i, (_, floor) in enumerate(GRADE_FLOORS) if in_sla is None or in_sla >= floor), 3)
-    if open_total and open_overdue / open_total > 0.25:
-        index = min(index + 1, 3)
-    return grades[index]
+    share = open_overdue / open_total if open_total else 0.0
+    index += 2 if share > 0.5 else 1 if share > 0.25 else 0
+    return "ABCD"[min(index, 3)]
 
 
 def build(district: District, now: datetime, items: dict[Key, dict[str, int]]) -> dict[str, Any]:

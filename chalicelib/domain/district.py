@@ -111,6 +111,7 @@ class District:
     office_hours: OfficeHours | None = None
     whatsapp: WhatsAppConfig | None = None
     operators: tuple[Operator, ...] = ()
+    fallback_category: str = ""  # for complaints with no menu choice (the outage fallback); default: the last
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -129,6 +130,11 @@ class District:
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
+
+    @property
+    def catch_all(self) -> Category:
+        """Where a complaint recorded without the menu goes: `fallback_category`, else the last category."""
+        return self.category(self.fallback_category) or self.categories[-1]
 
     def name_in(self, language: str) -> str:
         return self.names.get(language) or self.names[self.default_language]
@@ -236,6 +242,11 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
     if len(categories) > 9:
         raise DistrictConfigError("categories: at most 9 (one keypad digit each)")
 
+    fallback_category = str(data.get("fallback_category") or categories[-1].id)
+    if not any(c.id == fallback_category for c in categories):
+        raise DistrictConfigError(f"fallback_category: '{fallback_category}' is not in categories "
+                                  f"({', '.join(c.id for c in categories)})")
+
     level_hours = {str(k): int(v) for k, v in (data.get("level_hours") or {}).items()}
     bad = [k for k in level_hours if k not in LEVELS]
     if bad:
@@ -252,6 +263,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
 
     return District(
         operators=operators,
+        fallback_category=fallback_category,
         collector=_officer(data["collector"], "collector", "collector") if data.get("collector") else None,
         follow_up=_follow_up(data.get("follow_up") or {}),
         office_hours=_office_hours(data.get("office_hours"), data.get("holidays") or []),

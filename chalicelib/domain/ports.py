@@ -1,6 +1,9 @@
 """What the domain needs from the outside world. Adapters live in store/, telephony/, events/."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from chalicelib.domain.district import District
@@ -79,3 +82,45 @@ class Claims(Protocol):
     def confirm_all(self, results: dict[str, str]) -> None: ...
 
     def release(self, key: str) -> None: ...
+
+
+# -- the reconciler's (domain/reconcile.py): Twilio's recordings, and which calls have a ticket --------
+
+@dataclass(frozen=True)
+class Recording:
+    sid: str
+    call_sid: str
+    created_at: datetime
+    duration: int  # seconds
+    status: str  # Twilio's: completed, processing, absent, failed…
+    url: str  # where the audio is fetched from (officers' links, the console)
+
+
+@dataclass(frozen=True)
+class CallDetails:
+    sid: str
+    from_phone: str
+    to_phone: str
+    direction: str  # inbound, outbound-api, outbound-dial
+
+
+class SourceUnavailable(Exception):
+    """Twilio did not answer (or refused: rate_limited for a 429); whatever is left waits for the next run."""
+
+    def __init__(self, message: str, rate_limited: bool = False) -> None:
+        super().__init__(message)
+        self.rate_limited = rate_limited
+
+
+class RecordingsSource(Protocol):
+    def recording_pages(self, since: datetime) -> Iterator[list[Recording]]:
+        """The account's recordings created since `since`, newest first, one page at a time (each page is
+        fetched only when the previous one is done). Raises SourceUnavailable."""
+
+    def call(self, call_sid: str) -> CallDetails:
+        """The call a recording belongs to. Raises SourceUnavailable."""
+
+
+class CallTickets(Protocol):
+    def tickets_of(self, call_sids: Sequence[str]) -> dict[str, str]:
+        """The complaint numbers of those calls that have a ticket (calls without one are left out)."""

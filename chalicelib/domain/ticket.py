@@ -35,6 +35,7 @@ class CallComplaint:
     recording_sid: str
     recording_url: str
     recording_duration: int
+    channel: str = "ivr"  # "fallback": recorded by the static fallback TwiML, registered by the reconciler
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
                             clock: Clock) -> Registration:
     return _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
-        language=complaint.language, line=complaint.line, channel="ivr", actor=complaint.caller_phone,
+        language=complaint.language, line=complaint.line, channel=complaint.channel, actor=complaint.caller_phone,
         actor_type="citizen", call_sid=complaint.call_sid,
         extra={"recording_sid": complaint.recording_sid, "recording_url": complaint.recording_url,
                "recording_duration": complaint.recording_duration},
@@ -212,4 +213,5 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
     return {"district": ticket.district, "department": ticket.department, "level": ticket.level,
             "category": ticket.category, "caller_phone": ticket.caller_phone, "language": ticket.language,
             "status": ticket.status, "level_due_at": ticket.level_due_at, "sla_due_at": ticket.sla_due_at,
-            "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid)}
+            "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid),
+            "caller_name": ticket.caller_name or "-"}

@@ -12,6 +12,9 @@ def sqs() -> Any:
     import boto3
     from botocore.config import Config
 
+    from chalicelib import tracing
+
+    tracing.trace_aws_requests()
     return boto3.client("sqs", region_name=settings.region(),
                         config=Config(connect_timeout=1, read_timeout=3, retries={"max_attempts": 2}))
 

@@ -332,6 +332,9 @@ def save_district_config(call: Call) -> dict[str, Any]:
                                                 f"{str(error)[:200]}); compare with the district file") from None
     old_lines = {line for line, _ in parse_district(old_config, available_languages()).lines()}
     removed = sorted(old_lines - {line for line, _ in district.lines()})
+    if len(district.lines()) + len(removed) + 2 > 100:  # DynamoDB's limit of 100 writes per transaction
+        raise ApiError(422, "too_many_lines", "More than 97 lines in one save: load this district with "
+                                              "`manage.py load-district` instead")
     summary_text = (call.body.get("summary") or "").strip() or "directory edited"
     changed = ", ".join(sorted(k for k in old_config.keys() | config.keys() if old_config.get(k) != config.get(k)))
     try:

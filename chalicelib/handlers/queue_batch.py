@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from chalicelib import logs
 from chalicelib.domain.events import DomainEvent
 
 log = logging.getLogger(__name__)
@@ -15,14 +16,16 @@ def process_batch(records: Iterable[Any], handle: Callable[[DomainEvent], Any]) 
     failures = []
     for record in records:
         raw = record.to_dict()
-        try:
-            event = DomainEvent.from_json(record.body)
-            outcome = handle(event)
-            log.info("event %s %s %s: %s", event.id, event.type, event.complaint_number, outcome)
-        except Exception:
-            log.exception("message %s failed; it returns to the queue", raw.get("messageId"))
-            failures.append({"itemIdentifier": raw["messageId"]})
-            back_off(raw)
+        with logs.scope():
+            try:
+                event = DomainEvent.from_json(record.body)
+                logs.bind(event_id=event.id, complaint_number=event.complaint_number)
+                outcome = handle(event)
+                log.info("event %s %s %s: %s", event.id, event.type, event.complaint_number, outcome)
+            except Exception:
+                log.exception("message %s failed; it returns to the queue", raw.get("messageId"))
+                failures.append({"itemIdentifier": raw["messageId"]})
+                back_off(raw)
     return {"batchItemFailures": failures}
 
 

@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from chalicelib import wiring
+from chalicelib import logs, wiring
 from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import ivr
 
@@ -72,6 +72,7 @@ def record(form: dict[str, str], params: dict[str, str]) -> str:
         recording_duration=int(duration))
     result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                      wiring.clock())
+    logs.bind(complaint_number=result.complaint_number)
     log.info("call %s: ticket %s (%s)", complaint.call_sid, result.complaint_number,
              "created" if result.created else "already registered")
     return ivr.registered(lang, result.complaint_number)

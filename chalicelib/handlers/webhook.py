@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from chalice.app import Request, Response
 
+from chalicelib import logs
 from chalicelib.routing import ivr
 from chalicelib.telephony.signature import is_signed_by_twilio, parse_form, request_path
 
@@ -38,6 +39,7 @@ def twilio_webhook(request: Request, step: Step,
         return Response(body="Forbidden: the X-Twilio-Signature header is missing or wrong.\n", status_code=403,
                         headers={"Content-Type": "text/plain"})
     params = {**{name: query[name] for name in query}, **params}  # signed with the URL, so as trusted
+    logs.bind(call_sid=form.get("CallSid"), message_sid=form.get("MessageSid"))
     try:
         body = step(form, params)
     except Exception:

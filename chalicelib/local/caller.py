@@ -3,7 +3,8 @@
 Sends the form webhooks Twilio sends (signed with X-Twilio-Signature), reads the TwiML back, prints
 <Say>/<Play>, answers <Gather> with keypad digits and <Record> with typed text or a WAV file,
 follows action and redirect URLs, stops at <Hangup>, then posts the call status callback.
-Interactive from a terminal, or scripted (tests and benchmarks).
+Interactive from a terminal, or scripted (tests and benchmarks). `call_during_outage` plays what
+Twilio does when our webhook fails: it fetches the number's fallback URL (GET) and follows that.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 from xml.etree import ElementTree
 
 from chalicelib.telephony.signature import sign
@@ -43,15 +44,27 @@ class Answerer(Protocol):
 class Transport(Protocol):
     def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]: ...
 
+    def get(self, url: str) -> tuple[int, str]:
+        """Only for the fallback documents (static TwiML, fetched with GET)."""
+
 
 class Recordings(Protocol):
-    def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]: ...
+    def add_recording(self, text: str | None = None, wav: bytes | None = None,
+                      call: dict[str, str] | None = None) -> dict[str, Any]: ...
 
 
 class HttpTransport:
     def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
         request = urllib.request.Request(url, data=urlencode(form).encode(), method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "TwilioProxy/1.1", **headers})
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def get(self, url: str) -> tuple[int, str]:
+        request = urllib.request.Request(url, method="GET", headers={"User-Agent": "TwilioProxy/1.1"})
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
                 return response.status, response.read().decode("utf-8")
@@ -65,12 +78,16 @@ class SandboxRecordings:
     def __init__(self, sandbox_url: str) -> None:
         self._url = sandbox_url.rstrip("/") + "/sandbox/recordings"
 
-    def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]:
+    def add_recording(self, text: str | None = None, wav: bytes | None = None,
+                      call: dict[str, str] | None = None) -> dict[str, Any]:
         if wav is not None:
             data, content_type = wav, "audio/wav"
         else:
             data, content_type = json.dumps({"text": text or ""}).encode(), "application/json"
-        request = urllib.request.Request(self._url, data=data, method="POST", headers={"Content-Type": content_type})
+        query = urlencode({"call_sid": call.get("sid", ""), "from": call.get("from", ""),
+                           "to": call.get("to", "")}) if call else ""
+        request = urllib.request.Request(self._url + (f"?{query}" if query else ""), data=data, method="POST",
+                                         headers={"Content-Type": content_type})
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
 
@@ -133,6 +150,7 @@ class CallLog:
     requests: list[tuple[str, int]] = field(default_factory=list)
     recording_sid: str | None = None
     ended_by: str = ""
+    document_url: str = ""  # the TwiML being played: relative URLs in it are resolved against this
 
 
 class CallEmulator:
@@ -151,10 +169,26 @@ class CallEmulator:
         url = url if url.startswith(("http://", "https://")) else self._base + url
         status, body = self._transport.post(url, form, {"X-Twilio-Signature": sign(url, form, self._token)})
         log.requests.append((url[len(self._base):], status))
+        log.document_url = url
         if status != 200:
             self._out(f"  ! {url} answered {status}: {body.strip()[:200]}")
             return ""
         return body
+
+    def _get(self, log: CallLog, url: str, form: dict[str, str]) -> str:
+        """A GET as Twilio makes it: the parameters in the query string (a static host ignores them)."""
+        status, body = self._transport.get(f"{url}{'&' if '?' in url else '?'}{urlencode(form)}")
+        log.requests.append((url[len(self._base):] if url.startswith(self._base) else url, status))
+        log.document_url = url
+        if status != 200:
+            self._out(f"  ! {url} answered {status}: {body.strip()[:200]}")
+            return ""
+        return body
+
+    def _request(self, log: CallLog, method: str, url: str, form: dict[str, str]) -> str:
+        if url and "://" not in url and not url.startswith("/") and log.document_url:
+            url = urljoin(log.document_url, url)  # relative to the document (the fallback's thanks.xml)
+        return self._get(log, url, form) if method.upper() == "GET" else self._post(log, url, form)
 
     def post_signed(self, url: str, form: dict[str, str]) -> int:
         """One signed webhook outside a call (message status callbacks)."""
@@ -169,6 +203,27 @@ class CallEmulator:
                 "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
         self._out(f"☎  {caller} calls {line} ({log.call_sid})")
         return self._converse(log, voice_path, base, answerer, status_path)
+
+    def call_during_outage(self, caller: str, line: str, answerer: Answerer, fallback_url: str,
+                           voice_path: str = "/twilio/voice/incoming") -> CallLog:
+        """A citizen phones while our webhook fails: Twilio requests the number's fallback URL with GET
+        (ErrorCode and ErrorUrl added) and plays that; nothing reaches the API, not even the status."""
+        log = CallLog(call_sid="CA" + uuid.uuid4().hex)
+        base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": log.call_sid, "From": caller,
+                "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
+        self._out(f"☎  {caller} calls {line} ({log.call_sid}); the hotline's webhook does not answer, "
+                  f"Twilio plays the fallback {fallback_url}")
+        document = self._get(log, fallback_url, {**base, "ErrorCode": "11200", "ErrorUrl": self._base + voice_path})
+        base["CallStatus"] = "in-progress"
+        try:
+            while document:
+                document = self._run_document(log, document, base, answerer)
+            log.ended_by = log.ended_by or "hotline"
+        except Hangup:
+            log.ended_by = "caller"
+            self._out("  (caller hangs up)")
+        self._out(f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
+        return log
 
     def answer(self, call_sid: str, caller_id: str, to: str, url: str, status_url: str | None,
                answerer: Answerer | None) -> CallLog:
@@ -229,24 +284,27 @@ class CallEmulator:
                     self._say(log, prompt)
                 digits = answerer.digits(int(verb.get("numDigits", "1")))
                 if digits:
-                    return self._post(log, verb.get("action", ""), {**base, "Digits": digits})
+                    return self._request(log, verb.get("method", "POST"), verb.get("action", ""),
+                                         {**base, "Digits": digits})
             elif verb.tag == "Record":
                 self._out("  (beep)")
                 spoken = answerer.recording()
                 if spoken is None:
                     continue
-                rec = self._recordings.add_recording(text=spoken.text, wav=spoken.wav)
+                rec = self._recordings.add_recording(text=spoken.text, wav=spoken.wav, call={
+                    "sid": log.call_sid, "from": base["From"], "to": base["To"]})
                 log.recording_sid = rec["sid"]
                 fields = {"RecordingSid": rec["sid"], "RecordingUrl": rec["url"],
                           "RecordingDuration": str(rec["duration"])}
-                next_document = self._post(log, verb.get("action", ""), {**base, **fields, "Digits": "#"})
+                next_document = self._request(log, verb.get("method", "POST"), verb.get("action", ""),
+                                              {**base, **fields, "Digits": "#"})
                 if verb.get("recordingStatusCallback"):
                     self._post(log, verb.get("recordingStatusCallback"), {
                         "AccountSid": self._account, "CallSid": log.call_sid, "RecordingStatus": "completed",
                         "RecordingChannels": "1", "RecordingSource": "RecordVerb", **fields})
                 return next_document
             elif verb.tag == "Redirect":
-                return self._post(log, (verb.text or "").strip(), base)
+                return self._request(log, verb.get("method", "POST"), (verb.text or "").strip(), base)
             elif verb.tag in ("Hangup", "Reject"):
                 log.ended_by = "hotline"
                 return ""

@@ -2,7 +2,9 @@
 
 The app's real twilio.rest.Client reaches it through SandboxHttpClient. Everything the app asks
 for (messages, calls) is kept with the exact fields Twilio's API received and can be read back as
-JSON: GET /sandbox/messages, /sandbox/calls, /sandbox/recordings.
+JSON: GET /sandbox/messages, /sandbox/calls, /sandbox/recordings. The reconciler's reads are answered
+as Twilio does: the Recordings list (paged, newest first) and the Calls made to the hotline. The
+fallback TwiML is served at /fallback/<name>.xml, as the S3 bucket serves it deployed.
 """
 from __future__ import annotations
 
@@ -18,10 +20,15 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 _API = re.compile(r"^/api/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls)\.json$")
+# What the reconciler reads (paths without the /api host prefix, as in Twilio's own URIs).
+_READ = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/"
+                   r"(?:(?P<recordings>Recordings)\.json|Calls/(?P<call>CA\w+)\.json)$")
 _RECORDING = re.compile(r"^/recordings/(?P<sid>RE\w+?)(\.wav|\.mp3|\.txt)?$")
+_STATIC = re.compile(r"^/fallback/(?P<name>[\w.-]+\.xml)$")
+_NOT_FOUND = {"code": 20404, "message": "The requested resource was not found", "status": 404}
 
 
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
@@ -47,23 +54,74 @@ class SandboxState:
         self.on_message: Callable[[dict[str, Any]], None] | None = None  # reports delivery, as Twilio does
         self.on_advance: Callable[[float], dict[str, Any]] | None = None
         self.issuer: Any = None  # chalicelib.local.auth.LocalIssuer: the user pool's stand-in under /auth/
+        self.inbound_calls: dict[str, dict[str, Any]] = {}  # calls to the hotline, as Twilio's Calls resource
+        self.documents: dict[str, str] = {}  # the fallback TwiML, served at /fallback/<name> like the S3 prefix
 
-    def add_recording(self, text: str | None = None, wav: bytes | None = None) -> dict[str, Any]:
+    def add_recording(self, text: str | None = None, wav: bytes | None = None,
+                      call: dict[str, str] | None = None) -> dict[str, Any]:
+        """A recording made on a call (`call`: its sid, from and to, which the call resource then shows)."""
         sid = _sid("RE")
         if wav is not None:
             with wave.open(io.BytesIO(wav)) as w:
                 duration = max(1, round(w.getnframes() / float(w.getframerate())))
         else:
             duration = max(1, round(len((text or "").split()) / 2.5))  # ~150 spoken words a minute
+        created = datetime.now(UTC)
         record = {"sid": sid, "duration": duration, "text": text, "has_audio": wav is not None,
-                  "url": f"{self.base_url}/recordings/{sid}", "created": _now()}
+                  "url": f"{self.base_url}/recordings/{sid}", "created": created.isoformat(),
+                  "call_sid": (call or {}).get("sid")}
         with self.lock:
-            self.recordings[sid] = {**record, "wav": wav}
+            self.recordings[sid] = {**record, "wav": wav, "created_at": created}
+            if call and call.get("sid"):
+                self.inbound_calls.setdefault(call["sid"], {
+                    "sid": call["sid"], "account_sid": self.account_sid, "from": call.get("from"),
+                    "to": call.get("to"), "direction": "inbound", "status": "completed",
+                    "date_created": format_datetime(created), "start_time": format_datetime(created),
+                    "api_version": "2010-04-01"})
         return record
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
+    def read(self, path: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """GET on Twilio's API as the reconciler uses it: the Recordings list (newest first, `DateCreated>`,
+        PageSize, PageToken: the next page's URI comes with each page) and one Call."""
+        match = _READ.match(path)
+        if not match:
+            return 404, _NOT_FOUND
+        account = match["account"]
+        with self.lock:
+            if match["call"]:
+                call = self.inbound_calls.get(match["call"]) or next(
+                    ({**c, "direction": c.get("direction", "outbound-api")} for c in self.calls
+                     if c["sid"] == match["call"]), None)
+                if call is None:
+                    return 404, {**_NOT_FOUND, "message": f"The requested resource {path} was not found"}
+                return 200, {k: v for k, v in call.items() if k != "request"}
+            rows = sorted(self.recordings.values(), key=lambda r: (r["created_at"], r["sid"]), reverse=True)
+        after = query.get("DateCreated>") or query.get("DateCreated>=")
+        if after:
+            since = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if "T" in after else \
+                datetime.strptime(after, "%Y-%m-%d").replace(tzinfo=UTC)
+            rows = [r for r in rows if r["created_at"] >= since]
+        size = max(1, min(1000, int(query.get("PageSize") or 50)))
+        token = query.get("PageToken", "")
+        start = next((i + 1 for i, r in enumerate(rows) if "PA" + r["sid"] == token), 0) if token else 0
+        page, number = rows[start:start + size], int(query.get("Page") or 0)
+        uri = f"/2010-04-01/Accounts/{account}/Recordings.json"
+        keep = "".join(f"&{quote(k)}={quote(v)}" for k, v in query.items() if k.startswith("DateCreated"))
+        more = start + size < len(rows)
+        return 200, {
+            "recordings": [{
+                "sid": r["sid"], "account_sid": account, "call_sid": r.get("call_sid"), "status": "completed",
+                "duration": str(r["duration"]), "date_created": format_datetime(r["created_at"]),
+                "start_time": format_datetime(r["created_at"]), "channels": 1, "source": "RecordVerb",
+                "api_version": "2010-04-01", "uri": f"{uri[:-5]}/{r['sid']}.json", "media_url": r["url"]}
+                for r in page],
+            "page": number, "page_size": size, "start": start, "end": start + len(page) - 1,
+            "uri": f"{uri}?PageSize={size}&Page={number}{keep}",
+            "first_page_uri": f"{uri}?PageSize={size}&Page=0{keep}",
+            "next_page_uri": f"{uri}?PageSize={size}&Page={number + 1}&PageToken=PA{page[-1]['sid']}{keep}"
+            if more and page else None,
+            "previous_page_uri": None,
+        }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,6 +159,14 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path == "/auth/.well-known/jwks.json" and self.state.issuer:
             return self._reply(200, self.state.issuer.jwks())
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if parts.path.startswith("/api/2010-04-01/"):
+            read = _READ.match(parts.path[4:])
+            if read and not self._authorised(read["account"]):
+                return self._reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
+            return self._reply(*self.state.read(parts.path[4:], query))
+        static = _STATIC.match(parts.path)
+        if static and static["name"] in self.state.documents:  # like S3: GET, any query string ignored
+            return self._reply(200, self.state.documents[static["name"]].encode(), "text/xml; charset=utf-8")
         listing = {"/sandbox/messages": "messages", "/sandbox/calls": "calls"}.get(parts.path)
         with self.state.lock:
             if listing:
@@ -108,7 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
                          if all(str(m.get(k, m.get("request", {}).get(k))) == v for k, v in query.items())]
                 return self._reply(200, {listing: items})
             if parts.path == "/sandbox/recordings":
-                return self._reply(200, {"recordings": [{k: v for k, v in r.items() if k != "wav"}
+                return self._reply(200, {"recordings": [{k: v for k, v in r.items() if k not in ("wav", "created_at")}
                                                         for r in self.state.recordings.values()]})
             match = _RECORDING.match(parts.path)
             if match and match["sid"] in self.state.recordings:
@@ -139,9 +205,12 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path == "/sandbox/advance" and self.state.on_advance:
             return self._reply(200, self.state.on_advance(float(json.loads(body or b"{}").get("seconds", 0))))
         if parts.path == "/sandbox/recordings":
+            given = dict(parse_qsl(parts.query))  # the call it was made on: call_sid, from, to
+            call = {"sid": given.get("call_sid", ""), "from": given.get("from", ""), "to": given.get("to", "")}
             if (self.headers.get("Content-Type") or "").startswith("audio/"):
-                return self._reply(201, self.state.add_recording(wav=body))
-            return self._reply(201, self.state.add_recording(text=json.loads(body or b"{}").get("text", "")))
+                return self._reply(201, self.state.add_recording(wav=body, call=call))
+            return self._reply(201, self.state.add_recording(text=json.loads(body or b"{}").get("text", ""),
+                                                             call=call))
         match = _API.match(parts.path)
         if not match:
             return self._reply(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})

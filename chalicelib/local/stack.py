@@ -77,6 +77,11 @@ class LocalStack:
         self._stoppers.append(sandbox.stop)
         self.sandbox = sandbox
         _progress(f"Twilio sandbox on {sandbox.url}")
+        from chalicelib.routing.fallback import VOICE_DOCUMENT, documents
+
+        sandbox.state.documents = documents(f"{sandbox.url}/fallback")
+        fallback_url = f"{sandbox.url}/fallback/{VOICE_DOCUMENT}"
+        _progress(f"fallback TwiML (the S3 documents, deployed) on {fallback_url}")
         configure_environment(self.port, self.moto_port, sandbox.url)
         from chalicelib.local.auth import LocalIssuer
 
@@ -137,6 +142,7 @@ class LocalStack:
         _wait_for(f"{base}/health")
         state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
                  "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
+                 "fallback_url": fallback_url,
                  "stage": settings.stage(), "region": settings.region(),
                  "auth": {"issuer": self.issuer.issuer, "client_id": self.issuer.client_id,
                           "endpoint": f"{sandbox.url}/auth/", "key_file": str(STATE_FILE.parent / "auth-key.pem")}}
@@ -241,6 +247,10 @@ Twilio webhooks (on a real number, with PUBLIC_BASE_URL set to your API's URL):
   voice  POST {base}/twilio/voice/incoming
   status POST {base}/twilio/voice/status          (call status callback)
   recordings                                      (set by the IVR itself: /twilio/voice/recording-status)
+  fallback GET  {state['fallback_url']}   (deployed: the S3 object, stack output FallbackVoiceUrl)
+
+An outage, played locally: .venv/bin/python manage.py call --outage --script 'say:हैंडपंप खराब है'
+  then (every 15 minutes by itself, or now):  .venv/bin/python manage.py reconcile --local --min-age 0
 
 Ctrl-C stops everything.""", flush=True)
     stopped = threading.Event()

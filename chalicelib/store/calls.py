@@ -64,3 +64,15 @@ def record_recording_status(call_sid: str, recording_sid: str, status: str, dura
     call = CallModel(call_sid)
     call.update(actions=[CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)])
     return call.complaint_number
+
+
+class DynamoCallTickets:
+    """Which calls have a ticket: the call item's complaint number, read in batches of 100 (consistent)."""
+
+    def tickets_of(self, call_sids) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for item in CallModel.batch_get(sorted(set(call_sids)), consistent_read=True,
+                                        attributes_to_get=["call_sid", "complaint_number"]):
+            if item.complaint_number:
+                found[item.call_sid] = item.complaint_number
+        return found

@@ -14,7 +14,9 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from chalicelib import settings
+from chalicelib import settings, tracing
+
+tracing.trace_aws_requests()  # X-Ray subsegments for DynamoDB, when deployed with tracing on
 
 
 class _Meta:

@@ -408,6 +408,71 @@ def console_reads(page: int = 25) -> None:
           f"lists: at most the page size, {page})")
 
 
+def packaged_cold_start(runs: int = 9) -> None:
+    """`import app` from the deployment package, as Lambda's read-only /var/task runs it, with and without the
+    compiled bytecode infra/finish_package.py adds; a ratio to a fixed set of stdlib imports (already compiled
+    with the interpreter), so the machine's speed cancels out."""
+    import shutil
+    import tempfile
+    import zipfile
+
+    from infra.finish_package import add_bytecode
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        wheels = ROOT / "wheelhouse"
+        offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)} if any(wheels.glob(".complete-*")) else {}
+        _progress("chalice package (dev)" + (" from wheelhouse/, no index" if offline else ""))
+        subprocess.run([str(Path(sys.executable).parent / "chalice"), "package", "--stage", "dev", str(work / "pkg")],
+                       cwd=ROOT, env={**os.environ, **offline, "AWS_DEFAULT_REGION": "ap-south-1"},
+                       check=True, capture_output=True)
+        plain = work / "pkg" / "deployment.zip"
+        compiled = work / "compiled.zip"
+        shutil.copyfile(plain, compiled)
+        _progress("compiling the package's modules (unchecked-hash .pyc)")
+        added = add_bytecode(compiled)
+        roots = {}
+        for name, archive in (("source only", plain), ("with .pyc", compiled)):
+            roots[name] = work / name.replace(" ", "-").replace(".", "")
+            with zipfile.ZipFile(archive) as z:
+                z.extractall(roots[name])
+        sizes = {name: archive.stat().st_size / 1e6 for name, archive in (("source only", plain),
+                                                                          ("with .pyc", compiled))}
+        # Deployed-like: tracing on, read-only code (no .pyc written), only the package and the stdlib on the path.
+        env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1", "AWS_REGION": "ap-south-1",
+               "AWS_LAMBDA_FUNCTION_NAME": "samvad-bench", "AWS_XRAY_SDK_ENABLED": "true", "SAMVAD_STAGE": "bench",
+               "PUBLIC_BASE_URL": "https://bench.samvad.test/api", "TWILIO_ACCOUNT_SID": "AC" + "2" * 32}
+        probe = "import time,sys; t=time.perf_counter(); {stmt}; print(time.perf_counter()-t)"
+        statements = {
+            "stdlib reference": "import asyncio, decimal, email.parser, http.client, json, logging, uuid, "
+                                "xml.etree.ElementTree",
+            "import app (webhook)": "import app; assert not {'boto3', 'pynamodb', 'twilio.rest', 'aws_xray_sdk'} "
+                                    "& set(sys.modules), 'the webhook path imported AWS or Twilio REST code'",
+            "+ the recording step's store": "import app, chalicelib.store.tickets, chalicelib.events.aws",
+        }
+        timings: dict[tuple[str, str], list[float]] = {}
+        for n in range(runs):
+            _progress(f"packaged cold import {n + 1}/{runs}")
+            for variant, root in roots.items():
+                for label, stmt in statements.items():
+                    out = subprocess.run([sys.executable, "-S", "-c", probe.format(stmt=stmt)], cwd=root,
+                                         env={**env, "PYTHONPATH": str(root)}, capture_output=True, text=True,
+                                         check=True)
+                    timings.setdefault((variant, label), []).append(float(out.stdout))
+    med = {key: statistics.median(values) * 1000 for key, values in timings.items()}
+    print(f"\nPackaged cold import (deployment.zip unzipped, fresh `python -S`, no .pyc written; median of {runs})")
+    print(f"  {'':<32} {'source only':>12} {'with .pyc':>12}")
+    for label in statements:
+        print(f"  {label:<32} {med[('source only', label)]:9.1f} ms {med[('with .pyc', label)]:9.1f} ms")
+    reference = med[("source only", "stdlib reference")]
+    for label in list(statements)[1:]:
+        before, after = med[("source only", label)], med[("with .pyc", label)]
+        print(f"  {label:<32} ratio to the stdlib reference {before / reference:5.2f} → {after / reference:5.2f}"
+              f"   (with .pyc / without: {after / before:4.2f})")
+    print(f"  deployment.zip {sizes['source only']:.1f} MB → {sizes['with .pyc']:.1f} MB with {added} .pyc files "
+          "(Lambda's limit: 50 MB uploaded directly, 250 MB unzipped)")
+
+
 def main() -> None:
     _env()
     sys.path.insert(0, str(ROOT))
@@ -418,6 +483,7 @@ def main() -> None:
     console_reads()
     ivr_step_latency()
     cold_import()
+    packaged_cold_start()
 
 
 if __name__ == "__main__":

@@ -393,7 +393,7 @@ def test_at_risk_and_overdue_lists_and_figures_follow_the_clock(api, hotline):
     figures = _dashboard(api)
     assert figures["open_overdue"] == 1
     assert _grade(figures, "electricity")["open_overdue"] == 1
-    assert _grade(figures, "electricity")["grade"] == "B"  # nothing resolved, all it holds is overdue
+    assert _grade(figures, "electricity")["grade"] == "C"  # nothing resolved, and all it holds is overdue: two down
     assert _grade(figures, "water")["grade"] == "A"
 
     hotline.advance(hours=13)  # both past their SLA

@@ -1,0 +1,1 @@
+"""Deployment tooling: policies from declared needs, the package's finishing step, the readiness check, deploy."""

@@ -1,0 +1,257 @@
+"""`make package` for dev and prod, without an AWS account: chalice package with the merge template, the
+finishing step, cfn-lint and the readiness check — and proof that the check catches what it is for.
+
+Packaging runs once per stage per session, in a copy of the project (chalice's own cache stays out of it);
+with a complete wheelhouse/ (`make wheels`) it runs with PIP_NO_INDEX, which proves the package needs no
+package index.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from infra import chalice_deploy, finish_package, policies, readiness
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+WHEELS = ROOT / "wheelhouse"
+WEBHOOK_IMPORTS = {"app.py", "__pycache__", "chalice", "chalicelib", "twilio"}
+PROJECT_FILES = ("app.py", "requirements.txt", "chalicelib", ".chalice/config.json", "infra/resources.json")
+
+
+def wheel_cache_env() -> dict[str, str]:
+    """What `make package` adds when `make wheels` has completed (its stamp is in wheelhouse/)."""
+    complete = list(WHEELS.glob(".complete-*"))
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(WHEELS)} if complete else {}
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    copy_root = tmp_path_factory.mktemp("project")
+    for name in PROJECT_FILES:
+        source, target = ROOT / name, copy_root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, target)
+    for policy in (ROOT / ".chalice").glob("policy-*.json"):
+        shutil.copy2(policy, copy_root / ".chalice" / policy.name)
+    return copy_root
+
+
+class Packaged:
+    def __init__(self, stage: str, outdir: Path, output: str, offline: bool, notes: list[str]) -> None:
+        self.stage, self.outdir, self.output, self.offline, self.notes = stage, outdir, output, offline, notes
+
+    @property
+    def template(self) -> dict:
+        return json.loads((self.outdir / "sam.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def packaged(project, tmp_path_factory):
+    """packaged(stage): `make package STAGE=stage`'s steps, once per stage per session."""
+    done: dict[str, Packaged] = {}
+    bytecode_cache = tmp_path_factory.mktemp("bytecode")
+
+    def build(stage: str) -> Packaged:
+        if stage not in done:
+            outdir = tmp_path_factory.mktemp("build") / stage
+            offline = wheel_cache_env()
+            env = {**os.environ, **offline, "AWS_DEFAULT_REGION": "ap-south-1", "SAMVAD_STAGE": stage}
+            result = subprocess.run([str(BIN / "chalice"), "package", "--stage", stage, "--merge-template",
+                                     "infra/resources.json", str(outdir)], cwd=project, env=env,
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout + result.stderr
+            notes = finish_package.finish(outdir, stage, cache_dir=bytecode_cache)
+            done[stage] = Packaged(stage, outdir, result.stdout + result.stderr, bool(offline), notes)
+        return done[stage]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def chalice_deploy_resources(tmp_path_factory) -> Path:
+    """The stack `chalice deploy` users deploy beside it (python -m infra.chalice_deploy)."""
+    path = tmp_path_factory.mktemp("chalice-deploy") / "resources-prod.json"
+    path.write_text(json.dumps(chalice_deploy.resources_template("prod")))
+    return path
+
+
+@pytest.fixture(scope="session")
+def lint(packaged, chalice_deploy_resources) -> subprocess.CompletedProcess:
+    """cfn-lint on both stages' templates and the chalice-deploy stack in one run (it takes seconds to start)."""
+    return subprocess.run([str(BIN / "cfn-lint"), *(str(packaged(s).outdir / "sam.json") for s in ("dev", "prod")),
+                           str(chalice_deploy_resources)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_each_stage_packages_lint_clean_and_ready(packaged, lint, stage):
+    build = packaged(stage)
+    assert "Could not install dependencies" not in build.output  # chalice only warns when pip fails
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    findings = readiness.check(build.template, stage, zip_path=build.outdir / "deployment.zip")
+    assert findings == [], "\n".join(map(str, findings))
+
+
+def test_packaging_needs_no_package_index_with_the_wheel_cache(packaged):
+    if not wheel_cache_env():
+        pytest.skip("no complete wheelhouse/: `make wheels` (make test does it first)")
+    build = packaged("dev")
+    assert build.offline
+    with zipfile.ZipFile(build.outdir / "deployment.zip") as archive:
+        names = archive.namelist()
+    # Every requirement came from wheelhouse/ (pip had no index), as Lambda's platform wheels.
+    assert any(n.startswith("twilio-9.13.0.dist-info/") for n in names)
+    assert any(n.startswith("cryptography/hazmat/bindings/_rust.abi3.so") for n in names)
+    wheel = next(n for n in names if n.startswith("cryptography-") and n.endswith("/WHEEL"))
+    with zipfile.ZipFile(build.outdir / "deployment.zip") as archive:
+        tags = archive.read(wheel).decode()
+    assert "manylinux2014_x86_64" in tags or "manylinux_2_17_x86_64" in tags, tags
+
+
+def test_the_template_pins_its_stage_and_sends_the_api_through_the_alias(packaged):
+    template = packaged("prod").template
+    assert template["Parameters"]["Stage"]["AllowedPattern"] == "^prod$"
+    api = template["Resources"]["APIHandler"]["Properties"]
+    assert api["AutoPublishAlias"] == "live"
+    uris = [method["x-amazon-apigateway-integration"]["uri"]
+            for path in template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"].values()
+            for method in path.values()]
+    assert uris and all(u["Fn::Sub"][1] == {"AliasArn": {"Ref": "APIHandler.Alias"}} for u in uris)
+    # PUBLIC_BASE_URL: the parameter, else the custom domain; the other functions may fall back to the API's
+    # execute-api URL, the API function may not (it would name its own API).
+    assert "RestAPI" not in json.dumps(api["Environment"]["Variables"]["PUBLIC_BASE_URL"])
+    assert "${RestAPI}" in json.dumps(template["Resources"]["Notifier"]["Properties"]["Environment"])
+
+
+def test_the_package_ships_bytecode_that_python_uses_without_the_source(packaged, tmp_path):
+    build = packaged("prod")
+    assert any(note.startswith("bytecode:") and ".pyc files added" in note for note in build.notes), build.notes
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(build.outdir / "deployment.zip") as archive:
+        header = archive.read(f"__pycache__/app.{tag}.pyc")[:8]
+        # What `import app` needs (twilio's REST clients and botocore are loaded later, by other steps).
+        archive.extractall(tmp_path, [n for n in archive.namelist() if n.split("/")[0] in WEBHOOK_IMPORTS
+                                      and not n.startswith("twilio/rest/")])
+    assert int.from_bytes(header[4:8], "little") == 0b01  # hash-based, source never checked (PEP 552)
+    # Lambda unpacks the zip with arbitrary timestamps: an unchecked-hash .pyc is used as is. Spoil the
+    # source; the import still works, so it came from the bytecode.
+    (tmp_path / "app.py").write_text("raise SystemExit('the source was compiled again')\n")
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1",
+           "SAMVAD_STAGE": "prod", "AWS_REGION": "ap-south-1"}
+    result = subprocess.run([sys.executable, "-S", "-c", "import app, sys; print(sorted({'boto3', 'pynamodb', "
+                             "'aws_xray_sdk'} & set(sys.modules)))"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"  # and the webhook path stays free of AWS code
+
+
+def test_the_committed_policies_are_the_declared_needs():
+    assert policies.main(["--stage", "dev", "--stage", "prod", "--check"]) == 0
+
+
+# -- the readiness check catches each failure it is for -------------------------------------------------
+
+def _statement(template, role, sid):
+    return next(s for p in template["Resources"][role]["Properties"]["Policies"]
+                for s in p["PolicyDocument"]["Statement"] if s.get("Sid") == sid)
+
+
+def _env(template, function):
+    return template["Resources"][function]["Properties"]["Environment"]["Variables"]
+
+
+def _add_function(template):
+    template["Resources"]["Janitor"] = copy.deepcopy(template["Resources"]["Sweeper"])
+
+
+MUTATIONS = {
+    "visibility under 6 × timeout": (
+        "queue-visibility", lambda t: t["Resources"]["NotifyQueue"]["Properties"].update(VisibilityTimeout=300)),
+    "no ReportBatchItemFailures": (
+        "batch-failures", lambda t: t["Resources"]["Followup"]["Properties"]["Events"]["FollowupSqsEventSource"]
+        ["Properties"].pop("FunctionResponseTypes")),
+    "a runtime Lambda retired": (
+        "runtime", lambda t: t["Resources"]["Notifier"]["Properties"].update(Runtime="python3.9")),
+    "a wildcard action": (
+        "iam-wildcards", lambda t: _statement(t, "NotifierRole", "TableIdempotency")["Action"].append("dynamodb:*")),
+    "a table statement on Resource *": (
+        "iam-wildcards", lambda t: _statement(t, "SweeperRole", "TableTimeline").update(Resource="*")),
+    "point-in-time recovery off": (
+        "tables", lambda t: t["Resources"]["TicketsTable"]["Properties"]["PointInTimeRecoverySpecification"]
+        .update(PointInTimeRecoveryEnabled=False)),
+    "deletion protection off in prod": (
+        "tables", lambda t: t["Resources"]["CountersTable"]["Properties"].update(DeletionProtectionEnabled=False)),
+    "encryption off": (
+        "tables", lambda t: t["Resources"]["CallsTable"]["Properties"]["SSESpecification"].update(SSEEnabled=False)),
+    "a queue without a dead-letter queue": (
+        "queues", lambda t: t["Resources"]["FollowupQueue"]["Properties"].pop("RedrivePolicy")),
+    "a dead-letter queue nobody watches": (
+        "dlq-alarm", lambda t: t["Resources"].pop("NotifyDeadLetterQueueAlarm")),
+    "a role missing what its function does": (
+        "needs", lambda t: _statement(t, "NotifierRole", "TableIdempotency")["Action"].remove("dynamodb:PutItem")),
+    "a role allowed more than its function needs": (
+        "needs", lambda t: _statement(t, "ApiHandlerRole", "TableTickets")["Action"].append("dynamodb:DeleteItem")),
+    "a function with no declared needs": ("needs", _add_function),
+    "the API function naming its own API": (
+        "cycle", lambda t: _env(t, "APIHandler").update(PUBLIC_BASE_URL={
+            "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"})),
+    "an alias that keeps the old environment": (
+        "alias-version", lambda t: t["Resources"]["APIHandler"]["Properties"].pop("AutoPublishCodeSha256")),
+    "a placeholder left in the environment": (
+        "environment", lambda t: _env(t, "Followup").update(TWILIO_ACCOUNT_SID="REPLACE-WITH-ACCOUNT-SID")),
+    "a function without a throttle alarm": ("alarms", lambda t: t["Resources"].pop("FollowupThrottlesAlarm")),
+}
+# A copied function also lacks its own alarms' dimension: that finding comes with the needs one.
+ALSO = {"a function with no declared needs": {"alarms"}}
+
+
+@pytest.mark.parametrize("case", list(MUTATIONS))
+def test_the_readiness_check_catches(packaged, case):
+    rule, mutate = MUTATIONS[case]
+    template = packaged("prod").template
+    assert readiness.check(template, "prod") == []
+    mutate(template)
+    rules = {finding.rule for finding in readiness.check(template, "prod")}
+    assert rule in rules, f"{case}: nothing said"
+    assert rules <= {rule} | ALSO.get(case, set()), f"{case}: also {rules - {rule}}"
+
+
+def test_dev_may_be_deleted_but_prod_may_not(packaged):
+    dev = packaged("dev").template
+    assert dev["Resources"]["TicketsTable"]["Properties"]["DeletionProtectionEnabled"]["Fn::If"][0] == "IsProd"
+    assert readiness.check(dev, "dev") == []
+    assert {f.rule for f in readiness.check(dev, "prod")} >= {"environment", "needs"}  # packaged for dev
+
+
+def test_a_package_missing_a_requirement_is_refused(tmp_path):
+    archive = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("pynamodb-6.1.0.dist-info/METADATA", "")
+        z.writestr("app.py", "")
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("twilio==9.13.0  # the SDK\npynamodb==6.1.0\n")
+    findings = readiness.rule_package(readiness.Template({}, "dev"), zip_path=archive, requirements=requirements)
+    assert [f.message.split(" ")[0] for f in findings] == ["twilio==9.13.0"]
+
+
+def test_chalice_deploy_users_get_the_same_tables_queues_and_alarms(lint, chalice_deploy_resources):
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    template = json.loads(chalice_deploy_resources.read_text())
+    t = readiness.Template(template, "prod")
+    assert readiness.rule_tables(t) == [] and readiness.rule_queues(t) == []
+    assert len(t.of_type("AWS::DynamoDB::Table")) == 7 and "AlarmTopic" in template["Resources"]
+    # Alarms name the functions as `chalice deploy` names them.
+    dims = template["Resources"]["NotifierErrorsAlarm"]["Properties"]["Dimensions"]
+    assert dims == [{"Name": "FunctionName", "Value": {"Fn::Sub": "samvad-${Stage}-notifier"}}]
+    assert not set(template["Resources"]) & {"ApiDomain", "ApiDomainMapping", "APIHandler", "RestAPI"}
