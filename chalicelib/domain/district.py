@@ -58,16 +58,11 @@ class Category:
     sla_hours: int
 
 
-@dataclass(frozen=True)
-class Hotline:
-    id: str
-    lines: tuple[str, ...]
-    greeting_audio_url: str | None = None
-    record_max_seconds: int = 120
-
-
 SPECIAL_CLOSURE_CODES = ("outside_power", "sub_judice", "duplicate", "false_complaint")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOTLINE_MODES = ("ivr", "missed_call", "operators")
+AFTER_HOURS_CHOICES = ("record", "callback")
+RING_ORDERS = ("simultaneous", "in_turn")
 
 
 @dataclass(frozen=True)
@@ -76,6 +71,41 @@ class OfficeHours:
     open_minute: int
     close_minute: int
     holidays: frozenset[str]  # IST dates, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class MissedCallPolicy:
+    """The call is rejected unanswered (free for the caller) and we call back."""
+    callbacks_per_day: int = 3  # per caller, per IST day
+    tries: int = 3  # an unanswered callback is placed again, up to this many times in all
+    retry_minutes: int = 10  # between tries
+
+
+@dataclass(frozen=True)
+class OperatorRing:
+    """The call rings the operators on duty; nobody answers in time, or nobody is on duty: the IVR."""
+    order: str = "simultaneous"  # or in_turn: one operator after another
+    answer_seconds: int = 20  # per operator when in turn, for all at once when simultaneous
+
+
+@dataclass(frozen=True)
+class Hotline:
+    id: str
+    lines: tuple[str, ...]
+    greeting_audio_url: str | None = None
+    record_max_seconds: int = 120
+    mode: str = "ivr"  # one of HOTLINE_MODES
+    hours: OfficeHours | None = None  # None: answered round the clock
+    after_hours: tuple[str, ...] = AFTER_HOURS_CHOICES  # what a caller may do when the hotline is closed
+    missed_call: MissedCallPolicy = field(default_factory=MissedCallPolicy)
+    ring: OperatorRing = field(default_factory=OperatorRing)
+
+
+@dataclass(frozen=True)
+class CallerLimits:
+    """Abuse and repeat callers: per caller, per district."""
+    complaints_per_day: int = 5  # new tickets a caller may register in an IST day
+    repeat_window_days: int = 7  # an open complaint this recent is offered before a new one
 
 
 @dataclass(frozen=True)
@@ -112,6 +142,7 @@ class District:
     whatsapp: WhatsAppConfig | None = None
     operators: tuple[Operator, ...] = ()
     fallback_category: str = ""  # for complaints with no menu choice (the outage fallback); default: the last
+    callers: CallerLimits = field(default_factory=CallerLimits)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -211,7 +242,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
             raise DistrictConfigError(f"{where}: record_max_seconds must be between 10 and 3600")
         hotlines.append(Hotline(id=str(_require(h, "id", where)), lines=lines,
                                 greeting_audio_url=h.get("greeting_audio_url") or None,
-                                record_max_seconds=max_seconds))
+                                record_max_seconds=max_seconds, **_hotline_modes(h, where, data.get("holidays"))))
 
     departments: dict[str, Department] = {}
     for i, d in enumerate(_require(data, "departments", "district")):
@@ -262,6 +293,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         raise DistrictConfigError(str(error)) from error
 
     return District(
+        callers=_caller_limits(data.get("callers") or {}),
         operators=operators,
         fallback_category=fallback_category,
         collector=_officer(data["collector"], "collector", "collector") if data.get("collector") else None,
@@ -279,6 +311,47 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
         raw=data,
     )
+
+
+def _int_in(data: dict[str, Any], key: str, default: int, low: int, high: int, where: str) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DistrictConfigError(f"{where}.{key}: a whole number from {low} to {high}")
+    return value
+
+
+def _hotline_modes(h: dict[str, Any], where: str, holidays: Any) -> dict[str, Any]:
+    """How a hotline takes calls: its mode, its hours, the missed-call and operator settings."""
+    mode = str(h.get("mode", "ivr"))
+    if mode not in HOTLINE_MODES:
+        raise DistrictConfigError(f"{where}.mode: one of {', '.join(HOTLINE_MODES)}")
+    hours = _office_hours(h["hours"], holidays or [], f"{where}.hours") if h.get("hours") else None
+    after = tuple(str(x) for x in (h.get("after_hours") or AFTER_HOURS_CHOICES))
+    if not set(after) <= set(AFTER_HOURS_CHOICES):
+        raise DistrictConfigError(f"{where}.after_hours: some of {', '.join(AFTER_HOURS_CHOICES)}")
+    missed = h.get("missed_call") or {}
+    ring = h.get("operators") or {}
+    if not isinstance(missed, dict) or not isinstance(ring, dict):
+        raise DistrictConfigError(f"{where}: missed_call and operators are mappings")
+    order = str(ring.get("ring", "simultaneous"))
+    if order not in RING_ORDERS:
+        raise DistrictConfigError(f"{where}.operators.ring: one of {', '.join(RING_ORDERS)}")
+    return {
+        "mode": mode, "hours": hours, "after_hours": after,
+        "missed_call": MissedCallPolicy(
+            callbacks_per_day=_int_in(missed, "callbacks_per_day", 3, 1, 50, f"{where}.missed_call"),
+            tries=_int_in(missed, "tries", 3, 1, 10, f"{where}.missed_call"),
+            retry_minutes=_int_in(missed, "retry_minutes", 10, 1, 24 * 60, f"{where}.missed_call")),
+        "ring": OperatorRing(order=order, answer_seconds=_int_in(ring, "answer_seconds", 20, 5, 120,
+                                                                   f"{where}.operators")),
+    }
+
+
+def _caller_limits(data: dict[str, Any]) -> CallerLimits:
+    if not isinstance(data, dict):
+        raise DistrictConfigError("callers: {complaints_per_day: 5, repeat_window_days: 7}")
+    return CallerLimits(complaints_per_day=_int_in(data, "complaints_per_day", 5, 1, 100, "callers"),
+                        repeat_window_days=_int_in(data, "repeat_window_days", 7, 0, 90, "callers"))
 
 
 def _officer(o: dict[str, Any], level: str, where: str) -> Officer:
@@ -330,16 +403,18 @@ def _minute(text: str, where: str) -> int:
     return value
 
 
-def _office_hours(data: Any, holidays: list[Any]) -> OfficeHours | None:
+def _office_hours(data: Any, holidays: list[Any], where: str = "office_hours") -> OfficeHours | None:
     if not data:
         return None
+    if not isinstance(data, dict):
+        raise DistrictConfigError(f"{where}: {{days: [mon, …], open: '10:00', close: '18:00'}}")
     days = tuple(WEEKDAYS.index(d) for d in data.get("days", WEEKDAYS[:5]) if d in WEEKDAYS)
     if len(days) != len(data.get("days", WEEKDAYS[:5])):
-        raise DistrictConfigError(f"office_hours.days: use {', '.join(WEEKDAYS)}")
-    opens, closes = _minute(data.get("open", "10:00"), "office_hours.open"), _minute(
-        data.get("close", "18:00"), "office_hours.close")
+        raise DistrictConfigError(f"{where}.days: use {', '.join(WEEKDAYS)}")
+    opens, closes = _minute(data.get("open", "10:00"), f"{where}.open"), _minute(
+        data.get("close", "18:00"), f"{where}.close")
     if closes <= opens:
-        raise DistrictConfigError("office_hours: close must be after open")
+        raise DistrictConfigError(f"{where}: close must be after open")
     return OfficeHours(days=days, open_minute=opens, close_minute=closes,
                        holidays=frozenset(str(h) for h in holidays))
 

@@ -26,26 +26,29 @@ def _attempt(params: dict[str, str]) -> int:
     return int(raw)
 
 
-def _district(form: dict[str, str]):
+def _district(form: dict[str, str], params: dict[str, str]):
+    """The district the call is for: its line's (`To`), or for a state number, the one chosen in the call."""
     if not form.get("To") or not form.get("CallSid"):
         raise BadRequest("To and CallSid are required")
     return wiring.directory().district_for_line(form["To"])
 
 
 def incoming(form: dict[str, str], params: dict[str, str]) -> str:
-    district = _district(form)
-    return ivr.greeting(district, form["To"]) if district else ivr.unknown_number()
+    district = _district(form, params)
+    if district is None:
+        return ivr.unknown_number()
+    return ivr.greeting(district, form["To"])
 
 
 def language(form: dict[str, str], params: dict[str, str]) -> str:
-    district = _district(form)
+    district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
     return ivr.language_step(district, _attempt(params), form.get("Digits"))
 
 
 def category(form: dict[str, str], params: dict[str, str]) -> str:
-    district = _district(form)
+    district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
     if params.get("lang") not in district.languages:
@@ -57,7 +60,7 @@ def record(form: dict[str, str], params: dict[str, str]) -> str:
     from chalicelib.domain.intake import register_call_complaint
     from chalicelib.domain.ticket import CallComplaint
 
-    district = _district(form)
+    district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
     lang, category_id, attempt = params.get("lang"), params.get("category", ""), _attempt(params)
