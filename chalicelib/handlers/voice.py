@@ -26,18 +26,26 @@ def _attempt(params: dict[str, str]) -> int:
     return int(raw)
 
 
+def line_and_caller(form: dict[str, str]) -> tuple[str, str]:
+    """Our number and the citizen's. On a call we placed (a callback), Twilio's From is our line."""
+    if form.get("Direction", "").startswith("outbound"):
+        return form.get("From", ""), form.get("To", "")
+    return form.get("To", ""), form.get("From", "")
+
+
 def _district(form: dict[str, str], params: dict[str, str]):
-    """The district the call is for: its line's (`To`), or for a state number, the one chosen in the call."""
-    if not form.get("To") or not form.get("CallSid"):
+    """The district the call is for: its line's, or for a state number, the one chosen in the call."""
+    line, _caller = line_and_caller(form)
+    if not line or not form.get("CallSid"):
         raise BadRequest("To and CallSid are required")
-    return wiring.directory().district_for_line(form["To"])
+    return wiring.directory().district_for_line(line)
 
 
 def incoming(form: dict[str, str], params: dict[str, str]) -> str:
     district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
-    return ivr.greeting(district, form["To"])
+    return ivr.greeting(district, line_and_caller(form)[0])
 
 
 def language(form: dict[str, str], params: dict[str, str]) -> str:
@@ -53,7 +61,8 @@ def category(form: dict[str, str], params: dict[str, str]) -> str:
         return ivr.unknown_number()
     if params.get("lang") not in district.languages:
         raise BadRequest(f"language {params.get('lang')!r}")
-    return ivr.category_step(district, form["To"], params["lang"], _attempt(params), form.get("Digits"))
+    return ivr.category_step(district, line_and_caller(form)[0], params["lang"], _attempt(params),
+                             form.get("Digits"))
 
 
 def record(form: dict[str, str], params: dict[str, str]) -> str:
@@ -63,14 +72,15 @@ def record(form: dict[str, str], params: dict[str, str]) -> str:
     district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
+    line, caller = line_and_caller(form)
     lang, category_id, attempt = params.get("lang"), params.get("category", ""), _attempt(params)
     if lang not in district.languages or district.category(category_id) is None:
         raise BadRequest(f"language {lang!r} / category {category_id!r}")
     duration = form.get("RecordingDuration", "0")
     if not (form.get("RecordingSid") and form.get("RecordingUrl")) or not duration.isdigit() or int(duration) == 0:
-        return ivr.record_retry(district, form["To"], lang, category_id, attempt)
+        return ivr.record_retry(district, line, lang, category_id, attempt)
     complaint = CallComplaint(
-        call_sid=form["CallSid"], caller_phone=form.get("From") or "unknown", line=form["To"], language=lang,
+        call_sid=form["CallSid"], caller_phone=caller or "unknown", line=line, language=lang,
         category_id=category_id, recording_sid=form["RecordingSid"], recording_url=form["RecordingUrl"],
         recording_duration=int(duration))
     result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
@@ -95,11 +105,12 @@ def call_status(form: dict[str, str], params: dict[str, str]) -> str:
     status = form.get("CallStatus", "")
     if not form.get("CallSid") or status not in TERMINAL_STATUSES:
         return EMPTY_TWIML
-    district = wiring.directory().district_for_line(form.get("To", ""))
-    hotline = district.hotline_for_line(form.get("To", "")) if district else None
+    line, caller = line_and_caller(form)
+    district = wiring.directory().district_for_line(line)
+    hotline = district.hotline_for_line(line) if district else None
     duration = form.get("CallDuration", "0")
     record_call_end(CallEnd(
-        call_sid=form["CallSid"], from_phone=form.get("From", ""), to_phone=form.get("To", ""),
+        call_sid=form["CallSid"], from_phone=caller, to_phone=line,
         district=district.code if district else None, hotline=hotline.id if hotline else None, status=status,
         duration=int(duration) if duration.isdigit() else 0, ended_at=iso(_ended_at(form))))
     return EMPTY_TWIML
