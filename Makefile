@@ -11,7 +11,7 @@ WHEELS := wheelhouse
 WHEELS_STAMP := $(WHEELS)/.complete-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 OFFLINE = $(if $(wildcard $(WHEELS_STAMP)),PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELS))
 
-.PHONY: run call test lint bench package clean browser
+.PHONY: run call test lint bench cost package clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,11 +37,18 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 			--no-install-recommends chromium fonts-lohit-deva fontconfig >/dev/null; }
 
-test: lint browser                  ## the whole suite (unit, flows through moto, local stack, the console in Chromium)
+# wheels first: tests/flows/test_package.py packages from wheelhouse/ with no package index (about 20 s to fill).
+test: lint browser wheels           ## the whole suite (unit, flows through moto, local stack, the console in Chromium)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency
+bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency; build/bench.json
 	$(BIN)/python -m tests.bench.run
+
+# Measured counts (build/bench.json; only the usage section of the bench when it is missing) × infra/prices.json.
+cost: $(STAMP)                      ## cost per 1,000 complaint calls, AWS and Twilio apart (docs/deploy.md)
+	test -f build/bench.json || $(BIN)/python -m tests.bench.run --only usage
+	$(BIN)/python -m infra.cost $(if $(DISTRICT),--district "$(DISTRICT)") \
+		$(if $(PROVISIONED_CONCURRENCY),--provisioned-concurrency $(PROVISIONED_CONCURRENCY))
 
 package: $(STAMP)                   ## CloudFormation for STAGE: linted, checked for readiness
 	rm -rf build/$(STAGE)

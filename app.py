@@ -37,6 +37,13 @@ def voice_incoming():
     return twilio_webhook(app.current_request, voice.incoming)
 
 
+@app.route(f"{VOICE}/state/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_state_district(attempt):
+    from chalicelib.handlers import state_line
+
+    return twilio_webhook(app.current_request, state_line.district_step)
+
+
 @app.route(f"{VOICE}/language/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_language(attempt):
     return twilio_webhook(app.current_request, voice.language)
@@ -50,6 +57,41 @@ def voice_category(lang, attempt):
 @app.route(f"{VOICE}/record/{{lang}}/{{category}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_record(lang, category, attempt):
     return twilio_webhook(app.current_request, voice.record)
+
+
+@app.route(f"{VOICE}/menu/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_menu(lang, attempt):
+    from chalicelib.handlers import voice_status
+
+    return twilio_webhook(app.current_request, voice_status.menu)
+
+
+@app.route(f"{VOICE}/after-status/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_after_status(lang, attempt):
+    from chalicelib.handlers import voice_status
+
+    return twilio_webhook(app.current_request, voice_status.after_status)
+
+
+@app.route(f"{VOICE}/lookup/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_lookup(lang, attempt):
+    from chalicelib.handlers import voice_status
+
+    return twilio_webhook(app.current_request, voice_status.lookup)
+
+
+@app.route(f"{VOICE}/repeat/{{lang}}/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_repeat(lang, number, attempt):
+    from chalicelib.handlers import voice_status
+
+    return twilio_webhook(app.current_request, voice_status.repeat)
+
+
+@app.route(f"{VOICE}/add-note/{{lang}}/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_add_note(lang, number, attempt):
+    from chalicelib.handlers import voice_status
+
+    return twilio_webhook(app.current_request, voice_status.add_note)
 
 
 @app.route(f"{VOICE}/status", methods=["POST"], content_types=FORM)
@@ -74,6 +116,43 @@ def voice_feedback_status(number):
     from chalicelib.handlers import feedback_call
 
     return twilio_webhook(app.current_request, feedback_call.call_status)
+
+
+@app.route(f"{VOICE}/after-hours/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_after_hours(lang, attempt):
+    from chalicelib.handlers import callbacks
+
+    return twilio_webhook(app.current_request, callbacks.after_hours_step)
+
+
+@app.route(f"{VOICE}/callback/{{request_id}}", methods=["POST"], content_types=FORM)
+def voice_callback(request_id):
+    from chalicelib.handlers import callbacks
+
+    return twilio_webhook(app.current_request, callbacks.answer)
+
+
+@app.route(f"{VOICE}/callback-status/{{request_id}}/{{try_number}}", methods=["POST"], content_types=FORM)
+def voice_callback_status(request_id, try_number):
+    from chalicelib.handlers import callbacks
+
+    return twilio_webhook(app.current_request, callbacks.call_status)
+
+
+@app.route(f"{VOICE}/operators/after/{{next}}", methods=["POST"], content_types=FORM)
+def voice_operators_after(next):
+    from chalicelib.handlers import operators
+
+    return twilio_webhook(app.current_request, operators.after_dial)
+
+
+@app.route(f"{VOICE}/operators/answered/{{code}}/{{call_sid}}", methods=["POST"], content_types=FORM)
+def voice_operators_answered(code, call_sid):
+    from chalicelib.handlers import operators
+    from chalicelib.handlers.webhook import EMPTY_TWIML
+
+    # A failure here must not hang up on the operator: they are connected with no whisper instead.
+    return twilio_webhook(app.current_request, operators.answered, on_failure=lambda _params: EMPTY_TWIML)
 
 
 @app.route(f"{MESSAGING}/incoming", methods=["POST"], content_types=FORM)
@@ -154,6 +233,20 @@ def api_ticket_action(number, action):
     return api_console.serve_action(app.current_request, action)
 
 
+@app.route("/api/calls/ringing", methods=["GET"])
+def api_ringing_calls():
+    from chalicelib.handlers import api_calls
+
+    return api_calls.serve(app.current_request, "ringingCalls")
+
+
+@app.route("/api/calls/{call_sid}", methods=["GET"])
+def api_get_call(call_sid):
+    from chalicelib.handlers import api_calls
+
+    return api_calls.serve(app.current_request, "getCall")
+
+
 @app.route("/api/dashboard", methods=["GET"])
 def api_dashboard():
     return _api("dashboard")
@@ -177,6 +270,27 @@ def api_save_district_config(code):
 @app.route("/api/districts/{code}/audit", methods=["GET"])
 def api_directory_audit(code):
     return _api("directoryAudit")
+
+
+def _blocklist_api(operation_id: str):
+    from chalicelib.handlers import api_blocklist
+
+    return api_blocklist.serve(app.current_request, operation_id)
+
+
+@app.route("/api/districts/{code}/blocklist", methods=["GET"])
+def api_blocklist(code):
+    return _blocklist_api("getBlocklist")
+
+
+@app.route("/api/districts/{code}/blocklist/{phone}", methods=["PUT"])
+def api_block_caller(code, phone):
+    return _blocklist_api("blockCaller")
+
+
+@app.route("/api/districts/{code}/blocklist/{phone}", methods=["DELETE"])
+def api_unblock_caller(code, phone):
+    return _blocklist_api("unblockCaller")
 
 
 @app.route("/console", methods=["GET"])

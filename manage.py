@@ -1,11 +1,16 @@
 """Samvad's command line: load a district, phone the hotline, read what the sandbox sent.
 
     python manage.py load-district examples/raipur.yaml [--local]
-    python manage.py call [--from +91...] [--to +91...] [--script '1|2|say:...']
+    python manage.py load-state examples/state-181.yaml [--local]   (a 181-style state number; districts first)
+    python manage.py call [--from +91...] [--to +91...] [--script '1|1|2|say:...']
     python manage.py messages
     python manage.py text +919000000301 "DONE RPR2611230001 pump repaired"   (an officer's SMS)
+    python manage.py text whatsapp:+919812345678 "नमस्ते" --to whatsapp:+919977222500   (a citizen's WhatsApp
+                                                complaint, one message at a time; --media URL for a photo)
     python manage.py advance 3d                 (local stack: time passes, the sweeper runs)
     python manage.py answer +919812345678 1     (local stack: how that phone answers feedback calls)
+    python manage.py answer +919812345678 '1|1|3|say:...'; python manage.py call --to +919977222600
+                                                (a missed call: rejected, then called back and answered)
     python manage.py dlq list notify [--local] / dlq redrive notify [--local]
     python manage.py token operator.rpr          (an ID token for the API: local stack, or --client-id for Cognito)
     python manage.py call --outage --script 'say:...'   (local stack: a call while the webhook is down)
@@ -46,14 +51,36 @@ def load_district(args: argparse.Namespace) -> int:
         _use_local_stack()
     from chalicelib.district_file import read_district_file
     from chalicelib.domain.district import DistrictConfigError
+    from chalicelib.state_file import is_state_file
     from chalicelib.store.district_loader import load_district as load
 
     try:
+        if is_state_file(args.file):
+            raise DistrictConfigError("this is a state number's file (state: …): load it with `manage.py load-state`")
         district = read_district_file(args.file)
         print(f"{args.file}: district {district.code}, {len(district.lines())} lines, "
               f"{len(district.departments)} departments, {len(district.categories)} categories — valid")
         written = load(district, lambda n, total, what: print(f"  [{n}/{total}] {what}", flush=True))
     except DistrictConfigError as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return 2
+    print(f"loaded {written} directory items into stage {os.environ.get('SAMVAD_STAGE', 'dev')}")
+    return 0
+
+
+def load_state(args: argparse.Namespace) -> int:
+    if args.local:
+        _use_local_stack()
+    from chalicelib.domain.state_line import StateConfigError
+    from chalicelib.state_file import read_state_file
+    from chalicelib.store.district_loader import load_state as load
+
+    try:
+        state = read_state_file(args.file)
+        print(f"{args.file}: state number {state.code}, {len(state.lines)} lines, "
+              f"{len(state.districts)} districts — valid")
+        written = load(state, lambda n, total, what: print(f"  [{n}/{total}] {what}", flush=True))
+    except StateConfigError as error:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2
     print(f"loaded {written} directory items into stage {os.environ.get('SAMVAD_STAGE', 'dev')}")
@@ -79,6 +106,9 @@ def call(args: argparse.Namespace) -> int:
     else:
         log = emulator.call(args.caller, line, answerer)
     print(f"requests: {', '.join(f'{path} → {status}' for path, status in log.requests)}")
+    if log.ended_by in ("busy", "no-answer"):  # a missed-call line: the sweeper calls back within a minute
+        print(f"rejected: the hotline calls {args.caller} back; `manage.py answer {args.caller} '1|1|3|say:...'` "
+              "says how that phone answers (the sandbox lists the call at /sandbox/calls)")
     return 0 if all(status == 200 for _, status in log.requests) else 1
 
 
@@ -118,6 +148,8 @@ def text(args: argparse.Namespace) -> int:
     url = f"{state['base_url']}/twilio/messaging/incoming"
     form = {"AccountSid": state["account_sid"], "MessageSid": "SM" + uuid.uuid4().hex, "From": args.sender,
             "To": args.to or state["lines"][0], "Body": args.body, "NumMedia": "0"}
+    if args.media:  # a photo or voice note, as Twilio posts it (the URL is kept on the ticket, never fetched here)
+        form.update(NumMedia="1", MediaUrl0=args.media, MediaContentType0=args.media_type)
     status, body = HttpTransport().post(url, form, {"X-Twilio-Signature": sign(url, form, state["auth_token"])})
     if status != 200:
         print(f"the hotline answered {status}: {body}", file=sys.stderr)
@@ -257,10 +289,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", type=Path)
     p.add_argument("--local", action="store_true", help="into the running local stack (make run)")
     p.set_defaults(func=load_district)
+    p = sub.add_parser("load-state", help="validate a state number's YAML file (181) and load it into the directory")
+    p.add_argument("file", type=Path)
+    p.add_argument("--local", action="store_true", help="into the running local stack (make run)")
+    p.set_defaults(func=load_state)
     p = sub.add_parser("call", help="phone the local hotline from this terminal")
     p.add_argument("--from", dest="caller", default=DEMO_CALLER)
     p.add_argument("--to", help="the hotline line to call (default: the first demo line)")
-    p.add_argument("--script", help="answers separated by |: digits, '-' for none, say:TEXT, wav:PATH, silence, hangup")
+    p.add_argument("--script", help="answers separated by |: digits, '-' for none, say:TEXT, wav:PATH, silence, "
+                                    "hangup; at an operators line's ring: answer, answer:+91…, or '-' (nobody)")
     p.add_argument("--outage", action="store_true",
                    help="the hotline's webhook fails: Twilio plays the fallback TwiML (manage.py reconcile follows)")
     p.set_defaults(func=call)
@@ -269,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("text", help="send the hotline an SMS as an officer or a citizen (DONE RPR… fixed)")
     p.add_argument("sender", help="+91… (or whatsapp:+91…)")
     p.add_argument("body")
-    p.add_argument("--to", help="the hotline number texted (default: the first demo line)")
+    p.add_argument("--to", help="the number texted: a hotline line (default: the first demo line), the district's "
+                                "sms_sender, or its WhatsApp sender (whatsapp:+91…)")
+    p.add_argument("--media", help="a photo or voice note's URL (Twilio's MediaUrl0)")
+    p.add_argument("--media-type", default="image/jpeg", help="its MediaContentType0 (default image/jpeg)")
     p.set_defaults(func=text)
     p = sub.add_parser("advance", help="move the local hotline's clock forward (3d, 12h, 30m) and run the sweeper")
     p.add_argument("by", help="how far: 3d, 12h, 30m")

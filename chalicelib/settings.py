@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 
-TABLES = ("tickets", "timeline", "calls", "directory", "counters", "outbox", "idempotency")
+TABLES = ("tickets", "timeline", "calls", "directory", "counters", "outbox", "idempotency", "callbacks",
+          "conversations")
 QUEUES = ("notify", "followup")
 
 

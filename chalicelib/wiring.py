@@ -65,6 +65,20 @@ def call_tickets() -> Any:
     return DynamoCallTickets()
 
 
+@cache
+def callbacks() -> Any:
+    from chalicelib.store.callbacks import DynamoCallbacks
+
+    return DynamoCallbacks()
+
+
+@cache
+def conversations() -> Any:
+    from chalicelib.store.conversations import DynamoConversations
+
+    return DynamoConversations()
+
+
 _clock: Any = None
 
 
@@ -87,4 +101,6 @@ def reset() -> None:
     """Forget every adapter (tests start each case with fresh ones)."""
     for factory in (directory, ticket_store, dispatcher, claims, messenger, caller, recordings, call_tickets):
         factory.cache_clear()
+    callbacks.cache_clear()
+    conversations.cache_clear()
     use_clock(None)

@@ -266,6 +266,9 @@ def rule_tables(t: Template, **_: Any) -> list[Finding]:
     prod = t.stage == "prod"
     for name, table in t.of_type("AWS::DynamoDB::Table").items():
         props = table.get("Properties", {})
+        if t.value(props.get("BillingMode")) != "PAY_PER_REQUEST":
+            findings.append(Finding("tables", name, "BillingMode is not PAY_PER_REQUEST: provisioned capacity "
+                                                    "throttles a burst of calls and is paid for when idle"))
         if not t.value((props.get("SSESpecification") or {}).get("SSEEnabled")):
             findings.append(Finding("tables", name, "SSESpecification.SSEEnabled is not true"))
         pitr = (props.get("PointInTimeRecoverySpecification") or {}).get("PointInTimeRecoveryEnabled")
@@ -293,12 +296,18 @@ def _alarms(t: Template) -> list[tuple[str, dict[str, Any]]]:
     return [(name, a.get("Properties", {})) for name, a in t.of_type("AWS::CloudWatch::Alarm").items()]
 
 
+def _notifies(t: Template, props: dict[str, Any]) -> bool:
+    """Does the alarm's AlarmActions name an SNS topic of this template (the alarm topic people subscribe to)?"""
+    topics = set(t.of_type("AWS::SNS::Topic"))
+    return bool(topics & t.refs(props.get("AlarmActions") or []))
+
+
 def _alarmed(t: Template, namespace: str, metrics: tuple[str, ...], dimension: str, target: str) -> bool:
-    """Is there an alarm with an action on one of `metrics` for the resource `target`?"""
+    """Is there an alarm notifying the alarm topic on one of `metrics` for the resource `target`?"""
     for _name, props in _alarms(t):
         if props.get("Namespace") != namespace or props.get("MetricName") not in metrics:
             continue
-        if not props.get("AlarmActions"):
+        if not _notifies(t, props):
             continue
         for dim in props.get("Dimensions") or []:
             if dim.get("Name") == dimension and target in t.refs(dim.get("Value")):
@@ -335,7 +344,7 @@ def rule_function_alarms(t: Template, **_: Any) -> list[Finding]:
                 findings.append(Finding("alarms", name, f"no alarm with an action on its {metric}"))
     if t.of_type("AWS::Serverless::Api") or t.of_type("AWS::ApiGateway::RestApi"):
         names = {props.get("MetricName") for _n, props in _alarms(t)
-                 if props.get("Namespace") == "AWS/ApiGateway" and props.get("AlarmActions")}
+                 if props.get("Namespace") == "AWS/ApiGateway" and _notifies(t, props)}
         for metric in ("5XXError", "Latency"):
             if metric not in names:
                 findings.append(Finding("alarms", "RestAPI", f"no alarm with an action on the API's {metric}"))
@@ -376,10 +385,32 @@ def _matches(pattern: str, value: str) -> bool:
     return fnmatch.fnmatchcase(value.lower(), pattern.lower())
 
 
+def tables_and_indexes(t: Template) -> dict[str, set[str]]:
+    """Each table of the template by the name needs.json uses ('tickets' for samvad-<stage>-tickets), with the
+    names of its global secondary indexes."""
+    prefix = f"samvad-{t.stage}-"
+    found = {}
+    for table in t.of_type("AWS::DynamoDB::Table").values():
+        props = table.get("Properties", {})
+        name = str(t.value(props.get("TableName")))
+        found[name.removeprefix(prefix)] = {str(i.get("IndexName")) for i in props.get("GlobalSecondaryIndexes") or []}
+    return found
+
+
 def rule_needs(t: Template, needs: dict[str, dict[str, Any]] | None = None, **_: Any) -> list[Finding]:
     needs = needs if needs is not None else policies.load_needs()
     by_resource = {need.get("resource"): (name, need) for name, need in needs.items()}
     findings = []
+    tables = tables_and_indexes(t)
+    for function, need in needs.items():
+        for relative in need.get("dynamodb", {}):
+            table, _, index = relative.partition("/index/")
+            if table not in tables:
+                findings.append(Finding("needs", function, f"needs table {table!r}, which the template does not "
+                                                           "make (add it to infra/resources.json)"))
+            elif index and index not in tables[table]:
+                findings.append(Finding("needs", function, f"needs index {relative!r}, which table {table!r} does "
+                                                           "not have (infra/resources.json)"))
     for fn, spec in functions(t).items():
         if fn not in by_resource:
             findings.append(Finding("needs", fn, "Chalice makes this function but infra/needs.json declares no needs "
@@ -417,8 +448,16 @@ def rule_needs(t: Template, needs: dict[str, dict[str, Any]] | None = None, **_:
 
 def rule_environment(t: Template, **_: Any) -> list[Finding]:
     findings = []
+    # A secret is read from the SSM parameter its `<NAME>_PARAMETER` variable names; `<NAME>` itself would
+    # put it in plain text in the function's configuration (settings.secret reads that first, for local use).
+    secrets = {key.removesuffix("_PARAMETER") for spec in functions(t).values()
+               for key in ((spec.get("Properties", {}).get("Environment") or {}).get("Variables") or {})
+               if key.endswith("_PARAMETER")}
     for fn, spec in functions(t).items():
         variables = (spec.get("Properties", {}).get("Environment") or {}).get("Variables") or {}
+        for key in sorted(secrets & set(variables)):
+            findings.append(Finding("environment", fn, f"{key} is a secret in a plain variable: keep it in the SSM "
+                                                       f"SecureString {key}_PARAMETER names"))
         for key, value in variables.items():
             if PLACEHOLDER in json.dumps(value):
                 findings.append(Finding("environment", fn, f"{key} is still a placeholder ({PLACEHOLDER}…)"))

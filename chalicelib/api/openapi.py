@@ -209,6 +209,68 @@ SCHEMAS["AuditList"] = _obj({"items": {"type": "array", "items": _obj({
 SCHEMAS["Recording"] = _obj({"content_type": {"type": "string"}, "data": {"type": "string",
                                                                         "description": "base64"},
                              "duration": {"type": ["integer", "null"]}})
+CALL_STATES = ("ringing", "answered", "ended", "missed")
+SCHEMAS["OperatorCall"] = _obj({
+    "call_sid": {"type": "string"}, "caller_phone": {"type": "string"}, "line": {"type": ["string", "null"]},
+    "hotline": {"type": ["string", "null"]},
+    "state": {"type": "string", "enum": list(CALL_STATES),
+              "description": "ringing; answered (an operator is on it); ended (answered, now over); missed "
+                             "(nobody answered: the caller went to the recorded intake)"},
+    "operators": {"type": "array", "items": {"type": "string"}, "description": "User names rung"},
+    "ringing_at": _time, "answered_at": _opt_time, "answered_by": {"type": ["string", "null"]},
+    "complaint_number": {"type": ["string", "null"], "description": "Once a ticket is registered for the call"}})
+SCHEMAS["OperatorCallList"] = _obj({"items": {"type": "array", "items": _ref("OperatorCall")}})
+SCHEMAS["OperatorCallDetail"] = {"allOf": [_ref("OperatorCall"), _obj({
+    "tickets": {"type": "array", "items": _ref("TicketSummary"), "description": "The caller's tickets in the "
+                                                                             "district, newest first"}})]}
+CALL_SID_PARAM = {"name": "call_sid", "in": "path", "required": True, "description": "Twilio's CallSid",
+                  "schema": {"type": "string", "pattern": "^CA[0-9a-f]{32}$"}}
+
+
+def _call_paths() -> dict[str, Any]:
+    """The operators' incoming calls (operators-mode hotlines), polled by the console's incoming-call page."""
+    roles = ("operator", "collector", "state_admin")
+    return {
+        "/api/calls/ringing": {"get": _op(
+            "Calls that rang the district's operators in the last minutes, newest first", roles,
+            {"200": _json(_ref("OperatorCallList"), "Newest first"), **_errors(400, 404)},
+            params=[DISTRICT_QUERY, _query("minutes", {"type": "integer", "minimum": 1, "maximum": 60,
+                                                       "default": 10}, "How far back")],
+            op_id="ringingCalls")},
+        "/api/calls/{call_sid}": {"get": _op(
+            "One call that rang the operators, with the caller's previous tickets (the screen pop)", roles,
+            {"200": _json(_ref("OperatorCallDetail"), "The call"), **_errors(400, 404)},
+            params=[CALL_SID_PARAM], op_id="getCall")},
+    }
+
+SCHEMAS["BlockedCaller"] = _obj({"phone": {"type": "string"}, "reason": {"type": "string"},
+                                 "by": {"type": "string", "description": "Who blocked it"}, "at": _time})
+SCHEMAS["Blocklist"] = _obj({"items": {"type": "array", "items": _ref("BlockedCaller")}})
+SCHEMAS["Unblocked"] = _obj({"phone": {"type": "string"},
+                             "removed": {"type": "boolean", "description": "false: it was not on the list"}})
+BLOCKED_PHONE_PARAM = {"name": "phone", "in": "path", "required": True,
+                       "description": "The caller's E.164 number without its + (nothing to encode), e.g. 919812345678",
+                       "schema": {"type": "string", "pattern": "^[1-9][0-9]{6,14}$"}}
+
+
+def _blocklist_paths() -> dict[str, Any]:
+    """The Collector's office's blocklist: blocked callers hear a short message and the call ends."""
+    roles = ("collector", "state_admin")
+    return {
+        "/api/districts/{code}/blocklist": {"get": _op(
+            "The district's blocked callers", roles, {"200": _json(_ref("Blocklist"), "The list"),
+                                                      **_errors(400, 404)},
+            params=[DISTRICT_PARAM], op_id="getBlocklist")},
+        "/api/districts/{code}/blocklist/{phone}": {
+            "put": _op("Blocks a caller for the district (audited); the IVR hears of it within a minute", roles,
+                       {"200": _json(_ref("BlockedCaller"), "Blocked"), **_errors(400, 404)},
+                       params=[DISTRICT_PARAM, BLOCKED_PHONE_PARAM], body=_body({"reason": _free(200)}, []),
+                       op_id="blockCaller"),
+            "delete": _op("Unblocks a caller (audited); removing a number not on the list changes nothing", roles,
+                          {"200": _json(_ref("Unblocked"), "Done"), **_errors(400, 404)},
+                          params=[DISTRICT_PARAM, BLOCKED_PHONE_PARAM], op_id="unblockCaller"),
+        },
+    }
 
 
 def document() -> dict[str, Any]:
@@ -273,6 +335,8 @@ def document() -> dict[str, Any]:
         paths[f"/api/tickets/{{number}}/{action}"] = {"post": _op(
             summary, roles, {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409, 422)},
             params=[NUMBER_PARAM], body=body, op_id=action.replace("-", "_"))}
+    paths.update(_call_paths())
+    paths.update(_blocklist_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Samvad API", "version": "1",

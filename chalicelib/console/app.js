@@ -189,7 +189,7 @@ async function complaintForm(prefill = {}) {
 
 async function operatorPage(params) {
   const phone = params.get("phone");
-  const parts = [h("h1", { text: t("nav_call") })];
+  const parts = [h("h1", { text: t("nav_call") }), ringingCard(params)];
   const lookup = h("input", { id: "pop-phone", inputmode: "tel", placeholder: "+919812345678", value: phone || "" });
   parts.push(h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); location.hash = `#/operator?phone=${encodeURIComponent(lookup.value.trim())}`; } },
     h("label", { for: "pop-phone", text: t("caller_phone") }), lookup, h("button", { class: "primary", type: "submit", text: t("show") })));
@@ -198,6 +198,40 @@ async function operatorPage(params) {
     parts.push(await complaintForm({ phone, call_sid: params.get("call_sid") }));
   }
   return parts;
+}
+
+// Calls ringing the operators (operators-mode hotlines): polled while the incoming-call page is open. A new
+// call pops its caller's history and the form, prefilled with its CallSid, unless a caller is already shown.
+const POLL_MS = 3000;
+const CALL_STATES = { ringing: "call_ringing", answered: "call_answered", ended: "call_ended", missed: "call_missed" };
+const popped = new Set();
+
+function stopPolling() {
+  if (state.poll) clearInterval(state.poll);
+  state.poll = null;
+}
+
+function ringingCard(params) {
+  const list = h("div", { id: "ringing" }, h("p", { class: "muted", text: t("no_ringing") }));
+  const showing = params.get("call_sid");
+  if (showing) popped.add(showing);
+  const open = (c) => { popped.add(c.call_sid); location.hash = `#/operator?phone=${encodeURIComponent(c.caller_phone)}&call_sid=${c.call_sid}`; };
+  async function poll() {
+    let data;
+    try { data = await api(`/calls/ringing?minutes=10${districtQuery()}`); } catch { return; }
+    list.replaceChildren(...(data.items.length ? data.items.map((c) => h("div", { class: "call", "data-call": c.call_sid },
+      h("span", { text: `${t("call_from")} ${c.caller_phone} · ${when(c.ringing_at)}` }),
+      h("span", { class: "badge", text: t(CALL_STATES[c.state]) }),
+      c.answered_by ? h("span", { class: "muted", text: `${t("answered_by")} ${c.answered_by}` }) : null,
+      c.complaint_number ? h("a", { href: `#/ticket/${c.complaint_number}`, text: c.complaint_number })
+        : h("button", { type: "button", class: "open-call", text: t("open_call"), onclick: () => open(c) })))
+      : [h("p", { class: "muted", text: t("no_ringing") })]));
+    const live = data.items.find((c) => (c.state === "ringing" || c.state === "answered") && !c.complaint_number && !popped.has(c.call_sid));
+    if (live && !params.get("phone")) open(live);
+  }
+  poll();
+  state.poll = setInterval(poll, POLL_MS);
+  return h("section", { class: "card" }, h("h2", { text: t("ringing_calls") }), list);
 }
 
 async function searchPage(params) {
@@ -308,6 +342,10 @@ async function dashboardPage() {
       stackedBars(d.pending.map((p) => ({ label: name(p.names), values: levels.map((l) => p[l]) })), levels, t("pending"))),
     h("section", { class: "card" }, h("h2", { text: t("calls_by_hour") }), legend([t("answered"), t("abandoned")]),
       groupedBars(hours, [t("answered"), t("abandoned")], t("calls_by_hour"), 2)),
+    h("section", { class: "card" }, h("h2", { text: t("calls_by_line") }), h("table", { class: "list", id: "calls-by-line" }, h("tbody", {}, d.calls_by_hour.map((l) => h("tr", {},
+      h("td", { "data-label": t("line"), text: `${l.line} (${l.hotline})` }),
+      h("td", { "data-label": t("answered"), text: String(l.hours.reduce((n, x) => n + x.answered, 0)) }),
+      h("td", { "data-label": t("abandoned"), text: String(l.hours.reduce((n, x) => n + x.abandoned, 0)) })))))),
     h("section", { class: "card" }, h("h2", { text: t("grades") }), h("table", { class: "list" }, h("tbody", {}, d.grades.map((g) => h("tr", {},
       h("td", { "data-label": t("department"), text: name(g.names) }), h("td", { "data-label": t("grade") }, h("span", { class: `grade grade-${g.grade}`, text: g.grade })),
       h("td", { "data-label": t("sla_compliance"), text: pct(g.in_sla_percent) }), h("td", { "data-label": t("open_overdue"), text: String(g.open_overdue) })))))),
@@ -352,6 +390,7 @@ async function directoryPage() {
     render();
   });
   const audit = await api(`/districts/${code}/audit?limit=20`);
+  const blocked = await blocklistSection(code);
   return [districtPicker(), h("h1", { text: `${t("nav_directory")} — ${code} (${t("version")} ${version})` }),
     h("section", { class: "card" }, h("h2", { text: t("officers") }), h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", { text: t("department") }), levels.map((l) => h("th", { text: l })))), h("tbody", {}, officerRows))),
     h("section", { class: "card" }, h("h2", { text: t("categories") }), h("table", { class: "list" }, h("tbody", {}, categoryRows))),
@@ -359,9 +398,29 @@ async function directoryPage() {
     h("section", { class: "card" }, h("h2", { text: t("operators") }), operators),
     h("section", { class: "card" }, h("h2", { text: t("other_sections") }), restBox),
     h("section", { class: "card" }, h("label", { for: "summary", text: t("summary") }), summary, h("button", { class: "primary", type: "button", id: "save", text: t("save"), onclick: save })),
+    blocked,
     h("section", { class: "card" }, h("h2", { text: t("audit") }), h("table", { class: "list" }, h("tbody", {}, audit.items.map((a) => h("tr", {},
       h("td", { "data-label": t("created"), text: when(a.at) }), h("td", { text: a.by }), h("td", { text: `${t("version")} ${a.version}` }), h("td", { text: a.summary })))))),
   ];
+}
+
+// The Collector's office's blocklist (its own API: a save here does not touch the district file's version).
+async function blocklistSection(code) {
+  const { items } = await api(`/districts/${code}/blocklist`);
+  const phone = h("input", { id: "block-phone", placeholder: "+91…", "aria-label": t("phone") });
+  const reason = h("input", { id: "block-reason", "aria-label": t("block_reason"), placeholder: t("block_reason") });
+  const change = (method, number, body) => run(async () => {
+    await api(`/districts/${code}/blocklist/${number.replace(/^\+/, "")}`, { method, body });
+    notice(t("saved"), true);
+    render();
+  });
+  const rows = items.map((b) => h("tr", {}, h("td", { "data-label": t("phone"), text: b.phone }),
+    h("td", { "data-label": t("block_reason"), text: b.reason }), h("td", { text: `${b.by} · ${when(b.at)}` }),
+    h("td", {}, h("button", { type: "button", text: t("unblock"), onclick: () => change("DELETE", b.phone) }))));
+  return h("section", { class: "card", id: "blocklist" }, h("h2", { text: t("blocklist") }), h("p", { text: t("blocklist_help") }),
+    items.length ? h("table", { class: "list" }, h("tbody", {}, rows)) : h("p", { text: t("blocklist_empty") }),
+    phone, reason, h("button", { type: "button", id: "block", text: t("block"),
+      onclick: () => change("PUT", phone.value.trim(), { reason: reason.value.trim() }) }));
 }
 
 // -- frame -------------------------------------------------------------------------------------------
@@ -394,6 +453,7 @@ async function page() {
 }
 
 async function render() {
+  stopPolling();
   document.documentElement.lang = state.lang;
   document.getElementById("lang").textContent = t("other_language");
   document.getElementById("signout").hidden = !state.me;

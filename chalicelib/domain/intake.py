@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from chalicelib.domain.clock import Clock, ist_date
 from chalicelib.domain.district import District
 from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, TicketStore
 from chalicelib.domain.ticket import (
     CallComplaint,
+    ChatComplaint,
     ConsoleComplaint,
     Registration,
     RegistrationResult,
     build_call_registration,
+    build_chat_registration,
     build_console_registration,
 )
 
@@ -19,9 +22,16 @@ log = logging.getLogger(__name__)
 
 
 def register_call_complaint(complaint: CallComplaint, district: District, store: TicketStore,
-                            dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
+                            dispatcher: EventDispatcher, clock: Clock, capped: bool = False) -> RegistrationResult:
+    """`capped`: the caller's daily cap applies (the IVR; the reconciler's late recordings are not refused).
+    Raises domain.callers.OverDailyLimit when the caller is at the cap; nothing is written then."""
+    from chalicelib.domain.callers import day_limit
+
     sequence = store.next_sequence(district.code, ist_date(clock.now()))
-    return _register(build_call_registration(complaint, district, sequence, clock), store, dispatcher)
+    registration = build_call_registration(complaint, district, sequence, clock)
+    if capped:
+        registration = replace(registration, caller_limit=day_limit(district, complaint.caller_phone, clock.now()))
+    return _register(registration, store, dispatcher)
 
 
 def register_console_complaint(complaint: ConsoleComplaint, district: District, store: TicketStore,
@@ -30,6 +40,17 @@ def register_console_complaint(complaint: ConsoleComplaint, district: District, 
     sequence = store.next_sequence(district.code, ist_date(clock.now()))
     return _register(build_console_registration(complaint, district, sequence, clock), store, dispatcher)
 
+
+def register_chat_complaint(complaint: ChatComplaint, district: District, store: TicketStore,
+                            dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
+    """A citizen's WhatsApp or SMS conversation; once per conversation (its id is the once_key), within the
+    caller's daily cap like the IVR's (raises domain.callers.OverDailyLimit; nothing is written then)."""
+    from chalicelib.domain.callers import day_limit
+
+    sequence = store.next_sequence(district.code, ist_date(clock.now()))
+    registration = replace(build_chat_registration(complaint, district, sequence, clock),
+                           caller_limit=day_limit(district, complaint.caller_phone, clock.now()))
+    return _register(registration, store, dispatcher)
 
 def _register(registration: Registration, store: TicketStore, dispatcher: EventDispatcher) -> RegistrationResult:
     try:

@@ -11,6 +11,8 @@ from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.ticket import Registration, Ticket, TimelineEntry
 
 if TYPE_CHECKING:
+    from chalicelib.domain.callbacks import CallbackRequest
+    from chalicelib.domain.chat_intake import Conversation
     from chalicelib.domain.lifecycle import Change
 
 
@@ -52,6 +54,27 @@ class Messenger(Protocol):
 class CitizenCaller(Protocol):
     def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
         """Start an outbound call whose TwiML comes from answer_path; return its CallSid."""
+
+
+class CallbackStore(Protocol):
+    """Callback requests (domain/callbacks.py); each write is conditional, so a retry changes nothing twice."""
+
+    def add(self, request: CallbackRequest, ist_day: str, per_day: int) -> str:
+        """Count the caller's callback for the day (at most per_day) and write the request, atomically:
+        "added", "exists" (a retried webhook: counted before) or "over_cap" (nothing written)."""
+
+    def due(self, now: datetime, limit: int) -> list[CallbackRequest]:
+        """Requests whose due time has come, from the sparse due index."""
+
+    def get(self, request_id: str) -> CallbackRequest | None: ...
+
+    def start_try(self, before: CallbackRequest, after: CallbackRequest) -> bool:
+        """Write `after` (one more try, the next due time) if the request is still as `before`."""
+
+    def retry_at(self, request: CallbackRequest, due_at: datetime) -> bool: ...
+
+    def finish(self, request: CallbackRequest, state: str) -> bool:
+        """Set the final state and drop the due time, if the request is still on `request`'s try."""
 
 
 class StaleTicket(Exception):
@@ -124,3 +147,17 @@ class RecordingsSource(Protocol):
 class CallTickets(Protocol):
     def tickets_of(self, call_sids: Sequence[str]) -> dict[str, str]:
         """The complaint numbers of those calls that have a ticket (calls without one are left out)."""
+
+
+# -- WhatsApp and SMS intake (domain/chat_intake.py): a citizen's conversation, one per district, phone, channel --
+
+class ConversationMoved(Exception):
+    """The conversation was saved by someone else since it was read (a retried or concurrent message)."""
+
+
+class Conversations(Protocol):
+    def get(self, key: str) -> Conversation | None: ...
+
+    def save(self, conversation: Conversation, expected_version: int) -> None:
+        """Write it if the stored version is still `expected_version` (0: nothing stored), else raise
+        ConversationMoved. The item expires by itself a while after `conversation.updated_at`."""

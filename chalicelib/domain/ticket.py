@@ -81,6 +81,8 @@ class Ticket:
     address: str | None = None
     description: str | None = None  # an operator's written complaint (IVR tickets have the recording)
     registered_by: str | None = None  # the operator's user name, for console registrations
+    media_url: str | None = None  # a chat complaint's photo or voice note (Twilio's URL: evidence, never shown)
+    media_type: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -113,6 +115,9 @@ class Registration:
     timeline: TimelineEntry
     event: DomainEvent
     counters: tuple[CounterIncrement, ...]
+    once_key: str | None = None  # e.g. chat#<conversation id>: registered once per key, like a call's CallSid
+    # The caller's daily cap (domain/callers.py CallerDayLimit), enforced in the same transaction; None: no cap.
+    caller_limit: Any = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,37 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
                "description": complaint.description, "registered_by": complaint.operator},
         detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
+
+
+@dataclass(frozen=True)
+class ChatComplaint:
+    """What a citizen's WhatsApp or SMS conversation collected (chalicelib/domain/chat_intake.py)."""
+
+    conversation_id: str  # the conversation's first MessageSid: one ticket per conversation
+    caller_phone: str
+    channel: str  # whatsapp, sms
+    language: str
+    category_id: str
+    description: str
+    caller_name: str
+    address: str
+    media_url: str | None = None
+    media_type: str | None = None
+
+
+def build_chat_registration(complaint: ChatComplaint, district: District, sequence: int,
+                            clock: Clock) -> Registration:
+    registration = _registration(
+        district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
+        language=complaint.language, line="", channel=complaint.channel, actor=complaint.caller_phone,
+        actor_type="citizen", call_sid=None,
+        extra={"caller_name": complaint.caller_name, "address": complaint.address,
+               "description": complaint.description or None, "media_url": complaint.media_url,
+               "media_type": complaint.media_type},
+        # The media's URL stays on the ticket (the console's timeline shows details as they are).
+        detail={"conversation_id": complaint.conversation_id, "media_type": complaint.media_type}
+        if complaint.media_type else {"conversation_id": complaint.conversation_id})
+    return replace(registration, once_key=f"chat#{complaint.conversation_id}")
 
 
 def sla_risk_at(created: datetime, sla_hours: int, district: District) -> str:

@@ -243,6 +243,10 @@ def register(call: Call) -> dict[str, Any]:
                        + ", ".join(c.id for c in district.categories)) from None
     if not result.created:
         raise ApiError(409, "call_has_ticket", f"This call already has complaint number {result.complaint_number}")
+    if complaint.call_sid:  # an operators-mode call may have its recording already (Twilio posted it)
+        from chalicelib.handlers.api_calls import attach_finished_recording
+
+        attach_finished_recording(result.complaint_number, complaint.call_sid)
     return detail(call, wiring.ticket_store().get(result.complaint_number))
 
 

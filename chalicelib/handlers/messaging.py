@@ -21,16 +21,27 @@ def apology(params: dict[str, str]) -> str:
 
 
 def incoming(form: dict[str, str], params: dict[str, str]) -> str:
-    from chalicelib.domain.inbox import handle_message
+    """Officers' commands, citizens' feedback and STATUS, and the WhatsApp/SMS intake conversation
+    (domain/chat_intake.py decides which)."""
+    import uuid
+
+    from chalicelib.domain.chat_intake import IncomingText, answer_text
 
     sender = form.get("From", "")
     if not sender or "Body" not in form:
         return EMPTY_TWIML
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
-    home = wiring.directory().district_for_line(form.get("To", "").removeprefix("whatsapp:"))
-    reply = handle_message(sender.removeprefix("whatsapp:"), channel, form["Body"], wiring.directory(),
-                           wiring.ticket_store(), wiring.dispatcher(), wiring.clock(), home)
-    return _message(reply.text)
+    # The number texted: a hotline line, or the district's SMS or WhatsApp sender (store/directory.py).
+    home = wiring.directory().district_for_number(form.get("To", "").removeprefix("whatsapp:"))
+    has_media = form.get("NumMedia", "0").strip() not in ("", "0") and bool(form.get("MediaUrl0"))
+    message = IncomingText(
+        phone=sender.removeprefix("whatsapp:"), channel=channel, body=form["Body"],
+        message_sid=form.get("MessageSid") or "SM" + uuid.uuid4().hex,  # no sid (never from Twilio): no retry guard
+        media_url=form["MediaUrl0"] if has_media else None,
+        media_type=form.get("MediaContentType0") if has_media else None)
+    reply = answer_text(message, home, wiring.directory(), wiring.ticket_store(), wiring.conversations(),
+                        wiring.dispatcher(), wiring.clock())
+    return _message(reply) if reply else EMPTY_TWIML
 
 
 def status(form: dict[str, str], params: dict[str, str]) -> str:

@@ -38,13 +38,34 @@ def _district(form: dict[str, str], params: dict[str, str]):
     line, _caller = line_and_caller(form)
     if not line or not form.get("CallSid"):
         raise BadRequest("To and CallSid are required")
-    return wiring.directory().district_for_line(line)
+    from chalicelib.handlers import state_line
+
+    return wiring.directory().district_for_line(line) or state_line.chosen_district(line, params)
 
 
 def incoming(form: dict[str, str], params: dict[str, str]) -> str:
+    from chalicelib.handlers import state_line
+
+    if (question := state_line.question(line_and_caller(form)[0], params)) is not None:
+        return question  # a state number (181): which district? Its answer comes back here with ?district=
     district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
+    from chalicelib.handlers.caller_checks import is_blocked
+
+    if is_blocked(district, line_and_caller(form)[1]):
+        from chalicelib.routing import status_menu
+
+        return status_menu.blocked(district)  # the Collector's office blocked this number: no ticket, no callback
+    from chalicelib.handlers import callbacks
+
+    if (closed_or_missed := callbacks.before_ivr(form, district)) is not None:
+        return closed_or_missed  # after hours: the hours and choices; a missed-call line: Reject, callback
+    hotline = district.hotline_for_line(line_and_caller(form)[0])
+    if hotline is not None and hotline.mode == "operators":
+        from chalicelib.handlers import operators
+
+        return operators.ring_on_duty(form, district, hotline)
     return ivr.greeting(district, line_and_caller(form)[0])
 
 
@@ -83,8 +104,16 @@ def record(form: dict[str, str], params: dict[str, str]) -> str:
         call_sid=form["CallSid"], caller_phone=caller or "unknown", line=line, language=lang,
         category_id=category_id, recording_sid=form["RecordingSid"], recording_url=form["RecordingUrl"],
         recording_duration=int(duration))
-    result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
-                                     wiring.clock())
+    from chalicelib.domain.callers import OverDailyLimit
+
+    try:
+        result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
+                                         wiring.clock(), capped=True)
+    except OverDailyLimit:  # the caller's daily cap, held at the write: no ticket
+        from chalicelib.handlers import voice_status
+
+        log.info("call %s: over the caller's daily cap, no ticket", complaint.call_sid)
+        return voice_status.cap_reached_at_registration(form, district, lang)
     logs.bind(complaint_number=result.complaint_number)
     log.info("call %s: ticket %s (%s)", complaint.call_sid, result.complaint_number,
              "created" if result.created else "already registered")
@@ -117,7 +146,7 @@ def call_status(form: dict[str, str], params: dict[str, str]) -> str:
 
 
 def recording_status(form: dict[str, str], params: dict[str, str]) -> str:
-    from chalicelib.domain.recording_status import confirm_recording
+    from chalicelib.domain.call_recording import settle_call_recording
     from chalicelib.store.calls import record_recording_status
 
     if not form.get("CallSid") or not form.get("RecordingSid"):
@@ -125,7 +154,10 @@ def recording_status(form: dict[str, str], params: dict[str, str]) -> str:
     duration = form.get("RecordingDuration", "")
     seconds = int(duration) if duration.isascii() and duration.isdigit() else None
     status = form.get("RecordingStatus", "")
-    number = record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds)
+    number = record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds,
+                                     form.get("RecordingUrl") or None)
     if number and status == "completed":
-        confirm_recording(number, form["RecordingSid"], seconds, wiring.ticket_store())
+        # The IVR's recording is confirmed on its ticket; an operator's (<Dial>) is attached to theirs.
+        settle_call_recording(number, form["RecordingSid"], form.get("RecordingUrl") or None, seconds,
+                              wiring.ticket_store())
     return EMPTY_TWIML

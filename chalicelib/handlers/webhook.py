@@ -15,6 +15,7 @@ from chalice.app import Request, Response
 from chalicelib import logs
 from chalicelib.routing import ivr
 from chalicelib.telephony.signature import is_signed_by_twilio, parse_form, request_path
+from chalicelib.telephony.twiml import carried_query
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,13 @@ def twilio_webhook(request: Request, step: Step,
                         headers={"Content-Type": "text/plain"})
     params = {**{name: query[name] for name in query}, **params}  # signed with the URL, so as trusted
     logs.bind(call_sid=form.get("CallSid"), message_sid=form.get("MessageSid"))
+    carrying = carried_query.set(())  # nothing a previous request chose travels in this one's URLs
     try:
         body = step(form, params)
     except Exception:
         log.exception("webhook %s failed (call %s, recording %s, message %s)", request.path,
                       form.get("CallSid"), form.get("RecordingSid"), form.get("MessageSid"))
         body = on_failure(params) if on_failure else ivr.technical_problem(params.get("lang"))
+    finally:
+        carried_query.reset(carrying)
     return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})

@@ -94,7 +94,9 @@ class SandboxRecordings:
 
 class ScriptedAnswerer:
     """Answers from a list: digits ('2'), '' or '-' for no input, 'say:TEXT', 'wav:PATH', 'silence'
-    (nothing said at the beep) and 'hangup'. An exhausted script hangs up."""
+    (nothing said at the beep) and 'hangup'. An exhausted script hangs up. At a <Dial> (operators
+    mode) the step plays the operators: 'answer' (the first number rung picks up), 'answer:+91…'
+    (that one), '' or '-' (nobody answers in time)."""
 
     def __init__(self, steps: list[str]) -> None:
         self._steps = list(steps)
@@ -123,6 +125,15 @@ class ScriptedAnswerer:
             return Spoken(wav=Path(step[4:]).read_bytes())
         return None
 
+    def operator(self, numbers: list[str]) -> str | None:
+        """Which of the rung numbers picks up, or None."""
+        step = self._next()
+        if step == "answer":
+            return numbers[0] if numbers else None
+        if step.startswith("answer:") and step[7:] in numbers:
+            return step[7:]
+        return None
+
 
 class TerminalAnswerer:
     def __init__(self, ask: Callable[[str], str] = input) -> None:
@@ -142,6 +153,22 @@ class TerminalAnswerer:
             return Spoken(wav=Path(answer).read_bytes())
         return Spoken(text=answer) if answer else None
 
+    def operator(self, numbers: list[str]) -> str | None:
+        choices = ", ".join(f"a{i} = {n}" for i, n in enumerate(numbers, start=1))
+        answer = self._ask(f"  you are the operators ({choices}; a = the first; Enter = nobody answers; "
+                           "h = the caller hangs up) > ").strip().lower()
+        if answer == "h":
+            raise Hangup()
+        if answer == "a" and numbers:
+            return numbers[0]
+        if answer[:1] == "a" and answer[1:].isdigit() and 1 <= int(answer[1:]) <= len(numbers):
+            return numbers[int(answer[1:]) - 1]
+        return None
+
+    def conversation(self, number: str) -> None:
+        self._ask(f"  (operator {number} is talking with the caller: open the console's Incoming call page and "
+                  "register the complaint; Enter = hang up) > ")
+
 
 @dataclass
 class CallLog:
@@ -149,6 +176,8 @@ class CallLog:
     said: list[str] = field(default_factory=list)
     requests: list[tuple[str, int]] = field(default_factory=list)
     recording_sid: str | None = None
+    whispered: list[str] = field(default_factory=list)  # what the operator heard before being connected
+    answered_by: str | None = None  # the number that picked up a <Dial>
     ended_by: str = ""
     document_url: str = ""  # the TwiML being played: relative URLs in it are resolved against this
 
@@ -253,11 +282,14 @@ class CallEmulator:
         except Hangup:
             log.ended_by = "caller"
             self._out("  (caller hangs up)")
-        duration = max(1, round(time.monotonic() - started))
+        rejected = log.ended_by in ("busy", "no-answer")
+        duration = 0 if rejected else max(1, round(time.monotonic() - started))
         if status_url:
-            self._post(log, status_url, {**base, "CallStatus": "completed", "CallDuration": str(duration),
+            self._post(log, status_url, {**base, "CallStatus": log.ended_by if rejected else "completed",
+                                         "CallDuration": str(duration),
                                          "Timestamp": format_datetime(datetime.now(UTC))})
-        self._out(f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
+        self._out("☎  call rejected, never answered" if rejected else
+                  f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
         return log
 
     def _say(self, log: CallLog, verb: ElementTree.Element) -> None:
@@ -303,9 +335,57 @@ class CallEmulator:
                         "AccountSid": self._account, "CallSid": log.call_sid, "RecordingStatus": "completed",
                         "RecordingChannels": "1", "RecordingSource": "RecordVerb", **fields})
                 return next_document
+            elif verb.tag == "Dial":
+                next_document = self._dial(log, verb, base, answerer)
+                if next_document is not None:
+                    return next_document
             elif verb.tag == "Redirect":
                 return self._request(log, verb.get("method", "POST"), (verb.text or "").strip(), base)
-            elif verb.tag in ("Hangup", "Reject"):
+            elif verb.tag == "Reject":
+                # Never answered (nothing billed): Twilio ends it as busy, or no-answer for reason="rejected".
+                log.ended_by = "busy" if verb.get("reason") == "busy" else "no-answer"
+                self._out(f"  (rejected unanswered: {log.ended_by})")
+                return ""
+            elif verb.tag == "Hangup":
                 log.ended_by = "hotline"
                 return ""
         return ""
+
+    def _dial(self, log: CallLog, verb: ElementTree.Element, base: dict[str, str], answerer: Answerer) -> str | None:
+        """Twilio's <Dial> to <Number>s, the answerer playing the operators. None: go on with the next verb."""
+        numbers = [((n.text or "").strip(), n.get("url"), n.get("method", "POST")) for n in verb if n.tag == "Number"]
+        self._out(f"  📞 ringing {', '.join(n for n, _, _ in numbers)} (up to {verb.get('timeout', '30')} s)")
+        choose = getattr(answerer, "operator", None)
+        picked = choose([n for n, _, _ in numbers]) if choose else None
+        action, method = verb.get("action"), verb.get("method", "POST")
+        if picked is None:
+            self._out("  (nobody answered in time)")
+            form = {**base, "DialCallStatus": "no-answer", "DialCallDuration": "0"}
+            return self._request(log, method, action, form) if action else None
+        log.answered_by = picked
+        leg = "CA" + uuid.uuid4().hex
+        whisper = next((u for n, u, _ in numbers if n == picked and u), None)
+        if whisper:  # fetched on the operator's leg before the two are connected
+            heard = self._post(log, whisper, {
+                "AccountSid": self._account, "CallSid": leg, "ParentCallSid": log.call_sid, "From": base["From"],
+                "To": picked, "Direction": "outbound-dial", "CallStatus": "in-progress"})
+            for said in ElementTree.fromstring(heard).iter("Say") if heard else ():
+                log.whispered.append((said.text or "").strip())
+                self._out(f"  🎧 (to the operator) {(said.text or '').strip()}")
+        self._out(f"  (operator {picked} answered; caller and operator are talking)")
+        talk = getattr(answerer, "conversation", None)
+        if talk:
+            talk(picked)
+        fields: dict[str, str] = {}
+        if verb.get("record", "do-not-record") != "do-not-record":
+            rec = self._recordings.add_recording(text=f"(the caller's conversation with {picked})", call={
+                "sid": log.call_sid, "from": base["From"], "to": base["To"]})
+            log.recording_sid = rec["sid"]
+            fields = {"RecordingSid": rec["sid"], "RecordingUrl": rec["url"], "RecordingDuration": str(rec["duration"])}
+        form = {**base, "DialCallStatus": "completed", "DialCallSid": leg, "DialCallDuration": "60", **fields}
+        next_document = self._request(log, method, action, form) if action else None
+        if fields and verb.get("recordingStatusCallback"):
+            self._post(log, verb.get("recordingStatusCallback"), {
+                "AccountSid": self._account, "CallSid": log.call_sid, "RecordingStatus": "completed",
+                "RecordingChannels": "2", "RecordingSource": "DialVerb", **fields})
+        return next_document

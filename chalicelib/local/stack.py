@@ -99,14 +99,23 @@ class LocalStack:
         _progress(f"created {sum(1 for v in created.values() if v)} tables and queues from infra/resources.json")
 
         from chalicelib.district_file import read_district_file
-        from chalicelib.store.district_loader import load_district
+        from chalicelib.state_file import is_state_file, read_state_file
+        from chalicelib.store.district_loader import load_district, load_state
 
         lines: list[str] = []
-        for path in self.districts:
+        states = [path for path in self.districts if is_state_file(path)]
+        for path in [p for p in self.districts if p not in states]:
             district = read_district_file(path)
             load_district(district)
             lines += [line for line, _ in district.lines()]
-            _progress(f"loaded district {district.code} ({district.name_in('en')}) from {path.relative_to(ROOT)}")
+            _progress(f"loaded district {district.code} ({district.name_in('en')}) from {_shown(path)}")
+        self.state_lines: list[str] = []
+        for path in states:  # after the districts: a state number refuses districts not loaded yet
+            state = read_state_file(path)
+            load_state(state)
+            self.state_lines += list(state.lines)
+            _progress(f"loaded state number {state.code} ({len(state.districts)} districts: "
+                      f"{', '.join(d.code for d in state.districts)}) from {_shown(path)}")
 
         from chalice.config import Config
         from chalice.local import create_local_server
@@ -142,6 +151,7 @@ class LocalStack:
         _wait_for(f"{base}/health")
         state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
                  "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
+                 "state_lines": self.state_lines,
                  "fallback_url": fallback_url,
                  "stage": settings.stage(), "region": settings.region(),
                  "auth": {"issuer": self.issuer.issuer, "client_id": self.issuer.client_id,
@@ -186,6 +196,10 @@ class LocalStack:
         STATE_FILE.unlink(missing_ok=True)
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def _require_free_port(what: str, port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -209,14 +223,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--district", action="append", type=Path,
-                        help="district file(s) to load (default: examples/*.yaml)")
+                        help="district and state files to load (default: examples/*.yaml)")
     parser.add_argument("--schedule-seconds", type=float, default=None,
                         help="fire schedules this often instead of their rate")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("werkzeug", "botocore", "moto", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    districts = [p.resolve() for p in (args.district or sorted((ROOT / "examples").glob("*.yaml")))]
+    # Raipur first: `manage.py call` phones the first demo line unless told --to.
+    found = sorted((ROOT / "examples").glob("*.yaml"), key=lambda p: (p.name != "raipur.yaml", p.name))
+    districts = [p.resolve() for p in (args.district or found)]
     from chalicelib.local.auth import load_users
     print("Starting the Samvad hotline on loopback…", flush=True)
     stack = LocalStack(args.port, districts, args.schedule_seconds)
@@ -234,10 +250,11 @@ def main(argv: list[str] | None = None) -> int:
 Samvad is running: {base}/health answers.
 
   Phone the hotline:     make call            (or: .venv/bin/python manage.py call)
-  Scripted call:         .venv/bin/python manage.py call --script '1|2|say:मेरा नाम राम है, गाँव खरोरा, हैंडपंप खराब है'
+  Scripted call:         .venv/bin/python manage.py call --script '1|1|2|say:मेरा नाम राम है, गाँव खरोरा, हैंडपंप खराब है'
   Messages sent (SMS):   curl {state['sandbox_url']}/sandbox/messages
   Calls placed:          curl {state['sandbox_url']}/sandbox/calls
   Demo lines:            {', '.join(state['lines'])}
+  State number (181):    {', '.join(state['state_lines']) or 'none'}  (manage.py call --to <it> --script '01|1|3|say:…')
 
 The console: {base}/console  — sign in as (role, user, password, scope):
 {logins}

@@ -47,21 +47,40 @@ def greeting(district: District, line: str) -> str:
     else:
         lang = district.default_language
         say(vr, catalog(lang).text("welcome", district=district.name_in(lang)), catalog(lang))
+    intake_menu(vr, district)
+    return render(vr)
+
+
+def intake_menu(vr: VoiceResponse, district: District) -> None:
+    """The recorded intake's first menu (language, or category for a one-language district), appended to vr."""
     if len(district.languages) == 1:
-        _category_menu(vr, district, district.default_language, attempt=1)
+        _main_menu(vr, district, district.default_language)
     else:
         _language_menu(vr, district, attempt=1)
-    return render(vr)
 
 
 def language_step(district: District, attempt: int, digits: str | None) -> str:
     if digits and digits.isdigit() and 1 <= int(digits) <= len(district.languages):
         lang = district.languages[int(digits) - 1]
         vr = VoiceResponse()
-        _category_menu(vr, district, lang, attempt=1)
+        _main_menu(vr, district, lang)
         return render(vr)
     lang = district.default_language
     return _retry(district, lang, attempt, digits, lambda vr, n: _language_menu(vr, district, n))
+
+
+def _main_menu(vr: VoiceResponse, district: District, lang: str) -> None:
+    # New complaint or status by phone (routing/status_menu.py), right after the language.
+    from chalicelib.routing import status_menu
+
+    status_menu.main_menu(vr, district, lang, attempt=1)
+
+
+def category_menu(district: District, lang: str) -> str:
+    """The category menu on its own: a new complaint chosen from the main menu."""
+    vr = VoiceResponse()
+    _category_menu(vr, district, lang, attempt=1)
+    return render(vr)
 
 
 def category_step(district: District, line: str, lang: str, attempt: int, digits: str | None) -> str:

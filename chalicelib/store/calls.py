@@ -33,11 +33,12 @@ def record_call_end(end: CallEnd) -> bool:
     figures = {"calls": 1, "answered" if answered else "missed": 1, "seconds": end.duration}
     try:
         with TransactWrite(connection=connection()) as txn:
+            # A state number's (181) line names no district: the ticket's transaction wrote the chosen one.
+            known = [CallModel.district.set(end.district), CallModel.hotline.set(end.hotline)] if end.district else []
             txn.update(CallModel(end.call_sid), actions=[
                 CallModel.from_phone.set(end.from_phone),
                 CallModel.to_phone.set(end.to_phone),
-                CallModel.district.set(end.district),
-                CallModel.hotline.set(end.hotline),
+                *known,
                 CallModel.call_status.set(end.status),
                 CallModel.duration.set(end.duration),
                 CallModel.ended_at.set(end.ended_at),
@@ -55,14 +56,21 @@ def record_call_end(end: CallEnd) -> bool:
     return True
 
 
-def record_recording_status(call_sid: str, recording_sid: str, status: str, duration: int | None) -> str | None:
+def record_recording_status(call_sid: str, recording_sid: str, status: str, duration: int | None,
+                            url: str | None = None) -> str | None:
     """Note the recording on the call; return the call's complaint number, if it has a ticket yet.
 
     The ticket's own confirmation is a versioned change (domain/recording_status.py): an update here
     that left the version alone could be overwritten by a transition that read the ticket before it.
+    The URL and length are kept for an operator's ticket registered after the call (operators mode).
     """
     call = CallModel(call_sid)
-    call.update(actions=[CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)])
+    actions = [CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)]
+    if url:
+        actions.append(CallModel.recording_url.set(url))
+    if duration is not None:
+        actions.append(CallModel.recording_duration.set(duration))
+    call.update(actions=actions)
     return call.complaint_number
 
 

@@ -112,8 +112,9 @@ def save_district_config(district: District, version: int, by: str, at: str, sum
             condition = DirectoryModel.version == version if version else DirectoryModel.version.does_not_exist()
             txn.save(config, condition=condition)
             for line in lines:
+                # A line belongs to one district or one state number (181): never taken from either.
                 txn.save(line, condition=(DirectoryModel.district == district.code)
-                         | DirectoryModel.district.does_not_exist())
+                         | (DirectoryModel.district.does_not_exist() & DirectoryModel.state.does_not_exist()))
             for line in removed_lines:
                 txn.delete(DirectoryModel(f"LINE#{line}", "LINE"), condition=DirectoryModel.district == district.code)
             txn.save(TimelineModel(f"AUDIT#{district.code}", f"{at}#{new_version:06d}", actor_type="user",

@@ -6,16 +6,50 @@ from datetime import UTC, datetime
 
 from chalicelib.domain.clock import iso
 from chalicelib.domain.district import District, DistrictConfigError
-from chalicelib.store.directory import district_items, line_owner
+from chalicelib.domain.state_line import StateConfigError, StateLine
+from chalicelib.store.directory import district_items, line_owners, sender_items, sender_owner, state_items
+from chalicelib.store.models import DirectoryModel
 
 
 def load_district(district: District, progress: Callable[[int, int, str], None] = lambda *_: None) -> int:
-    """Write the district's directory items; refuse lines another district owns. Returns items written."""
+    """Write the district's directory items; refuse lines another district or a state number owns.
+    Returns items written."""
     for line, _hotline in district.lines():
-        owner = line_owner(line)
+        owner, state = line_owners(line)
         if owner and owner != district.code:
             raise DistrictConfigError(f"line {line} already belongs to district {owner}")
-    items = district_items(district, iso(datetime.now(UTC)))
+        if state:
+            raise DistrictConfigError(f"line {line} is the state number {state}'s: a line belongs to one district "
+                                      "or one state number")
+    at = iso(datetime.now(UTC))
+    items = district_items(district, at)
+    # A sender shared by several districts (a state-wide number) stays with the first loaded: a citizen's
+    # text to it cannot tell the districts apart. Such districts take texts on their hotline lines.
+    items += [item for item in sender_items(district, at) if sender_owner(item.pk.removeprefix("SENDER#"))
+              in (None, district.code)]
+    for n, item in enumerate(items, start=1):
+        item.save()
+        progress(n, len(items), f"{item.pk}")
+    return len(items)
+
+
+def load_state(state: StateLine, progress: Callable[[int, int, str], None] = lambda *_: None) -> int:
+    """Write the state number's directory items. Refused: a line a district or another state owns, and a
+    district not in the directory yet (load the district files first). Returns items written."""
+    for line in state.lines:
+        district, owner = line_owners(line)
+        if district:
+            raise StateConfigError(f"line {line} already belongs to district {district}: a line belongs to one "
+                                   "district or one state number")
+        if owner and owner != state.code:
+            raise StateConfigError(f"line {line} already belongs to the state number {owner}")
+    for choice in state.districts:
+        try:
+            DirectoryModel.get(f"DISTRICT#{choice.code}", "CONFIG", attributes_to_get=["pk"])
+        except DirectoryModel.DoesNotExist:
+            raise StateConfigError(f"district {choice.code} (key {choice.key}) is not in the directory: "
+                                   "load its district file first") from None
+    items = state_items(state, iso(datetime.now(UTC)))
     for n, item in enumerate(items, start=1):
         item.save()
         progress(n, len(items), f"{item.pk}")

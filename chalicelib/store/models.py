@@ -149,6 +149,8 @@ class TicketModel(Model):
     address = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     registered_by = UnicodeAttribute(null=True)
+    media_url = UnicodeAttribute(null=True)
+    media_type = UnicodeAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()
@@ -179,6 +181,17 @@ class CallDistrictIndex(GlobalSecondaryIndex):
     ended_at = UnicodeAttribute(range_key=True)
 
 
+class CallRingingIndex(GlobalSecondaryIndex):
+    """Sparse: only calls that rang a district's operators, newest first — the console's incoming calls."""
+
+    class Meta:
+        index_name = "ringing"
+        projection = AllProjection()
+
+    ringing_district = UnicodeAttribute(hash_key=True)
+    ringing_at = UnicodeAttribute(range_key=True)
+
+
 class CallModel(Model):
     """The call log, one item per CallSid: written by the ticket transaction and the status callback."""
 
@@ -197,22 +210,34 @@ class CallModel(Model):
     complaint_number = UnicodeAttribute(null=True)
     recording_sid = UnicodeAttribute(null=True)
     recording_status = UnicodeAttribute(null=True)
+    recording_url = UnicodeAttribute(null=True)  # kept for an operator's ticket registered after the recording
+    recording_duration = NumberAttribute(null=True)
+    ringing_district = UnicodeAttribute(null=True)  # set when the call rang operators (operators mode)
+    ringing_at = UnicodeAttribute(null=True)
+    rang_operators = UnicodeAttribute(null=True)  # user names, comma-separated
+    answered_at = UnicodeAttribute(null=True)
+    answered_by = UnicodeAttribute(null=True)
+    dial_status = UnicodeAttribute(null=True)  # the last Dial's DialCallStatus
 
     by_district = CallDistrictIndex()
+    ringing = CallRingingIndex()
 
 
 class DirectoryModel(Model):
-    """LINE#<number>/LINE -> district; DISTRICT#<code>/CONFIG -> the validated district file."""
+    """LINE#<number>/LINE -> district (or state number); DISTRICT#<code>/CONFIG -> the validated district
+    file; STATE#<code>/CONFIG -> the validated state file."""
 
     Meta = _meta("directory")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     district = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # on a LINE item of a state number (181), instead of district
     hotline = UnicodeAttribute(null=True)
     config = JSONAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     version = NumberAttribute(null=True)  # the console saves conditional on it
     updated_by = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # DISTRICT#<code>/BLOCK#<phone>: why the Collector's office blocked it
 
 
 class CounterModel(Model):
@@ -254,4 +279,57 @@ class ClaimModel(Model):
     state = UnicodeAttribute()  # sending, done
     claimed_at = UnicodeAttribute()
     result = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute()
+
+
+class CallbackDueIndex(GlobalSecondaryIndex):
+    """Sparse: only callback requests still to be placed carry due_shard, so the sweeper reads what is due."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_shard = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class CallbackModel(Model):
+    """A callback request (key: the CallSid of the call that asked); expires through DynamoDB TTL."""
+
+    Meta = _meta("callbacks")
+    key = UnicodeAttribute(hash_key=True)
+    caller_phone = UnicodeAttribute()
+    line = UnicodeAttribute()
+    district = UnicodeAttribute()
+    hotline = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    state = UnicodeAttribute()  # waiting, calling, answered, unanswered
+    tries = NumberAttribute()
+    tries_made = NumberAttribute(default=0)
+    retry_minutes = NumberAttribute()
+    created_at = UnicodeAttribute()
+    due_shard = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute()
+
+    by_due = CallbackDueIndex()
+
+
+class CallbackCapModel(Model):
+    """A caller's callbacks in an IST day (key CAP#<phone>#<day>), in the callbacks table; expires by TTL."""
+
+    Meta = _meta("callbacks")
+    key = UnicodeAttribute(hash_key=True)
+    count = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
+class ConversationModel(Model):
+    """A citizen's WhatsApp or SMS intake conversation: one item per district, phone and channel, kept a day
+    (TTL). Saved conditional on `version`, so a retried webhook cannot move it twice."""
+
+    Meta = _meta("conversations")
+    key = UnicodeAttribute(hash_key=True)  # <district>#<phone>#<channel>
+    version = NumberAttribute()
+    state = JSONAttribute()
     expires_at = NumberAttribute()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import asdict
 
@@ -13,12 +14,13 @@ from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import AlreadyRegistered, StaleTicket
 from chalicelib.domain.ticket import Registration, Ticket, TimelineEntry
 from chalicelib.store.connection import connection
-from chalicelib.store.models import CallModel, CounterModel, OutboxModel, TicketModel, TimelineModel
+from chalicelib.store.models import CallModel, ClaimModel, CounterModel, OutboxModel, TicketModel, TimelineModel
 
 log = logging.getLogger(__name__)
 
 SWEEP_SHARDS = 8
 _CONFLICT_RETRIES = 3
+_ONCE_KEEP = 14 * 86400  # seconds a registration's once_key is kept (retries stop long before)
 
 
 def sweep_shard(complaint_number: str) -> str:
@@ -50,9 +52,22 @@ class DynamoTicketStore:
             except TransactWriteError as error:
                 codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
                 if "ConditionalCheckFailed" in codes and ticket.call_sid:
-                    existing = CallModel.get(ticket.call_sid, consistent_read=True)
-                    if existing.complaint_number:
+                    try:
+                        existing = CallModel.get(ticket.call_sid, consistent_read=True)
+                    except CallModel.DoesNotExist:  # another condition failed (the caller's cap) on a new call
+                        existing = None
+                    if existing is not None and existing.complaint_number:
                         raise AlreadyRegistered(existing.complaint_number) from error
+                if "ConditionalCheckFailed" in codes and registration.once_key:
+                    number = _once_owner(registration.once_key)
+                    if number:
+                        raise AlreadyRegistered(number) from error
+                reasons = error.cancellation_reasons or []
+                if registration.caller_limit and reasons and reasons[-1] is not None \
+                        and reasons[-1].code == "ConditionalCheckFailed":
+                    from chalicelib.domain.callers import OverDailyLimit
+
+                    raise OverDailyLimit(registration.caller_limit.scope) from error
                 if "TransactionConflict" in codes and attempt < _CONFLICT_RETRIES:
                     log.info("ticket %s: transaction conflict, retrying", ticket.complaint_number)
                     continue
@@ -116,6 +131,23 @@ class DynamoTicketStore:
                 txn.update(CounterModel(counter.scope, counter.period),
                            actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
             txn.save(OutboxModel(event.id, created_at=event.at, body=event.to_json()))
+            if registration.once_key:
+                # One conversation, one ticket: a retried last message fails this condition.
+                txn.save(ClaimModel(registration.once_key, state="done", claimed_at=ticket.created_at,
+                                    result=ticket.complaint_number, expires_at=int(time.time()) + _ONCE_KEEP),
+                         condition=ClaimModel.key.does_not_exist())
+            if registration.caller_limit:
+                # Last in the request (updates follow puts), so its cancellation reason is the last one.
+                cap = registration.caller_limit
+                txn.update(CounterModel(cap.scope, cap.period), actions=[CounterModel.value.add(1)],
+                           condition=CounterModel.value.does_not_exist() | (CounterModel.value < cap.limit))
+
+
+def _once_owner(once_key: str) -> str | None:
+    try:
+        return ClaimModel.get(once_key, consistent_read=True).result
+    except ClaimModel.DoesNotExist:
+        return None
 
 
 def ticket_item(ticket: Ticket) -> TicketModel:

@@ -40,6 +40,7 @@ def _count_items(http_response, parsed, model, **_kwargs) -> None:
 # Registered before any botocore session exists, so every client (boto3's and pynamodb's) has it.
 botocore.handlers.BUILTIN_HANDLERS.append(("before-call.*.*", _count))
 botocore.handlers.BUILTIN_HANDLERS.append(("after-call.dynamodb.*", _count_items))
+import tests.bench.usage  # noqa: E402,F401 (its handlers: every request by operation and table, for make cost)
 
 
 def _env() -> None:
@@ -103,7 +104,7 @@ def requests_per_call() -> None:
             def one_call(n: int) -> dict[str, int]:
                 transport.steps.clear()
                 emulator.call(f"+91981234{n:04d}", "+919977222564",
-                              ScriptedAnswer(["1", "3", "say:हैंडपंप खराब है, वार्ड सात"]))
+                              ScriptedAnswer(["1", "1", "3", "say:हैंडपंप खराब है, वार्ड सात"]))
                 before = Counter(AWS_CALLS)
                 pump.drain_once()
                 delta = AWS_CALLS - before
@@ -137,7 +138,8 @@ class CountingTransport:
         before = sum(AWS_CALLS.values())
         result = self._inner.post(url, form, headers)
         step = url.split("/api", 1)[1]
-        for prefix in ("/twilio/voice/language/", "/twilio/voice/category/", "/twilio/voice/record/"):
+        for prefix in ("/twilio/voice/language/", "/twilio/voice/menu/", "/twilio/voice/category/",
+                       "/twilio/voice/record/"):
             if step.startswith(prefix):
                 step = prefix + "…"
         self.steps[step] = self.steps.get(step, 0) + sum(AWS_CALLS.values()) - before
@@ -473,17 +475,41 @@ def packaged_cold_start(runs: int = 9) -> None:
           "(Lambda's limit: 50 MB uploaded directly, 250 MB unzipped)")
 
 
-def main() -> None:
+def usage_figures(path: Path) -> None:
+    """One complaint's requests, operation by operation, written to `path` for `make cost` (infra/cost.py)."""
+    import json
+
+    from tests.bench import usage
+
+    _progress("one complaint's whole life, request by request")
+    figures = usage.measure(demo_district, ScriptedAnswer)
+    print("\n".join(usage.summary(figures)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"usage": figures}, indent=1, ensure_ascii=False) + "\n")
+    print(f"  written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} (make cost reads it)")
+
+
+SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
+            "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "package": packaged_cold_start}
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=["usage", *SECTIONS],
+                        help="run only these sections (usage: the counts make cost needs)")
+    parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json",
+                        help="where the usage figures go (default build/bench.json)")
+    args = parser.parse_args(argv)
     _env()
     sys.path.insert(0, str(ROOT))
     print("Samvad bench — counts and ratios; these machines are noisy")
-    requests_per_call()
-    lifecycle_requests()
-    sweeper_reads()
-    console_reads()
-    ivr_step_latency()
-    cold_import()
-    packaged_cold_start()
+    for name in args.only or [*SECTIONS, "usage"]:
+        if name == "usage":
+            usage_figures(args.json)
+        else:
+            SECTIONS[name]()
 
 
 if __name__ == "__main__":

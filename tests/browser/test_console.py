@@ -141,3 +141,43 @@ def test_wrong_password_is_told_plainly(page):
     page.fill("#password", "wrong")
     page.click("form button[type=submit]")
     expect(page.locator("#notice")).to_contain_text("Incorrect username or password")
+
+
+def test_a_call_ringing_the_operators_pops_up_and_its_recording_joins_the_ticket(page, stack):
+    """Last in the module: it may move the stack's clock into a shift (the demo has no Sunday day shift)."""
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    from chalicelib.district_file import read_district_file
+    from chalicelib.domain.on_duty import on_duty
+    from tests.support.fixtures import DEMO
+
+    def manage(*args: str, **kw) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=stack["env"], text=True,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+
+    if not on_duty(read_district_file(DEMO).operators, datetime.now(UTC)):
+        assert manage("advance", "12h").wait(timeout=120) == 0  # Sunday daytime: on to the night shift
+    sign_in(page, "operator.rpr", "demo-operator")
+    page.goto(f"{stack['state']['base_url']}/console/index.html#/operator")
+    expect(page.locator("#ringing")).to_be_visible()
+    # The caller phones the operators line; this terminal plays the operator, who picks up ("a") and talks
+    # until told to hang up (Enter).
+    caller = manage("call", "--from", "+919812300088", "--to", "+919977222620")
+    caller.stdin.write("a\n")
+    caller.stdin.flush()
+    expect(page.locator("#ringing [data-call]")).to_have_count(1, timeout=20_000)
+    expect(page.locator("#caller_phone")).to_have_value("+919812300088", timeout=15_000)  # the pop
+    expect(page.get_by_text("CallSid")).to_be_visible()
+    page.select_option("#category", "electricity")
+    page.fill("#description", "ट्रांसफार्मर जला है, तीन दिन से बिजली नहीं")
+    page.click("form.card button.primary >> nth=-1")
+    number = page.locator("#new-number").inner_text().strip()
+    assert number.startswith("RPR")
+    page.screenshot(path=str(SHOTS / "5-operator-call-pop.png"), full_page=True)
+    out, _ = caller.communicate("\n", timeout=60)  # the operator hangs up: Twilio posts the Dial's recording
+    assert caller.returncode == 0, out
+    assert "Samvad" in out or "संवाद" in out  # the operator's whisper
+    page.goto(f"{stack['state']['base_url']}/console/index.html#/ticket/{number}")
+    expect(page.locator("#play")).to_be_visible()  # the call's recording is the ticket's

@@ -17,6 +17,7 @@ import pytest
 from chalicelib.api.openapi import document
 from chalicelib.local.auth import LocalIssuer
 from tests.support.fixtures import CALLER, signed_post
+from tests.support.operators import TUESDAY_MORNING, incoming, pin
 
 DOCUMENT = document()
 OPERATIONS = {op["operationId"]: (path, method.upper(), op)
@@ -115,8 +116,18 @@ def _put_config(world: World, user: str) -> Request:
                                                         "summary": "nothing changed"})
 
 
+def _operators_call(world: World) -> str:
+    """A call ringing the demo's day operator on the operators line (the clock pinned inside the shift)."""
+    if getattr(world, "operators_call", None) is None:
+        pin(world.hotline.clock, TUESDAY_MORNING)
+        world.operators_call = incoming(world.api.client)[0]
+    return world.operators_call
+
+
 RECIPES: dict[str, Callable[[World, str], Request]] = {
     "me": lambda w, u: Request("GET", "/api/me"),
+    "ringingCalls": lambda w, u: _operators_call(w) and Request("GET", "/api/calls/ringing?district=RPR"),
+    "getCall": lambda w, u: Request("GET", f"/api/calls/{_operators_call(w)}"),
     "listTickets": lambda w, u: Request("GET", f"/api/tickets?view=number&number={w.shared()}&district=RPR"),
     "registerTicket": lambda w, u: Request("POST", "/api/tickets", {
         "caller_phone": CALLER, "category": "water", "description": "नल से पानी नहीं आता", "district": "RPR"}),
@@ -137,6 +148,9 @@ RECIPES: dict[str, Callable[[World, str], Request]] = {
     "escalate": _action("escalate", {"reason": "देर हो रही है"}),
     "notes": _action("notes", {"text": "नागरिक से बात हुई"}),
     "reroute": _action("reroute", {"category": "health", "reason": "गलत श्रेणी"}),
+    "getBlocklist": lambda w, u: Request("GET", "/api/districts/RPR/blocklist"),
+    "blockCaller": lambda w, u: Request("PUT", "/api/districts/RPR/blocklist/919800011122", {"reason": "गाली"}),
+    "unblockCaller": lambda w, u: Request("DELETE", "/api/districts/RPR/blocklist/919800011122"),
 }
 
 

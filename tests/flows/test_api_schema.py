@@ -34,6 +34,7 @@ from schemathesis.specs.openapi.checks import (
 
 from chalicelib.api.openapi import document
 from tests.support.fixtures import CALLER
+from tests.support.operators import TUESDAY_MORNING, incoming, pin
 
 # Hypothesis keeps caches in ./.hypothesis by default: not in the working tree.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "samvad-hypothesis")
@@ -79,6 +80,7 @@ def send(client: Any, case: Any, token: str) -> Response:
 @pytest.fixture
 def seeded(api, hotline, twilio_audio):
     """Tickets in several states, so generated requests meet real data."""
+    pin(hotline.clock, TUESDAY_MORNING)  # inside the day operator's shift, for the call on the operators line
     numbers = [hotline.complaint("3")]  # from a call: with a recording
     for category in ("health", "water", "electricity", "health", "water", "water"):
         answer = api.post("operator.rpr", "/api/tickets", {
@@ -96,7 +98,7 @@ def seeded(api, hotline, twilio_audio):
     hotline.deliver()
     district = api.get("collector.rpr", "/api/districts/RPR").json
     return {"numbers": numbers, "categories": [c["id"] for c in district["categories"]],
-            "departments": [d["id"] for d in district["departments"]]}
+            "departments": [d["id"] for d in district["departments"]], "calls": [incoming(api.client)[0]]}
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
@@ -138,6 +140,8 @@ def _aim_at_real_data(case: Any, data: st.DataObject, seeded: dict[str, Any], ap
         path["number"] = data.draw(st.sampled_from(seeded["numbers"]), label="number")
     if "code" in path and real():
         path["code"] = "RPR"
+    if "call_sid" in path and real():
+        path["call_sid"] = data.draw(st.sampled_from(seeded["calls"]), label="call_sid")
     if real():
         query.pop("district", None)
         if query.get("view") == "number":

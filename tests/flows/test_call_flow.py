@@ -12,7 +12,7 @@ HINDI_COMPLAINT = "say:मेरा नाम राम कुमार है, 
 
 
 def test_hindi_call_creates_ticket_and_sends_hindi_sms(aws, twilio, phone, pump):
-    log = phone(f"1|3|{HINDI_COMPLAINT}")
+    log = phone(f"1|1|3|{HINDI_COMPLAINT}")
 
     assert all(status == 200 for _, status in log.requests), log.requests
     number = re.search(r"R P R, ([\d ]+), ([\d ]+)\.", log.said[-4])
@@ -51,7 +51,7 @@ def test_hindi_call_creates_ticket_and_sends_hindi_sms(aws, twilio, phone, pump)
 
 
 def test_english_call_hears_english_and_gets_english_sms(aws, twilio, phone, pump):
-    log = phone("2|1|say:My name is Sita Devi, ward 12 Tatibandh, the health centre has no doctor")
+    log = phone("2|1|1|say:My name is Sita Devi, ward 12 Tatibandh, the health centre has no doctor")
     assert "Your complaint is registered" in log.said[-4]
     pump.drain_once()
     [sms] = twilio.sms(to=CALLER)
@@ -59,8 +59,8 @@ def test_english_call_hears_english_and_gets_english_sms(aws, twilio, phone, pum
 
 
 def test_counters_are_kept_on_write(aws, twilio, phone):
-    phone(f"1|3|{HINDI_COMPLAINT}")
-    phone("2|3|say:no water for a week")
+    phone(f"1|1|3|{HINDI_COMPLAINT}")
+    phone("2|1|2|3|say:no water for a week")  # "Is this about your complaint …?" 2: a new one
     day = [c for c in CounterModel.query("DISTRICT#RPR") if c.sk.startswith("DAY#")]
     assert len(day) == 1
     raw = aws["dynamodb"].get_item(TableName=settings.table_name("counters"),
@@ -85,20 +85,20 @@ def test_caller_who_hangs_up_before_recording_leaves_an_abandoned_call(aws, twil
 
 
 def test_three_wrong_keys_end_politely_with_another_way_to_reach_the_office(aws, phone):
-    log = phone("1|8|9|0")
+    log = phone("1|1|8|9|0")
     assert log.said[-2].startswith("क्षमा करें, हम आपकी शिकायत नहीं ले पाए।")
     assert "कलेक्टोरेट" in log.said[-2]  # the district's fallback contact
     assert log.ended_by == "hotline"
 
 
 def test_silence_at_the_beep_is_asked_again_then_ends_without_a_ticket(aws, phone):
-    log = phone("1|2|silence|silence|silence")
+    log = phone("1|1|2|silence|silence|silence")
     assert log.said.count("हमें आपकी आवाज़ सुनाई नहीं दी।") == 2
     assert log.said[-2].startswith("क्षमा करें, हम आपकी शिकायत नहीं ले पाए।")
     assert scan_all(aws["dynamodb"], "tickets") == []
 
 
 def test_no_answer_at_the_language_menu_is_prompted_again(aws, phone):
-    log = phone(f"-|1|2|{HINDI_COMPLAINT}")
+    log = phone(f"-|1|1|2|{HINDI_COMPLAINT}")
     assert "हमें आपका जवाब नहीं मिला।" in log.said
     assert "आपकी शिकायत दर्ज हो गई है" in log.said[-4]

@@ -140,7 +140,10 @@ def test_strangers_and_nonsense_change_nothing_and_get_help(hotline):
     assert TicketModel.get(number).status == "registered"
     assert hotline.text(WATER_L1, "please tell me what to do").startswith("भेजें: ACK <क्र.>")
     assert hotline.text(WATER_L1, "DONE RPR2611239999 x") == "शिकायत RPR2611239999 नहीं मिली। क्रमांक जाँचें।"
-    assert hotline.text("+919111111111", "hello").startswith("फीडबैक के लिए 1")
+    # A citizen's text to the district starts the WhatsApp/SMS intake (tests/flows/test_chat_intake.py);
+    # to a number of no district, it gets the help.
+    assert hotline.text("+919111111111", "hello").startswith("नमस्ते! भाषा चुनें")
+    assert hotline.text("+919111111111", "hello", to="+15005550006").startswith("फीडबैक के लिए 1")
 
 
 def test_a_forged_message_webhook_is_refused(hotline):

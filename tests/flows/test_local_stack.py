@@ -33,7 +33,7 @@ def test_make_run_answers_health_and_a_scripted_call_ends_in_an_sms(local_stack)
     assert _get_json(f"{state['base_url']}/health") == {"status": "ok", "stage": "local"}
     call = subprocess.run(
         [sys.executable, "manage.py", "call", "--from", "+919822200011", "--to", "+919977222584",
-         "--script", "1|2|say:राशन दुकान तीन महीने से बंद है, वार्ड चार, अभनपुर"],
+         "--script", "1|1|2|say:राशन दुकान तीन महीने से बंद है, वार्ड चार, अभनपुर"],
         cwd=ROOT, env=local_stack["env"], capture_output=True, text=True, timeout=60)
     assert call.returncode == 0, call.stdout + call.stderr
     assert "आपकी शिकायत दर्ज हो गई है" in call.stdout and "(beep)" in call.stdout
@@ -60,7 +60,7 @@ def test_time_passes_locally_the_officer_resolves_by_sms_and_the_citizen_answers
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    manage("call", "--from", "+919833300022", "--script", "1|3|say:हैंडपंप खराब है")
+    manage("call", "--from", "+919833300022", "--script", "1|1|3|say:हैंडपंप खराब है")
     messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919833300022")["messages"]
     deadline = time.monotonic() + 20
     while not messages and time.monotonic() < deadline:

@@ -80,7 +80,7 @@ def test_a_message_failing_every_time_ends_in_the_dlq_and_is_redriven(aws, app_m
 
 
 def test_a_failed_message_waits_longer_each_time(aws, app_module, twilio, hotline):
-    hotline.phone("1|3|say:बिजली नहीं है")
+    hotline.phone("1|1|3|say:बिजली नहीं है")
     sqs = aws["sqs"]
     url = sqs.get_queue_url(QueueName=settings.queue_name("notify"))["QueueUrl"]
     [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]

@@ -28,7 +28,7 @@ def test_event_left_in_the_outbox_when_sqs_fails_is_resent_by_the_sweep(aws, twi
             raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "injected"}}, "SendMessage")
 
     monkeypatch.setattr(aws_clients, "sqs", lambda: FailingSqs())
-    log = phone(f"1|4|{COMPLAINT}")
+    log = phone(f"1|1|4|{COMPLAINT}")
     assert "आपकी शिकायत दर्ज हो गई है" in log.said[-4]  # the caller still hears the number
     [pending] = list(OutboxModel.by_pending.query("1"))
     assert queue_bodies(aws["sqs"], "notify") == []
@@ -53,7 +53,7 @@ def test_twilio_error_returns_the_message_to_the_queue_and_the_retry_sends_once(
                                                                                failure):
     from chalicelib.local.lambda_events import LambdaContext, sqs_event
 
-    phone(f"1|4|{COMPLAINT}")
+    phone(f"1|1|4|{COMPLAINT}")
     sqs = aws["sqs"]
     url = sqs.get_queue_url(QueueName=settings.queue_name("notify"))["QueueUrl"]
     [message] = sqs.receive_message(QueueUrl=url)["Messages"]
@@ -75,7 +75,7 @@ def test_twilio_error_returns_the_message_to_the_queue_and_the_retry_sends_once(
 def test_a_poison_message_fails_alone_in_its_batch(aws, twilio, phone, app_module):
     from chalicelib.local.lambda_events import LambdaContext, sqs_event
 
-    phone(f"1|4|{COMPLAINT}")
+    phone(f"1|1|4|{COMPLAINT}")
     sqs = aws["sqs"]
     url = sqs.get_queue_url(QueueName=settings.queue_name("notify"))["QueueUrl"]
     [good] = sqs.receive_message(QueueUrl=url)["Messages"]

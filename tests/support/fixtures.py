@@ -102,7 +102,7 @@ def recordings():
 
 @pytest.fixture
 def phone(client, recordings):
-    """phone('1|3|say:...') places a scripted call and returns its CallLog."""
+    """phone('1|1|3|say:...') places a scripted call and returns its CallLog."""
     emulator = CallEmulator(ChaliceTransport(client), settings.public_base_url(), settings.twilio_auth_token(),
                             settings.twilio_account_sid(), recordings, out=lambda _line: None)
 
@@ -156,20 +156,37 @@ class Hotline:
     def complaint(self, category_key: str = "3", caller: str = CALLER) -> str:
         import re
 
-        log = self.phone(f"1|{category_key}|say:पानी की समस्या, वार्ड सात", caller=caller)
+        # A caller with an open complaint from the last days hears "Is this about your complaint …?"
+        # after choosing a new complaint: 2 answers "a new one".
+        again = "2|" if self.has_recent_open(caller) else ""
+        log = self.phone(f"1|1|{again}{category_key}|say:पानी की समस्या, वार्ड सात", caller=caller)
         spoken = re.search(r"R P R, ([\d ]+), ([\d ]+)\.", log.said[-4])
         self.deliver()
         return "RPR" + (spoken.group(1) + spoken.group(2)).replace(" ", "")
+
+    @staticmethod
+    def has_recent_open(caller: str, district_code: str = "RPR") -> bool:
+        """Whether the IVR will offer this caller's open complaint (the repeat window) before a new one."""
+        from chalicelib.domain.callers import lookup_since, repeat_candidate
+        from chalicelib.domain.district import is_reachable
+        from chalicelib.store.callers import caller_tickets
+
+        district, now = wiring.directory().district(district_code), wiring.clock().now()
+        return is_reachable(caller) and repeat_candidate(
+            caller_tickets(caller, since=lookup_since(district, now)), district, now) is not None
 
     def deliver(self) -> None:
         while self.pump.drain_once():
             pass
 
-    def text(self, sender: str, body: str, to: str = LINE) -> str:
+    def text(self, sender: str, body: str, to: str = LINE, sid: str | None = None, **extra: str) -> str:
+        """An incoming SMS/WhatsApp. Each has its own MessageSid unless `sid` repeats one (Twilio's retry);
+        `extra` adds form fields (NumMedia, MediaUrl0, MediaContentType0…)."""
+        import uuid
         from xml.etree import ElementTree
 
-        form = {"MessageSid": "SM" + sender[-6:] + str(len(self.twilio.requests)), "From": sender, "To": to,
-                "Body": body, "AccountSid": "AC" + "1" * 32}
+        form = {"MessageSid": sid or "SM" + uuid.uuid4().hex, "From": sender, "To": to,
+                "Body": body, "AccountSid": "AC" + "1" * 32, **extra}
         response = signed_post(self.client, "/twilio/messaging/incoming", form)
         assert response.status_code == 200, response.body
         self.deliver()

@@ -20,7 +20,7 @@ class MemoryTicketStore:
         return self.sequences[(district_code, ist_day)]
 
     def register(self, registration: Registration) -> None:
-        call_sid = registration.ticket.call_sid
+        call_sid = registration.once_key or registration.ticket.call_sid  # once per call, or per conversation
         if call_sid in self.by_call:
             raise AlreadyRegistered(self.by_call[call_sid])
         self.by_call[call_sid] = registration.ticket.complaint_number
@@ -130,3 +130,23 @@ class MemoryClaims:
 
     def release(self, key: str) -> None:
         self.state.pop(key, None)
+
+
+class MemoryConversations:
+    """Chat intake conversations (domain/chat_intake.py), saved conditional on their version like DynamoDB's."""
+
+    def __init__(self) -> None:
+        self.items: dict = {}
+        self.saves = 0
+
+    def get(self, key: str):
+        return self.items.get(key)
+
+    def save(self, conversation, expected_version: int) -> None:
+        from chalicelib.domain.ports import ConversationMoved
+
+        stored = self.items.get(conversation.key)
+        if (stored.version if stored else 0) != expected_version:
+            raise ConversationMoved(conversation.key)
+        self.items[conversation.key] = conversation
+        self.saves += 1

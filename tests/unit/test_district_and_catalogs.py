@@ -19,7 +19,8 @@ def demo() -> dict:
 
 def test_the_demo_district_is_valid():
     district = parse_district(demo(), available_languages())
-    assert len(district.lines()) == 4 and district.languages == ("hi", "en")
+    assert len(district.hotlines[0].lines) == 4 and district.languages == ("hi", "en")
+    assert {h.mode for h in district.hotlines} >= {"ivr", "missed_call", "operators"}  # each way of taking calls
     assert district.category_by_key("3").id == "water" and district.category_by_key("0") is None
     assert set(district.departments["health"].officers) == {"L1", "L2", "L3", "L4"}
 

@@ -27,10 +27,10 @@ def test_the_collectors_recorded_message_plays_instead_of_the_tts_welcome():
     assert first.tag == "Play" and first.text == "https://cdn.example/collector.mp3"
 
 
-def test_a_one_language_district_goes_straight_to_the_categories():
+def test_a_one_language_district_goes_straight_to_the_main_menu():
     doc = verbs(ivr.greeting(district(languages=["hi"]), LINE))
     gather = doc[1]
-    assert gather.get("action").endswith("/twilio/voice/category/hi/1")
+    assert gather.get("action").endswith("/twilio/voice/menu/hi/1")
     assert doc[2].tag == "Redirect" and doc[2].text == gather.get("action")
 
 

@@ -1,0 +1,131 @@
+"""Calling a citizen back: after a missed call (a `missed_call` hotline) or when asked after hours.
+
+A request is written before the caller hears anything (with the caller's per-day count, atomically),
+and carries its due time while it waits, so the sweeper finds what is due through a sparse index.
+Each try moves the due time on (a lease) before the call is placed: a lost status callback cannot leave
+a request stuck, and a crash after the move costs one try, never a second call at once.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from chalicelib.domain.clock import ist_date
+from chalicelib.domain.district import District, Hotline, is_reachable
+from chalicelib.domain.ports import CallbackStore, CitizenCaller
+
+log = logging.getLogger(__name__)
+
+MISSED_CALL, AFTER_HOURS = "missed_call", "after_hours"
+WAITING, CALLING, ANSWERED, UNANSWERED = "waiting", "calling", "answered", "unanswered"
+# Twilio's final statuses of a placed call that nobody took (completed means someone picked up).
+UNANSWERED_STATUSES = frozenset({"no-answer", "busy", "failed", "canceled"})
+MAX_PER_SWEEP = 150  # a sweep places at most this many; the rest wait a minute (Lambda's 60 s budget)
+# While a try is under way its due time stands this far ahead: the status callback (at the call's end, which
+# for an answered call comes after the whole IVR) sets the real next step; this only covers a lost callback,
+# and must outlast a complaint's call so a citizen on the line is never rung a second time.
+CALL_LEASE_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    id: str  # the CallSid of the call that asked: a retried webhook finds it written already
+    caller_phone: str
+    line: str  # our number: the callback's caller ID, and how the IVR finds the district
+    district: str
+    hotline: str
+    reason: str  # MISSED_CALL or AFTER_HOURS
+    due_at: datetime | None  # None once nothing more is to be done
+    tries: int  # at most this many calls in all
+    retry_minutes: int
+    tries_made: int = 0
+    state: str = WAITING
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    scheduled: bool
+    reason: str  # "scheduled", "already_requested", "withheld", "over_cap"
+    due_at: datetime | None = None
+
+
+def request_callback(call_sid: str, caller_phone: str, line: str, district: District, hotline: Hotline,
+                     reason: str, now: datetime, due_at: datetime | None, store: CallbackStore) -> CallbackOutcome:
+    """Write the request (one conditional transaction with the caller's count for the IST day)."""
+    if not is_reachable(caller_phone):
+        log.info("call %s: caller ID withheld, no callback", call_sid)
+        return CallbackOutcome(False, "withheld")
+    policy = hotline.missed_call
+    request = CallbackRequest(id=call_sid, caller_phone=caller_phone, line=line, district=district.code,
+                              hotline=hotline.id, reason=reason, due_at=due_at or now, tries=policy.tries,
+                              retry_minutes=policy.retry_minutes, created_at=now)
+    written = store.add(request, ist_date(now), policy.callbacks_per_day)
+    if written == "over_cap":
+        log.info("call %s: %s already had %d callbacks today, no callback", call_sid, hotline.id,
+                 policy.callbacks_per_day)
+        return CallbackOutcome(False, "over_cap")
+    return CallbackOutcome(True, "scheduled" if written == "added" else "already_requested", request.due_at)
+
+
+@dataclass(frozen=True)
+class CallbackSweep:
+    placed: int
+    failed: int
+    given_up: int
+
+
+def answer_path(request_id: str) -> str:
+    return f"/twilio/voice/callback/{request_id}"
+
+
+def status_path(request_id: str, try_number: int) -> str:
+    return f"/twilio/voice/callback-status/{request_id}/{try_number}"
+
+
+def place_due_callbacks(store: CallbackStore, caller: CitizenCaller, now: datetime,
+                        limit: int = MAX_PER_SWEEP,
+                        paths: tuple[Callable[[str], str], Callable[[str, int], str]] = (answer_path, status_path),
+                        ) -> CallbackSweep:
+    placed = failed = given_up = 0
+    for request in store.due(now, limit):
+        if request.tries_made >= request.tries:
+            # The last try's status never came (or came for another try): nothing more to place.
+            if store.finish(request, UNANSWERED):
+                given_up += 1
+            continue
+        taken = replace(request, tries_made=request.tries_made + 1, state=CALLING,
+                        due_at=now + timedelta(minutes=max(request.retry_minutes, CALL_LEASE_MINUTES)))
+        if not store.start_try(request, taken):
+            continue  # another sweep took it, or its status moved it meanwhile
+        try:
+            sid = caller.place_call(to=request.caller_phone, caller_id=request.line,
+                                    answer_path=paths[0](request.id),
+                                    status_path=paths[1](request.id, taken.tries_made))
+        except Exception:
+            failed += 1  # no call is ringing: the next try after retry_minutes (or the lease, if this fails too)
+            log.exception("callback %s: try %d could not be placed", request.id, taken.tries_made)
+            store.retry_at(taken, now + timedelta(minutes=request.retry_minutes))
+            continue
+        placed += 1
+        log.info("callback %s: try %d of %d placed (%s)", request.id, taken.tries_made, request.tries, sid)
+    return CallbackSweep(placed=placed, failed=failed, given_up=given_up)
+
+
+def callback_ended(store: CallbackStore, request_id: str, try_number: int, call_status: str,
+                   now: datetime) -> str:
+    """The placed call's final status: answered ends the request; unanswered waits for the next try."""
+    request = store.get(request_id)
+    if request is None or request.tries_made != try_number or request.state != CALLING:
+        return "stale status: nothing to do"
+    if call_status not in UNANSWERED_STATUSES:
+        store.finish(request, ANSWERED)
+        return "answered"
+    if try_number >= request.tries:
+        store.finish(request, UNANSWERED)
+        log.info("callback %s: %d tries unanswered, given up", request_id, try_number)
+        return "given up"
+    store.retry_at(request, now + timedelta(minutes=request.retry_minutes))
+    return f"try {try_number} {call_status}: next in {request.retry_minutes} minutes"

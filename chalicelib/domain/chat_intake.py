@@ -1,0 +1,273 @@
+"""A citizen's complaint by WhatsApp or SMS: a short conversation, then the IVR's registration.
+
+    [language: 1 हिंदी / 2 English] → category (the district's menu) → description (+ photo or voice note)
+    → name → address → registered (one ticket per conversation) → "done"
+
+The conversation is one small item per (district, phone, channel), saved conditional on its version with
+the MessageSid it answered and the reply it gave: a retried webhook gets the same reply and moves nothing.
+It lives a day (WhatsApp's session window); after that, or on "0"/RESTART, the next message starts over.
+
+What is not a conversation keeps its old way: officers' commands and, outside a conversation, citizens'
+feedback (1/2, REOPEN) go to domain/inbox.py; STATUS <number> is answered at any point.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from chalicelib.domain.clock import IST, Clock, iso, parse_iso
+from chalicelib.domain.commands import Unparsable, parse
+from chalicelib.domain.district import District
+from chalicelib.domain.inbox import handle_message
+from chalicelib.domain.ports import ConversationMoved, Conversations, Directory, EventDispatcher
+from chalicelib.domain.ticket import CLOSED, RESOLVED, ChatComplaint, Ticket
+from chalicelib.i18n import Catalog, catalog
+
+CHAT_TTL = timedelta(hours=24)  # WhatsApp's customer-service window; SMS conversations idle out alike
+MAX_DESCRIPTION = 500  # characters: about three long SMS
+MAX_NAME = 60
+MAX_ADDRESS = 200
+RESTART_WORDS = ("0", "RESTART")
+STATUS_WORDS = ("STATUS", "स्थिति")
+SEEN_SIDS = 10
+
+LANGUAGE, CATEGORY, DESCRIPTION, NAME, ADDRESS, DONE = "language", "category", "description", "name", "address", "done"
+
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+@dataclass(frozen=True)
+class IncomingText:
+    phone: str  # E.164, without the whatsapp: prefix
+    channel: str  # whatsapp, sms
+    body: str
+    message_sid: str
+    media_url: str | None = None  # Twilio's MediaUrl0: kept as evidence, never shown
+    media_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    key: str
+    conversation_id: str  # the MessageSid that started it: the registration's once-key
+    district: str
+    phone: str
+    channel: str
+    step: str
+    updated_at: str
+    version: int = 0
+    language: str | None = None
+    category: str | None = None
+    description: str | None = None
+    caller_name: str | None = None
+    address: str | None = None
+    media_url: str | None = None
+    media_type: str | None = None
+    complaint_number: str | None = None
+    last_sid: str = ""  # the message last answered, and how: a retry of it is answered the same
+    last_reply: str = ""
+    seen_sids: tuple[str, ...] = ()  # the last few messages answered: a late retry of one moves nothing
+
+
+def conversation_key(district_code: str, phone: str, channel: str) -> str:
+    return f"{district_code}#{phone}#{channel}"
+
+
+def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets,
+                conversations: Conversations, dispatcher: EventDispatcher, clock: Clock) -> str:
+    """The reply to one incoming text. `district` owns the number texted (None: a number of no district, where
+    only commands are understood). `tickets` is the ticket store (registration and reads)."""
+    if district is None or message.phone in district.officer_phones():
+        return _inbox(message, district, directory, tickets, dispatcher, clock)
+    asked = status_query(message.body)
+    if asked is not None:
+        return status_reply(asked, message.phone, district, tickets)
+    key = conversation_key(district.code, message.phone, message.channel)
+    for _attempt in range(2):  # a concurrent message moved it: once more on what it left
+        current = conversations.get(key)
+        if current and message.message_sid in (current.last_sid, *current.seen_sids):
+            return current.last_reply  # a retry: the same answer (or, for an older one, where things stand)
+        live = current if current and is_live(current, clock) else None
+        if live is None and _for_the_inbox(message.body, message.phone, tickets):
+            return _inbox(message, district, directory, tickets, dispatcher, clock)
+        after, reply = advance(live, message, district, tickets, dispatcher, clock)
+        version = current.version if current else 0
+        seen = (*(current.seen_sids if current else ()), message.message_sid)[-SEEN_SIDS:]
+        after = replace(after, key=key, version=version + 1, updated_at=iso(clock.now()),
+                        last_sid=message.message_sid, last_reply=reply, seen_sids=seen)
+        try:
+            conversations.save(after, version)
+            return reply
+        except ConversationMoved:
+            continue
+    current = conversations.get(key)
+    if current and current.last_sid == message.message_sid:
+        return current.last_reply
+    return catalog(district.default_language).text("technical_problem")
+
+
+def is_live(conversation: Conversation, clock: Clock) -> bool:
+    return conversation.step != DONE and clock.now() - parse_iso(conversation.updated_at) < CHAT_TTL
+
+
+def advance(live: Conversation | None, message: IncomingText, district: District, tickets,
+            dispatcher: EventDispatcher, clock: Clock) -> tuple[Conversation, str]:
+    """The conversation after this message and the reply; registers the ticket at the last step."""
+    text = message.body.strip()
+    if live is None or text.upper() in RESTART_WORDS:
+        return _start(message, district)
+    conversation = _with_media(live, message)
+    language = conversation.language or district.default_language
+    words = catalog(language)
+    if conversation.step == LANGUAGE:
+        chosen = _language_choice(text, district)
+        if chosen is None:
+            return conversation, language_menu(district)
+        return replace(conversation, language=chosen, step=CATEGORY), category_menu(district, chosen)
+    if conversation.step == CATEGORY:
+        category = district.category_by_key(text)
+        if category is None:
+            return conversation, words.text("chat_bad_category", most=len(district.categories)) + "\n" + \
+                _menu_lines(district, language)
+        return replace(conversation, category=category.id, step=DESCRIPTION), words.text("chat_ask_description")
+    if conversation.step == DESCRIPTION:
+        if not text and not message.media_url:
+            return conversation, words.text("chat_description_empty")
+        if len(text) > MAX_DESCRIPTION:
+            return conversation, words.text("chat_too_long", most=MAX_DESCRIPTION, length=len(text))
+        return replace(conversation, description=text, step=NAME), words.text("chat_ask_name")
+    if conversation.step == NAME:
+        refusal = _refusal(text, MAX_NAME, "chat_name_empty", words)
+        if refusal:
+            return conversation, refusal
+        return replace(conversation, caller_name=text, step=ADDRESS), words.text("chat_ask_address")
+    refusal = _refusal(text, MAX_ADDRESS, "chat_address_empty", words)
+    if refusal:
+        return conversation, refusal
+    return _register(replace(conversation, address=text), district, tickets, dispatcher, clock, words)
+
+
+def _start(message: IncomingText, district: District) -> tuple[Conversation, str]:
+    """A new conversation. The language menu is skipped when the district has one language, or the first
+    message is written in Devanagari (Hindi); Latin script is no sign of English (Hinglish is common)."""
+    conversation = _with_media(Conversation(
+        key="", conversation_id=message.message_sid, district=district.code, phone=message.phone,
+        channel=message.channel, step=LANGUAGE, updated_at=""), message)
+    chosen = None
+    if len(district.languages) == 1:
+        chosen = district.languages[0]
+    elif _DEVANAGARI.search(message.body) and "hi" in district.languages:
+        chosen = "hi"
+    if chosen is None:
+        return conversation, language_menu(district)
+    return replace(conversation, language=chosen, step=CATEGORY), category_menu(district, chosen)
+
+
+def _register(conversation: Conversation, district: District, tickets, dispatcher: EventDispatcher,
+              clock: Clock, words: Catalog) -> tuple[Conversation, str]:
+    from chalicelib.domain.callers import OverDailyLimit
+    from chalicelib.domain.intake import register_chat_complaint
+
+    complaint = ChatComplaint(
+        conversation_id=conversation.conversation_id, caller_phone=conversation.phone,
+        channel=conversation.channel, language=conversation.language or district.default_language,
+        category_id=conversation.category or district.catch_all.id, description=conversation.description or "",
+        caller_name=conversation.caller_name or "", address=conversation.address or "",
+        media_url=conversation.media_url, media_type=conversation.media_type)
+    try:
+        result = register_chat_complaint(complaint, district, tickets, dispatcher, clock)
+    except OverDailyLimit:
+        return replace(conversation, step=DONE), words.text("chat_over_limit",
+                                                            most=district.callers.complaints_per_day)
+    number = result.complaint_number
+    return replace(conversation, step=DONE, complaint_number=number), words.text("chat_registered", number=number)
+
+
+def _refusal(text: str, most: int, empty_key: str, words: Catalog) -> str | None:
+    if not text:
+        return words.text(empty_key)
+    if len(text) > most:
+        return words.text("chat_too_long", most=most, length=len(text))
+    return None
+
+
+def _with_media(conversation: Conversation, message: IncomingText) -> Conversation:
+    """The first photo or voice note of the conversation is kept (one per complaint, like one recording)."""
+    if message.media_url and not conversation.media_url:
+        return replace(conversation, media_url=message.media_url, media_type=message.media_type or "")
+    return conversation
+
+
+def _language_choice(text: str, district: District) -> str | None:
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(district.languages):
+        return district.languages[int(text) - 1]
+    if _DEVANAGARI.search(text) and "hi" in district.languages:
+        return "hi"
+    return None
+
+
+def language_menu(district: District) -> str:
+    heading = " / ".join(catalog(lang).text("chat_welcome") for lang in district.languages)
+    options = [catalog(lang).text("chat_language_option", key=n) for n, lang in enumerate(district.languages, 1)]
+    return "\n".join([heading, *options])
+
+
+def category_menu(district: District, language: str) -> str:
+    return catalog(language).text("chat_choose_category") + "\n" + _menu_lines(district, language)
+
+
+def _menu_lines(district: District, language: str) -> str:
+    return "\n".join(f"{n} {c.names.get(language) or c.id}" for n, c in enumerate(district.categories, 1))
+
+
+def _for_the_inbox(body: str, phone: str, tickets) -> bool:
+    """Outside a conversation, a command naming a complaint number (DONE <no>, REOPEN <no>, 2 <no>) is the
+    inbox's, which answers a stranger "not yours"; a bare 1 or 2 is feedback only from someone with a
+    complaint — from anyone else it is a first hello."""
+    try:
+        command = parse(body)
+    except Unparsable:
+        return False
+    return bool(command.number) or bool(tickets.recent_for_caller(phone, 1))
+
+
+def _inbox(message: IncomingText, district: District | None, directory: Directory, tickets,
+           dispatcher: EventDispatcher, clock: Clock) -> str:
+    return handle_message(message.phone, message.channel, message.body, directory, tickets, dispatcher, clock,
+                          district).text
+
+
+# -- STATUS <number> ------------------------------------------------------------------------------------
+
+def status_query(body: str) -> str | None:
+    """The complaint number asked about ("" for the latest), or None when the message is no status query."""
+    words = body.strip().split()
+    if not words or words[0].upper().rstrip(".:") not in STATUS_WORDS:
+        return None
+    return re.sub(r"[^A-Z0-9]", "", words[1].upper()) if len(words) > 1 else ""
+
+
+def status_reply(number: str, phone: str, district: District, tickets) -> str:
+    """Only the citizen's own complaints are described; anyone else's reads as not found."""
+    recent = tickets.recent_for_caller(phone, 1)
+    language = recent[0].language if recent else district.default_language
+    if not number:
+        if not recent:
+            return catalog(language).text("chat_status_none")
+        ticket: Ticket | None = recent[0]
+    else:
+        ticket = tickets.get(number)
+    if ticket is None or ticket.caller_phone != phone:
+        return catalog(language).text("reply_not_found", number=number)
+    words = catalog(ticket.language)
+    status = words.text(f"chat_status_{ticket.status}")
+    if ticket.status in (RESOLVED, CLOSED):
+        return words.text("chat_status_done", number=ticket.complaint_number, status=status,
+                          date=_ist_day(ticket.closed_at or ticket.resolved_at or ticket.created_at))
+    return words.text("chat_status_open", number=ticket.complaint_number, status=status,
+                      date=_ist_day(ticket.sla_due_at))
+
+
+def _ist_day(iso_time: str) -> str:
+    return f"{parse_iso(iso_time).astimezone(IST):%d-%m-%Y}"

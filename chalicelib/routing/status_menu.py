@@ -1,0 +1,218 @@
+"""The main menu after the language, status by phone, the daily cap, the blocklist and the repeat-caller offer.
+
+TwiML only, like routing/ivr.py: the handler (handlers/voice_status.py) reads the tickets and passes
+them in. State travels in the path: /menu/{lang}/{attempt}, /after-status/{lang}/{attempt},
+/lookup/{lang}/{attempt} (a keyed complaint number), /repeat/{lang}/{number}/{attempt} and
+/add-note/{lang}/{number}/{attempt} (the repeat caller's message).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from chalicelib.domain.callers import date_words
+from chalicelib.domain.complaint_number import spoken_groups
+from chalicelib.domain.district import District
+from chalicelib.domain.ticket import Ticket
+from chalicelib.i18n import Catalog, catalog
+from chalicelib.telephony.twiml import render, say, url
+
+VOICE = "/twilio/voice"
+MAX_ATTEMPTS = 3
+GATHER_TIMEOUT_SECONDS = 6
+KEY_NUMBER_TIMEOUT_SECONDS = 12  # the digits of a complaint number take a while on a keypad
+RECORD_SILENCE_SECONDS = 5
+NOTE_MAX_SECONDS = 120
+
+
+def main_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) -> None:
+    speech = catalog(lang)
+    action = url(f"{VOICE}/menu/{lang}/{attempt}")
+    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    say(gather, speech.text("main_menu"), speech)
+    vr.redirect(action, method="POST")
+
+
+def menu_retry(district: District, lang: str, attempt: int, digits: str | None) -> str:
+    return _retry(district, lang, attempt, digits, lambda vr, n: main_menu(vr, district, lang, n))
+
+
+def blocked(district: District) -> str:
+    """A blocked caller: a short message in the district's languages, and the call ends."""
+    vr = VoiceResponse()
+    for lang in district.languages:
+        say(vr, catalog(lang).text("caller_blocked"), catalog(lang))
+    vr.hangup()
+    return render(vr)
+
+
+def cap_reached(district: District, lang: str, latest_number: str | None) -> str:
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("caller_cap", limit=district.callers.complaints_per_day), speech)
+    if latest_number:
+        say(vr, speech.text("caller_cap_latest", number=_spoken(latest_number)), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+# -- status by phone --------------------------------------------------------------------------------
+
+def _spoken(number: str) -> str:
+    return ", ".join(spoken_groups(number))
+
+
+def _status_words(speech: Catalog, ticket: Ticket) -> list[str]:
+    key = f"status_{ticket.status}"
+    words = [speech.text("status_item", number=_spoken(ticket.complaint_number),
+                         status=speech.text(key if key in speech.keys() else "status_registered"))]
+    if ticket.is_open and ticket.sla_due_at:
+        date = speech.text("spoken_date", **date_words(ticket.sla_due_at, speech.text("months").split(",")))
+        words.append(speech.text("status_expected", date=date))
+    return words
+
+
+def status_read_back(district: District, lang: str, tickets: Iterable[Ticket]) -> str:
+    """The caller's open complaints (newest first, already chosen), then what next."""
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("status_intro"), speech)
+    for ticket in tickets:
+        for words in _status_words(speech, ticket):
+            say(vr, words, speech)
+        vr.pause(length=1)
+    _after_status_menu(vr, lang, attempt=1)
+    return render(vr)
+
+
+def keyed_status(district: District, lang: str, ticket: Ticket) -> str:
+    """One ticket's status for a keyed number: status and date only, never the caller's name or address."""
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    for words in _status_words(speech, ticket):
+        say(vr, words, speech)
+    _after_status_menu(vr, lang, attempt=1)
+    return render(vr)
+
+
+def none_found(district: District, lang: str) -> str:
+    """Nothing open under the caller ID: ask for the number."""
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("status_none"), speech)
+    key_number_prompt(vr, lang, attempt=1)
+    return render(vr)
+
+
+def ask_number(district: District, lang: str, attempt: int = 1) -> str:
+    vr = VoiceResponse()
+    key_number_prompt(vr, lang, attempt)
+    return render(vr)
+
+
+def key_number_prompt(vr: VoiceResponse, lang: str, attempt: int) -> None:
+    speech = catalog(lang)
+    action = url(f"{VOICE}/lookup/{lang}/{attempt}")
+    gather = vr.gather(finish_on_key="#", action=action, method="POST", timeout=KEY_NUMBER_TIMEOUT_SECONDS)
+    say(gather, speech.text("status_key_number"), speech)
+    vr.redirect(action, method="POST")
+
+
+def number_not_found(district: District, lang: str, keyed: str, attempt: int) -> str:
+    """A keyed number that is malformed or not this district's ticket: say so, and let them try again."""
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("status_not_found", number=" ".join(keyed)), speech)
+    if attempt >= MAX_ATTEMPTS:
+        say(vr, speech.text("goodbye"), speech)
+        vr.hangup()
+    else:
+        key_number_prompt(vr, lang, attempt + 1)
+    return render(vr)
+
+
+def lookup_retry(district: District, lang: str, attempt: int) -> str:
+    """Nothing keyed at the number prompt."""
+    return _retry(district, lang, attempt, None, lambda vr, n: key_number_prompt(vr, lang, n))
+
+
+def _after_status_menu(vr: VoiceResponse, lang: str, attempt: int) -> None:
+    speech = catalog(lang)
+    action = url(f"{VOICE}/after-status/{lang}/{attempt}")
+    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    say(gather, speech.text("status_next"), speech)
+    # Pressing nothing here means they heard what they called for: thank them and end the call.
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+
+
+def after_status_retry(district: District, lang: str, attempt: int, digits: str | None) -> str:
+    return _retry(district, lang, attempt, digits, lambda vr, n: _after_status_menu(vr, lang, n))
+
+
+# -- the repeat caller ------------------------------------------------------------------------------
+
+def repeat_offer(district: District, lang: str, ticket: Ticket, attempt: int = 1) -> str:
+    vr = VoiceResponse()
+    _repeat_menu(vr, lang, ticket.complaint_number, attempt)
+    return render(vr)
+
+
+def _repeat_menu(vr: VoiceResponse, lang: str, number: str, attempt: int) -> None:
+    speech = catalog(lang)
+    action = url(f"{VOICE}/repeat/{lang}/{number}/{attempt}")
+    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    say(gather, speech.text("repeat_offer", number=_spoken(number)), speech)
+    vr.redirect(action, method="POST")
+
+
+def repeat_retry(district: District, lang: str, number: str, attempt: int, digits: str | None) -> str:
+    return _retry(district, lang, attempt, digits, lambda vr, n: _repeat_menu(vr, lang, number, n))
+
+
+def note_prompt(district: District, lang: str, number: str, attempt: int = 1, not_heard: bool = False) -> str:
+    speech = catalog(lang)
+    if attempt > MAX_ATTEMPTS:
+        return _give_up(district, lang)
+    vr = VoiceResponse()
+    if not_heard:
+        say(vr, speech.text("not_heard"), speech)
+    say(vr, speech.text("repeat_record_prompt"), speech)
+    action = url(f"{VOICE}/add-note/{lang}/{number}/{attempt}")
+    vr.record(action=action, method="POST", max_length=NOTE_MAX_SECONDS, finish_on_key="#", play_beep=True,
+              timeout=RECORD_SILENCE_SECONDS)
+    vr.redirect(action, method="POST")
+    return render(vr)
+
+
+def note_added(lang: str, number: str) -> str:
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("repeat_added", number=_spoken(number)), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+# -- shared -----------------------------------------------------------------------------------------
+
+def _retry(district: District, lang: str, attempt: int, digits: str | None,
+           menu: Callable[[VoiceResponse, int], None]) -> str:
+    if attempt >= MAX_ATTEMPTS:
+        return _give_up(district, lang)
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("wrong_key" if digits else "no_input"), speech)
+    menu(vr, attempt + 1)
+    return render(vr)
+
+
+def _give_up(district: District, lang: str) -> str:
+    speech = catalog(lang)
+    vr = VoiceResponse()
+    say(vr, speech.text("give_up", contact=district.fallback_contact.get(lang, "")), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
