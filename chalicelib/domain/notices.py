@@ -57,8 +57,12 @@ def _assignment(event: DomainEvent, data: dict, district: District, links: Recor
         link = links(event.complaint_number, officer.phone, hours) if data.get("has_recording") else "-"
         values = {"number": event.complaint_number, "category": _category_name(district, data, lang),
                   "due": officer_due(data["level_due_at"]), "link": link}
+        summary = data.get("summary") or ""
         if event.type == "ticket.reopened":
             body = words.text("officer_reopened", remark=data.get("remark", "")[:60], **values)
+        elif link == "-" and summary:  # written by an operator or texted: the officer reads its start
+            body = words.text("officer_assigned_text", summary=summary, **values)
+            link = summary
         else:
             body = words.text("officer_assigned", **values)
         notices.append(Notice("officer", officer.phone, body, officer.whatsapp, "officer_assignment",

@@ -250,4 +250,12 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
             "category": ticket.category, "caller_phone": ticket.caller_phone, "language": ticket.language,
             "status": ticket.status, "level_due_at": ticket.level_due_at, "sla_due_at": ticket.sla_due_at,
             "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid),
-            "caller_name": ticket.caller_name or "-"}
+            "caller_name": ticket.caller_name or "-", "summary": _summary(ticket.description)}
+
+
+SUMMARY_CHARACTERS = 60  # the start of a written complaint, in the officer's SMS (Hindi: 70 per segment)
+
+
+def _summary(description: str | None) -> str:
+    text = " ".join((description or "").split())
+    return text if len(text) <= SUMMARY_CHARACTERS else text[:SUMMARY_CHARACTERS - 1].rstrip() + "…"

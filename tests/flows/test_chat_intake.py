@@ -44,6 +44,7 @@ def test_a_hindi_whatsapp_conversation_with_a_photo_registers_and_forwards_the_t
     assert entry.detail["media_type"] == "image/jpeg" and "media_url" not in entry.detail  # never shown
     [forward] = hotline.sms_bodies(WATER_L1)  # the notifier forwarded it, through the queue (pump)
     assert number in forward and "api.twilio.com" not in forward
+    assert '"हैंडपंप तीन दिन से खराब है"' in forward  # no recording to hear: the officer reads what was written
     [confirmation] = hotline.sms_bodies(CALLER)
     assert confirmation.startswith("आपकी शिकायत") and number in confirmation
     assert ClaimModel.get(f"chat#{entry.detail['conversation_id']}").result == number
