@@ -80,6 +80,8 @@ def answer_text(message: IncomingText, district: District | None, directory: Dir
     only commands are understood). `tickets` is the ticket store (registration and reads)."""
     if district is None or message.phone in district.officer_phones():
         return _inbox(message, district, directory, tickets, dispatcher, clock)
+    if message.phone in directory.blocked_phones(district.code):
+        return catalog(district.default_language).text("caller_blocked")  # no conversation, no ticket
     asked = status_query(message.body)
     if asked is not None:
         return status_reply(asked, message.phone, district, tickets)

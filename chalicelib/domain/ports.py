@@ -41,6 +41,10 @@ class Directory(Protocol):
 
     def district(self, code: str) -> District | None: ...
 
+    def blocked_phones(self, code: str) -> frozenset[str]:
+        """The numbers the district's Collector's office has blocked."""
+        ...
+
 
 class Messenger(Protocol):
     """SMS and WhatsApp. Each returns the message id; each raises on failure (the queue retries)."""

@@ -44,29 +44,26 @@ def _district(form: dict[str, str], params: dict[str, str]):
 
 
 def incoming(form: dict[str, str], params: dict[str, str]) -> str:
-    from chalicelib.handlers import state_line
+    """The first step of a call: which district, then how its hotline takes calls (mode, hours, roster)."""
+    from chalicelib.handlers import callbacks, operators, state_line
+    from chalicelib.handlers.caller_checks import is_blocked
 
-    if (question := state_line.question(line_and_caller(form)[0], params)) is not None:
+    line, caller = line_and_caller(form)
+    if (question := state_line.question(line, params)) is not None:
         return question  # a state number (181): which district? Its answer comes back here with ?district=
     district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
-    from chalicelib.handlers.caller_checks import is_blocked
-
-    if is_blocked(district, line_and_caller(form)[1]):
+    if is_blocked(district, caller):
         from chalicelib.routing import status_menu
 
         return status_menu.blocked(district)  # the Collector's office blocked this number: no ticket, no callback
-    from chalicelib.handlers import callbacks
-
     if (closed_or_missed := callbacks.before_ivr(form, district)) is not None:
         return closed_or_missed  # after hours: the hours and choices; a missed-call line: Reject, callback
-    hotline = district.hotline_for_line(line_and_caller(form)[0])
+    hotline = district.hotline_for_line(line)
     if hotline is not None and hotline.mode == "operators":
-        from chalicelib.handlers import operators
-
         return operators.ring_on_duty(form, district, hotline)
-    return ivr.greeting(district, line_and_caller(form)[0])
+    return ivr.greeting(district, line)
 
 
 def language(form: dict[str, str], params: dict[str, str]) -> str:

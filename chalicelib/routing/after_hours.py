@@ -70,7 +70,7 @@ def closed(district: District, hotline: Hotline, lang: str, attempt: int = 1, re
     if hotline.hours is not None:
         say(vr, speech.text("after_hours_closed", hours=spoken_hours(hotline.hours, speech)), speech)
     if hotline.after_hours == ("record",):
-        ivr._category_menu(vr, district, lang, attempt=1)  # one choice: straight on, no key to press
+        ivr.add_category_menu(vr, district, lang, attempt=1)  # one choice: straight on, no key to press
         return render(vr)
     action = url(path(lang, attempt))
     gather = vr.gather(num_digits=1, action=action, method="POST", timeout=ivr.GATHER_TIMEOUT_SECONDS)
@@ -103,7 +103,7 @@ def callback_refused(district: District, hotline: Hotline, lang: str) -> str:
     vr = VoiceResponse()
     say(vr, speech.text("callback_not_possible"), speech)
     if "record" in hotline.after_hours:
-        ivr._category_menu(vr, district, lang, attempt=1)
+        ivr.add_category_menu(vr, district, lang, attempt=1)
     else:
         say(vr, speech.text("goodbye"), speech)
         vr.hangup()

@@ -66,7 +66,7 @@ def language_step(district: District, attempt: int, digits: str | None) -> str:
         _main_menu(vr, district, lang)
         return render(vr)
     lang = district.default_language
-    return _retry(district, lang, attempt, digits, lambda vr, n: _language_menu(vr, district, n))
+    return retry(district, lang, attempt, digits, lambda vr, n: _language_menu(vr, district, n))
 
 
 def _main_menu(vr: VoiceResponse, district: District, lang: str) -> None:
@@ -79,7 +79,7 @@ def _main_menu(vr: VoiceResponse, district: District, lang: str) -> None:
 def category_menu(district: District, lang: str) -> str:
     """The category menu on its own: a new complaint chosen from the main menu."""
     vr = VoiceResponse()
-    _category_menu(vr, district, lang, attempt=1)
+    add_category_menu(vr, district, lang, attempt=1)
     return render(vr)
 
 
@@ -89,14 +89,14 @@ def category_step(district: District, line: str, lang: str, attempt: int, digits
         vr = VoiceResponse()
         _record_prompt(vr, district, line, lang, category.id, attempt=1)
         return render(vr)
-    return _retry(district, lang, attempt, digits, lambda vr, n: _category_menu(vr, district, lang, n))
+    return retry(district, lang, attempt, digits, lambda vr, n: add_category_menu(vr, district, lang, n))
 
 
 def record_retry(district: District, line: str, lang: str, category_id: str, attempt: int) -> str:
     """The Record ended with no audio (or the recording was empty)."""
     speech = catalog(lang)
     if attempt >= MAX_ATTEMPTS:
-        return _give_up(district, lang)
+        return give_up(district, lang)
     vr = VoiceResponse()
     say(vr, speech.text("not_heard"), speech)
     _record_prompt(vr, district, line, lang, category_id, attempt + 1)
@@ -116,10 +116,11 @@ def registered(lang: str, complaint_number: str) -> str:
     return render(vr)
 
 
-def _retry(district: District, lang: str, attempt: int, digits: str | None,
-           menu: Callable[[VoiceResponse, int], None]) -> str:
+def retry(district: District, lang: str, attempt: int, digits: str | None,
+          menu: Callable[[VoiceResponse, int], None]) -> str:
+    """A menu asked again after a wrong key or none (`menu` adds it to the answer); the last try says goodbye."""
     if attempt >= MAX_ATTEMPTS:
-        return _give_up(district, lang)
+        return give_up(district, lang)
     speech = catalog(lang)
     vr = VoiceResponse()
     say(vr, speech.text("wrong_key" if digits else "no_input"), speech)
@@ -127,7 +128,7 @@ def _retry(district: District, lang: str, attempt: int, digits: str | None,
     return render(vr)
 
 
-def _give_up(district: District, lang: str) -> str:
+def give_up(district: District, lang: str) -> str:
     speech = catalog(lang)
     vr = VoiceResponse()
     say(vr, speech.text("give_up", contact=district.fallback_contact.get(lang, "")), speech)
@@ -144,7 +145,7 @@ def _language_menu(vr: VoiceResponse, district: District, attempt: int) -> None:
     vr.redirect(action, method="POST")
 
 
-def _category_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) -> None:
+def add_category_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) -> None:
     speech = catalog(lang)
     action = url(f"{VOICE}/category/{lang}/{attempt}")
     gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)

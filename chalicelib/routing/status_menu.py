@@ -7,7 +7,7 @@ them in. State travels in the path: /menu/{lang}/{attempt}, /after-status/{lang}
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -16,13 +16,11 @@ from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District
 from chalicelib.domain.ticket import Ticket
 from chalicelib.i18n import Catalog, catalog
+from chalicelib.routing import ivr
+from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, RECORD_SILENCE_SECONDS, VOICE
 from chalicelib.telephony.twiml import render, say, url
 
-VOICE = "/twilio/voice"
-MAX_ATTEMPTS = 3
-GATHER_TIMEOUT_SECONDS = 6
 KEY_NUMBER_TIMEOUT_SECONDS = 12  # the digits of a complaint number take a while on a keypad
-RECORD_SILENCE_SECONDS = 5
 NOTE_MAX_SECONDS = 120
 
 
@@ -35,7 +33,7 @@ def main_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) ->
 
 
 def menu_retry(district: District, lang: str, attempt: int, digits: str | None) -> str:
-    return _retry(district, lang, attempt, digits, lambda vr, n: main_menu(vr, district, lang, n))
+    return ivr.retry(district, lang, attempt, digits, lambda vr, n: main_menu(vr, district, lang, n))
 
 
 def blocked(district: District) -> str:
@@ -135,7 +133,7 @@ def number_not_found(district: District, lang: str, keyed: str, attempt: int) ->
 
 def lookup_retry(district: District, lang: str, attempt: int) -> str:
     """Nothing keyed at the number prompt."""
-    return _retry(district, lang, attempt, None, lambda vr, n: key_number_prompt(vr, lang, n))
+    return ivr.retry(district, lang, attempt, None, lambda vr, n: key_number_prompt(vr, lang, n))
 
 
 def _after_status_menu(vr: VoiceResponse, lang: str, attempt: int) -> None:
@@ -149,7 +147,7 @@ def _after_status_menu(vr: VoiceResponse, lang: str, attempt: int) -> None:
 
 
 def after_status_retry(district: District, lang: str, attempt: int, digits: str | None) -> str:
-    return _retry(district, lang, attempt, digits, lambda vr, n: _after_status_menu(vr, lang, n))
+    return ivr.retry(district, lang, attempt, digits, lambda vr, n: _after_status_menu(vr, lang, n))
 
 
 # -- the repeat caller ------------------------------------------------------------------------------
@@ -169,13 +167,13 @@ def _repeat_menu(vr: VoiceResponse, lang: str, number: str, attempt: int) -> Non
 
 
 def repeat_retry(district: District, lang: str, number: str, attempt: int, digits: str | None) -> str:
-    return _retry(district, lang, attempt, digits, lambda vr, n: _repeat_menu(vr, lang, number, n))
+    return ivr.retry(district, lang, attempt, digits, lambda vr, n: _repeat_menu(vr, lang, number, n))
 
 
 def note_prompt(district: District, lang: str, number: str, attempt: int = 1, not_heard: bool = False) -> str:
     speech = catalog(lang)
     if attempt > MAX_ATTEMPTS:
-        return _give_up(district, lang)
+        return ivr.give_up(district, lang)
     vr = VoiceResponse()
     if not_heard:
         say(vr, speech.text("not_heard"), speech)
@@ -191,28 +189,6 @@ def note_added(lang: str, number: str) -> str:
     speech = catalog(lang)
     vr = VoiceResponse()
     say(vr, speech.text("repeat_added", number=_spoken(number)), speech)
-    say(vr, speech.text("goodbye"), speech)
-    vr.hangup()
-    return render(vr)
-
-
-# -- shared -----------------------------------------------------------------------------------------
-
-def _retry(district: District, lang: str, attempt: int, digits: str | None,
-           menu: Callable[[VoiceResponse, int], None]) -> str:
-    if attempt >= MAX_ATTEMPTS:
-        return _give_up(district, lang)
-    speech = catalog(lang)
-    vr = VoiceResponse()
-    say(vr, speech.text("wrong_key" if digits else "no_input"), speech)
-    menu(vr, attempt + 1)
-    return render(vr)
-
-
-def _give_up(district: District, lang: str) -> str:
-    speech = catalog(lang)
-    vr = VoiceResponse()
-    say(vr, speech.text("give_up", contact=district.fallback_contact.get(lang, "")), speech)
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()
     return render(vr)

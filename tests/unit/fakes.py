@@ -41,12 +41,16 @@ class MemoryDispatcher:
 class MemoryDirectory:
     def __init__(self, *districts: District) -> None:
         self._districts = {d.code: d for d in districts}
+        self.blocked: dict[str, set[str]] = {}
 
     def district_for_line(self, line: str) -> District | None:
         return next((d for d in self._districts.values() if d.hotline_for_line(line)), None)
 
     def district(self, code: str) -> District | None:
         return self._districts.get(code)
+
+    def blocked_phones(self, code: str) -> frozenset[str]:
+        return frozenset(self.blocked.get(code, ()))
 
 
 class MemoryMessenger:

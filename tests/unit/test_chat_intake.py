@@ -202,3 +202,10 @@ def test_every_reply_fits_two_sms_segments(language):
                                           "chat_name_empty", "chat_ask_address", "chat_address_empty",
                                           "chat_status_none")]
     assert max(segments(text) for text in texts) <= 2, [t for t in texts if segments(t) > 2]
+
+
+def test_a_blocked_number_is_told_so_and_no_conversation_starts(chat):
+    chat.directory.blocked["RPR"] = {CITIZEN}
+    assert chat.send("नमस्ते") == catalog("hi").text("caller_blocked")
+    assert chat.conversation() is None and chat.store.registrations == []
+    assert chat.send("नमस्ते", phone="+919800000001").startswith("शिकायत किस विषय")  # anyone else is welcome
