@@ -103,11 +103,14 @@ class LocalStack:
         from chalicelib.store.district_loader import load_district, load_state
 
         lines: list[str] = []
+        self.hotlines: list[str] = []  # what a person can phone, and how each line answers
         states = [path for path in self.districts if is_state_file(path)]
         for path in [p for p in self.districts if p not in states]:
             district = read_district_file(path)
             load_district(district)
             lines += [line for line, _ in district.lines()]
+            self.hotlines += [f"{district.code} {h.id:<12} {_how(h):<34} {', '.join(h.lines)}"
+                              for h in district.hotlines]
             _progress(f"loaded district {district.code} ({district.name_in('en')}) from {_shown(path)}")
         self.state_lines: list[str] = []
         for path in states:  # after the districts: a state number refuses districts not loaded yet
@@ -151,7 +154,7 @@ class LocalStack:
         _wait_for(f"{base}/health")
         state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
                  "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
-                 "state_lines": self.state_lines,
+                 "state_lines": self.state_lines, "hotlines": self.hotlines,
                  "fallback_url": fallback_url,
                  "stage": settings.stage(), "region": settings.region(),
                  "auth": {"issuer": self.issuer.issuer, "client_id": self.issuer.client_id,
@@ -219,6 +222,16 @@ def _wait_for(url: str, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
+def _how(hotline) -> str:
+    """A hotline's way of taking calls, in a few words for the banner."""
+    how = {"ivr": "IVR", "missed_call": "missed call → callback", "operators": f"operators ({hotline.ring.order})"}
+    text = how.get(hotline.mode, hotline.mode)
+    if hotline.hours is not None:
+        opens, closes = divmod(hotline.hours.open_minute, 60), divmod(hotline.hours.close_minute, 60)
+        text += f", {opens[0]:02d}:{opens[1]:02d}–{closes[0]:02d}:{closes[1]:02d} IST"
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -246,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     logins = "\n".join(f"  {u['role']:<12} {u['username']:<20} {u['password']:<16} {u.get('district', 'all')}"
                         f"{' ' + u['department'] + ' ' + u['level'] if u.get('department') else ''}"
                         for u in load_users().values())
+    hotlines = "\n".join(f"    {row}" for row in state["hotlines"])
     print(f"""
 Samvad is running: {base}/health answers.
 
@@ -253,8 +267,9 @@ Samvad is running: {base}/health answers.
   Scripted call:         .venv/bin/python manage.py call --script '1|1|2|say:मेरा नाम राम है, गाँव खरोरा, हैंडपंप खराब है'
   Messages sent (SMS):   curl {state['sandbox_url']}/sandbox/messages
   Calls placed:          curl {state['sandbox_url']}/sandbox/calls
-  Demo lines:            {', '.join(state['lines'])}
-  State number (181):    {', '.join(state['state_lines']) or 'none'}  (manage.py call --to <it> --script '01|1|3|say:…')
+  Demo lines (manage.py call --to <line>):
+{hotlines}
+  State number (181):    {', '.join(state['state_lines']) or 'none'}  (manage.py call --to <it> --script '01|1|1|3|say:…')
 
 The console: {base}/console  — sign in as (role, user, password, scope):
 {logins}
