@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from chalicelib.domain.district import District, DistrictConfigError, parse_district
 from chalicelib.i18n import available_languages
 
 
-def read_district_file(path: str | Path) -> District:
+def read_yaml(path: str | Path, error: type[Exception] = DistrictConfigError) -> Any:
+    """A district's or a state number's file, parsed; `error` says which file could not be read."""
     import yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DistrictConfigError(f"{path}: cannot read: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise DistrictConfigError(f"{path}: not valid YAML: {error}") from error
-    return parse_district(data, available_languages())
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as failure:
+        raise error(f"{path}: cannot read: {failure.strerror}") from failure
+    except yaml.YAMLError as failure:
+        raise error(f"{path}: not valid YAML: {failure}") from failure
+
+
+def read_district_file(path: str | Path) -> District:
+    return parse_district(read_yaml(path), available_languages())

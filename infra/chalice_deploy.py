@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from infra import policies
+from infra.finish_package import pin_stage
 
 ROOT = Path(__file__).resolve().parents[1]
 MERGE_TEMPLATE = ROOT / "infra" / "resources.json"
@@ -53,8 +55,6 @@ def _refs(node: Any) -> set[str]:
 
 
 def _placeholders(text: str) -> list[str]:
-    import re
-
     return [n for n in re.findall(r"\$\{([^}!]+)\}", text) if not n.startswith("AWS::")]
 
 
@@ -95,10 +95,11 @@ def resources_template(stage: str) -> dict[str, Any]:
         used |= _refs(conditions.get(condition, {}))
     parameters = {k: v for k, v in parameters.items() if k in used}
     conditions = {k: v for k, v in conditions.items() if f"condition:{k}" in used}
-    parameters["Stage"] = {**parameters["Stage"], "Default": stage, "AllowedPattern": f"^{stage}$"}
-    return {"AWSTemplateFormatVersion": "2010-09-09",
-            "Description": f"Samvad {stage}: what `chalice deploy` does not make (python -m infra.chalice_deploy)",
-            "Parameters": parameters, "Conditions": conditions, "Resources": resources, "Outputs": outputs}
+    template = {"AWSTemplateFormatVersion": "2010-09-09",
+                "Description": f"Samvad {stage}: what `chalice deploy` does not make (python -m infra.chalice_deploy)",
+                "Parameters": parameters, "Conditions": conditions, "Resources": resources, "Outputs": outputs}
+    pin_stage(template, stage)  # the table and queue names the functions use are the stage's
+    return template
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,8 +43,8 @@ class Line:
 
 # -- what the infrastructure is made of ------------------------------------------------------------------
 
-def table_indexes(resources: dict[str, Any]) -> dict[str, list[str]]:
-    """Table (relative name: 'tickets') → the projection type of each of its global secondary indexes."""
+def _tables(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each table's properties by its relative name ('tickets' for samvad-${Stage}-tickets)."""
     found = {}
     for resource in resources.get("Resources", {}).values():
         if resource.get("Type") != "AWS::DynamoDB::Table":
@@ -52,10 +52,21 @@ def table_indexes(resources: dict[str, Any]) -> dict[str, list[str]]:
         props = resource.get("Properties", {})
         name = props.get("TableName")
         name = name.get("Fn::Sub", "") if isinstance(name, dict) else str(name)
-        relative = name.rsplit("}-", 1)[-1] if "}-" in name else name
-        found[relative] = [(index.get("Projection") or {}).get("ProjectionType", "ALL")
-                           for index in props.get("GlobalSecondaryIndexes") or []]
+        found[name.rsplit("}-", 1)[-1] if "}-" in name else name] = props
     return found
+
+
+def table_indexes(resources: dict[str, Any]) -> dict[str, list[str]]:
+    """Table (relative name: 'tickets') → the projection type of each of its global secondary indexes."""
+    return {table: [(index.get("Projection") or {}).get("ProjectionType", "ALL")
+                    for index in props.get("GlobalSecondaryIndexes") or []]
+            for table, props in _tables(resources).items()}
+
+
+def table_keys(resources: dict[str, Any]) -> dict[str, list[str]]:
+    """Table (relative name) → the attribute names of its primary key."""
+    return {table: [key["AttributeName"] for key in props.get("KeySchema") or []]
+            for table, props in _tables(resources).items()}
 
 
 def alarm_count(resources: dict[str, Any]) -> int:
@@ -121,19 +132,33 @@ def request_units(operations: list[dict[str, Any]], sizes: dict[str, int],
     return wru, rru
 
 
+def _writes(op: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items a DynamoDB write request touches: {kind, table, key?}, whatever the operation."""
+    if op["operation"] in WRITES:
+        return [{"kind": op["operation"].removesuffix("Item"), "table": op["table"], "key": op.get("key")}]
+    if op["operation"] in ("TransactWriteItems", "BatchWriteItem"):
+        return [{**item, "kind": item["kind"].removesuffix("Request")} for item in op.get("items", [])]
+    return []
+
+
 def stored_bytes(operations: list[dict[str, Any]], sizes: dict[str, int], indexes: dict[str, list[str]]) -> int:
-    """Bytes that stay in DynamoDB after these requests: each new item (PutItem, a transaction's Put, a batch
-    Put) at its table's item size, 100 bytes of overhead each, and its index copies."""
-    total = 0
-    for op in operations:
+    """Bytes that stay in DynamoDB after these requests: each item written (put, or made by an update) and not
+    deleted after, once per key, at its table's item size, 100 bytes of overhead each, and its index copies.
+    A write recorded without its key (`key`: tests/bench/usage.py) is a new item when it is a put."""
+    kept: dict[tuple[str, Any], str] = {}
+    for n, op in enumerate(operations):
         if op["service"] != "dynamodb":
             continue
-        puts = ([op["table"]] if op["operation"] == "PutItem" else
-                [i["table"] for i in op.get("items", []) if i["kind"] in ("Put", "PutRequest")]
-                if op["operation"] in ("TransactWriteItems", "BatchWriteItem") else [])
-        for table in puts:
-            size = sizes.get(table, 0) + 100
-            total += size + sum(size if p == "ALL" else 100 for p in indexes.get(table, []))
+        for m, item in enumerate(_writes(op)):
+            key = (item["table"], item.get("key") or (n, m))
+            if item["kind"] == "Delete":
+                kept.pop(key, None)
+            elif item["kind"] == "Put" or (item["kind"] == "Update" and item.get("key")):
+                kept[key] = item["table"]
+    total = 0
+    for table in kept.values():
+        size = sizes.get(table, 0) + 100
+        total += size + sum(size if p == "ALL" else 100 for p in indexes.get(table, []))
     return total
 
 

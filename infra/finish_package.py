@@ -36,7 +36,7 @@ def pin_stage(template: dict[str, Any], stage: str) -> None:
     parameter["Default"] = stage
     # A pattern, not AllowedValues: cfn-lint would then call the other branch of every IsProd unreachable.
     parameter["AllowedPattern"] = f"^{stage}$"
-    parameter["ConstraintDescription"] = f"this template was packaged for stage {stage} (make package STAGE=…)"
+    parameter["ConstraintDescription"] = f"this template was made for stage {stage} (make package STAGE=…)"
 
 
 def route_api_to_alias(template: dict[str, Any]) -> int:

@@ -254,7 +254,7 @@ BLOCKED_PHONE_PARAM = {"name": "phone", "in": "path", "required": True,
 
 
 def _blocklist_paths() -> dict[str, Any]:
-    """The Collector's office's blocklist: blocked callers hear a short message and the call ends."""
+    """The Collector's office's blocklist: blocked callers and texters get a short answer; no complaint is taken."""
     roles = ("collector", "state_admin")
     return {
         "/api/districts/{code}/blocklist": {"get": _op(
@@ -283,7 +283,7 @@ def document() -> dict[str, Any]:
                        params=LIST_PARAMS, op_id="listTickets"),
             "post": _op("An operator registers a complaint on a caller's behalf",
                         ("operator", "collector", "state_admin"),
-                        {"201": _json(_ref("Ticket"), "Registered"), **_errors(400, 409, 422)},
+                        {"201": _json(_ref("Ticket"), "Registered"), **_errors(400, 404, 409, 422)},
                         body=_ref("NewTicket"), op_id="registerTicket"),
         },
         "/api/tickets/export.csv": {"get": _op(

@@ -81,14 +81,20 @@ async function signIn(username, password) {
   state.token = data.AuthenticationResult.IdToken;
   sessionStorage.setItem("samvad.token", state.token);
   state.me = await api("/me");
-  location.hash = home();
-  render();
+  go(home());
 }
 
 function signOut() {
   state.token = null; state.me = null;
   sessionStorage.removeItem("samvad.token");
-  location.hash = "#/signin";
+  go("#/signin");
+}
+
+// A new hash renders through `hashchange`; the same hash must be rendered here. Rendering both ways would draw
+// the page twice and wipe what someone had started typing into the first one (the sign-in form above all).
+function go(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
 }
 
 function home() {
@@ -205,10 +211,12 @@ async function operatorPage(params) {
 const POLL_MS = 3000;
 const CALL_STATES = { ringing: "call_ringing", answered: "call_answered", ended: "call_ended", missed: "call_missed" };
 const popped = new Set();
+let polling = 0; // the page whose polling is current: an answer that comes back after the page changed does nothing
 
 function stopPolling() {
   if (state.poll) clearInterval(state.poll);
   state.poll = null;
+  polling += 1;
 }
 
 function ringingCard(params) {
@@ -216,9 +224,11 @@ function ringingCard(params) {
   const showing = params.get("call_sid");
   if (showing) popped.add(showing);
   const open = (c) => { popped.add(c.call_sid); location.hash = `#/operator?phone=${encodeURIComponent(c.caller_phone)}&call_sid=${c.call_sid}`; };
+  const mine = polling;
   async function poll() {
     let data;
     try { data = await api(`/calls/ringing?minutes=10${districtQuery()}`); } catch { return; }
+    if (mine !== polling) return; // the operator has moved on: no pop onto another page
     list.replaceChildren(...(data.items.length ? data.items.map((c) => h("div", { class: "call", "data-call": c.call_sid },
       h("span", { text: `${t("call_from")} ${c.caller_phone} · ${when(c.ringing_at)}` }),
       h("span", { class: "badge", text: t(CALL_STATES[c.state]) }),
@@ -389,8 +399,7 @@ async function directoryPage() {
     notice(`${t("saved")} ${t("version")} ${saved.version}`, true);
     render();
   });
-  const audit = await api(`/districts/${code}/audit?limit=20`);
-  const blocked = await blocklistSection(code);
+  const [audit, blocked] = await Promise.all([api(`/districts/${code}/audit?limit=20`), blocklistSection(code)]);
   return [districtPicker(), h("h1", { text: `${t("nav_directory")} — ${code} (${t("version")} ${version})` }),
     h("section", { class: "card" }, h("h2", { text: t("officers") }), h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", { text: t("department") }), levels.map((l) => h("th", { text: l })))), h("tbody", {}, officerRows))),
     h("section", { class: "card" }, h("h2", { text: t("categories") }), h("table", { class: "list" }, h("tbody", {}, categoryRows))),
@@ -452,18 +461,23 @@ async function page() {
   }
 }
 
+let renders = 0; // the latest render: a slower one that started before it must not draw over it
+
 async function render() {
+  const mine = ++renders;
   stopPolling();
   document.documentElement.lang = state.lang;
   document.getElementById("lang").textContent = t("other_language");
   document.getElementById("signout").hidden = !state.me;
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
   navigation();
+  let content;
   try {
-    main.replaceChildren(...(await page()).filter(Boolean));
+    content = (await page()).filter(Boolean);
   } catch (error) {
-    main.replaceChildren(h("p", { class: "muted", text: error.message }));
+    content = [h("p", { class: "muted", text: error.message })];
   }
+  if (mine === renders) main.replaceChildren(...content);
 }
 
 async function start() {
@@ -472,7 +486,7 @@ async function start() {
     localStorage.setItem("samvad.lang", state.lang);
     render();
   });
-  document.getElementById("signout").addEventListener("click", () => { signOut(); render(); });
+  document.getElementById("signout").addEventListener("click", signOut);
   window.addEventListener("hashchange", () => { notice(""); render(); });
   state.config = await (await fetch("config.json")).json();
   if (state.token) {

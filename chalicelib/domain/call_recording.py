@@ -12,28 +12,40 @@ from dataclasses import replace
 
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import StaleTicket, TicketRepository
-from chalicelib.domain.recording_status import TRIES, confirm_recording
+from chalicelib.domain.recording_status import TRIES
+from chalicelib.domain.ticket import Ticket
 
 log = logging.getLogger(__name__)
 
 
+def _settled(ticket: Ticket, recording_sid: str, recording_url: str | None, duration: int | None) -> Ticket | None:
+    """The ticket holding this recording, confirmed; None when it holds another or there is nothing to attach.
+
+    Written even when the ticket already says so (domain/recording_status.py): the version must move past
+    any transition that read the ticket before the confirmation."""
+    if ticket.recording_sid == recording_sid:  # the IVR's own recording, or one attached before
+        return replace(ticket, version=ticket.version + 1, recording_confirmed=True,
+                       recording_duration=ticket.recording_duration if duration is None else duration)
+    if ticket.recording_sid or not recording_url or not ticket.call_sid:
+        return None  # the IVR's own recording stays, a ticket with no call gets none
+    return replace(ticket, version=ticket.version + 1, recording_sid=recording_sid, recording_url=recording_url,
+                   recording_duration=duration, recording_confirmed=True)
+
+
 def settle_call_recording(number: str, recording_sid: str, recording_url: str | None, duration: int | None,
                           store: TicketRepository) -> bool:
-    """True once the ticket holds this recording (confirmed); False when it holds another or there is none."""
+    """True once the ticket holds this recording (confirmed); False when it holds another or there is none.
+    One read of the ticket per try."""
     for _ in range(TRIES):
         ticket = store.get(number)
-        if ticket is None:
+        after = _settled(ticket, recording_sid, recording_url, duration) if ticket is not None else None
+        if after is None:
             return False
-        if ticket.recording_sid == recording_sid:
-            return confirm_recording(number, recording_sid, duration, store)
-        if ticket.recording_sid or not recording_url or not ticket.call_sid:
-            return False  # the IVR's own recording, or nothing to attach
-        after = replace(ticket, version=ticket.version + 1, recording_sid=recording_sid,
-                        recording_url=recording_url, recording_duration=duration, recording_confirmed=True)
         try:
+            # No timeline entry: the call item keeps the recording's status, the timeline what people did.
             store.save_change(Change(before=ticket, after=after, timeline=(), events=()))
             return True
         except StaleTicket:
             continue
-    log.warning("ticket %s: call recording %s not attached after %d tries", number, recording_sid, TRIES)
+    log.warning("ticket %s: call recording %s not settled after %d tries", number, recording_sid, TRIES)
     return False

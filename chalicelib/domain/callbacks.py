@@ -8,7 +8,6 @@ a request stuck, and a crash after the move costs one try, never a second call a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -86,9 +85,7 @@ def status_path(request_id: str, try_number: int) -> str:
 
 
 def place_due_callbacks(store: CallbackStore, caller: CitizenCaller, now: datetime,
-                        limit: int = MAX_PER_SWEEP,
-                        paths: tuple[Callable[[str], str], Callable[[str, int], str]] = (answer_path, status_path),
-                        ) -> CallbackSweep:
+                        limit: int = MAX_PER_SWEEP) -> CallbackSweep:
     placed = failed = given_up = 0
     for request in store.due(now, limit):
         if request.tries_made >= request.tries:
@@ -102,8 +99,8 @@ def place_due_callbacks(store: CallbackStore, caller: CitizenCaller, now: dateti
             continue  # another sweep took it, or its status moved it meanwhile
         try:
             sid = caller.place_call(to=request.caller_phone, caller_id=request.line,
-                                    answer_path=paths[0](request.id),
-                                    status_path=paths[1](request.id, taken.tries_made))
+                                    answer_path=answer_path(request.id),
+                                    status_path=status_path(request.id, taken.tries_made))
         except Exception:
             failed += 1  # no call is ringing: the next try after retry_minutes (or the lease, if this fails too)
             log.exception("callback %s: try %d could not be placed", request.id, taken.tries_made)

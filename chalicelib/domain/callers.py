@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from chalicelib.domain.lifecycle import Change
 
 MAX_READ_BACK = 3  # a caller hears at most this many open complaints
-CAPPED_CHANNELS = ("ivr",)  # operators at the console and the outage reconciler are not capped
+# The channels whose registrations ADD to the caller's day counter (domain/intake.py: the IVR and the chat
+# intake); operators at the console and the outage reconciler are not capped.
+CAPPED_CHANNELS = ("ivr", "whatsapp", "sms")
 
 
 @dataclass(frozen=True)

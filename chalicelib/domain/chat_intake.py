@@ -15,12 +15,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Protocol
 
-from chalicelib.domain.clock import IST, Clock, iso, parse_iso
+from chalicelib.domain.clock import Clock, iso, parse_iso
 from chalicelib.domain.commands import Unparsable, parse
+from chalicelib.domain.complaint_number import is_valid
 from chalicelib.domain.district import District
 from chalicelib.domain.inbox import handle_message
-from chalicelib.domain.ports import ConversationMoved, Conversations, Directory, EventDispatcher
+from chalicelib.domain.notices import citizen_date
+from chalicelib.domain.ports import (
+    ConversationMoved,
+    Conversations,
+    Directory,
+    EventDispatcher,
+    TicketRepository,
+    TicketStore,
+)
 from chalicelib.domain.ticket import CLOSED, RESOLVED, ChatComplaint, Ticket
 from chalicelib.i18n import Catalog, catalog
 
@@ -70,14 +80,18 @@ class Conversation:
     seen_sids: tuple[str, ...] = ()  # the last few messages answered: a late retry of one moves nothing
 
 
+class ChatTickets(TicketStore, TicketRepository, Protocol):
+    """The ticket store (store/tickets.py): a conversation registers its ticket and reads the citizen's."""
+
+
 def conversation_key(district_code: str, phone: str, channel: str) -> str:
     return f"{district_code}#{phone}#{channel}"
 
 
-def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets,
+def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets: ChatTickets,
                 conversations: Conversations, dispatcher: EventDispatcher, clock: Clock) -> str:
     """The reply to one incoming text. `district` owns the number texted (None: a number of no district, where
-    only commands are understood). `tickets` is the ticket store (registration and reads)."""
+    only commands are understood)."""
     if district is None or message.phone in district.officer_phones():
         return _inbox(message, district, directory, tickets, dispatcher, clock)
     if message.phone in directory.blocked_phones(district.code):
@@ -113,7 +127,7 @@ def is_live(conversation: Conversation, clock: Clock) -> bool:
     return conversation.step != DONE and clock.now() - parse_iso(conversation.updated_at) < CHAT_TTL
 
 
-def advance(live: Conversation | None, message: IncomingText, district: District, tickets,
+def advance(live: Conversation | None, message: IncomingText, district: District, tickets: ChatTickets,
             dispatcher: EventDispatcher, clock: Clock) -> tuple[Conversation, str]:
     """The conversation after this message and the reply; registers the ticket at the last step."""
     text = message.body.strip()
@@ -166,7 +180,7 @@ def _start(message: IncomingText, district: District) -> tuple[Conversation, str
     return replace(conversation, language=chosen, step=CATEGORY), category_menu(district, chosen)
 
 
-def _register(conversation: Conversation, district: District, tickets, dispatcher: EventDispatcher,
+def _register(conversation: Conversation, district: District, tickets: ChatTickets, dispatcher: EventDispatcher,
               clock: Clock, words: Catalog) -> tuple[Conversation, str]:
     from chalicelib.domain.callers import OverDailyLimit
     from chalicelib.domain.intake import register_chat_complaint
@@ -223,7 +237,7 @@ def _menu_lines(district: District, language: str) -> str:
     return "\n".join(f"{n} {c.names.get(language) or c.id}" for n, c in enumerate(district.categories, 1))
 
 
-def _for_the_inbox(body: str, phone: str, tickets) -> bool:
+def _for_the_inbox(body: str, phone: str, tickets: ChatTickets) -> bool:
     """Outside a conversation, a command naming a complaint number (DONE <no>, REOPEN <no>, 2 <no>) is the
     inbox's, which answers a stranger "not yours"; a bare 1 or 2 is feedback only from someone with a
     complaint — from anyone else it is a first hello."""
@@ -234,7 +248,7 @@ def _for_the_inbox(body: str, phone: str, tickets) -> bool:
     return bool(command.number) or bool(tickets.recent_for_caller(phone, 1))
 
 
-def _inbox(message: IncomingText, district: District | None, directory: Directory, tickets,
+def _inbox(message: IncomingText, district: District | None, directory: Directory, tickets: ChatTickets,
            dispatcher: EventDispatcher, clock: Clock) -> str:
     return handle_message(message.phone, message.channel, message.body, directory, tickets, dispatcher, clock,
                           district).text
@@ -250,26 +264,25 @@ def status_query(body: str) -> str | None:
     return re.sub(r"[^A-Z0-9]", "", words[1].upper()) if len(words) > 1 else ""
 
 
-def status_reply(number: str, phone: str, district: District, tickets) -> str:
-    """Only the citizen's own complaints are described; anyone else's reads as not found."""
+def status_reply(number: str, phone: str, district: District, tickets: ChatTickets) -> str:
+    """Only the citizen's own complaints are described; anyone else's reads as not found. One read when the
+    number is the citizen's own; the caller's latest ticket is queried only for "STATUS" alone or to pick
+    the language of a refusal."""
+    asked = tickets.get(number) if is_valid(number) else None
+    if asked is not None and asked.caller_phone == phone:
+        return _status_of(asked)
     recent = tickets.recent_for_caller(phone, 1)
-    language = recent[0].language if recent else district.default_language
-    if not number:
-        if not recent:
-            return catalog(language).text("chat_status_none")
-        ticket: Ticket | None = recent[0]
-    else:
-        ticket = tickets.get(number)
-    if ticket is None or ticket.caller_phone != phone:
-        return catalog(language).text("reply_not_found", number=number)
+    if not number and recent:
+        return _status_of(recent[0])
+    words = catalog(recent[0].language if recent else district.default_language)
+    return words.text("reply_not_found", number=number) if number else words.text("chat_status_none")
+
+
+def _status_of(ticket: Ticket) -> str:
     words = catalog(ticket.language)
     status = words.text(f"chat_status_{ticket.status}")
     if ticket.status in (RESOLVED, CLOSED):
         return words.text("chat_status_done", number=ticket.complaint_number, status=status,
-                          date=_ist_day(ticket.closed_at or ticket.resolved_at or ticket.created_at))
+                          date=citizen_date(ticket.closed_at or ticket.resolved_at or ticket.created_at))
     return words.text("chat_status_open", number=ticket.complaint_number, status=status,
-                      date=_ist_day(ticket.sla_due_at))
-
-
-def _ist_day(iso_time: str) -> str:
-    return f"{parse_iso(iso_time).astimezone(IST):%d-%m-%Y}"
+                      date=citizen_date(ticket.sla_due_at))

@@ -1,10 +1,11 @@
-"""Turning a finished IVR recording into a ticket, exactly once per call."""
+"""Registering a complaint as a ticket — from the IVR, the console or a WhatsApp/SMS conversation — exactly once
+per call or conversation."""
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
 
-from chalicelib.domain.clock import Clock, ist_date
+from chalicelib.domain.clock import Clock, ist_date, parse_iso
 from chalicelib.domain.district import District
 from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, TicketStore
 from chalicelib.domain.ticket import (
@@ -25,13 +26,9 @@ def register_call_complaint(complaint: CallComplaint, district: District, store:
                             dispatcher: EventDispatcher, clock: Clock, capped: bool = False) -> RegistrationResult:
     """`capped`: the caller's daily cap applies (the IVR; the reconciler's late recordings are not refused).
     Raises domain.callers.OverDailyLimit when the caller is at the cap; nothing is written then."""
-    from chalicelib.domain.callers import day_limit
-
     sequence = store.next_sequence(district.code, ist_date(clock.now()))
     registration = build_call_registration(complaint, district, sequence, clock)
-    if capped:
-        registration = replace(registration, caller_limit=day_limit(district, complaint.caller_phone, clock.now()))
-    return _register(registration, store, dispatcher)
+    return _register(_capped(registration, district) if capped else registration, store, dispatcher)
 
 
 def register_console_complaint(complaint: ConsoleComplaint, district: District, store: TicketStore,
@@ -45,12 +42,18 @@ def register_chat_complaint(complaint: ChatComplaint, district: District, store:
                             dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
     """A citizen's WhatsApp or SMS conversation; once per conversation (its id is the once_key), within the
     caller's daily cap like the IVR's (raises domain.callers.OverDailyLimit; nothing is written then)."""
+    sequence = store.next_sequence(district.code, ist_date(clock.now()))
+    return _register(_capped(build_chat_registration(complaint, district, sequence, clock), district), store,
+                     dispatcher)
+
+
+def _capped(registration: Registration, district: District) -> Registration:
+    """The caller's daily cap, counted on the IST day the ticket is registered, joins its transaction."""
     from chalicelib.domain.callers import day_limit
 
-    sequence = store.next_sequence(district.code, ist_date(clock.now()))
-    registration = replace(build_chat_registration(complaint, district, sequence, clock),
-                           caller_limit=day_limit(district, complaint.caller_phone, clock.now()))
-    return _register(registration, store, dispatcher)
+    ticket = registration.ticket
+    return replace(registration, caller_limit=day_limit(district, ticket.caller_phone, parse_iso(ticket.created_at)))
+
 
 def _register(registration: Registration, store: TicketStore, dispatcher: EventDispatcher) -> RegistrationResult:
     try:

@@ -77,7 +77,7 @@ def _assignment(event: DomainEvent, data: dict, district: District, links: Recor
     if event.type == "ticket.reopened":
         notices += _citizen(event, data, "citizen_reopened")
     if event.type == "ticket.created":
-        notices += _citizen(event, data, "sms_ticket_registered", date=_ist_date(data["created_at"]),
+        notices += _citizen(event, data, "sms_ticket_registered", date=citizen_date(data["created_at"]),
                             district=district.name_in(data["language"]))
     return notices
 
@@ -174,7 +174,8 @@ def _citizen(event: DomainEvent, data: dict, key: str, **values: str) -> list[No
     return [Notice("citizen", phone, body)]
 
 
-def _ist_date(iso_time: str) -> str:
+def citizen_date(iso_time: str) -> str:
+    """A date as citizens read it in a text: the IST day, dd-mm-yyyy."""
     return f"{parse_iso(iso_time).astimezone(IST):%d-%m-%Y}"
 
 

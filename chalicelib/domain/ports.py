@@ -150,7 +150,8 @@ class RecordingsSource(Protocol):
 
 class CallTickets(Protocol):
     def tickets_of(self, call_sids: Sequence[str]) -> dict[str, str]:
-        """The complaint numbers of those calls that have a ticket (calls without one are left out)."""
+        """Those calls the reconciler must not register: each one's complaint number, or why it needs none
+        (domain/reconcile.py OPERATORS_CALL, OVER_CAP). Calls with neither are left out."""
 
 
 # -- WhatsApp and SMS intake (domain/chat_intake.py): a citizen's conversation, one per district, phone, channel --

@@ -38,6 +38,11 @@ CHANNEL = "fallback"
 # recordings are left to it (the next run sees them if it failed), so a caller who used the menu keeps
 # the category they chose.
 DEFAULT_MIN_AGE = timedelta(minutes=2)
+# Calls whose recording is not a complaint to register: an operator answered (the operator registers
+# what was said in the console, and not every call is a complaint), or the caller was over the daily cap.
+OPERATORS_CALL = "operators_call"
+OVER_CAP = "over_cap"
+NO_TICKET = (OPERATORS_CALL, OVER_CAP)
 
 
 @dataclass
@@ -79,7 +84,9 @@ def needing_tickets(page: Sequence[Recording], tickets: dict[str, str], since: d
             report.skip("empty")  # an older recording of the same call may hold the complaint
             continue
         seen.add(recording.call_sid)
-        if recording.call_sid in tickets:
+        if tickets.get(recording.call_sid) in NO_TICKET:
+            report.skip(tickets[recording.call_sid])
+        elif recording.call_sid in tickets:
             report.had_ticket += 1
         elif recording.status != "completed":
             report.skip("not_completed")  # still processing: the next run sees it finished

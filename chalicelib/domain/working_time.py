@@ -16,7 +16,7 @@ def add_hours(start: datetime, hours: float, office: OfficeHours | None) -> date
     for _ in range(3660):  # ten years of days: a bound, never reached by a real SLA
         day = at.replace(hour=0, minute=0, second=0, microsecond=0)
         opens, closes = day + timedelta(minutes=office.open_minute), day + timedelta(minutes=office.close_minute)
-        if at.weekday() in office.days and day.strftime("%Y-%m-%d") not in office.holidays and at < closes:
+        if _is_working_day(day, office) and at < closes:
             begin = max(at, opens)
             if begin + remaining <= closes:
                 return (begin + remaining).astimezone(start.tzinfo)

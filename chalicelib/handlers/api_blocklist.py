@@ -14,6 +14,7 @@ from chalicelib.api import access
 from chalicelib.api.errors import not_found
 from chalicelib.api.http import Call, handle
 from chalicelib.domain.clock import iso
+from chalicelib.handlers.api_console import forget_cached_directory
 
 
 def _code(call: Call) -> str:
@@ -25,13 +26,6 @@ def _code(call: Call) -> str:
 
 def _phone(call: Call) -> str:
     return "+" + call.path["phone"]  # the path carries E.164 without its "+", which clients would encode
-
-
-def _forget_cached() -> None:
-    # This container hears at once; others within the directory cache's TTL (a minute).
-    directory = wiring.directory()
-    if hasattr(directory, "clear"):
-        directory.clear()
 
 
 def get_blocklist(call: Call) -> dict[str, Any]:
@@ -46,7 +40,7 @@ def block_caller(call: Call) -> dict[str, Any]:
     code, phone = _code(call), _phone(call)
     reason, at = (call.body.get("reason") or "").strip(), iso(wiring.clock().now())
     callers.block(code, phone, reason, call.user.username, at)
-    _forget_cached()
+    forget_cached_directory()
     return {"phone": phone, "reason": reason, "by": call.user.username, "at": at}
 
 
@@ -55,7 +49,7 @@ def unblock_caller(call: Call) -> dict[str, Any]:
 
     code, phone = _code(call), _phone(call)
     removed = callers.unblock(code, phone, call.user.username, iso(wiring.clock().now()))
-    _forget_cached()
+    forget_cached_directory()
     return {"phone": phone, "removed": removed}
 
 

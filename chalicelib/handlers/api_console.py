@@ -221,6 +221,7 @@ def get_ticket(call: Call) -> dict[str, Any]:
 def register(call: Call) -> dict[str, Any]:
     from chalicelib.domain.intake import register_console_complaint
     from chalicelib.domain.ticket import ConsoleComplaint, UnknownCategory
+    from chalicelib.store import console
 
     body = call.body
     code = access.district_code(call.user, body.get("district"))
@@ -235,6 +236,9 @@ def register(call: Call) -> dict[str, Any]:
         address=(body.get("address") or "").strip() or None, call_sid=body.get("call_sid"))
     if not complaint.description:
         raise bad_request("Write the complaint in 'description'")
+    if complaint.call_sid and console.call_district(complaint.call_sid) not in (None, code):
+        # Another district's call reads as missing: its item and recording must not join this ticket.
+        raise not_found(f"No call {complaint.call_sid} in district {code}")
     try:
         result = register_console_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                             wiring.clock())
@@ -336,8 +340,9 @@ def save_district_config(call: Call) -> dict[str, Any]:
                                                 f"{str(error)[:200]}); compare with the district file") from None
     old_lines = {line for line, _ in parse_district(old_config, available_languages()).lines()}
     removed = sorted(old_lines - {line for line, _ in district.lines()})
-    if len(district.lines()) + len(removed) + 2 > 100:  # DynamoDB's limit of 100 writes per transaction
-        raise ApiError(422, "too_many_lines", "More than 97 lines in one save: load this district with "
+    # DynamoDB's limit of 100 writes per transaction: the file, its audit entry and at most two senders.
+    if len(district.lines()) + len(removed) + 4 > 100:
+        raise ApiError(422, "too_many_lines", "More than 95 lines in one save: load this district with "
                                               "`manage.py load-district` instead")
     summary_text = (call.body.get("summary") or "").strip() or "directory edited"
     changed = ", ".join(sorted(k for k in old_config.keys() | config.keys() if old_config.get(k) != config.get(k)))
@@ -347,11 +352,17 @@ def save_district_config(call: Call) -> dict[str, Any]:
     except console.StaleConfig:
         raise ApiError(409, "stale", "Someone saved the directory a moment ago; reload and try again") from None
     except console.LineTaken:
-        raise ApiError(422, "line_taken", "A line in the file belongs to another district") from None
+        raise ApiError(422, "line_taken", "A line in the file belongs to another district or to a state "
+                                          "number") from None
+    forget_cached_directory()
+    return {"code": code, "version": saved, "config": district.raw}
+
+
+def forget_cached_directory() -> None:
+    """A directory edit: this container hears of it at once, others within the cache's TTL (a minute)."""
     directory = wiring.directory()
     if hasattr(directory, "clear"):
         directory.clear()
-    return {"code": code, "version": saved, "config": district.raw}
 
 
 def audit(call: Call) -> dict[str, Any]:

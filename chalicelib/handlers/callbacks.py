@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from chalicelib import wiring
+from chalicelib.handlers.voice import BadRequest, _attempt, _district, line_and_caller
 from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import after_hours, ivr
 
@@ -19,26 +20,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class BadRequest(ValueError):
-    pass
-
-
-def _line_and_caller(form: dict[str, str]) -> tuple[str, str]:
-    from chalicelib.handlers.voice import line_and_caller
-
-    return line_and_caller(form)
-
-
 def before_ivr(form: dict[str, str], district: District) -> str | None:
     """TwiML for a closed hotline or a missed-call line; None: the usual IVR."""
     from chalicelib.domain.working_time import is_open
 
-    line, caller = _line_and_caller(form)
+    line, caller = line_and_caller(form)
     hotline = district.hotline_for_line(line)
     if hotline is None:
         return None
     now = wiring.clock().now()
-    if hotline.hours is not None and hotline.after_hours and not is_open(hotline.hours, now):
+    if not is_open(hotline.hours, now):  # None: round the clock
         return after_hours.closed(district, hotline, district.default_language)
     if hotline.mode == "missed_call":
         from chalicelib.domain.callbacks import MISSED_CALL, request_callback
@@ -57,19 +48,17 @@ def after_hours_step(form: dict[str, str], params: dict[str, str]) -> str:
     from chalicelib.domain.callbacks import AFTER_HOURS, request_callback
     from chalicelib.domain.working_time import next_opening
 
-    line, caller = _line_and_caller(form)
-    if not line or not form.get("CallSid"):
-        raise BadRequest("To and CallSid are required")
-    district = wiring.directory().district_for_line(line)
+    district = _district(form, params)
     if district is None:
         return ivr.unknown_number()
+    line, caller = line_and_caller(form)
     hotline = district.hotline_for_line(line)
-    lang, raw = params.get("lang", ""), params.get("attempt", "")
-    if lang not in district.languages or not raw.isdigit() or not 1 <= int(raw) <= ivr.MAX_ATTEMPTS:
-        raise BadRequest(f"language {lang!r} / attempt {raw!r}")
+    lang, attempt = params.get("lang", ""), _attempt(params)
+    if lang not in district.languages:
+        raise BadRequest(f"language {lang!r}")
     if hotline is None or hotline.hours is None:
         return after_hours.record_now(district, lang)  # the hours were removed meanwhile: take the complaint
-    digits, attempt = form.get("Digits", ""), int(raw)
+    digits = form.get("Digits", "")
     if digits == after_hours.RECORD and "record" in hotline.after_hours:
         return after_hours.record_now(district, lang)
     if digits == after_hours.CALLBACK and "callback" in hotline.after_hours:
@@ -88,7 +77,7 @@ def after_hours_step(form: dict[str, str], params: dict[str, str]) -> str:
 
 def answer(form: dict[str, str], params: dict[str, str]) -> str:
     """The citizen picked up our callback: the Collector's message (or the welcome), then the usual IVR."""
-    line, _caller = _line_and_caller(form)
+    line, _caller = line_and_caller(form)
     district = wiring.directory().district_for_line(line) if line else None
     if district is None:
         return ivr.unknown_number()

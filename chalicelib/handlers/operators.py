@@ -26,14 +26,15 @@ _MAX_INDEX = 100
 def ring_on_duty(form: dict[str, str], district: District, hotline: Hotline) -> str:
     """The incoming call on an operators line: ring who is on duty now, or straight to the IVR."""
     line, caller = line_and_caller(form)
-    duty = on_duty(district.operators, wiring.clock().now())
+    now = wiring.clock().now()
+    duty = on_duty(district.operators, now)
     if not duty:
         return ivr.greeting(district, line)
     from chalicelib.store.operator_calls import mark_ringing
 
     try:
         mark_ringing(form["CallSid"], caller, line, district.code, hotline.id, tuple(o.username for o in duty),
-                     iso(wiring.clock().now()))
+                     iso(now))
     except Exception:  # the caller is still put through; the console's pop is what is lost
         log.exception("call %s: not written as ringing", form["CallSid"])
     return twiml.ring(district, hotline, duty, 0, form["CallSid"], announce=True)

@@ -42,15 +42,13 @@ def chosen_district(line: str, params: dict[str, str]) -> District | None:
 
 def district_step(form: dict[str, str], params: dict[str, str]) -> str:
     """POST /twilio/voice/state/{attempt}: the caller's keys for the district question."""
-    from chalicelib.handlers.voice import BadRequest, line_and_caller
+    from chalicelib.handlers.voice import BadRequest, _attempt, line_and_caller
 
     line = line_and_caller(form)[0]
-    raw = params.get("attempt", "")
     if not line or not form.get("CallSid"):
         raise BadRequest("To and CallSid are required")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= ivr.MAX_ATTEMPTS:
-        raise BadRequest(f"attempt {raw!r}")
+    attempt = _attempt(params)
     state = wiring.directory().state_for_line(line)
     if state is None:
         return ivr.unknown_number()
-    return state_ivr.district_step(state, int(raw), form.get("Digits"))
+    return state_ivr.district_step(state, attempt, form.get("Digits"))

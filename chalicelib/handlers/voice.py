@@ -21,7 +21,7 @@ class BadRequest(ValueError):
 
 def _attempt(params: dict[str, str]) -> int:
     raw = params.get("attempt", "")
-    if not raw.isdigit() or not 1 <= int(raw) <= ivr.MAX_ATTEMPTS:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= ivr.MAX_ATTEMPTS:
         raise BadRequest(f"attempt {raw!r}")
     return int(raw)
 
@@ -108,6 +108,9 @@ def record(form: dict[str, str], params: dict[str, str]) -> str:
                                          wiring.clock(), capped=True)
     except OverDailyLimit:  # the caller's daily cap, held at the write: no ticket
         from chalicelib.handlers import voice_status
+        from chalicelib.store.calls import mark_over_cap
+
+        mark_over_cap(complaint.call_sid)
 
         log.info("call %s: over the caller's daily cap, no ticket", complaint.call_sid)
         return voice_status.cap_reached_at_registration(form, district, lang)

@@ -11,20 +11,13 @@ import logging
 from chalicelib import wiring
 from chalicelib.domain.complaint_number import is_valid
 from chalicelib.domain.district import District, is_reachable
-from chalicelib.handlers.voice import BadRequest, _district, line_and_caller
+from chalicelib.handlers.voice import BadRequest, _attempt, _district, line_and_caller
 from chalicelib.routing import ivr, status_menu
 
 log = logging.getLogger(__name__)
 
 STATUS_LOOKUP_LIMIT = 25  # the caller's newest tickets read for status; at most 3 open ones are spoken
 NOTE_TRIES = 3
-
-
-def _attempt(params: dict[str, str]) -> int:
-    raw = params.get("attempt", "")
-    if not raw.isdigit() or not 1 <= int(raw) <= status_menu.MAX_ATTEMPTS:
-        raise BadRequest(f"attempt {raw!r}")
-    return int(raw)
 
 
 def _lang(district: District, params: dict[str, str]) -> str:

@@ -269,7 +269,8 @@ Samvad is running: {base}/health answers.
   Calls placed:          curl {state['sandbox_url']}/sandbox/calls
   Demo lines (manage.py call --to <line>):
 {hotlines}
-  State number (181):    {', '.join(state['state_lines']) or 'none'}  (manage.py call --to <it> --script '01|1|1|3|say:…')
+  State number (181):    {', '.join(state['state_lines']) or 'none'}
+                         (manage.py call --to <it> --script '01|1|1|3|say:…': district 01, Hindi, new, category 3)
 
 The console: {base}/console  — sign in as (role, user, password, scope):
 {logins}

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.figures import line_day
+from chalicelib.domain.reconcile import OPERATORS_CALL, OVER_CAP
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallModel, CounterModel
 
@@ -80,7 +81,21 @@ class DynamoCallTickets:
     def tickets_of(self, call_sids) -> dict[str, str]:
         found: dict[str, str] = {}
         for item in CallModel.batch_get(sorted(set(call_sids)), consistent_read=True,
-                                        attributes_to_get=["call_sid", "complaint_number"]):
+                                        attributes_to_get=["call_sid", "complaint_number", "answered_by", "outcome"]):
             if item.complaint_number:
                 found[item.call_sid] = item.complaint_number
+            elif item.answered_by:
+                found[item.call_sid] = OPERATORS_CALL
+            elif item.outcome == OVER_CAP:
+                found[item.call_sid] = OVER_CAP
         return found
+
+
+def mark_over_cap(call_sid: str) -> None:
+    """The caller's recording was refused for the daily cap: the call log says so, and the reconciler leaves
+    the recording alone (it would otherwise register it past the cap)."""
+    try:
+        CallModel(call_sid).update(actions=[CallModel.outcome.set(OVER_CAP)],
+                                   condition=CallModel.complaint_number.does_not_exist())
+    except UpdateError:
+        pass  # the call has a ticket after all (a retried webhook that got in first): nothing to mark

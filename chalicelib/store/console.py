@@ -11,8 +11,8 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.district import District
 from chalicelib.domain.ticket import Ticket, TimelineEntry
 from chalicelib.store.connection import connection
-from chalicelib.store.directory import district_items
-from chalicelib.store.models import CounterModel, DirectoryModel, TicketModel, TimelineModel
+from chalicelib.store.directory import district_items, sender_items
+from chalicelib.store.models import CallModel, CounterModel, DirectoryModel, TicketModel, TimelineModel
 from chalicelib.store.tickets import ticket_from_item
 
 
@@ -89,6 +89,15 @@ def counter_items(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str
     return found
 
 
+def call_district(call_sid: str) -> str | None:
+    """The district a logged call belongs to; None for a call not logged (a desk phone's) or not placed yet."""
+    try:
+        item = CallModel.get(call_sid, consistent_read=True, attributes_to_get=["district", "ringing_district"])
+    except CallModel.DoesNotExist:
+        return None
+    return item.district or item.ringing_district
+
+
 # -- the district file, its versions and audit trail ---------------------------------------------
 
 def district_config(code: str) -> tuple[dict[str, Any], int] | None:
@@ -106,6 +115,7 @@ def save_district_config(district: District, version: int, by: str, at: str, sum
     new_version = version + 1
     items = district_items(district, at)
     config, lines = items[0], items[1:]
+    senders = sender_items(district, at)  # texts to a new SMS or WhatsApp sender reach the chat intake
     config.version, config.updated_by = new_version, by
     try:
         with TransactWrite(connection=connection()) as txn:
@@ -115,6 +125,9 @@ def save_district_config(district: District, version: int, by: str, at: str, sum
                 # A line belongs to one district or one state number (181): never taken from either.
                 txn.save(line, condition=(DirectoryModel.district == district.code)
                          | (DirectoryModel.district.does_not_exist() & DirectoryModel.state.does_not_exist()))
+            for sender in senders:
+                txn.save(sender, condition=(DirectoryModel.district == district.code)
+                         | DirectoryModel.district.does_not_exist())
             for line in removed_lines:
                 txn.delete(DirectoryModel(f"LINE#{line}", "LINE"), condition=DirectoryModel.district == district.code)
             txn.save(TimelineModel(f"AUDIT#{district.code}", f"{at}#{new_version:06d}", actor_type="user",
@@ -122,7 +135,9 @@ def save_district_config(district: District, version: int, by: str, at: str, sum
                                    detail={"summary": summary, "version": new_version, "section": section}))
     except TransactWriteError as error:
         codes = [r.code if r is not None else None for r in (error.cancellation_reasons or [])]
-        if codes and codes[0] in ("ConditionalCheckFailed", "TransactionConflict"):
+        # The reasons follow the request: pynamodb sends the deletes (removed lines) before the puts.
+        config_code = codes[len(removed_lines)] if len(codes) > len(removed_lines) else None
+        if config_code in ("ConditionalCheckFailed", "TransactionConflict"):
             raise StaleConfig(district.code) from error
         if "ConditionalCheckFailed" in codes:
             raise LineTaken(district.code) from error
@@ -131,7 +146,7 @@ def save_district_config(district: District, version: int, by: str, at: str, sum
 
 
 class LineTaken(Exception):
-    """A line in the file belongs to another district."""
+    """A line in the file belongs to another district or a state number (or a sender was taken meanwhile)."""
 
 
 def audit(code: str, limit: int, start: dict | None) -> tuple[list[dict[str, Any]], dict | None]:

@@ -89,10 +89,6 @@ def district_items(district: District, updated_at: str) -> list[DirectoryModel]:
     return items
 
 
-def line_owner(line: str) -> str | None:
-    return _get_attr(f"LINE#{line}", "LINE", "district")
-
-
 def line_owners(line: str) -> tuple[str | None, str | None]:
     """(district, state) of a line's item: at most one is set; (None, None) when nobody owns it."""
     try:
@@ -125,8 +121,11 @@ def sender_numbers(district: District) -> list[str]:
 
 
 def sender_items(district: District, updated_at: str) -> list[DirectoryModel]:
+    """The district's SENDER items, but for a sender another district has: one shared by several districts (a
+    state-wide number) stays with the first to claim it, since a citizen's text to it cannot tell the districts
+    apart; such districts take texts on their hotline lines. One GetItem per sender (at most two)."""
     return [DirectoryModel(f"SENDER#{number}", "SENDER", district=district.code, updated_at=updated_at)
-            for number in sender_numbers(district)]
+            for number in sender_numbers(district) if sender_owner(number) in (None, district.code)]
 
 
 def sender_owner(number: str) -> str | None:

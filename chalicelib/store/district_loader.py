@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from chalicelib.domain.clock import iso
 from chalicelib.domain.district import District, DistrictConfigError
 from chalicelib.domain.state_line import StateConfigError, StateLine
-from chalicelib.store.directory import district_items, line_owners, sender_items, sender_owner, state_items
+from chalicelib.store.directory import district_items, line_owners, sender_items, state_items
 from chalicelib.store.models import DirectoryModel
 
 
@@ -23,10 +23,7 @@ def load_district(district: District, progress: Callable[[int, int, str], None] 
                                       "or one state number")
     at = iso(datetime.now(UTC))
     items = district_items(district, at)
-    # A sender shared by several districts (a state-wide number) stays with the first loaded: a citizen's
-    # text to it cannot tell the districts apart. Such districts take texts on their hotline lines.
-    items += [item for item in sender_items(district, at) if sender_owner(item.pk.removeprefix("SENDER#"))
-              in (None, district.code)]
+    items += sender_items(district, at)  # a sender another district has stays with it
     for n, item in enumerate(items, start=1):
         item.save()
         progress(n, len(items), f"{item.pk}")

@@ -204,7 +204,7 @@ class CallModel(Model):
     call_status = UnicodeAttribute(null=True)
     duration = NumberAttribute(null=True)
     ended_at = UnicodeAttribute(null=True)
-    outcome = UnicodeAttribute(null=True)  # ticket, abandoned, failed
+    outcome = UnicodeAttribute(null=True)  # ticket, note, abandoned, failed, over_cap
     language = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)
     complaint_number = UnicodeAttribute(null=True)

@@ -50,7 +50,8 @@ class DynamoTicketStore:
                 self._write(registration)
                 return
             except TransactWriteError as error:
-                codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
+                reasons = error.cancellation_reasons or []
+                codes = {r.code for r in reasons if r is not None}
                 if "ConditionalCheckFailed" in codes and ticket.call_sid:
                     try:
                         existing = CallModel.get(ticket.call_sid, consistent_read=True)
@@ -62,7 +63,8 @@ class DynamoTicketStore:
                     number = _once_owner(registration.once_key)
                     if number:
                         raise AlreadyRegistered(number) from error
-                reasons = error.cancellation_reasons or []
+                # Only now, once neither the call nor the conversation has its ticket already: a retry over
+                # the cap is answered with the first number, not refused.
                 if registration.caller_limit and reasons and reasons[-1] is not None \
                         and reasons[-1].code == "ConditionalCheckFailed":
                     from chalicelib.domain.callers import OverDailyLimit

@@ -5,8 +5,9 @@ the SMS to the citizen and the forward to the officer, every message's status ca
 them, the officer's DONE, the feedback call and its answer, the close — then a reconciler run that finds the
 call's recording (it already has a ticket). Recorded:
 
-- every AWS request, by service, operation and table (transactions item by item, batches key by key), and the
-  items each Query read; the size of each table's items at the end (write and read units depend on it);
+- every AWS request, by service, operation and table (transactions item by item, batches key by key), each
+  write with its item's key, and the items each Query read; the size of each table's items at the end (write
+  and read units depend on it);
 - every Lambda invocation, by function, with the SQS messages each consumer got;
 - what Twilio was asked for: SMS (with their segments), WhatsApp messages, calls;
 - the bytes of JSON log lines the functions wrote;
@@ -16,6 +17,7 @@ Counts only: prices and what cannot be measured here (durations, minutes) are in
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import Counter
@@ -26,6 +28,9 @@ from typing import Any
 
 import botocore.handlers
 
+from infra.cost import RESOURCES, table_keys
+
+KEYS = table_keys(json.loads(RESOURCES.read_text()))  # a written item's key: what storage keeps is per key
 OPERATIONS: list[dict[str, Any]] = []
 _recording = [False]
 _function = ["outside"]  # who makes the next AWS request: a function, or "outside" (the SQS poller, the harness)
@@ -36,6 +41,13 @@ def _table(name: str) -> str:
     return re.sub(r"^samvad-[a-z0-9]+-", "", name)
 
 
+def _key(table: str, body: dict[str, Any]) -> str | None:
+    """The written item's key (a put's Item, or Key) as text; None for a table infra/resources.json lacks."""
+    attributes = body.get("Item") or body.get("Key") or {}
+    names = KEYS.get(table)
+    return json.dumps([attributes.get(name) for name in names], sort_keys=True) if names else None
+
+
 def _summarise(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"service": service, "operation": operation, "function": _function[0]}
     if service == "dynamodb":
@@ -43,12 +55,16 @@ def _summarise(service: str, operation: str, params: dict[str, Any]) -> dict[str
             entry["table"] = _table(params["TableName"])
             entry["index"] = params.get("IndexName")
             entry["consistent"] = bool(params.get("ConsistentRead"))
+            if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+                entry["key"] = _key(entry["table"], params)
         if operation == "TransactWriteItems":
-            entry["items"] = [{"kind": kind, "table": _table(body["TableName"])}
+            entry["items"] = [{"kind": kind, "table": _table(body["TableName"]),
+                               "key": _key(_table(body["TableName"]), body)}
                               for item in params.get("TransactItems", []) for kind, body in item.items()]
         elif operation == "BatchWriteItem":
-            entry["items"] = [{"kind": next(iter(request)), "table": _table(table)}
-                              for table, requests in params.get("RequestItems", {}).items() for request in requests]
+            entry["items"] = [{"kind": kind, "table": _table(table), "key": _key(_table(table), body)}
+                              for table, requests in params.get("RequestItems", {}).items()
+                              for request in requests for kind, body in request.items()]
         elif operation == "BatchGetItem":
             entry["items"] = [{"kind": "Get", "table": _table(table), "consistent": bool(spec.get("ConsistentRead"))}
                               for table, spec in params.get("RequestItems", {}).items() for _key in spec["Keys"]]
@@ -316,8 +332,18 @@ def measure(demo_district: Callable[[], Any], answerer: type,
     from chalicelib.handlers.reconciler import window_hours
 
     return {"lifecycle": lifecycle, "idle_runs": idle, "item_bytes": sizes,
-            "reconciler": {"window_hours": window_hours(), "every_minutes": 15},
-            "sweeper": {"every_minutes": 1}}
+            "reconciler": {"window_hours": window_hours(), "every_minutes": every_minutes(app, "reconciler")},
+            "sweeper": {"every_minutes": every_minutes(app, "sweeper")}}
+
+
+def every_minutes(app_module: Any, name: str) -> float:
+    """How often app.py schedules the function `name` (its @app.schedule Rate), in minutes."""
+    from chalice.app import Rate, ScheduledEventConfig
+
+    minutes = {Rate.MINUTES: 1, Rate.HOURS: 60, Rate.DAYS: 24 * 60}
+    (rate,) = [source.schedule_expression for source in app_module.app.event_sources
+               if isinstance(source, ScheduledEventConfig) and source.name == name]
+    return rate.value * minutes[rate.unit]
 
 
 def summary(figures: dict[str, Any]) -> list[str]:

@@ -9,7 +9,9 @@ from chalicelib import settings, wiring
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.district import parse_district
+from chalicelib.domain.reconcile import OVER_CAP
 from chalicelib.i18n import available_languages
+from chalicelib.store.calls import DynamoCallTickets
 from chalicelib.store.district_loader import load_district
 from chalicelib.store.models import CallModel, TicketModel, TimelineModel
 from tests.flows.test_reliability import serialised_moto  # noqa: F401  (a fixture)
@@ -72,8 +74,24 @@ def test_the_cap_holds_at_the_write_when_a_call_got_past_the_menu(hotline, aws, 
     body = answer.body.decode()
     assert CAP_HI.format(n=1) in body and _spoken(only) in body and "<Hangup" in body
     assert [item["complaint_number"]["S"] for item in scan_all(aws["dynamodb"], "tickets")] == [only]
-    assert scan_all(aws["dynamodb"], "calls") == [] or all(  # nothing half-written for that call
-        item["call_sid"]["S"] != "CA" + "7" * 32 for item in scan_all(aws["dynamodb"], "calls"))
+    # No ticket for that call; its call item says why, so the reconciler leaves its recording alone.
+    refused = CallModel.get("CA" + "7" * 32)
+    assert (refused.outcome, refused.complaint_number) == (OVER_CAP, None)
+    assert DynamoCallTickets().tickets_of(["CA" + "7" * 32]) == {"CA" + "7" * 32: OVER_CAP}
+
+
+def test_a_complaint_by_whatsapp_counts_at_the_menu_so_the_caller_hears_the_cap_before_recording(hotline, aws):
+    from tests.flows.test_chat_intake import _number, hindi_whatsapp_complaint
+
+    _with_callers(complaints_per_day=1)
+    by_whatsapp = _number(hindi_whatsapp_complaint(hotline))  # the chat's registration ADDs to the same counter
+
+    log = hotline.phone("1|1|3|say:दूसरी शिकायत")
+
+    assert CAP_HI.format(n=1) in log.said
+    assert f"आपकी पिछली शिकायत संख्या है {_spoken(by_whatsapp)}।" in log.said
+    assert not any(path.startswith("/twilio/voice/record") for path, _ in log.requests)  # asked for no recording
+    assert [item["complaint_number"]["S"] for item in scan_all(aws["dynamodb"], "tickets")] == [by_whatsapp]
 
 
 def test_console_registrations_are_exempt_from_the_cap(hotline, api):

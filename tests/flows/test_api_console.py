@@ -111,6 +111,27 @@ def test_a_call_gets_one_ticket_and_its_log_links_to_it(api, hotline):
     assert CallModel.get(fresh_sid, consistent_read=True).complaint_number == second["complaint_number"]
 
 
+def test_another_districts_call_cannot_join_a_ticket(api, hotline):
+    import yaml
+
+    from chalicelib.domain.district import parse_district
+    from chalicelib.i18n import available_languages
+    from chalicelib.store.district_loader import load_district
+    from tests.support.fixtures import DEMO
+
+    other = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    other.update(code="BSP", name={"hi": "बिलासपुर", "en": "Bilaspur"})
+    other["hotlines"] = [{**other["hotlines"][0], "lines": ["+917752000001"]}]
+    load_district(parse_district(other, available_languages()))
+    call = hotline.phone("hangup")  # a Raipur call
+    taken = api.post("operator.bsp", "/api/tickets", {"caller_phone": CALLER, "category": "water",
+                                                      "description": "हैंडपंप खराब", "call_sid": call.call_sid})
+    refused(taken, 404, "not_found")
+    logged = CallModel.get(call.call_sid, consistent_read=True)
+    assert (logged.district, logged.complaint_number) == ("RPR", None)
+    assert register(api, call_sid=call.call_sid)["call_sid"] == call.call_sid  # Raipur's operator still can
+
+
 def test_the_callers_previous_tickets_pop_up_newest_first(api, hotline):
     older = hotline.complaint("3")  # by phone, through the IVR
     hotline.clock.advance(timedelta(minutes=5))
@@ -605,3 +626,37 @@ def test_a_line_is_one_districts_and_a_removed_line_is_nobodys(api, hotline):
 
     assert catalog("hi").text("unknown_number") in call.said and not any("R P R" in said for said in call.said)
     assert ok(api.get("collector.rpr", "/api/districts/RPR/audit"))["items"][0]["section"] == "hotlines"
+
+
+def test_a_stale_save_that_drops_a_line_is_409_stale_not_line_taken(api, monkeypatch):
+    from chalicelib.store import console
+
+    opened = ok(api.get("collector.rpr", "/api/districts/RPR/config"))
+    original = console.district_config
+    raced = []
+
+    def read_then_someone_else_saves(code: str) -> Any:
+        found = original(code)
+        if not raced:
+            raced.append(code)
+            ok(api.put("state.admin", "/api/districts/RPR/config", {"version": found[1], "config": found[0]}))
+        return found
+
+    monkeypatch.setattr(console, "district_config", read_then_someone_else_saves)
+    dropping = copy.deepcopy(opened["config"])
+    dropping["hotlines"][0]["lines"].remove("+919977222594")
+    refused(api.put("collector.rpr", "/api/districts/RPR/config", {"version": opened["version"],
+                                                                   "config": dropping}), 409, "stale")
+
+
+def test_a_new_whatsapp_sender_saved_in_the_console_takes_citizens_texts(api, hotline):
+    from chalicelib.i18n import catalog
+    from chalicelib.store.models import DirectoryModel
+
+    opened = ok(api.get("collector.rpr", "/api/districts/RPR/config"))
+    moved = copy.deepcopy(opened["config"])
+    moved["whatsapp"]["sender"] = "whatsapp:+919977222599"
+    ok(api.put("collector.rpr", "/api/districts/RPR/config", {"version": opened["version"], "config": moved}))
+    assert DirectoryModel.get("SENDER#+919977222599", "SENDER").district == "RPR"
+    reply = hotline.text(f"whatsapp:{CALLER}", "नमस्ते", to="whatsapp:+919977222599")
+    assert reply.startswith(catalog("hi").text("chat_choose_category"))

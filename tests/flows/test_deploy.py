@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -19,6 +18,7 @@ import pytest
 
 from infra import deploy
 from infra.deploy import Options, Refusal
+from tests.support.stack_process import free_port_block
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTRICT = ROOT / "examples" / "raipur.yaml"
@@ -31,9 +31,7 @@ REGION = "ap-south-1"
 def moto_server(monkeypatch):
     from moto.server import ThreadedMotoServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port_block(1)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     url = f"http://127.0.0.1:{port}"

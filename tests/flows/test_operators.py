@@ -10,8 +10,10 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 from chalicelib import settings, wiring
+from chalicelib.domain.reconcile import OPERATORS_CALL
 from chalicelib.i18n import catalog
 from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
+from chalicelib.store.calls import DynamoCallTickets
 from chalicelib.store.models import CallModel
 from tests.support.fixtures import CALLER, ChaliceTransport, signed_post
 from tests.support.operators import (
@@ -198,6 +200,8 @@ def test_a_ticket_registered_after_the_call_still_gets_its_recording(hotline, ap
     operator = OperatorAtTheConsole(api, ["answer"], register=False)
     log = _emulator(api, hotline).call(CALLER, OPERATORS_LINE, operator)
     assert log.answered_by == NIGHT_OPERATOR[1] and log.recording_sid
+    # Until the operator registers it, the reconciler leaves the call's recording alone: it is the operator's.
+    assert DynamoCallTickets().tickets_of([log.call_sid]) == {log.call_sid: OPERATORS_CALL}
     answer = api.post("operator.rpr", "/api/tickets", {
         "caller_phone": CALLER, "category": "food", "call_sid": log.call_sid,
         "description": "राशन दुकान बंद रहती है"})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -18,18 +19,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port_block(size: int = 3) -> int:
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + size < 65535 and all(_is_free(base + i) for i in range(size)):
+    """A block of free ports below the kernel's ephemeral range: ports picked from inside it can be taken, between
+    the probe and the stack's own bind, by an outgoing connection's source port (the stack's own clients, the
+    browser's), and the stack then fails with "address already in use"."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        base = random.randrange(max(1024, low - 12000), low - size)
+        if all(_is_free(base + i) for i in range(size)):
             return base
     raise RuntimeError("no free ports on loopback")
 
 
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def _is_free(port: int) -> bool:
     with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @contextmanager

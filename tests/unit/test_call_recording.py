@@ -55,3 +55,22 @@ def test_an_ivr_ticket_keeps_its_own_recording_and_a_ticket_without_a_call_gets_
     assert store.get(ivr.complaint_number).recording_confirmed
     assert not settle_call_recording(walk_in.complaint_number, "RE4", "https://api.twilio.com/RE4", 5, store)
     assert not settle_call_recording("RPR2612080099", "RE5", "https://api.twilio.com/RE5", 5, store)
+
+
+def test_the_ivr_confirmation_reads_the_ticket_once():
+    class CountingStore(MemoryStore):
+        reads = 0
+
+        def get(self, complaint_number: str):
+            self.reads += 1
+            return super().get(complaint_number)
+
+    ivr = build_call_registration(CallComplaint(
+        call_sid="CA" + "c" * 32, caller_phone=CALLER, line=LINE, language="hi", category_id="water",
+        recording_sid="RE7", recording_url="https://api.twilio.com/RE7", recording_duration=30), DISTRICT, 3,
+        CLOCK).ticket
+    store = CountingStore(ivr)
+    assert settle_call_recording(ivr.complaint_number, "RE7", "https://api.twilio.com/RE7", 31, store)
+    assert store.reads == 1  # every recording status callback of the IVR comes here: one GetItem, one write
+    after = store.get(ivr.complaint_number)
+    assert (after.recording_confirmed, after.recording_duration, after.version) == (True, 31, ivr.version + 1)

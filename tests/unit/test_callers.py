@@ -56,6 +56,15 @@ def test_the_cap_counts_this_ist_days_ivr_tickets_only():
     assert not over_cap(today, capped, "+266696687", NOW)  # a withheld caller ID is never capped
 
 
+def test_the_cap_counts_chat_tickets_too_as_the_write_does():
+    # A WhatsApp/SMS registration ADDs to the same day counter, so the menu's early check must see it,
+    # or the caller records a whole complaint only to hear the cap at the write.
+    chat = [replace(ticket(30, 1), channel="whatsapp"), replace(ticket(60, 2), channel="sms")]
+    capped = replace(DISTRICT, callers=replace(DISTRICT.callers, complaints_per_day=2))
+    assert [t.complaint_number for t in registered_today(chat, DISTRICT, NOW)] == [t.complaint_number for t in chat]
+    assert over_cap(chat, capped, CALLER, NOW)
+
+
 def test_the_day_limit_is_keyed_by_district_caller_and_ist_day():
     limit = day_limit(DISTRICT, CALLER, NOW)
     assert (limit.scope, limit.period, limit.limit) == (f"CALLER#RPR#{CALLER}", "DAY#2026-12-02",

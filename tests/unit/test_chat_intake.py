@@ -164,6 +164,21 @@ def test_status_answers_only_the_citizens_own_complaints(chat):
     assert status_query("स्थिति RPR2612010001") == "RPR2612010001" and status_query("3") is None
 
 
+def test_status_of_ones_own_number_is_one_read(chat):
+    for body in ("नमस्ते", "3", "पानी नहीं", "रामू", "वार्ड 7"):
+        chat.send(body)
+    number = chat.store.registrations[0].ticket.complaint_number
+    reads: list[str] = []
+    get, recent = chat.store.get, chat.store.recent_for_caller
+    chat.store.get = lambda n: reads.append("get") or get(n)
+    chat.store.recent_for_caller = lambda phone, limit=5: reads.append("query") or recent(phone, limit)
+    assert number in chat.send(f"STATUS {number}")
+    assert reads == ["get"]  # the citizen's own: no Query for the latest ticket
+    reads.clear()
+    assert chat.send("STATUS 12", phone=OTHER) == catalog("hi").text("reply_not_found", number="12")
+    assert reads == ["query"]  # no complaint number: nothing to get, only the language to find
+
+
 def test_feedback_outside_a_conversation_still_reaches_the_lifecycle(chat):
     for body in ("नमस्ते", "3", "पानी नहीं", "रामू", "वार्ड 7"):
         chat.send(body)

@@ -132,6 +132,20 @@ def test_request_units_follow_item_sizes_transactions_and_indexes():
     assert rru == math.ceil(SIZES["directory"] / 4096) + math.ceil(3 * SIZES["tickets"] / 4096) / 2
 
 
+def test_storage_keeps_each_written_item_once_until_it_is_deleted():
+    ops = [
+        op("api_handler", "TransactWriteItems", items=[{"kind": "Put", "table": "tickets", "key": "T1"},
+                                                       {"kind": "Put", "table": "counters", "key": "C1"}]),
+        op("api_handler", "PutItem", table="tickets", key="T1"),  # the same ticket, written again
+        op("api_handler", "UpdateItem", table="counters", key="C2"),  # an update that makes an item
+        op("notifier", "BatchWriteItem", items=[{"kind": "DeleteRequest", "table": "counters", "key": "C1"}]),
+        op("api_handler", "PutItem", table="counters"),  # recorded without its key: a new item
+    ]
+    ticket, counter = SIZES["tickets"] + 100, SIZES["counters"] + 100
+    # tickets: the item, its KEYS_ONLY copy (100 bytes) and its ALL copy; counters have no index.
+    assert cost.stored_bytes(ops, SIZES, cost.table_indexes(RESOURCES)) == (ticket + 100 + ticket) + 2 * counter
+
+
 def test_each_line_is_a_measured_count_times_its_price():
     figures = usage()
     life = figures["lifecycle"]

@@ -219,3 +219,16 @@ def test_the_fallback_documents_apologise_in_hindi_then_english_and_record_witho
         assert "execute-api" not in text and "/twilio/" not in text
     relative = ElementTree.fromstring(fallback.voice_document()).find("Record")
     assert relative.get("action") == "thanks.xml"
+
+
+def test_an_operators_call_and_a_call_over_the_cap_are_left_alone():
+    from chalicelib.domain.reconcile import OPERATORS_CALL, OVER_CAP
+
+    store = MemoryTicketStore()
+    twilio = FakeTwilio([recording(1), recording(2), recording(3)], {f"CA{n}": inbound(n) for n in (1, 2, 3)})
+    calls = StoreCalls(store)
+    settled = {"CA1": OPERATORS_CALL, "CA2": OVER_CAP}
+    calls.tickets_of = lambda sids: {sid: settled[sid] for sid in sids if sid in settled}
+    report = reconcile(twilio, calls, MemoryDirectory(DISTRICT), store, MemoryDispatcher(), FixedClock(NOW))
+    assert [r.ticket.call_sid for r in store.registrations] == ["CA3"]
+    assert report.skipped == {OPERATORS_CALL: 1, OVER_CAP: 1}
