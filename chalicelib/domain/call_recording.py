@@ -1,9 +1,14 @@
-"""An operator's call recording (the <Dial>'s), attached to the ticket the operator registered for the call.
+"""Twilio's confirmation of a call's recording, kept on its ticket: the IVR's own recording confirmed, or an
+operator's call recording (the <Dial>'s) attached to the ticket the operator registered for the call.
 
 The recording status callback and the console registration race: Twilio posts the recording when the
 call ends, the operator may still be typing. Whichever lands second attaches it — the callback when the
-call already has a ticket, the registration when the call already has a completed recording. Both go
-through here, a versioned change like the IVR recording's confirmation, so attaching twice is harmless.
+call already has a ticket, the registration when the call already has a completed recording.
+
+Transitions write the whole ticket, conditional on its version. A confirmation written without bumping the
+version could land between a transition's read and its write and be overwritten with the old value; written
+as a versioned change, it makes that transition stale instead (the officer is told to send again), and a
+transition that lands first makes this write retry on the new ticket. Attaching twice is harmless.
 """
 from __future__ import annotations
 
@@ -12,17 +17,18 @@ from dataclasses import replace
 
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import StaleTicket, TicketRepository
-from chalicelib.domain.recording_status import TRIES
 from chalicelib.domain.ticket import Ticket
 
 log = logging.getLogger(__name__)
+
+TRIES = 3
 
 
 def _settled(ticket: Ticket, recording_sid: str, recording_url: str | None, duration: int | None) -> Ticket | None:
     """The ticket holding this recording, confirmed; None when it holds another or there is nothing to attach.
 
-    Written even when the ticket already says so (domain/recording_status.py): the version must move past
-    any transition that read the ticket before the confirmation."""
+    Written even when the ticket already says so: the version must move past any transition that read the
+    ticket before the confirmation."""
     if ticket.recording_sid == recording_sid:  # the IVR's own recording, or one attached before
         return replace(ticket, version=ticket.version + 1, recording_confirmed=True,
                        recording_duration=ticket.recording_duration if duration is None else duration)

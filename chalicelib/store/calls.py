@@ -61,7 +61,7 @@ def record_recording_status(call_sid: str, recording_sid: str, status: str, dura
                             url: str | None = None) -> str | None:
     """Note the recording on the call; return the call's complaint number, if it has a ticket yet.
 
-    The ticket's own confirmation is a versioned change (domain/recording_status.py): an update here
+    The ticket's own confirmation is a versioned change (domain/call_recording.py): an update here
     that left the version alone could be overwritten by a transition that read the ticket before it.
     The URL and length are kept for an operator's ticket registered after the call (operators mode).
     """
