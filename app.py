@@ -118,6 +118,13 @@ def voice_feedback_status(number):
     return twilio_webhook(app.current_request, feedback_call.call_status)
 
 
+@app.route(f"{VOICE}/after-hours-language/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_after_hours_language(attempt):
+    from chalicelib.handlers import callbacks
+
+    return twilio_webhook(app.current_request, callbacks.after_hours_language)
+
+
 @app.route(f"{VOICE}/after-hours/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_after_hours(lang, attempt):
     from chalicelib.handlers import callbacks

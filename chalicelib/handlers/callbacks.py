@@ -30,7 +30,7 @@ def before_ivr(form: dict[str, str], district: District) -> str | None:
         return None
     now = wiring.clock().now()
     if not is_open(hotline.hours, now):  # None: round the clock
-        return after_hours.closed(district, hotline, district.default_language)
+        return after_hours.closed_greeting(district, hotline)
     if hotline.mode == "missed_call":
         from chalicelib.domain.callbacks import MISSED_CALL, request_callback
 
@@ -41,6 +41,21 @@ def before_ivr(form: dict[str, str], district: District) -> str | None:
         log.info("missed call %s: %s", form.get("CallSid"), outcome.reason)
         return after_hours.reject()
     return None
+
+
+def after_hours_language(form: dict[str, str], params: dict[str, str]) -> str:
+    """A closed hotline's caller chose a language: the hours and the choices in it."""
+    district = _district(form, params)
+    if district is None:
+        return ivr.unknown_number()
+    hotline = district.hotline_for_line(line_and_caller(form)[0])
+    attempt, digits = _attempt(params), form.get("Digits")
+    if digits and digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(district.languages):
+        lang = district.languages[int(digits) - 1]
+        if hotline is None or hotline.hours is None:
+            return after_hours.record_now(district, lang)  # the hours were removed meanwhile: take the complaint
+        return after_hours.closed(district, hotline, lang, welcome=False)
+    return after_hours.language_retry(district, attempt, digits)
 
 
 def after_hours_step(form: dict[str, str], params: dict[str, str]) -> str:

@@ -57,15 +57,34 @@ def spoken_when(at: datetime, speech: Catalog) -> str:
                        time=spoken_clock(local.hour * 60 + local.minute, speech))
 
 
-def closed(district: District, hotline: Hotline, lang: str, attempt: int = 1, retry_key: str | None = None) -> str:
+LANGUAGE_STEP = "after-hours-language"
+
+
+def closed_greeting(district: District, hotline: Hotline) -> str:
+    """A closed hotline: the welcome, then the language (where the district has several), then the hours in it."""
+    if len(district.languages) == 1:
+        return closed(district, hotline, district.default_language)
+    vr = VoiceResponse()
+    ivr.add_welcome(vr, district, hotline)
+    ivr.add_language_menu(vr, district, attempt=1, step=LANGUAGE_STEP)
+    return render(vr)
+
+
+def language_retry(district: District, attempt: int, digits: str | None) -> str:
+    return ivr.retry(district, district.default_language, attempt, digits,
+                     lambda vr, n: ivr.add_language_menu(vr, district, n, step=LANGUAGE_STEP))
+
+
+def closed(district: District, hotline: Hotline, lang: str, attempt: int = 1, retry_key: str | None = None,
+           welcome: bool = True) -> str:
     """The hours, then the choices the hotline offers (1: record now, 2: a callback when it opens)."""
     speech = catalog(lang)
     vr = VoiceResponse()
     if retry_key:
         say(vr, speech.text(retry_key), speech)
-    elif hotline.greeting_audio_url:
+    elif welcome and hotline.greeting_audio_url:
         vr.play(hotline.greeting_audio_url)
-    else:
+    elif welcome:
         say(vr, speech.text("welcome", district=district.name_in(lang)), speech)
     if hotline.hours is not None:
         say(vr, speech.text("after_hours_closed", hours=spoken_hours(hotline.hours, speech)), speech)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from twilio.twiml.voice_response import VoiceResponse
 
 from chalicelib.domain.complaint_number import spoken_groups
-from chalicelib.domain.district import District
+from chalicelib.domain.district import District, Hotline
 from chalicelib.i18n import catalog
 from chalicelib.telephony.twiml import render, say, url
 
@@ -41,14 +41,18 @@ def technical_problem(language: str | None = None) -> str:
 
 def greeting(district: District, line: str) -> str:
     vr = VoiceResponse()
-    hotline = district.hotline_for_line(line)
+    add_welcome(vr, district, district.hotline_for_line(line))
+    intake_menu(vr, district)
+    return render(vr)
+
+
+def add_welcome(vr: VoiceResponse, district: District, hotline: Hotline | None) -> None:
+    """The Collector's recorded message where the hotline has one, else the spoken welcome."""
     if hotline and hotline.greeting_audio_url:
         vr.play(hotline.greeting_audio_url)
     else:
         lang = district.default_language
         say(vr, catalog(lang).text("welcome", district=district.name_in(lang)), catalog(lang))
-    intake_menu(vr, district)
-    return render(vr)
 
 
 def intake_menu(vr: VoiceResponse, district: District) -> None:
@@ -56,7 +60,7 @@ def intake_menu(vr: VoiceResponse, district: District) -> None:
     if len(district.languages) == 1:
         _main_menu(vr, district, district.default_language)
     else:
-        _language_menu(vr, district, attempt=1)
+        add_language_menu(vr, district, attempt=1)
 
 
 def language_step(district: District, attempt: int, digits: str | None) -> str:
@@ -66,7 +70,7 @@ def language_step(district: District, attempt: int, digits: str | None) -> str:
         _main_menu(vr, district, lang)
         return render(vr)
     lang = district.default_language
-    return retry(district, lang, attempt, digits, lambda vr, n: _language_menu(vr, district, n))
+    return retry(district, lang, attempt, digits, lambda vr, n: add_language_menu(vr, district, n))
 
 
 def _main_menu(vr: VoiceResponse, district: District, lang: str) -> None:
@@ -137,8 +141,9 @@ def give_up(district: District, lang: str) -> str:
     return render(vr)
 
 
-def _language_menu(vr: VoiceResponse, district: District, attempt: int) -> None:
-    action = url(f"{VOICE}/language/{attempt}")
+def add_language_menu(vr: VoiceResponse, district: District, attempt: int, step: str = "language") -> None:
+    """Each language offered in its own language; the answer goes to `step` (the IVR's, or after hours')."""
+    action = url(f"{VOICE}/{step}/{attempt}")
     gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
     for key, lang in enumerate(district.languages, start=1):
         say(gather, catalog(lang).text("language_option", key=key), catalog(lang))

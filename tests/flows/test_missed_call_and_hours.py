@@ -107,7 +107,7 @@ def test_a_withheld_number_gets_no_callback(hotline, aws):
 def test_after_hours_the_caller_hears_the_hours_and_can_record(hotline, aws, clock):
     _set_time(clock, datetime(2026, 12, 4, 19, 0, tzinfo=IST))  # a Friday evening
     caller = "+919811100004"
-    log = hotline.phone("1|3|say:नाली जाम है, वार्ड नौ", caller=caller, line=OFFICE)
+    log = hotline.phone("1|1|3|say:नाली जाम है, वार्ड नौ", caller=caller, line=OFFICE)
     assert any("सोमवार से शुक्रवार, सुबह 10 बजे से शाम 6 बजे तक" in said for said in log.said)
     assert ("/twilio/voice/after-hours/hi/1", 200) in log.requests
     [ticket] = _tickets(aws, caller)
@@ -115,12 +115,24 @@ def test_after_hours_the_caller_hears_the_hours_and_can_record(hotline, aws, clo
     assert _callbacks(aws) == []
 
 
+def test_after_hours_an_english_speaker_chooses_english_first_and_files_in_english(hotline, aws, clock):
+    _set_time(clock, datetime(2026, 12, 4, 19, 0, tzinfo=IST))  # a Friday evening
+    caller = "+919811100012"
+    log = hotline.phone("2|1|1|say:The streetlight in ward 9 is broken", caller=caller, line=OFFICE)
+    assert log.said[0] == "रायपुर जिला प्रशासन की शिकायत सेवा में आपका स्वागत है।"  # the welcome, then the language
+    assert any("Monday to Friday" in said for said in log.said), log.said  # the hours in the chosen language
+    assert ("/twilio/voice/after-hours/en/1", 200) in log.requests
+    [ticket] = _tickets(aws, caller)
+    assert (ticket["language"]["S"], ticket["line"]["S"]) == ("en", OFFICE)
+
+
 def test_after_hours_pressing_nothing_asks_again_then_takes_the_complaint(hotline, aws, clock):
     _set_time(clock, datetime(2026, 12, 6, 8, 0, tzinfo=IST))  # a Sunday morning
     caller = "+919811100011"
-    log = hotline.phone("-|9|-|3|say:सड़क पर गड्ढा", caller=caller, line=OFFICE)
+    log = hotline.phone("1|-|9|-|3|say:सड़क पर गड्ढा", caller=caller, line=OFFICE)
     paths = [path for path, _ in log.requests]
-    assert paths[:4] == ["/twilio/voice/incoming", "/twilio/voice/after-hours/hi/1", "/twilio/voice/after-hours/hi/2",
+    assert paths[:5] == ["/twilio/voice/incoming", "/twilio/voice/after-hours-language/1",
+                         "/twilio/voice/after-hours/hi/1", "/twilio/voice/after-hours/hi/2",
                          "/twilio/voice/after-hours/hi/3"]
     assert "हमें आपका जवाब नहीं मिला।" in log.said and "यह सही विकल्प नहीं है।" in log.said
     [ticket] = _tickets(aws, caller)
@@ -130,7 +142,7 @@ def test_after_hours_pressing_nothing_asks_again_then_takes_the_complaint(hotlin
 def test_after_hours_a_callback_on_the_next_working_morning(hotline, aws, clock):
     _set_time(clock, datetime(2026, 12, 4, 19, 0, tzinfo=IST))  # Friday evening → Monday 10:00
     caller = "+919811100005"
-    log = hotline.phone("2", caller=caller, line=OFFICE)
+    log = hotline.phone("1|2", caller=caller, line=OFFICE)
     assert any("सोमवार, 7 दिसंबर को सुबह 10 बजे" in said for said in log.said), log.said
     [request] = _callbacks(aws)
     assert request["due_at"]["S"] == "2026-12-07T04:30:00Z" and request["reason"]["S"] == "after_hours"
@@ -149,7 +161,7 @@ def test_after_hours_a_callback_on_the_next_working_morning(hotline, aws, clock)
 
 def test_after_hours_callback_skips_a_holiday(hotline, aws, clock):
     _set_time(clock, datetime(2026, 1, 23, 19, 0, tzinfo=IST))  # Friday; Monday the 26th is Republic Day
-    log = hotline.phone("2", caller="+919811100006", line=OFFICE)
+    log = hotline.phone("1|2", caller="+919811100006", line=OFFICE)
     assert any("मंगलवार, 27 जनवरी को सुबह 10 बजे" in said for said in log.said), log.said
     [request] = _callbacks(aws)
     assert request["due_at"]["S"] == "2026-01-27T04:30:00Z"
@@ -157,7 +169,7 @@ def test_after_hours_callback_skips_a_holiday(hotline, aws, clock):
 
 def test_after_hours_callback_from_a_withheld_number_is_refused_and_recording_offered(hotline, aws, clock):
     _set_time(clock, datetime(2026, 12, 5, 11, 0, tzinfo=IST))  # a Saturday
-    log = hotline.phone("2|-", caller="+266696687", line=OFFICE)
+    log = hotline.phone("1|2|-", caller="+266696687", line=OFFICE)
     assert any("वापस कॉल नहीं कर सकते" in said for said in log.said)
     assert any("/twilio/voice/category/hi/1" in path for path, _ in log.requests)  # offered to record instead
     assert _callbacks(aws) == []
@@ -193,7 +205,7 @@ def test_the_callback_paths_need_no_more_than_infra_needs(hotline, aws, clock, r
     hotline.advance(minutes=10)
     hotline.answer_feedback_call("1|1|3|say:बिजली नहीं है")  # the IVR on the callback, to a ticket
     _set_time(clock, datetime(2026, 12, 5, 11, 0, tzinfo=IST))
-    hotline.phone("2", caller="+919811100010", line=OFFICE)  # after hours: a callback for Monday
+    hotline.phone("1|2", caller="+919811100010", line=OFFICE)  # after hours: a callback for Monday
     needs = policies.load_needs()
     seen = requests_by_function
     assert {"api_handler", "sweeper"} <= set(seen)
