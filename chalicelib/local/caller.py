@@ -244,13 +244,7 @@ class CallEmulator:
                   f"Twilio plays the fallback {fallback_url}")
         document = self._get(log, fallback_url, {**base, "ErrorCode": "11200", "ErrorUrl": self._base + voice_path})
         base["CallStatus"] = "in-progress"
-        try:
-            while document:
-                document = self._run_document(log, document, base, answerer)
-            log.ended_by = log.ended_by or "hotline"
-        except Hangup:
-            log.ended_by = "caller"
-            self._out("  (caller hangs up)")
+        self._play(log, document, base, answerer)
         self._out(f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
         return log
 
@@ -270,11 +264,8 @@ class CallEmulator:
             return log
         return self._converse(log, url, base, answerer, status_url)
 
-    def _converse(self, log: CallLog, first_url: str, base: dict[str, str], answerer: Answerer,
-                  status_url: str | None) -> CallLog:
-        started = time.monotonic()
-        document = self._post(log, first_url, base)
-        base["CallStatus"] = "in-progress"
+    def _play(self, log: CallLog, document: str, base: dict[str, str], answerer: Answerer) -> None:
+        """Run the call's TwiML documents until one ends it, or the caller hangs up."""
         try:
             while document:
                 document = self._run_document(log, document, base, answerer)
@@ -282,6 +273,13 @@ class CallEmulator:
         except Hangup:
             log.ended_by = "caller"
             self._out("  (caller hangs up)")
+
+    def _converse(self, log: CallLog, first_url: str, base: dict[str, str], answerer: Answerer,
+                  status_url: str | None) -> CallLog:
+        started = time.monotonic()
+        document = self._post(log, first_url, base)
+        base["CallStatus"] = "in-progress"
+        self._play(log, document, base, answerer)
         rejected = log.ended_by in ("busy", "no-answer")
         duration = 0 if rejected else max(1, round(time.monotonic() - started))
         if status_url:
