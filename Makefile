@@ -27,6 +27,8 @@ call: $(STAMP)                      ## phone the running hotline from this termi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy  # strict on the domain, the operations and the wiring ([tool.mypy] in pyproject.toml)
+	$(BIN)/lint-imports  # the layers of docs/architecture.md (.importlinter)
 
 # The console's browser tests drive Debian's Chromium (Playwright's own download does not work here) and
 # need a Devanagari font; CI starts from a bare machine, so install them when missing.
@@ -41,7 +43,7 @@ browser:
 test: lint browser wheels           ## the whole suite (unit, flows through moto, local stack, the console in Chromium)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency; build/bench.json
+bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency, unit tests' import, zip size; build/bench.json
 	$(BIN)/python -m tests.bench.run
 
 # Measured counts (build/bench.json; only the usage section of the bench when it is missing) × infra/prices.json.

@@ -120,30 +120,30 @@ def voice_feedback_status(number):
 
 @app.route(f"{VOICE}/after-hours-language/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_after_hours_language(attempt):
-    from chalicelib.handlers import callbacks
+    from chalicelib.handlers import callback_requests
 
-    return twilio_webhook(app.current_request, callbacks.after_hours_language)
+    return twilio_webhook(app.current_request, callback_requests.after_hours_language)
 
 
 @app.route(f"{VOICE}/after-hours/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_after_hours(lang, attempt):
-    from chalicelib.handlers import callbacks
+    from chalicelib.handlers import callback_requests
 
-    return twilio_webhook(app.current_request, callbacks.after_hours_step)
+    return twilio_webhook(app.current_request, callback_requests.after_hours_step)
 
 
 @app.route(f"{VOICE}/callback/{{request_id}}", methods=["POST"], content_types=FORM)
 def voice_callback(request_id):
-    from chalicelib.handlers import callbacks
+    from chalicelib.handlers import callback_call
 
-    return twilio_webhook(app.current_request, callbacks.answer)
+    return twilio_webhook(app.current_request, callback_call.answer)
 
 
 @app.route(f"{VOICE}/callback-status/{{request_id}}/{{try_number}}", methods=["POST"], content_types=FORM)
 def voice_callback_status(request_id, try_number):
-    from chalicelib.handlers import callbacks
+    from chalicelib.handlers import callback_call
 
-    return twilio_webhook(app.current_request, callbacks.call_status)
+    return twilio_webhook(app.current_request, callback_call.call_status)
 
 
 @app.route(f"{VOICE}/operators/after/{{next}}", methods=["POST"], content_types=FORM)
@@ -302,16 +302,16 @@ def api_unblock_caller(code, phone):
 
 @app.route("/console", methods=["GET"])
 def console_home():
-    from chalicelib.handlers import console
+    from chalicelib.handlers import console_files
 
-    return console.home()
+    return console_files.home()
 
 
 @app.route("/console/{name}", methods=["GET"])
 def console_asset(name):
-    from chalicelib.handlers import console
+    from chalicelib.handlers import console_files
 
-    return console.asset(name)
+    return console_files.asset(name)
 
 
 @app.on_sqs_message(queue=settings.queue_name("notify"), batch_size=10, name="notifier")

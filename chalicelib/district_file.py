@@ -21,4 +21,12 @@ def read_yaml(path: str | Path, error: type[Exception] = DistrictConfigError) ->
 
 
 def read_district_file(path: str | Path) -> District:
-    return parse_district(read_yaml(path), available_languages())
+    """The file's shape is checked against chalicelib/schemas/district.schema.json first (where and what is
+    wrong, e.g. "hotlines[0].lines: must be array"), then parse_district checks the rules between fields."""
+    from chalicelib import schemas
+
+    data = read_yaml(path)
+    wrong = schemas.problem("district", data)
+    if wrong:
+        raise DistrictConfigError(wrong)
+    return parse_district(data, available_languages())

@@ -10,6 +10,9 @@ message. Deployed (AWS_LAMBDA_FUNCTION_NAME set, or SAMVAD_LOG_FORMAT=json) the 
 What is known about the work in hand (the Lambda request, the CallSid, the complaint number) travels in a
 context variable: app.py's middleware opens a `scope` per invocation, handlers `bind` what they learn.
 
+The queue consumers, the sweeper and the reconciler log their own lines through Powertools' Logger
+(chalicelib/powertools.py), with the same masking and the same context; this module stays for everything else.
+
 This module is on the webhook path's import (measured by `make bench`): standard library only, and the
 pattern, the masking and the JSON live in log_format.py, loaded at the first log line.
 """
@@ -21,6 +24,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from typing import Any
 
 _context: ContextVar[dict[str, str] | None] = ContextVar("samvad_log_context", default=None)
@@ -80,7 +84,7 @@ class JsonFormatter(logging.Formatter):
         return to_json(record, self._function, current())
 
 
-class _Stderr(logging.StreamHandler):
+class CurrentStderr(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (as logging's last resort does)."""
 
     def __init__(self, level: int) -> None:
@@ -100,28 +104,22 @@ def structured() -> bool:
     return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) or os.environ.get("SAMVAD_LOG_FORMAT") == "json"
 
 
-_configured = False
-
-
+@cache
 def configure(*loggers: logging.Logger) -> None:
-    """Once per process: mask on every handler of the root logger and of `loggers` (Chalice's app.log, which
-    does not propagate); JSON on them when deployed. Lambda's runtime has put its handler on the root logger
-    before app.py is imported; the local stack has called basicConfig."""
-    global _configured
-    if _configured:
-        return
+    """Once per process (and set of loggers): mask on every handler of the root logger and of `loggers`
+    (Chalice's app.log, which does not propagate); JSON on them when deployed. Lambda's runtime has put its
+    handler on the root logger before app.py is imported; the local stack has called basicConfig."""
     as_json = structured()
     root = logging.getLogger()
     if not root.handlers:
         if as_json:
             root.addHandler(logging.StreamHandler(sys.stdout))
         else:  # what Python's last resort would print (warnings and worse, to stderr), masked
-            fallback = _Stderr(logging.WARNING)
+            fallback = CurrentStderr(logging.WARNING)
             fallback.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
             root.addHandler(fallback)
     for handler in [*root.handlers, *(h for logger in loggers for h in logger.handlers)]:
         install(handler, as_json)
-    _configured = True
 
 
 def install(handler: logging.Handler, as_json: bool) -> None:

@@ -6,6 +6,10 @@ functions at run time, the merge template and the local stack all agree without 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 TABLES = ("tickets", "timeline", "calls", "directory", "counters", "outbox", "idempotency", "callbacks",
           "conversations")
@@ -45,26 +49,61 @@ def twilio_account_sid() -> str:
     return os.environ.get("TWILIO_ACCOUNT_SID", "")
 
 
-_secrets: dict[str, str] = {}
+def secret_max_age_seconds() -> float:
+    """How long a secret read from SSM is trusted before it is read again (a rotation reaches every
+    container within this)."""
+    return float(os.environ.get("SAMVAD_SECRET_MAX_AGE_SECONDS", "300"))
+
+
+def reconcile_hours() -> float:
+    """How far back the reconciler looks for recordings without a ticket."""
+    return float(os.environ.get("SAMVAD_RECONCILE_HOURS", "24"))
 
 
 def secret(name: str) -> str:
     """From the variable `name` locally; deployed, from the SSM SecureString that `<name>_PARAMETER`
-    names, read once per container. Secrets never sit in config.json or plain variables there."""
+    names, read again once it is older than secret_max_age_seconds(). Secrets never sit in config.json or
+    plain variables there."""
     if os.environ.get(name):
         return os.environ[name]
     parameter = os.environ.get(f"{name}_PARAMETER")
     if not parameter:
         return ""
-    if parameter not in _secrets:
-        import boto3
+    return (_parameter_reader or _read_parameter)(parameter)
 
-        from chalicelib import tracing
 
-        tracing.trace_aws_requests()
-        ssm = boto3.client("ssm", region_name=region())
-        _secrets[parameter] = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
-    return _secrets[parameter]
+# The queue consumers and the schedules read through Powertools Parameters (chalicelib/powertools.py);
+# the webhook path keeps this light reader, so that `import app` and a signature check never load Powertools.
+_parameter_reader: Callable[[str], str] | None = None
+# Values read from SSM, with when they stop being trusted (on _clock's scale).
+_parameters: dict[str, tuple[float, str]] = {}
+_clock: Callable[[], float] = time.monotonic
+
+
+def read_parameters_with(reader: Callable[[str], str] | None) -> None:
+    """Read every later secret through `reader` (a parameter name in, its decrypted value out); None: the
+    light reader here."""
+    global _parameter_reader
+    _parameter_reader = reader
+
+
+def _read_parameter(parameter: str) -> str:
+    now = _clock()
+    cached = _parameters.get(parameter)
+    if cached is None or now >= cached[0]:
+        value = _ssm().get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+        cached = _parameters[parameter] = (now + secret_max_age_seconds(), value)
+    return cached[1]
+
+
+@cache
+def _ssm() -> Any:
+    import boto3
+
+    from chalicelib import tracing
+
+    tracing.trace_aws_requests()
+    return boto3.client("ssm", region_name=region())
 
 
 def twilio_auth_token() -> str:

@@ -5,12 +5,13 @@ subsegment per DynamoDB, SQS or SSM request).
 The SDK is imported where AWS clients are first made — the store's models, the queue client, a secret's
 read — and never by `import app`: IVR steps that touch no AWS service never load it (it costs a few hundred
 milliseconds of imports, botocore's included). In maintenance mode, it patches botocore alone.
+The queue consumers and the schedules add their own subsegments through Powertools' Tracer
+(chalicelib/powertools.py), which leaves the patching to this module.
 """
 from __future__ import annotations
 
 import os
-
-_patched = False
+from functools import cache
 
 
 def enabled() -> bool:
@@ -20,10 +21,12 @@ def enabled() -> bool:
 
 def trace_aws_requests() -> None:
     """Patch botocore once per container (the patch is on the client class: clients made before it count too)."""
-    global _patched
-    if _patched or not enabled():
-        return
-    _patched = True
+    if enabled():
+        _patch_botocore()
+
+
+@cache
+def _patch_botocore() -> None:
     from aws_xray_sdk.core import patch
 
     patch(("botocore",))

@@ -1,106 +1,166 @@
 """The adapters each Lambda container uses, created on first use and kept for the container's life.
 
-Imports happen inside the functions: the webhook path must not pay for pynamodb or boto3 until a
-step actually needs the database.
+Each factory returns its port (chalicelib/domain/ports.py), so handlers are checked against what the domain
+promises, not against one adapter. Imports happen inside the functions: the webhook path must not pay for
+pynamodb or boto3 until a step actually needs the database. Tests put fakes in place with `factory.use(fake)`.
 """
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+from chalicelib.singleton import reset_all, singleton
+
+if TYPE_CHECKING:
+    from chalicelib.domain.clock import Clock
+    from chalicelib.domain.ports import (
+        Blocklist,
+        CallbackRequests,
+        CallerHistory,
+        CallLog,
+        CallTickets,
+        Claims,
+        ConsoleQueries,
+        Conversations,
+        Dialer,
+        Directory,
+        DistrictConfigs,
+        EventDispatcher,
+        Messenger,
+        RecordingAudio,
+        RecordingsSource,
+        TicketStore,
+    )
 
 
-@cache
-def directory() -> Any:
+@singleton
+def directory() -> Directory:
     from chalicelib.store.directory import CachedDirectory
 
     return CachedDirectory()
 
 
-@cache
-def ticket_store() -> Any:
+@singleton
+def ticket_store() -> TicketStore:
     from chalicelib.store.tickets import DynamoTicketStore
 
     return DynamoTicketStore()
 
 
-@cache
-def dispatcher() -> Any:
+@singleton
+def dispatcher() -> EventDispatcher:
     from chalicelib.events.outbox import OutboxDispatcher
 
     return OutboxDispatcher()
 
 
-@cache
-def claims() -> Any:
+@singleton
+def claims() -> Claims:
     from chalicelib.store.claims import DynamoClaims
 
     return DynamoClaims()
 
 
-@cache
-def messenger() -> Any:
+@singleton
+def messenger() -> Messenger:
     from chalicelib.telephony.rest import TwilioMessaging
 
     return TwilioMessaging()
 
 
-@cache
-def caller() -> Any:
+@singleton
+def dialer() -> Dialer:
     from chalicelib.telephony.rest import TwilioCalls
 
     return TwilioCalls()
 
 
-@cache
-def recordings() -> Any:
+@singleton
+def recordings() -> RecordingsSource:
     from chalicelib.telephony.recordings import TwilioRecordings
 
     return TwilioRecordings()
 
 
-@cache
-def call_tickets() -> Any:
+@singleton
+def call_tickets() -> CallTickets:
     from chalicelib.store.calls import DynamoCallTickets
 
     return DynamoCallTickets()
 
 
-@cache
-def callbacks() -> Any:
-    from chalicelib.store.callbacks import DynamoCallbacks
+@singleton
+def callback_requests() -> CallbackRequests:
+    from chalicelib.store.callback_requests import DynamoCallbackRequests
 
-    return DynamoCallbacks()
+    return DynamoCallbackRequests()
 
 
-@cache
-def conversations() -> Any:
+@singleton
+def conversations() -> Conversations:
     from chalicelib.store.conversations import DynamoConversations
 
     return DynamoConversations()
 
 
-_clock: Any = None
+@singleton
+def clock() -> Clock:
+    from chalicelib.domain.clock import SystemClock
+
+    return SystemClock()
 
 
-def clock() -> Any:
-    global _clock
-    if _clock is None:
-        from chalicelib.domain.clock import SystemClock
-
-        _clock = SystemClock()
-    return _clock
-
-
-def use_clock(replacement: Any) -> None:
-    """The local stack's movable clock (`manage.py advance`) and tests' fixed ones; None resets."""
-    global _clock
-    _clock = replacement
+def use_clock(replacement: Clock | None) -> None:
+    """The local stack's movable clock (`manage.py advance`) and tests' fixed ones; None goes back to the system's."""
+    clock.use(replacement)
 
 
 def reset() -> None:
-    """Forget every adapter (tests start each case with fresh ones)."""
-    for factory in (directory, ticket_store, dispatcher, claims, messenger, caller, recordings, call_tickets):
-        factory.cache_clear()
-    callbacks.cache_clear()
-    conversations.cache_clear()
-    use_clock(None)
+    """Forget every adapter, client and replaced clock: each @singleton, wherever it is (tests start each case
+    with fresh ones)."""
+    reset_all()
+
+
+# -- the voice side: the call log (operators' calls too) and callers' tickets ---------------------------
+
+@singleton
+def call_log() -> CallLog:
+    from chalicelib.store.calls import DynamoCallLog
+
+    return DynamoCallLog()
+
+
+@singleton
+def caller_history() -> CallerHistory:
+    from chalicelib.store.callers import DynamoCallerHistory
+
+    return DynamoCallerHistory()
+
+
+# -- the console: its queries, the district file it edits, the blocklist, a recording's audio ----------------
+
+@singleton
+def console_queries() -> ConsoleQueries:
+    from chalicelib.store.console_queries import DynamoConsoleQueries
+
+    return DynamoConsoleQueries()
+
+
+@singleton
+def district_configs() -> DistrictConfigs:
+    from chalicelib.store.district_configs import DynamoDistrictConfigs
+
+    return DynamoDistrictConfigs()
+
+
+@singleton
+def blocklist() -> Blocklist:
+    from chalicelib.store.blocklist import DynamoBlocklist
+
+    return DynamoBlocklist()
+
+
+@singleton
+def recording_audio() -> RecordingAudio:
+    from chalicelib.telephony.recordings import TwilioRecordingAudio
+
+    return TwilioRecordingAudio()

@@ -8,7 +8,10 @@
 2. Routes API Gateway to the API function's alias `live` (AutoPublishAlias in infra/resources.json), so
    provisioned concurrency (ApiProvisionedConcurrency), which only exists on a version, serves the webhooks.
    Chalice points every integration at the unqualified function; the merge template cannot reach the paths.
-3. Adds compiled bytecode to deployment.zip: Lambda's /var/task is read-only, so without it every cold
+3. Takes out of deployment.zip what only the admin's machine and the local stack use (LOCAL_ONLY): chalice
+   packages the whole of chalicelib, and Lambda needs neither the embedded stack nor the YAML loaders.
+   infra/readiness.py refuses a package that still holds them.
+4. Adds compiled bytecode to deployment.zip: Lambda's /var/task is read-only, so without it every cold
    start compiles every module it imports. `unchecked-hash` .pyc files are used without looking at the
    source's timestamp (the zip's timestamps mean nothing once Lambda unpacks it). Compiled with this
    interpreter, hence only when its version is the functions' runtime. `make bench` measures the gain.
@@ -29,6 +32,41 @@ from typing import Any
 ALIAS = "live"
 TASK_ROOT = "/var/task"
 CACHE_DIR = Path(__file__).resolve().parents[1] / "build" / ".bytecode"  # the last finished zip
+# Never imported by deployed code (.importlinter's contract "deployed code never imports the local stack"):
+# the embedded stack, the call simulator and the sandbox; the district and state files' YAML loaders.
+LOCAL_ONLY = ("chalicelib/local/", "chalicelib/district_file.py", "chalicelib/state_file.py",
+              "chalicelib/store/district_loader.py")
+
+
+def source_of(name: str) -> str:
+    """The source a zip entry stands for: itself, or for `pkg/__pycache__/mod.cpython-311.pyc`, `pkg/mod.py`."""
+    folder, _, filename = name.rpartition("/")
+    if folder.rpartition("/")[2] == "__pycache__" and filename.endswith(".pyc"):
+        parent = folder.rpartition("/")[0]
+        module = filename.split(".")[0]
+        return f"{parent}/{module}.py" if parent else f"{module}.py"
+    return name
+
+
+def is_local_only(name: str) -> bool:
+    source = source_of(name)
+    return any(source.startswith(entry) if entry.endswith("/") else source == entry for entry in LOCAL_ONLY)
+
+
+def strip_local_only(zip_path: Path) -> int:
+    """Rewrites the zip without the LOCAL_ONLY entries; returns how many went. The entries kept keep their
+    names, dates, modes and compression (zipfile cannot delete an entry in place)."""
+    with zipfile.ZipFile(zip_path) as archive:
+        dropped = [info for info in archive.infolist() if is_local_only(info.filename)]
+    if not dropped:
+        return 0
+    stripped = zip_path.with_suffix(".stripped.zip")
+    with zipfile.ZipFile(zip_path) as archive, zipfile.ZipFile(stripped, "w") as out:
+        for info in archive.infolist():
+            if not is_local_only(info.filename):
+                out.writestr(info, archive.read(info), compress_type=info.compress_type)
+    stripped.replace(zip_path)
+    return len(dropped)
 
 
 def pin_stage(template: dict[str, Any], stage: str) -> None:
@@ -135,6 +173,8 @@ def finish(outdir: Path, stage: str, bytecode: bool = True, cache_dir: Path | No
     if routed:
         notes.append(f"{routed} API integrations routed to the API function's alias {ALIAS!r}")
     template_path.write_text(json.dumps(template, indent=2) + "\n")
+    removed = strip_local_only(outdir / "deployment.zip")
+    notes.append(f"local only: {removed} files of the local stack and the YAML loaders taken out")
     runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
     if not bytecode:
         notes.append("bytecode: left out (--no-bytecode)")

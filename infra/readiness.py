@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import policies
+from infra.finish_package import LOCAL_ONLY, is_local_only
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED_RUNTIMES = ("python3.11", "python3.12", "python3.13")
@@ -556,12 +557,26 @@ def rule_package(t: Template, zip_path: Path | None = None, requirements: Path |
     return findings
 
 
+def rule_local_only(t: Template, zip_path: Path | None = None, **_: Any) -> list[Finding]:
+    """The local stack and the YAML loaders stay on the admin's machine: infra/finish_package.py takes them out
+    of the zip; a package made without that step (or code that needs them again) is refused here."""
+    if zip_path is None or not zip_path.exists():
+        return []
+    with zipfile.ZipFile(zip_path) as archive:
+        shipped = sorted(name for name in archive.namelist() if is_local_only(name))
+    if not shipped:
+        return []
+    return [Finding("local-code", zip_path.name, f"{len(shipped)} files Lambda never runs are in the package "
+                                                 f"({', '.join(shipped[:3])}{'…' if len(shipped) > 3 else ''}): "
+                                                 f"python -m infra.finish_package takes out {', '.join(LOCAL_ONLY)}")]
+
+
 def _normalise(name_version: str) -> str:
     return re.sub(r"[-_.]+", "_", name_version.lower())
 
 
 RULES = (rule_queue_visibility, rule_runtime, rule_iam_wildcards, rule_tables, rule_queues, rule_function_alarms,
-         rule_needs, rule_environment, rule_cycles, rule_alias_versions, rule_package)
+         rule_needs, rule_environment, rule_cycles, rule_alias_versions, rule_package, rule_local_only)
 
 
 def check(template: dict[str, Any], stage: str, needs: dict[str, dict[str, Any]] | None = None,

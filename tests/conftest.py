@@ -1,5 +1,9 @@
-"""Test environment: dummy AWS credentials and no endpoint overrides before anything imports boto3,
-so nothing can reach a real AWS account; Twilio is reached only through a recording HTTP client."""
+"""Every layer's test environment: dummy AWS credentials and no endpoint overrides before anything imports
+boto3, so nothing can reach a real AWS account; Twilio is reached only through a recording HTTP client.
+
+Only this: each layer's own conftest brings what its tests need — tests/flows the moto/Chalice harness
+(tests/support/fixtures.py), tests/unit nothing heavy (its tests load neither moto nor Chalice).
+"""
 from __future__ import annotations
 
 import os
@@ -12,6 +16,3 @@ os.environ.update({
     "SAMVAD_STAGE": "test", "PUBLIC_BASE_URL": "https://hotline.samvad.test/api",
     "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef",
 })
-
-
-from tests.support.fixtures import *  # noqa: E402,F403

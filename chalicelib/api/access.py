@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from chalicelib.api.auth import User
 from chalicelib.api.errors import bad_request, forbidden
+from chalicelib.domain import ticket_actions
 from chalicelib.domain.district import District
 from chalicelib.domain.lifecycle import Actor, next_level
 from chalicelib.domain.ticket import REGISTERED, REOPENED, Ticket
+from chalicelib.domain.ticket_actions import TicketAction
 
 
 def district_code(user: User, requested: str | None) -> str:
@@ -35,23 +37,30 @@ def actor(user: User) -> Actor:
 
 
 def allowed_actions(user: User, ticket: Ticket, district: District) -> list[str]:
-    """What the console offers on this ticket; the lifecycle still decides (and refuses) on its own."""
-    actions = ["note"]
+    """What the console offers on this ticket, by the actions' keys; the lifecycle still decides (and
+    refuses) on its own."""
+    return [action.key for action in _offered(user, ticket, district)]
+
+
+def _offered(user: User, ticket: Ticket, district: District) -> list[TicketAction]:
+    actions = [ticket_actions.NOTE]
     pending = ticket.pending
     if ticket.is_open:
         if user.role == "officer" and (ticket.department, ticket.level) == (user.department, user.level):
             if ticket.status in (REGISTERED, REOPENED):
-                actions.append("acknowledge")
-            actions += ["resolve", "transfer"] + ([] if pending else ["more_time"])
+                actions.append(ticket_actions.ACKNOWLEDGE)
+            actions += [ticket_actions.RESOLVE, ticket_actions.TRANSFER]
+            if not pending:
+                actions.append(ticket_actions.MORE_TIME)
         if user.role in ("operator", "collector", "state_admin"):
-            actions.append("reroute")
+            actions.append(ticket_actions.REROUTE)
         if user.role in ("collector", "state_admin"):
-            actions.append("escalate")
+            actions.append(ticket_actions.ESCALATE)
         if pending:
             above = next_level(pending["level"])
             if user.role == "officer" and (ticket.department, above) == (user.department, user.level):
-                actions.append("decide")
+                actions.append(ticket_actions.DECIDE)
             if user.role in ("collector", "state_admin") and (
                     pending["level"] in ("L3", "L4") or not district.officer(ticket.department, above or "")):
-                actions.append("decide")
+                actions.append(ticket_actions.DECIDE)
     return actions

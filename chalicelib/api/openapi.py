@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.ticket_actions import API_ACTIONS
+
 ROLES = ("operator", "officer", "collector", "state_admin")
 LEVELS = ("L1", "L2", "L3", "L4")
 STATUSES = ("registered", "acknowledged", "reopened", "resolved", "closed")
@@ -89,6 +91,22 @@ _count = {"type": "integer"}
 _percent = {"type": ["number", "null"], "description": "null when there is nothing to divide by"}
 
 
+def _district_schemas() -> dict[str, Any]:
+    """chalicelib/schemas/district.schema.json (the district file's one schema) as components: `District`, and
+    each of its definitions as `District_<name>`."""
+    from chalicelib.schemas import schema
+
+    def moved(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: (value.replace("#/definitions/", "#/components/schemas/District_") if key == "$ref"
+                          else moved(value)) for key, value in node.items() if key not in ("$schema", "$id")}
+        return [moved(item) for item in node] if isinstance(node, list) else node
+
+    district = moved(schema("district"))
+    return {"District": {k: v for k, v in district.items() if k != "definitions"},
+            **{f"District_{name}": value for name, value in district.get("definitions", {}).items()}}
+
+
 def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required or list(properties)}
 
@@ -122,8 +140,8 @@ SCHEMAS["Ticket"] = {"allOf": [_ref("TicketSummary"), _obj({
     "closed_at": _opt_time, "closure": {"type": ["string", "null"]}, "reopen_count": {"type": "integer"},
     "has_recording": {"type": "boolean"},
     "allowed_actions": {"type": "array", "items": {"type": "string"},
-                        "description": "What this user may do now: acknowledge, resolve, more_time, "
-                                       "transfer, decide, escalate, note, reroute"},
+                        "description": "What this user may do now: "
+                                       + ", ".join(action.key for action in API_ACTIONS)},
     "timeline": {"type": "array", "items": _ref("TimelineEntry")},
 })]}
 SCHEMAS["NewTicket"] = {
@@ -147,11 +165,13 @@ def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 _text = _free(1000, 1)
-ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
+# Each API action's summary, roles and body, by its key; its path and operationId come from the actions'
+# table (domain/ticket_actions.py).
+ACTION_DOCS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
     "acknowledge": ("The officer holding it acknowledges it", ("officer",), _body({}, [])),
     "resolve": ("The officer holding it resolves it; the citizen is told and asked for feedback", ("officer",),
                 _body({"remark": _text}, ["remark"])),
-    "more-time": ("The officer holding it asks the level above for more days", ("officer",),
+    "more_time": ("The officer holding it asks the level above for more days", ("officer",),
                   _body({"days": {"type": "integer", "minimum": 1, "maximum": 30}, "reason": _text},
                         ["days", "reason"])),
     "transfer": ("The officer holding it sends it to another department's L1", ("officer",),
@@ -163,12 +183,23 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
                      ["approve"])),
     "escalate": ("The Collector moves it up a level", ("collector", "state_admin"),
                  _body({"reason": _text}, ["reason"])),
-    "notes": ("Adds a note to the timeline", ROLES, _body({"text": _text}, ["text"])),
+    "note": ("Adds a note to the timeline", ROLES, _body({"text": _text}, ["text"])),
     "reroute": ("Corrects the category (and so the department); the new department's L1 gets it",
                 ("operator", "collector", "state_admin"),
                 _body({"category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "reason": _text},
                       ["category", "reason"])),
 }
+
+
+def _action_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for action in API_ACTIONS:
+        summary, roles, body = ACTION_DOCS[action.key]
+        paths[f"/api/tickets/{{number}}/{action.path}"] = {"post": _op(
+            summary, roles, {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409, 422)},
+            params=[NUMBER_PARAM], body=body, op_id=str(action.operation_id))}
+    return paths
+
 
 _bucket = _obj({"registered": _count, "resolved": _count, "closed": _count, "reopened": _count,
                 "escalated": _count})
@@ -199,8 +230,9 @@ SCHEMAS["DistrictSummary"] = _obj({
                                                    "department": {"type": "string"}, "sla_hours": _count})},
     "departments": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names})},
 })
+SCHEMAS.update(_district_schemas())
 SCHEMAS["DistrictConfig"] = _obj({"code": {"type": "string"}, "version": {"type": "integer"},
-                                  "config": {"type": "object", "description": "The district file, as JSON"}})
+                                  "config": _ref("District")})
 SCHEMAS["AuditList"] = _obj({"items": {"type": "array", "items": _obj({
     "at": _time, "by": {"type": "string"},
     "section": {"type": "string", "description": "The parts of the file that changed, e.g. \"departments\""},
@@ -319,7 +351,11 @@ def document() -> dict[str, Any]:
                        ("collector", "state_admin"),
                        {"200": _json(_ref("DistrictConfig"), "Saved"), **_errors(400, 404, 409, 422)},
                        params=[DISTRICT_PARAM],
-                       body=_body({"version": {"type": "integer", "minimum": 0}, "config": {"type": "object"},
+                       body=_body({"version": {"type": "integer", "minimum": 0},
+                                   # Checked against District by the save itself, so a wrong file is a 422
+                                   # that names the place ("categories[0]: …"), not a 400.
+                                   "config": {"type": "object", "description": "The whole file, with the "
+                                              "shape of components/schemas/District (422 invalid_district)"},
                                    "summary": _free(300)}, ["version", "config"]),
                        op_id="putDistrictConfig"),
         },
@@ -331,10 +367,7 @@ def document() -> dict[str, Any]:
                     _query("cursor", _free(2000), "next_cursor")],
             op_id="directoryAudit")},
     }
-    for action, (summary, roles, body) in ACTIONS.items():
-        paths[f"/api/tickets/{{number}}/{action}"] = {"post": _op(
-            summary, roles, {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409, 422)},
-            params=[NUMBER_PARAM], body=body, op_id=action.replace("-", "_"))}
+    paths.update(_action_paths())
     paths.update(_call_paths())
     paths.update(_blocklist_paths())
     return {

@@ -1,50 +1,85 @@
-"""Checks request bodies and query strings against the OpenAPI document's schemas, so the document is
-what the routes really accept (the subset it uses: objects, strings, integers, booleans)."""
+"""Checks request bodies, path parameters and query strings against the OpenAPI document's schemas, so the
+document is what the routes really accept.
+
+fastjsonschema does the checking (the district file's validator too: chalicelib/schemas/), each schema compiled
+once per container with the document's components beside it, so `$ref`, `items`, `oneOf` and the rest mean
+what JSON Schema says. This module only words its refusal for the person who sent the request.
+"""
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.api.errors import bad_request
 
-_TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list, "number": (int, float)}
+_compiled: dict[str, Callable[[Any], Any]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Callable[[Any], Any]:
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _compiled:
+        import fastjsonschema
+
+        from chalicelib.api.openapi import SCHEMAS
+
+        # The components travel with the schema so that its "#/components/schemas/…" references resolve.
+        _compiled[key] = fastjsonschema.compile({"allOf": [schema], "components": {"schemas": SCHEMAS}})
+    return _compiled[key]
 
 
 def check(value: Any, schema: dict[str, Any], where: str) -> None:
-    kind = schema.get("type")
-    if kind:
-        kinds = kind if isinstance(kind, list) else [kind]
-        if value is None and "null" in kinds:
-            return
-        ok = any(isinstance(value, _TYPES[k]) and not (k in ("integer", "number") and isinstance(value, bool))
-                 for k in kinds if k != "null")
-        if not ok:
-            raise bad_request(f"{where} must be {' or '.join(kinds)}")
-    if "enum" in schema and value not in schema["enum"]:
-        raise bad_request(f"{where} must be one of {', '.join(map(str, schema['enum']))}")
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            raise bad_request(f"{where} is empty" if not value else f"{where} is too short")
-        if len(value) > schema.get("maxLength", 1 << 30):
-            raise bad_request(f"{where} is longer than {schema['maxLength']} characters")
-        if "\x00" in value:
-            raise bad_request(f"{where} has a NUL character")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            raise bad_request(f"{where} is not in the expected form")
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < schema.get("minimum", -(1 << 62)) or value > schema.get("maximum", 1 << 62):
-            raise bad_request(f"{where} must be between {schema.get('minimum')} and {schema.get('maximum')}")
-    if isinstance(value, dict) and "properties" in schema:
-        for name in schema.get("required", []):
-            if name not in value:
-                raise bad_request(f"{where}.{name} is required" if where != "body" else f"'{name}' is required")
+    """Refuse `value` with a 400 that says where and what, unless it has the schema's shape."""
+    from fastjsonschema import JsonSchemaValueException
+
+    _no_nul(value, where)
+    try:
+        _validator(schema)(value)
+    except JsonSchemaValueException as error:
+        raise bad_request(_wording(error, where)) from None
+
+
+def _no_nul(value: Any, where: str) -> None:
+    """A NUL is no character a person types, and some stores cut a string at it: refused everywhere."""
+    if isinstance(value, str) and "\x00" in value:
+        raise bad_request(f"{where} has a NUL character")
+    if isinstance(value, dict):
         for name, item in value.items():
-            sub = schema["properties"].get(name)
-            if sub is None:
-                if schema.get("additionalProperties") is False:
-                    raise bad_request(f"'{name}' is not a field this takes")
-                continue
-            check(item, sub, name)
+            _no_nul(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul(item, where)
+
+
+def _wording(error: Any, where: str) -> str:
+    """fastjsonschema's failure, e.g. rule "maxLength" at "data.remark", as "remark is longer than 500 characters"."""
+    path = (error.name or "data").removeprefix("data")
+    field = re.sub(r"^\.", "", path) or where
+    rule, limit, value = error.rule, error.rule_definition, error.value
+    if rule == "required":
+        missing = [name for name in limit if not isinstance(value, dict) or name not in value]
+        name = missing[0] if missing else limit[0]
+        return f"'{name}' is required" if field == where == "body" else f"{field}.{name} is required"
+    if rule == "additionalProperties":
+        known = set((error.definition or {}).get("properties", {}))
+        extra = sorted(set(value) - known) if isinstance(value, dict) else []
+        return f"'{extra[0] if extra else field}' is not a field this takes"
+    if rule == "type":
+        kinds = [k for k in (limit if isinstance(limit, list) else [limit]) if k != "null"]
+        return f"{field} must be {' or '.join(kinds)}"
+    if rule == "enum":
+        return f"{field} must be one of {', '.join(map(str, limit))}"
+    if rule == "minLength":
+        return f"{field} is empty" if value == "" else f"{field} is too short"
+    if rule == "maxLength":
+        return f"{field} is longer than {limit} characters"
+    if rule == "pattern":
+        return f"{field} is not in the expected form"
+    if rule in ("minimum", "maximum"):
+        bounds = error.definition or {}
+        return f"{field} must be between {bounds.get('minimum')} and {bounds.get('maximum')}"
+    return f"{field} is not valid: {error.message.removeprefix('data').lstrip('. ')}"
 
 
 def query(params: dict[str, str], parameters: list[dict[str, Any]]) -> dict[str, Any]:

@@ -274,7 +274,8 @@ function actionForm(action, number, fields, onDone) {
       const payload = {};
       for (const [key, [kind, input]] of Object.entries(inputs)) payload[key] = kind === "number" ? Number(input.value) : input.value;
       if (action === "decide") payload.approve = submitter !== "reject";
-      run(async () => { await api(`/tickets/${number}/${action.replace("_", "-") === "note" ? "notes" : action.replace("_", "-")}`, { method: "POST", body: payload }); notice(t("done"), true); onDone(); });
+      // The API names each action's path (config.json's action_paths); the console keeps no table of its own.
+      run(async () => { await api(`/tickets/${number}/${state.config.action_paths[action]}`, { method: "POST", body: payload }); notice(t("done"), true); onDone(); });
     } }, ...body.flat(),
     action === "decide"
       ? [h("button", { class: "primary", type: "submit", value: "approve", text: t("approve") }), h("button", { class: "secondary", type: "submit", value: "reject", text: t("reject") })]

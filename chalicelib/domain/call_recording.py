@@ -16,13 +16,11 @@ import logging
 from dataclasses import replace
 
 from chalicelib.domain.lifecycle import Change
-from chalicelib.domain.ports import StaleTicket, TicketRepository
+from chalicelib.domain.ports import StaleTicket, TicketStore
+from chalicelib.domain.retry import STALE_TRIES, retry_on_stale
 from chalicelib.domain.ticket import Ticket
 
 log = logging.getLogger(__name__)
-
-TRIES = 3
-
 
 def _settled(ticket: Ticket, recording_sid: str, recording_url: str | None, duration: int | None) -> Ticket | None:
     """The ticket holding this recording, confirmed; None when it holds another or there is nothing to attach.
@@ -39,19 +37,20 @@ def _settled(ticket: Ticket, recording_sid: str, recording_url: str | None, dura
 
 
 def settle_call_recording(number: str, recording_sid: str, recording_url: str | None, duration: int | None,
-                          store: TicketRepository) -> bool:
+                          store: TicketStore) -> bool:
     """True once the ticket holds this recording (confirmed); False when it holds another or there is none.
     One read of the ticket per try."""
-    for _ in range(TRIES):
+    def attempt() -> bool:
         ticket = store.get(number)
         after = _settled(ticket, recording_sid, recording_url, duration) if ticket is not None else None
-        if after is None:
+        if ticket is None or after is None:
             return False
-        try:
-            # No timeline entry: the call item keeps the recording's status, the timeline what people did.
-            store.save_change(Change(before=ticket, after=after, timeline=(), events=()))
-            return True
-        except StaleTicket:
-            continue
-    log.warning("ticket %s: call recording %s not settled after %d tries", number, recording_sid, TRIES)
-    return False
+        # No timeline entry: the call item keeps the recording's status, the timeline what people did.
+        store.save_change(Change(before=ticket, after=after, timeline=(), events=()))
+        return True
+
+    try:
+        return retry_on_stale(attempt)
+    except StaleTicket:
+        log.warning("ticket %s: call recording %s not settled after %d tries", number, recording_sid, STALE_TRIES)
+        return False

@@ -14,27 +14,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import timedelta
-from typing import Protocol
 
+from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.clock import Clock, iso, parse_iso
 from chalicelib.domain.commands import Unparsable, parse
 from chalicelib.domain.complaint_number import is_valid
+from chalicelib.domain.conversation import CHAT_TTL, Conversation, conversation_key
 from chalicelib.domain.district import District
 from chalicelib.domain.inbox import handle_message
+from chalicelib.domain.intake import register_chat_complaint
 from chalicelib.domain.notices import citizen_date
 from chalicelib.domain.ports import (
     ConversationMoved,
     Conversations,
     Directory,
     EventDispatcher,
-    TicketRepository,
     TicketStore,
 )
-from chalicelib.domain.ticket import CLOSED, RESOLVED, ChatComplaint, Ticket
+from chalicelib.domain.registration import ChatComplaint
+from chalicelib.domain.ticket import CLOSED, RESOLVED, Ticket
 from chalicelib.i18n import Catalog, catalog
 
-CHAT_TTL = timedelta(hours=24)  # WhatsApp's customer-service window; SMS conversations idle out alike
 MAX_DESCRIPTION = 500  # characters: about three long SMS
 MAX_NAME = 60
 MAX_ADDRESS = 200
@@ -57,38 +57,7 @@ class IncomingText:
     media_type: str | None = None
 
 
-@dataclass(frozen=True)
-class Conversation:
-    key: str
-    conversation_id: str  # the MessageSid that started it: the registration's once-key
-    district: str
-    phone: str
-    channel: str
-    step: str
-    updated_at: str
-    version: int = 0
-    language: str | None = None
-    category: str | None = None
-    description: str | None = None
-    caller_name: str | None = None
-    address: str | None = None
-    media_url: str | None = None
-    media_type: str | None = None
-    complaint_number: str | None = None
-    last_sid: str = ""  # the message last answered, and how: a retry of it is answered the same
-    last_reply: str = ""
-    seen_sids: tuple[str, ...] = ()  # the last few messages answered: a late retry of one moves nothing
-
-
-class ChatTickets(TicketStore, TicketRepository, Protocol):
-    """The ticket store (store/tickets.py): a conversation registers its ticket and reads the citizen's."""
-
-
-def conversation_key(district_code: str, phone: str, channel: str) -> str:
-    return f"{district_code}#{phone}#{channel}"
-
-
-def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets: ChatTickets,
+def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets: TicketStore,
                 conversations: Conversations, dispatcher: EventDispatcher, clock: Clock) -> str:
     """The reply to one incoming text. `district` owns the number texted (None: a number of no district, where
     only commands are understood)."""
@@ -127,7 +96,7 @@ def is_live(conversation: Conversation, clock: Clock) -> bool:
     return conversation.step != DONE and clock.now() - parse_iso(conversation.updated_at) < CHAT_TTL
 
 
-def advance(live: Conversation | None, message: IncomingText, district: District, tickets: ChatTickets,
+def advance(live: Conversation | None, message: IncomingText, district: District, tickets: TicketStore,
             dispatcher: EventDispatcher, clock: Clock) -> tuple[Conversation, str]:
     """The conversation after this message and the reply; registers the ticket at the last step."""
     text = message.body.strip()
@@ -180,10 +149,8 @@ def _start(message: IncomingText, district: District) -> tuple[Conversation, str
     return replace(conversation, language=chosen, step=CATEGORY), category_menu(district, chosen)
 
 
-def _register(conversation: Conversation, district: District, tickets: ChatTickets, dispatcher: EventDispatcher,
+def _register(conversation: Conversation, district: District, tickets: TicketStore, dispatcher: EventDispatcher,
               clock: Clock, words: Catalog) -> tuple[Conversation, str]:
-    from chalicelib.domain.callers import OverDailyLimit
-    from chalicelib.domain.intake import register_chat_complaint
 
     complaint = ChatComplaint(
         conversation_id=conversation.conversation_id, caller_phone=conversation.phone,
@@ -237,7 +204,7 @@ def _menu_lines(district: District, language: str) -> str:
     return "\n".join(f"{n} {c.names.get(language) or c.id}" for n, c in enumerate(district.categories, 1))
 
 
-def _for_the_inbox(body: str, phone: str, tickets: ChatTickets) -> bool:
+def _for_the_inbox(body: str, phone: str, tickets: TicketStore) -> bool:
     """Outside a conversation, a command naming a complaint number (DONE <no>, REOPEN <no>, 2 <no>) is the
     inbox's, which answers a stranger "not yours"; a bare 1 or 2 is feedback only from someone with a
     complaint — from anyone else it is a first hello."""
@@ -248,7 +215,7 @@ def _for_the_inbox(body: str, phone: str, tickets: ChatTickets) -> bool:
     return bool(command.number) or bool(tickets.recent_for_caller(phone, 1))
 
 
-def _inbox(message: IncomingText, district: District | None, directory: Directory, tickets: ChatTickets,
+def _inbox(message: IncomingText, district: District | None, directory: Directory, tickets: TicketStore,
            dispatcher: EventDispatcher, clock: Clock) -> str:
     return handle_message(message.phone, message.channel, message.body, directory, tickets, dispatcher, clock,
                           district).text
@@ -264,7 +231,7 @@ def status_query(body: str) -> str | None:
     return re.sub(r"[^A-Z0-9]", "", words[1].upper()) if len(words) > 1 else ""
 
 
-def status_reply(number: str, phone: str, district: District, tickets: ChatTickets) -> str:
+def status_reply(number: str, phone: str, district: District, tickets: TicketStore) -> str:
     """Only the citizen's own complaints are described; anyone else's reads as not found. One read when the
     number is the citizen's own; the caller's latest ticket is queried only for "STATUS" alone or to pick
     the language of a refusal."""

@@ -4,6 +4,9 @@
     TRANSFER <no> <dept> <reason>   CLOSE <no> <code> <remark>    APPROVE <no> [note]
     REJECT <no> <reason>            ESCALATE <no> [reason]        (Collector)
     1 / 2 [<no>]   satisfied / not satisfied                      REOPEN <no> [reason]   (citizen)
+
+The words and how many fixed arguments each takes come from the ticket actions' table
+(domain/ticket_actions.py); a command names its action there.
 """
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.domain.complaint_number import is_valid
+from chalicelib.domain.ticket_actions import COMMAND_WORDS, TicketAction, by_command
 
-VERBS = ("ACK", "DONE", "TIME", "TRANSFER", "CLOSE", "APPROVE", "REJECT", "ESCALATE", "REOPEN")
+VERBS = COMMAND_WORDS
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,11 @@ class Command:
     number: str | None
     args: tuple[str, ...] = ()
     text: str = ""  # the free text after the fixed arguments (remark, reason, note)
+
+    @property
+    def action(self) -> TicketAction | None:
+        """The ticket action the word asks for; None for FEEDBACK (a citizen's 1 or 2)."""
+        return by_command(self.verb)
 
 
 class Unparsable(ValueError):
@@ -40,7 +49,8 @@ def parse(message: str) -> Command:
     number = re.sub(r"[^A-Z0-9]", "", words[1].upper())
     if not is_valid(number):
         raise Unparsable(f"number {words[1]!r}")
-    fixed = {"TIME": 1, "TRANSFER": 1, "CLOSE": 1}.get(head, 0)
+    action = by_command(head)
+    fixed = action.command_args if action else 0
     if len(words) < 2 + fixed:
         raise Unparsable(f"{head} needs more")
     args = tuple(w.lower() for w in words[2:2 + fixed])

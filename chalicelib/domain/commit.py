@@ -4,12 +4,12 @@ from __future__ import annotations
 import logging
 
 from chalicelib.domain.lifecycle import Change
-from chalicelib.domain.ports import EventDispatcher, StaleTicket, TicketRepository
+from chalicelib.domain.ports import EventDispatcher, StaleTicket, TicketStore
 
 log = logging.getLogger(__name__)
 
 
-def commit(change: Change, store: TicketRepository, dispatcher: EventDispatcher) -> bool:
+def commit(change: Change, store: TicketStore, dispatcher: EventDispatcher) -> bool:
     """False when someone else changed the ticket first (nothing written); events left unsent wait
     in the outbox for the sweep."""
     try:

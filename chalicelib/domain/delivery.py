@@ -49,13 +49,14 @@ def deliver(event: DomainEvent, directory: Directory, messenger: Messenger, clai
 
 def _send(notice: Notice, event: DomainEvent, district: District, messenger: Messenger) -> str:
     status = STATUS_PATH.format(number=event.complaint_number)
-    template = district.whatsapp.templates.get(notice.template or "") if district.whatsapp else None
-    if notice.whatsapp_to and template:
+    whatsapp = district.whatsapp
+    template = whatsapp.templates.get(notice.template or "") if whatsapp else None
+    if notice.whatsapp_to and whatsapp and template:
         # Twilio's status callback does not say which message bounced: the URL carries the event it came
         # from, so the SMS fallback repeats that message (a reminder, not the forward).
         callback = f"{status}?{urlencode({FAILED_EVENT_PARAM: event.type})}"
         try:
-            return messenger.send_whatsapp(to=notice.whatsapp_to, sender=district.whatsapp.sender,
+            return messenger.send_whatsapp(to=notice.whatsapp_to, sender=whatsapp.sender,
                                            content_sid=template, variables=notice.variables, status_callback=callback)
         except Exception as error:  # refused outright: the SMS below still reaches the officer
             log.warning("ticket %s: WhatsApp to %s refused (%s); sending SMS", event.complaint_number,

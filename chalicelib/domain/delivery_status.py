@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ports import EventDispatcher, TicketRepository
+from chalicelib.domain.ports import EventDispatcher, TicketStore
 from chalicelib.domain.ticket import TimelineEntry, snapshot
 
 FAILED = ("failed", "undelivered")
 
 
 def record_delivery(number: str, message_sid: str, status: str, to: str, error_code: str,
-                    store: TicketRepository, dispatcher: EventDispatcher, clock: Clock, sent_for: str = "") -> bool:
+                    store: TicketStore, dispatcher: EventDispatcher, clock: Clock, sent_for: str = "") -> bool:
     """Return False for an unknown ticket (nothing written). `sent_for` is the type of the event the
     message was sent for, when its status callback URL says so."""
     ticket = store.get(number)

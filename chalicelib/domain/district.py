@@ -173,6 +173,14 @@ class District:
     def lines(self) -> list[tuple[str, str]]:
         return [(line, h.id) for h in self.hotlines for line in h.lines]
 
+    def sender_numbers(self) -> list[str]:
+        """The numbers the district texts from (sms_sender when a number, the WhatsApp sender's number):
+        citizens text back to them, so each leads to the district for the WhatsApp and SMS intake."""
+        numbers = [self.sms_sender] if self.sms_sender.startswith("+") else []
+        if self.whatsapp:
+            numbers.append(self.whatsapp.sender.removeprefix("whatsapp:"))
+        return list(dict.fromkeys(numbers))
+
     @property
     def counted_hours(self) -> OfficeHours | None:
         """The hours the SLA and level clocks count: office hours where the district says so, else all."""

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from chalicelib.domain.district import is_reachable
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ports import CitizenCaller, Claims, Directory, TicketRepository
+from chalicelib.domain.ports import Claims, Dialer, Directory, TicketStore
 from chalicelib.domain.ticket import RESOLVED
 
 
-def place_feedback_call(event: DomainEvent, directory: Directory, caller: CitizenCaller, claims: Claims,
-                        store: TicketRepository, answer_path: str, status_path: str) -> str:
+def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer, claims: Claims,
+                        store: TicketStore, answer_path: str, status_path: str) -> str:
     phone = event.data.get("caller_phone", "")
     if not is_reachable(phone):
         return "caller number withheld: no call"
@@ -26,7 +26,7 @@ def place_feedback_call(event: DomainEvent, directory: Directory, caller: Citize
     if not claims.claim(key):
         return "placed before"
     try:
-        sid = caller.place_call(to=phone, caller_id=district.hotlines[0].lines[0], answer_path=answer_path,
+        sid = dialer.place_call(to=phone, caller_id=district.hotlines[0].lines[0], answer_path=answer_path,
                                 status_path=status_path)
     except Exception:
         claims.release(key)

@@ -67,7 +67,7 @@ def open_gauges(before: Ticket | None, after: Ticket) -> CounterIncrement | None
 
 def median_from_histogram(figures: dict[str, int], suffix: str = "") -> float | None:
     """The median hours to resolve, interpolated inside its bucket."""
-    counts = [(b, int(figures.get(f"ttr_{b}{suffix}", 0))) for b in TTR_BUCKETS]
+    counts: list[tuple[int | None, int]] = [(b, int(figures.get(f"ttr_{b}{suffix}", 0))) for b in TTR_BUCKETS]
     counts.append((None, int(figures.get(f"ttr_more{suffix}", 0))))
     total = sum(n for _, n in counts)
     if not total:

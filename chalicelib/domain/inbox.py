@@ -6,6 +6,7 @@ message that is not understood, or not allowed, changes nothing and says how to 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.commands import Command, Unparsable, parse, whole_number
@@ -13,7 +14,7 @@ from chalicelib.domain.commit import commit
 from chalicelib.domain.district import District
 from chalicelib.domain.lifecycle import Actor, Change, Lifecycle, NotAllowed
 from chalicelib.domain.notices import officer_due
-from chalicelib.domain.ports import Directory, EventDispatcher, TicketRepository
+from chalicelib.domain.ports import Directory, EventDispatcher, TicketStore
 from chalicelib.domain.ticket import CLOSED, RESOLVED, Ticket
 from chalicelib.i18n import catalog
 
@@ -24,7 +25,7 @@ class InboxReply:
     changed: bool
 
 
-def handle_message(phone: str, channel: str, text: str, directory: Directory, store: TicketRepository,
+def handle_message(phone: str, channel: str, text: str, directory: Directory, store: TicketStore,
                    dispatcher: EventDispatcher, clock: Clock, home_district: District | None) -> InboxReply:
     """`home_district` is the district owning the number the message was sent to, if any."""
     try:
@@ -34,7 +35,7 @@ def handle_message(phone: str, channel: str, text: str, directory: Directory, st
     if command.verb in ("FEEDBACK", "REOPEN") and not _is_officer(phone, home_district):
         return _citizen(phone, channel, command, directory, store, dispatcher, clock)
     district = directory.district(_code(command.number)) if command.number else None
-    if district is None:
+    if district is None or command.number is None:
         return _help(phone, home_district)
     words = catalog(district.default_language)
     ticket = store.get(command.number)
@@ -51,7 +52,7 @@ def handle_message(phone: str, channel: str, text: str, directory: Directory, st
 
 
 def _officer_action(lifecycle: Lifecycle, ticket: Ticket, actor: Actor, command: Command,
-                    district: District) -> tuple[Change, str, dict]:
+                    district: District) -> tuple[Change, str, dict[str, Any]]:
     verb = command.verb
     if verb == "ACK":
         change = lifecycle.acknowledge(ticket, actor)
@@ -79,7 +80,7 @@ def _officer_action(lifecycle: Lifecycle, ticket: Ticket, actor: Actor, command:
     raise NotAllowed("not_yours")
 
 
-def _citizen(phone: str, channel: str, command: Command, directory: Directory, store: TicketRepository,
+def _citizen(phone: str, channel: str, command: Command, directory: Directory, store: TicketStore,
              dispatcher: EventDispatcher, clock: Clock) -> InboxReply:
     satisfied = command.verb == "FEEDBACK" and command.args[0] == "1"
     if command.number:
@@ -92,6 +93,8 @@ def _citizen(phone: str, channel: str, command: Command, directory: Directory, s
         return InboxReply(catalog(language).text("reply_no_ticket"), False)
     ticket = tickets[0]
     district = directory.district(ticket.district)
+    if district is None:  # a ticket outlives no district: the directory is broken, and the queue retries
+        raise LookupError(f"district {ticket.district} of {ticket.complaint_number} is not in the directory")
     words = catalog(ticket.language)
     lifecycle = Lifecycle(district, clock.now())
     actor = Actor("citizen", phone, channel)
@@ -118,7 +121,7 @@ def _feedback_candidates(recent: list[Ticket], satisfied: bool, clock: Clock) ->
     return [t for t in closed if t.reopen_until and now <= t.reopen_until] or closed
 
 
-def _commit(change: Change, store: TicketRepository, dispatcher: EventDispatcher, reply: str) -> InboxReply:
+def _commit(change: Change, store: TicketStore, dispatcher: EventDispatcher, reply: str) -> InboxReply:
     if commit(change, store, dispatcher):
         return InboxReply(reply, True)
     return InboxReply(catalog(change.before.language).text("reply_stale", number=change.before.complaint_number),

@@ -8,7 +8,7 @@ from dataclasses import replace
 from chalicelib.domain.clock import Clock, ist_date, parse_iso
 from chalicelib.domain.district import District
 from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, TicketStore
-from chalicelib.domain.ticket import (
+from chalicelib.domain.registration import (
     CallComplaint,
     ChatComplaint,
     ConsoleComplaint,

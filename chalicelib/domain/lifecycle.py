@@ -15,7 +15,7 @@ from chalicelib.domain.clock import iso, ist_date, parse_iso
 from chalicelib.domain.district import LEVELS, SPECIAL_CLOSURE_CODES, District
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.figures import open_gauges, resolution_figures
-from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
+from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time, sla_risk_at
 from chalicelib.domain.ticket import (
     ACKNOWLEDGED,
     CLOSED,
@@ -25,7 +25,6 @@ from chalicelib.domain.ticket import (
     CounterIncrement,
     Ticket,
     TimelineEntry,
-    sla_risk_at,
     snapshot,
 )
 from chalicelib.domain.working_time import add_hours

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from chalicelib.domain.clock import IST, parse_iso
 from chalicelib.domain.district import District, is_reachable
@@ -38,16 +39,16 @@ def notices_for(event: DomainEvent, district: District, links: RecordingLinks) -
     return builder(event, data, district, links) if builder else []
 
 
-def _words(district: District):
+def _words(district: District) -> Catalog:
     return catalog(district.default_language)
 
 
-def _category_name(district: District, data: dict, language: str) -> str:
+def _category_name(district: District, data: dict[str, Any], language: str) -> str:
     category = district.category(data.get("category", ""))
     return category.names.get(language, category.id) if category else data.get("category", "")
 
 
-def _assignment(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _assignment(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     officer = district.officer(data["department"], data["level"])
     words = _words(district)
     notices = []
@@ -82,7 +83,8 @@ def _assignment(event: DomainEvent, data: dict, district: District, links: Recor
     return notices
 
 
-def _whatsapp_failed(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _whatsapp_failed(event: DomainEvent, data: dict[str, Any], district: District,
+                     links: RecordingLinks) -> list[Notice]:
     """A WhatsApp message bounced: the same message again by SMS, to the officer it was for."""
     failed = data.get("failed_event", "")
     # Escalations and transfers forward in the same words as a new ticket; a callback that names no
@@ -93,7 +95,7 @@ def _whatsapp_failed(event: DomainEvent, data: dict, district: District, links: 
             if n.whatsapp_to and n.whatsapp_to == data.get("phone")]
 
 
-def _reminder(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _reminder(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     officer = district.officer(data["department"], data["level"])
     if not officer:
         return []
@@ -104,7 +106,7 @@ def _reminder(event: DomainEvent, data: dict, district: District, links: Recordi
                    "officer_reminder", {"1": values["number"], "2": values["category"], "3": values["due"]})]
 
 
-def _approval(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _approval(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     above = next_level(data["level"])
     approver = district.officer(data["department"], above) if above else district.collector
     if approver is None:
@@ -121,14 +123,14 @@ def _approval(event: DomainEvent, data: dict, district: District, links: Recordi
     return [Notice("approver", approver.phone, body)]
 
 
-def _decision(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _decision(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     words = _words(district)
     key = "decision_approved" if data["approved"] else "decision_rejected"
     return [Notice("requester", data["requested_by"],
                    words.text(key, number=event.complaint_number, note=data.get("note", "")[:80]))]
 
 
-def _flagged(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _flagged(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     if not district.collector:
         return []
     words = _words(district)
@@ -144,11 +146,11 @@ def _reason(words: Catalog, reason: str) -> str:
     return words.text(f"reason_{reason}") if f"reason_{reason}" in words.keys() else reason
 
 
-def _resolved(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _resolved(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     return _citizen(event, data, "citizen_resolved", remark=data.get("remark", ""))
 
 
-def _closed(event: DomainEvent, data: dict, district: District, links: RecordingLinks) -> list[Notice]:
+def _closed(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     closure = data["closure"]
     if closure.startswith("special:"):
         words = catalog(data["language"])
@@ -156,7 +158,7 @@ def _closed(event: DomainEvent, data: dict, district: District, links: Recording
     return _citizen(event, data, f"citizen_closed_{closure}")
 
 
-def _citizen(event: DomainEvent, data: dict, key: str, **values: str) -> list[Notice]:
+def _citizen(event: DomainEvent, data: dict[str, Any], key: str, **values: str) -> list[Notice]:
     phone = data.get("caller_phone", "")
     if not is_reachable(phone):
         return []  # caller ID withheld: nothing to text

@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from chalicelib.domain.conversation import Conversation
 from chalicelib.domain.district import District
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ticket import Registration, Ticket, TimelineEntry
+from chalicelib.domain.lifecycle import Change
+from chalicelib.domain.registration import Registration
+from chalicelib.domain.state_line import StateLine
+from chalicelib.domain.ticket import Ticket, TimelineEntry
 
 if TYPE_CHECKING:
-    from chalicelib.domain.callbacks import CallbackRequest
-    from chalicelib.domain.chat_intake import Conversation
-    from chalicelib.domain.lifecycle import Change
+    from chalicelib.domain.call_log import CallEnd, OperatorCall
+    from chalicelib.domain.callback_requests import CallbackRequest
 
 
 class AlreadyRegistered(Exception):
@@ -24,11 +27,33 @@ class AlreadyRegistered(Exception):
         self.complaint_number = complaint_number
 
 
+class StaleTicket(Exception):
+    """Someone else changed the ticket since it was read; nothing was written."""
+
+
 class TicketStore(Protocol):
-    def next_sequence(self, district_code: str, ist_day: str) -> int: ...
+    """Tickets (store/tickets.py): registered once per call or conversation, changed conditional on their version."""
+
+    def get(self, complaint_number: str) -> Ticket | None: ...
+
+    def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]:
+        """The caller's tickets, newest first."""
+
+    def next_sequence(self, district_code: str, ist_day: str) -> int:
+        """The district's next complaint sequence number for the IST day (1, 2, …)."""
 
     def register(self, registration: Registration) -> None:
-        """Write the registration atomically; raise AlreadyRegistered if the call has a ticket."""
+        """Write the registration atomically; raise AlreadyRegistered if the call (or the registration's
+        once_key) has a ticket already."""
+
+    def save_change(self, change: Change) -> None:
+        """Write the change if the ticket still has change.before's version, else raise StaleTicket."""
+
+    def add_timeline(self, entry: TimelineEntry) -> None:
+        """Add an entry that changes nothing on the ticket (a delivery report, a feedback call's answer)."""
+
+    def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
+        """Complaint numbers whose next action is due by `now`, from the sparse due index."""
 
 
 class EventDispatcher(Protocol):
@@ -37,13 +62,23 @@ class EventDispatcher(Protocol):
 
 
 class Directory(Protocol):
+    """Who owns a number, and each district's and state number's configuration (store/directory.py)."""
+
     def district_for_line(self, line: str) -> District | None: ...
+
+    def district_for_number(self, number: str) -> District | None:
+        """The district a citizen's text reached: a hotline line, else its SMS or WhatsApp sender number."""
+
+    def state_for_line(self, line: str) -> StateLine | None:
+        """The state number (181) a line belongs to; None for a district's own line or an unknown one."""
 
     def district(self, code: str) -> District | None: ...
 
     def blocked_phones(self, code: str) -> frozenset[str]:
         """The numbers the district's Collector's office has blocked."""
-        ...
+
+    def clear(self) -> None:
+        """Forget what this container remembers (after it changed the directory itself)."""
 
 
 class Messenger(Protocol):
@@ -55,13 +90,15 @@ class Messenger(Protocol):
                       status_callback: str | None = None) -> str: ...
 
 
-class CitizenCaller(Protocol):
+class Dialer(Protocol):
+    """Places calls to citizens (callbacks of callback requests, feedback calls)."""
+
     def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
         """Start an outbound call whose TwiML comes from answer_path; return its CallSid."""
 
 
-class CallbackStore(Protocol):
-    """Callback requests (domain/callbacks.py); each write is conditional, so a retry changes nothing twice."""
+class CallbackRequests(Protocol):
+    """Callback requests (domain/callback_requests.py); each write is conditional, so a retry changes nothing twice."""
 
     def add(self, request: CallbackRequest, ist_day: str, per_day: int) -> str:
         """Count the caller's callback for the day (at most per_day) and write the request, atomically:
@@ -79,21 +116,6 @@ class CallbackStore(Protocol):
 
     def finish(self, request: CallbackRequest, state: str) -> bool:
         """Set the final state and drop the due time, if the request is still on `request`'s try."""
-
-
-class StaleTicket(Exception):
-    """Someone else changed the ticket since it was read; nothing was written."""
-
-
-class TicketRepository(Protocol):
-    def get(self, complaint_number: str) -> Ticket | None: ...
-
-    def save_change(self, change: Change) -> None:
-        """Write the change if the ticket still has change.before's version, else raise StaleTicket."""
-
-    def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]: ...
-
-    def add_timeline(self, entry: TimelineEntry) -> None: ...
 
 
 class Claims(Protocol):
@@ -166,3 +188,174 @@ class Conversations(Protocol):
     def save(self, conversation: Conversation, expected_version: int) -> None:
         """Write it if the stored version is still `expected_version` (0: nothing stored), else raise
         ConversationMoved. The item expires by itself a while after `conversation.updated_at`."""
+
+
+# == The voice side: the call log (with operators' calls) and callers' tickets (domain/call_log.py) =========
+
+class OperatorCalls(Protocol):
+    """Calls that rang a district's operators: written by the voice webhooks, read by the console."""
+
+    def mark_ringing(self, call_sid: str, caller: str, line: str, district: str, hotline: str,
+                     operators: tuple[str, ...], at: str) -> None: ...
+
+    def mark_answered(self, call_sid: str, operator: str, at: str) -> OperatorCall | None:
+        """The operator picked up (the first to answer is kept); the call as it stands now."""
+
+    def mark_dial_status(self, call_sid: str, status: str) -> None: ...
+
+    def ringing_calls(self, district: str, since: str, limit: int = 20) -> list[OperatorCall]:
+        """The district's calls that rang operators since `since`, newest first."""
+
+    def get_call(self, call_sid: str) -> OperatorCall | None:
+        """The call, if it rang operators; None otherwise."""
+
+    def completed_recording(self, call_sid: str) -> tuple[str, str, int | None] | None:
+        """The call's finished recording (sid, url, seconds), if the carrier has posted one."""
+
+
+class CallLog(OperatorCalls, Protocol):
+    """One item per call: how it ended, its recording, its ticket or why it has none."""
+
+    def record_call_end(self, end: CallEnd) -> bool:
+        """Log the call's end once, with its line's counters; False if it was logged already."""
+
+    def record_recording_status(self, call_sid: str, recording_sid: str, status: str, duration: int | None,
+                                url: str | None = None) -> str | None:
+        """Note the recording on the call; the call's complaint number, if it has a ticket yet."""
+
+    def mark_over_cap(self, call_sid: str) -> None:
+        """The call's recording was refused for the caller's daily cap (unless it has a ticket after all)."""
+
+
+class NoteAlreadyAdded(Exception):
+    """This call already left its message on the ticket (a retried webhook); nothing was written."""
+
+
+class CallerHistory(Protocol):
+    """Callers' tickets by caller ID, and a repeat caller's recorded message on one of them."""
+
+    def caller_tickets(self, phone: str, since: str | None = None, limit: int = 100) -> list[Ticket]:
+        """The caller's tickets in every district, newest first (created at `since` or later)."""
+
+    def add_call_note(self, change: Change, call_sid: str, recording_sid: str) -> None:
+        """Write the note's change and tie the call to the ticket, once per call: raises NoteAlreadyAdded
+        when the call left its message before, StaleTicket when the ticket moved on since it was read."""
+
+
+# == The console: its queries, the district file it edits, the blocklist, a recording's audio =============
+# (handlers/api_*.py and operations/console_*.py; adapters in store/console_queries.py,
+# store/district_configs.py, store/blocklist.py, telephony/recordings.py)
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a ticket list; `last_key` (None at the end) continues it."""
+
+    tickets: list[Ticket]
+    last_key: dict[str, object] | None
+    items_read: int
+
+
+class ConsoleQueries(Protocol):
+    """The console's ticket lists (each one Query on a key, never a Scan), timelines and figures."""
+
+    def tickets_of_caller(self, phone: str, district: str | None, limit: int,
+                          start: dict[str, object] | None) -> Page:
+        """The caller's tickets (in one district, or every one), newest first."""
+
+    def recent(self, district: str, limit: int, start: dict[str, object] | None) -> Page:
+        """The district's tickets, newest first."""
+
+    def queue(self, district: str, department: str, level: str | None, limit: int,
+              start: dict[str, object] | None) -> Page:
+        """Open tickets of a post (or a whole department), the nearest level deadline first."""
+
+    def overdue(self, district: str, now: str, limit: int, start: dict[str, object] | None) -> Page:
+        """Open tickets past their SLA at `now`, the oldest deadline first."""
+
+    def at_risk(self, district: str, limit: int, start: dict[str, object] | None) -> Page:
+        """Open tickets the sweeper marked past 80% of their SLA, the nearest deadline first."""
+
+    def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
+        """The ticket's timeline, oldest first."""
+
+    def counter_items(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
+        """Counter items' figures by key; a missing item is left out."""
+
+    def call_district(self, call_sid: str) -> str | None:
+        """The district a logged call belongs to; None for a call not logged."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    by: str
+    section: str  # the parts of the district file that changed, or "blocklist"
+    summary: str
+    version: int  # the file's version after the save; 0 for a blocklist change
+
+
+class StaleConfig(Exception):
+    """Someone saved the district file since it was read; `current` is the stored version when known."""
+
+    def __init__(self, code: str, current: int | None = None) -> None:
+        super().__init__(code)
+        self.current = current
+
+
+class LineTaken(Exception):
+    """A line in the file belongs to another district or a state number (or a sender was taken meanwhile)."""
+
+
+class TooManyLines(Exception):
+    """The save needs more writes than one transaction takes: `limit` lines (kept and removed) at most."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class DistrictConfigs(Protocol):
+    """The district file as the directory admin edits it, versioned, with its audit trail."""
+
+    def district_config(self, code: str) -> tuple[dict[str, object], int] | None:
+        """The file and its version; None for a district never loaded."""
+
+    def save_district_config(self, district: District, version: int, by: str, at: str, summary: str,
+                             removed_lines: list[str], section: str = "") -> int:
+        """Replace the file and its lines at once if nobody saved since `version`; the new version.
+        Raises StaleConfig, LineTaken, or TooManyLines (nothing written)."""
+
+    def audit(self, code: str, limit: int,
+              start: dict[str, object] | None) -> tuple[list[AuditEntry], dict[str, object] | None]:
+        """Changes to the district file and its blocklist, newest first."""
+
+
+@dataclass(frozen=True)
+class BlockedCaller:
+    phone: str
+    reason: str
+    by: str
+    at: str
+
+
+class Blocklist(Protocol):
+    """The Collector's office's blocked callers; each change is audited (DistrictConfigs.audit lists it).
+    The IVR reads the blocked numbers through Directory.blocked_phones."""
+
+    def entries(self, code: str) -> list[BlockedCaller]: ...
+
+    def block(self, code: str, phone: str, reason: str, by: str, at: str) -> None:
+        """Add (or re-word) an entry."""
+
+    def unblock(self, code: str, phone: str, by: str, at: str) -> bool:
+        """Remove an entry; False if the number was not on the list."""
+
+
+class RecordingTooLarge(Exception):
+    """The recording is larger than the caller of fetch_audio can take."""
+
+
+class RecordingAudio(Protocol):
+    def fetch_audio(self, recording_url: str, max_bytes: int) -> tuple[bytes, str]:
+        """The audio and its content type, with the carrier's credentials. Raises RecordingTooLarge above
+        max_bytes; any other exception means the carrier did not give it just now."""

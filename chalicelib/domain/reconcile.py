@@ -29,7 +29,7 @@ from chalicelib.domain.ports import (
     SourceUnavailable,
     TicketStore,
 )
-from chalicelib.domain.ticket import CallComplaint
+from chalicelib.domain.registration import CallComplaint
 
 log = logging.getLogger(__name__)
 

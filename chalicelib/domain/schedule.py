@@ -8,6 +8,12 @@ from datetime import datetime, timedelta
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.district import District
 from chalicelib.domain.ticket import RESOLVED, Ticket
+from chalicelib.domain.working_time import add_hours
+
+
+def sla_risk_at(created: datetime, sla_hours: int, district: District) -> str:
+    """80% of the SLA gone: from here on the ticket is on the Collector's at-risk list."""
+    return iso(add_hours(created, sla_hours * 0.8, district.counted_hours))
 
 
 def reminder_time(ticket: Ticket, percent: int) -> datetime:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.commit import commit
 from chalicelib.domain.lifecycle import Lifecycle
-from chalicelib.domain.ports import Directory, EventDispatcher, TicketRepository
+from chalicelib.domain.ports import Directory, EventDispatcher, TicketStore
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class TicketSweep:
     stale: int
 
 
-def sweep_tickets(due: Iterable[str], store: TicketRepository, directory: Directory, dispatcher: EventDispatcher,
+def sweep_tickets(due: Iterable[str], store: TicketStore, directory: Directory, dispatcher: EventDispatcher,
                   clock: Clock) -> TicketSweep:
     looked = changes = stale = 0
     now = clock.now()

@@ -1,19 +1,11 @@
-"""Tickets and their registration from a call.
+"""Tickets: a complaint's record, its timeline entries, and the counter increments its changes make.
 
-A registration is everything that must be written together (ticket, first timeline entry, the call's
-link to it, dashboard counters, the outbox event): the store writes it in one transaction.
+What a new complaint becomes (the ticket and everything written with it) is domain/registration.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
 from typing import Any
-
-from chalicelib.domain.clock import Clock, iso
-from chalicelib.domain.complaint_number import format_number
-from chalicelib.domain.district import District
-from chalicelib.domain.events import TICKET_CREATED, DomainEvent
-from chalicelib.domain.working_time import add_hours
 
 REGISTERED = "registered"
 ACKNOWLEDGED = "acknowledged"
@@ -21,21 +13,6 @@ REOPENED = "reopened"
 RESOLVED = "resolved"
 CLOSED = "closed"
 OPEN_STATUSES = (REGISTERED, ACKNOWLEDGED, REOPENED)
-
-
-@dataclass(frozen=True)
-class CallComplaint:
-    """What the IVR collected by the time the recording finished."""
-
-    call_sid: str
-    caller_phone: str
-    line: str
-    language: str
-    category_id: str
-    recording_sid: str
-    recording_url: str
-    recording_duration: int
-    channel: str = "ivr"  # "fallback": recorded by the static fallback TwiML, registered by the reconciler
 
 
 @dataclass(frozen=True)
@@ -107,141 +84,6 @@ class CounterIncrement:
     scope: str
     period: str
     figures: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Registration:
-    ticket: Ticket
-    timeline: TimelineEntry
-    event: DomainEvent
-    counters: tuple[CounterIncrement, ...]
-    once_key: str | None = None  # e.g. chat#<conversation id>: registered once per key, like a call's CallSid
-    # The caller's daily cap (domain/callers.py CallerDayLimit), enforced in the same transaction; None: no cap.
-    caller_limit: Any = None
-
-
-@dataclass(frozen=True)
-class RegistrationResult:
-    complaint_number: str
-    created: bool  # False when a retried webhook found the call's ticket already made
-
-
-class UnknownCategory(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class ConsoleComplaint:
-    """What an operator typed for a caller (on a call, or after one)."""
-
-    caller_phone: str
-    category_id: str
-    language: str
-    description: str
-    operator: str
-    caller_name: str | None = None
-    address: str | None = None
-    call_sid: str | None = None
-
-
-def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
-                            clock: Clock) -> Registration:
-    return _registration(
-        district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
-        language=complaint.language, line=complaint.line, channel=complaint.channel, actor=complaint.caller_phone,
-        actor_type="citizen", call_sid=complaint.call_sid,
-        extra={"recording_sid": complaint.recording_sid, "recording_url": complaint.recording_url,
-               "recording_duration": complaint.recording_duration},
-        detail={"call_sid": complaint.call_sid, "recording_sid": complaint.recording_sid})
-
-
-def build_console_registration(complaint: ConsoleComplaint, district: District, sequence: int,
-                               clock: Clock) -> Registration:
-    return _registration(
-        district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
-        language=complaint.language, line="", channel="console", actor=complaint.operator,
-        actor_type="operator", call_sid=complaint.call_sid,
-        extra={"caller_name": complaint.caller_name, "address": complaint.address,
-               "description": complaint.description, "registered_by": complaint.operator},
-        detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
-
-
-@dataclass(frozen=True)
-class ChatComplaint:
-    """What a citizen's WhatsApp or SMS conversation collected (chalicelib/domain/chat_intake.py)."""
-
-    conversation_id: str  # the conversation's first MessageSid: one ticket per conversation
-    caller_phone: str
-    channel: str  # whatsapp, sms
-    language: str
-    category_id: str
-    description: str
-    caller_name: str
-    address: str
-    media_url: str | None = None
-    media_type: str | None = None
-
-
-def build_chat_registration(complaint: ChatComplaint, district: District, sequence: int,
-                            clock: Clock) -> Registration:
-    registration = _registration(
-        district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
-        language=complaint.language, line="", channel=complaint.channel, actor=complaint.caller_phone,
-        actor_type="citizen", call_sid=None,
-        extra={"caller_name": complaint.caller_name, "address": complaint.address,
-               "description": complaint.description or None, "media_url": complaint.media_url,
-               "media_type": complaint.media_type},
-        # The media's URL stays on the ticket (the console's timeline shows details as they are).
-        detail={"conversation_id": complaint.conversation_id, "media_type": complaint.media_type}
-        if complaint.media_type else {"conversation_id": complaint.conversation_id})
-    return replace(registration, once_key=f"chat#{complaint.conversation_id}")
-
-
-def sla_risk_at(created: datetime, sla_hours: int, district: District) -> str:
-    return iso(add_hours(created, sla_hours * 0.8, district.counted_hours))
-
-
-def _registration(district: District, sequence: int, clock: Clock, *, category_id: str, caller_phone: str,
-                  language: str, line: str, channel: str, actor: str, actor_type: str, call_sid: str | None,
-                  extra: dict[str, Any], detail: dict[str, Any]) -> Registration:
-    from chalicelib.domain.figures import day_period, district_scope, line_day, open_gauges
-    from chalicelib.domain.schedule import next_action_at
-
-    category = district.category(category_id)
-    if category is None:
-        raise UnknownCategory(category_id)
-    hotline = district.hotline_for_line(line) if line else None
-    now = clock.now()
-    number = format_number(district.code, now, sequence)
-    level_hours = district.level_hours.get("L1", category.sla_hours)
-    ticket = Ticket(
-        complaint_number=number, district=district.code, hotline=hotline.id if hotline else "", line=line,
-        caller_phone=caller_phone, language=language, category=category.id, department=category.department,
-        status=REGISTERED, level="L1", version=1, created_at=iso(now),
-        sla_due_at=iso(add_hours(now, category.sla_hours, district.counted_hours)),
-        level_due_at=iso(add_hours(now, level_hours, district.counted_hours)),
-        level_started_at=iso(now), channel=channel, call_sid=call_sid,
-        sla_risk_at=sla_risk_at(now, category.sla_hours, district), **extra,
-    )
-    ticket = replace(ticket, next_action_at=next_action_at(ticket, district))
-    timeline = TimelineEntry(
-        complaint_number=number, at=ticket.created_at, actor_type=actor_type, actor_id=actor,
-        action="registered", channel=channel,
-        detail={**detail, "category": category.id, "department": category.department},
-    )
-    event = DomainEvent(type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
-                        data={**snapshot(ticket), "actor": actor})
-    dept = category.department
-    counters = [
-        CounterIncrement(scope=district_scope(district.code), period=day_period(now),
-                         figures={"registered": 1, f"registered_{dept}": 1, f"dept_{dept}": 1,
-                                  f"cat_{category.id}": 1, f"lang_{language}": 1, f"channel_{channel}": 1}),
-        open_gauges(None, ticket),
-    ]
-    if line:
-        counters.append(line_day(line, now, {"tickets": 1}))
-    return Registration(ticket=ticket, timeline=timeline, event=event,
-                        counters=tuple(c for c in counters if c is not None))
 
 
 def snapshot(ticket: Ticket) -> dict[str, Any]:

@@ -1,13 +1,13 @@
 """boto3 clients, created once per container and only when first needed."""
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from chalicelib import settings
+from chalicelib.singleton import singleton
 
 
-@cache
+@singleton
 def sqs() -> Any:
     import boto3
     from botocore.config import Config
@@ -19,6 +19,7 @@ def sqs() -> Any:
                         config=Config(connect_timeout=1, read_timeout=3, retries={"max_attempts": 2}))
 
 
-@cache
+@singleton
 def queue_url(queue: str) -> str:
-    return sqs().get_queue_url(QueueName=queue)["QueueUrl"]
+    url: str = sqs().get_queue_url(QueueName=queue)["QueueUrl"]
+    return url

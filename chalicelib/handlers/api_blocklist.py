@@ -11,17 +11,13 @@ from chalice import Response
 
 from chalicelib import wiring
 from chalicelib.api import access
-from chalicelib.api.errors import not_found
 from chalicelib.api.http import Call, handle
 from chalicelib.domain.clock import iso
-from chalicelib.handlers.api_console import forget_cached_directory
+from chalicelib.handlers import api_common as common
 
 
 def _code(call: Call) -> str:
-    code = access.district_code(call.user, call.path["code"])
-    if wiring.directory().district(code) is None:
-        raise not_found(f"No district {code}")
-    return code
+    return common.district(access.district_code(call.user, call.path["code"])).code
 
 
 def _phone(call: Call) -> str:
@@ -29,27 +25,22 @@ def _phone(call: Call) -> str:
 
 
 def get_blocklist(call: Call) -> dict[str, Any]:
-    from chalicelib.store import callers
-
-    return {"items": callers.blocklist(_code(call))}
+    return {"items": [{"phone": e.phone, "reason": e.reason, "by": e.by, "at": e.at}
+                      for e in wiring.blocklist().entries(_code(call))]}
 
 
 def block_caller(call: Call) -> dict[str, Any]:
-    from chalicelib.store import callers
-
     code, phone = _code(call), _phone(call)
-    reason, at = (call.body.get("reason") or "").strip(), iso(wiring.clock().now())
-    callers.block(code, phone, reason, call.user.username, at)
-    forget_cached_directory()
+    reason, at = (call.body.get("reason") or "").strip(), iso(common.now())
+    wiring.blocklist().block(code, phone, reason, call.user.username, at)
+    common.forget_cached_directory()  # this container's IVR hears of it at once
     return {"phone": phone, "reason": reason, "by": call.user.username, "at": at}
 
 
 def unblock_caller(call: Call) -> dict[str, Any]:
-    from chalicelib.store import callers
-
     code, phone = _code(call), _phone(call)
-    removed = callers.unblock(code, phone, call.user.username, iso(wiring.clock().now()))
-    forget_cached_directory()
+    removed = wiring.blocklist().unblock(code, phone, call.user.username, iso(common.now()))
+    common.forget_cached_directory()
     return {"phone": phone, "removed": removed}
 
 

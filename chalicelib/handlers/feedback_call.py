@@ -8,41 +8,24 @@ when the citizen picks up gets a short goodbye instead of the question.
 from __future__ import annotations
 
 from chalicelib import wiring
+from chalicelib.handlers.call_steps import Form, Params
 from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import feedback_ivr
 
 
-def answer(form: dict[str, str], params: dict[str, str]) -> str:
-    from chalicelib.domain.commit import commit
-    from chalicelib.domain.lifecycle import Actor, Lifecycle, NotAllowed
-    from chalicelib.domain.ticket import CLOSED, RESOLVED
+def answer(form: Form, params: Params) -> str:
+    """POST /twilio/voice/feedback/{number}/{attempt}: the question, or the answer and the closing words."""
+    from chalicelib.operations.feedback_answer import answer_feedback
 
-    number, attempt = params["number"], int(params["attempt"])
-    ticket = wiring.ticket_store().get(number)
-    district = wiring.directory().district(ticket.district) if ticket else None
-    if ticket is None or district is None:
-        return feedback_ivr.closing("hi", "technical_problem")
-    name = district.name_in(ticket.language)
-    digits = form.get("Digits", "")
-    if ticket.status != RESOLVED and (attempt == 0 or digits not in ("1", "2")):
-        # Answered meanwhile (by SMS, on another call) or moved on: nothing to ask, so no question.
-        return feedback_ivr.closing(ticket.language, "goodbye")
-    if attempt == 0:
-        return feedback_ivr.question(number, ticket.language, name, 1)
-    if digits not in ("1", "2"):
-        return feedback_ivr.question(number, ticket.language, name, attempt + 1, "wrong_key" if digits else "no_input")
-    try:
-        change = Lifecycle(district, wiring.clock().now()).feedback(
-            ticket, Actor("citizen", ticket.caller_phone, "ivr"), satisfied=digits == "1")
-    except NotAllowed:  # answered already (an SMS reply, or a second call): nothing left to ask
-        return feedback_ivr.closing(ticket.language, "goodbye")
-    if not commit(change, wiring.ticket_store(), wiring.dispatcher()):
-        return feedback_ivr.closing(ticket.language, "technical_problem")
-    return feedback_ivr.closing(ticket.language,
-                                "feedback_thanks" if change.after.status == CLOSED else "feedback_reopened")
+    number = params["number"]
+    reply = answer_feedback(number, int(params["attempt"]), form.get("Digits", ""), wiring.ticket_store(),
+                            wiring.directory(), wiring.dispatcher(), wiring.clock())
+    if reply.closing:
+        return feedback_ivr.closing(reply.language, reply.closing)
+    return feedback_ivr.question(number, reply.language, reply.district_name, reply.ask_attempt, reply.retry_key)
 
 
-def call_status(form: dict[str, str], params: dict[str, str]) -> str:
+def call_status(form: Form, params: Params) -> str:
     from chalicelib.domain.clock import iso
     from chalicelib.domain.ticket import TimelineEntry
 

@@ -17,10 +17,10 @@ def react(event: DomainEvent) -> str:
     from chalicelib.domain.feedback_calls import place_feedback_call
     from chalicelib.routing.feedback_ivr import path
 
-    return place_feedback_call(event, wiring.directory(), wiring.caller(), wiring.claims(), wiring.ticket_store(),
+    return place_feedback_call(event, wiring.directory(), wiring.dialer(), wiring.claims(), wiring.ticket_store(),
                                answer_path=path(event.complaint_number, 0),
                                status_path=f"/twilio/voice/feedback-status/{event.complaint_number}")
 
 
-def handle(sqs_event: Any) -> dict[str, list]:
+def handle(sqs_event: Any) -> dict[str, Any]:
     return process_batch(sqs_event, react)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from xml.sax.saxutils import escape
 
 from chalicelib import wiring
 from chalicelib.handlers.webhook import EMPTY_TWIML
@@ -11,7 +10,9 @@ log = logging.getLogger(__name__)
 
 
 def _message(text: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
+    from chalicelib.telephony.twiml import message_reply
+
+    return message_reply(text)
 
 
 def apology(params: dict[str, str]) -> str:

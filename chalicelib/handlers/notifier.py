@@ -7,7 +7,7 @@ from chalicelib import wiring
 from chalicelib.handlers.queue_batch import process_batch
 
 
-def handle(sqs_event: Any) -> dict[str, list]:
+def handle(sqs_event: Any) -> dict[str, Any]:
     from chalicelib import recording_links
     from chalicelib.domain.delivery import deliver
 

@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.domain.clock import iso
 from chalicelib.domain.district import District, Hotline
 from chalicelib.domain.on_duty import on_duty
-from chalicelib.handlers.voice import BadRequest, _district, line_and_caller
+from chalicelib.handlers.call_steps import BadRequest, Form, Params, district_required, line_and_caller
 from chalicelib.routing import ivr
 from chalicelib.routing import operators as twiml
 
@@ -23,30 +23,25 @@ _CALL_SID = re.compile(r"^CA[0-9a-f]{32}$")
 _MAX_INDEX = 100
 
 
-def ring_on_duty(form: dict[str, str], district: District, hotline: Hotline) -> str:
+def ring_on_duty(form: Form, district: District, hotline: Hotline) -> str:
     """The incoming call on an operators line: ring who is on duty now, or straight to the IVR."""
     line, caller = line_and_caller(form)
     now = wiring.clock().now()
     duty = on_duty(district.operators, now)
     if not duty:
         return ivr.greeting(district, line)
-    from chalicelib.store.operator_calls import mark_ringing
-
+    call_log = wiring.call_log()
     try:
-        mark_ringing(form["CallSid"], caller, line, district.code, hotline.id, tuple(o.username for o in duty),
-                     iso(now))
+        call_log.mark_ringing(form["CallSid"], caller, line, district.code, hotline.id,
+                              tuple(o.username for o in duty), iso(now))
     except Exception:  # the caller is still put through; the console's pop is what is lost
         log.exception("call %s: not written as ringing", form["CallSid"])
     return twiml.ring(district, hotline, duty, 0, form["CallSid"], announce=True)
 
 
-def after_dial(form: dict[str, str], params: dict[str, str]) -> str:
+@district_required
+def after_dial(form: Form, params: Params, district: District) -> str:
     """The Dial ended: answered (thank and hang up), or not (the next operator in turn, or the IVR)."""
-    from chalicelib.store.operator_calls import mark_dial_status
-
-    district = _district(form, params)
-    if district is None:
-        return ivr.unknown_number()
     raw = params.get("next", "")
     if not raw.isdigit() or int(raw) > _MAX_INDEX:
         raise BadRequest(f"next {raw!r}")
@@ -56,16 +51,14 @@ def after_dial(form: dict[str, str], params: dict[str, str]) -> str:
         duty = on_duty(district.operators, wiring.clock().now())
         if hotline is not None and hotline.ring.order == "in_turn" and int(raw) < len(duty):
             return twiml.ring(district, hotline, duty, int(raw), form["CallSid"], announce=False)
-        mark_dial_status(form["CallSid"], status)
+        wiring.call_log().mark_dial_status(form["CallSid"], status)
         return twiml.to_intake(district)
-    mark_dial_status(form["CallSid"], status or "completed")
+    wiring.call_log().mark_dial_status(form["CallSid"], status or "completed")
     return twiml.call_over(district)
 
 
-def answered(form: dict[str, str], params: dict[str, str]) -> str:
+def answered(form: Form, params: Params) -> str:
     """The whisper, fetched on the operator's leg when they pick up: note who, tell them whose call it is."""
-    from chalicelib.store.operator_calls import mark_answered
-
     call_sid = params.get("call_sid", "")
     if not _CALL_SID.match(call_sid):
         raise BadRequest(f"call_sid {call_sid!r}")
@@ -75,5 +68,5 @@ def answered(form: dict[str, str], params: dict[str, str]) -> str:
         raise BadRequest(f"district {params.get('code')!r}")
     phone = form.get("To", "")
     operator = next((o.username for o in district.operators if o.phone == phone), phone)
-    call = mark_answered(call_sid, operator, iso(wiring.clock().now()))
+    call = wiring.call_log().mark_answered(call_sid, operator, iso(wiring.clock().now()))
     return twiml.whisper(district, call.caller_phone if call else "")

@@ -9,12 +9,12 @@ import base64
 import html
 import logging
 import unicodedata
-import urllib.request
 
 from chalice.app import Request, Response
 
-from chalicelib import recording_links, settings, wiring
+from chalicelib import recording_links, wiring
 from chalicelib.domain.district import is_e164
+from chalicelib.domain.ports import RecordingTooLarge
 from chalicelib.telephony.signature import parse_form
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,6 @@ _LINK_REFUSED = {
 }
 
 
-class RecordingTooLarge(Exception):
-    pass
-
-
 def _phone(text: str) -> str | None:
     """The E.164 number an officer typed: with + and a country code, or an Indian mobile number without
     them (10 digits, or with a leading 0 or 91). Devanagari and other decimal digits count as digits."""
@@ -76,13 +72,13 @@ def open_link(request: Request, token: str) -> Response:
     if request.method == "GET":
         return _page(number, _FORM.format(error=""))
     if _phone(parse_form(request.raw_body).get("phone", "")) != phone:
-        error = "<p>यह नंबर इस लिंक का नहीं है / Not the number this link was sent to.</p>"
-        return _page(number, _FORM.format(error=error), 403)
+        refusal = "<p>यह नंबर इस लिंक का नहीं है / Not the number this link was sent to.</p>"
+        return _page(number, _FORM.format(error=refusal), 403)
     ticket = wiring.ticket_store().get(number)
     if ticket is None or not ticket.recording_url:
         return _page(number, "<p>रिकॉर्डिंग नहीं मिली / No recording.</p>", 404)
     try:
-        audio, content_type = _fetch(ticket.recording_url)
+        audio, content_type = wiring.recording_audio().fetch_audio(ticket.recording_url, MAX_AUDIO_BYTES)
     except RecordingTooLarge:
         log.warning("ticket %s: recording too large to play in the page", number)
         return _page(number, "<p>रिकॉर्डिंग इतनी बड़ी है कि यहाँ नहीं चल सकती; कृपया कंट्रोल रूम से सुनें। / "
@@ -90,24 +86,9 @@ def open_link(request: Request, token: str) -> Response:
                      502)
     except Exception:
         log.exception("ticket %s: could not fetch the recording", number)
-        error = ("<p>रिकॉर्डिंग अभी नहीं मिल पाई; थोड़ी देर बाद फिर कोशिश करें। / "
-                 "The recording could not be fetched just now; please try again in a little while.</p>")
-        return _page(number, _FORM.format(error=error), 502)
+        failure = ("<p>रिकॉर्डिंग अभी नहीं मिल पाई; थोड़ी देर बाद फिर कोशिश करें। / "
+                   "The recording could not be fetched just now; please try again in a little while.</p>")
+        return _page(number, _FORM.format(error=failure), 502)
     source = f"data:{content_type};base64,{base64.b64encode(audio).decode()}"
     return _page(number, f'<audio controls autoplay src="{source}"></audio>')
 
-
-def _fetch(recording_url: str) -> tuple[bytes, str]:
-    if not recording_url.startswith(("https://", "http://127.0.0.1")):
-        raise ValueError(f"refusing to fetch a recording from {recording_url[:40]}")
-    request = urllib.request.Request(recording_url + (".mp3" if "api.twilio.com" in recording_url else ""))  # noqa: S310 (scheme checked above)
-    credentials = f"{settings.twilio_account_sid()}:{settings.twilio_auth_token()}".encode()
-    request.add_header("Authorization", "Basic " + base64.b64encode(credentials).decode())
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (scheme checked above)
-        length = response.headers.get("Content-Length", "")
-        if length.isascii() and length.isdigit() and int(length) > MAX_AUDIO_BYTES:
-            raise RecordingTooLarge(length)
-        audio = response.read(MAX_AUDIO_BYTES + 1)  # a missing or wrong length must not fill the memory
-        if len(audio) > MAX_AUDIO_BYTES:
-            raise RecordingTooLarge(len(audio))
-        return audio, response.headers.get("Content-Type", "audio/mpeg").split(";")[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from chalice.app import Request, Response
@@ -31,7 +32,7 @@ def twilio_webhook(request: Request, step: Step,
     params = request.uri_params or {}
     form = parse_form(request.raw_body)
     path = request_path(request.path, params)
-    query = request.query_params or {}
+    query: Any = request.query_params or {}
     if query:
         # Twilio signs the whole URL it was given; our own callback URLs carry at most one parameter,
         # so re-encoding gives back the exact query string.

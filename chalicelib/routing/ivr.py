@@ -74,10 +74,17 @@ def language_step(district: District, attempt: int, digits: str | None) -> str:
 
 
 def _main_menu(vr: VoiceResponse, district: District, lang: str) -> None:
-    # New complaint or status by phone (routing/status_menu.py), right after the language.
-    from chalicelib.routing import status_menu
+    # New complaint or status by phone (routing/status_menu.py answers it), right after the language.
+    add_main_menu(vr, lang, attempt=1)
 
-    status_menu.main_menu(vr, district, lang, attempt=1)
+
+def add_main_menu(vr: VoiceResponse, lang: str, attempt: int) -> None:
+    """1 a new complaint, 2 the status of my complaints; the answer goes to /menu (handlers/voice_status.py)."""
+    speech = catalog(lang)
+    action = url(f"{VOICE}/menu/{lang}/{attempt}")
+    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    say(gather, speech.text("main_menu"), speech)
+    vr.redirect(action, method="POST")
 
 
 def category_menu(district: District, lang: str) -> str:

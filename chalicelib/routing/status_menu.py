@@ -1,7 +1,8 @@
-"""The main menu after the language, status by phone, the daily cap, the blocklist and the repeat-caller offer.
+"""The answers to the main menu (status by phone, the daily cap, the repeat-caller offer) and the blocklist.
 
-TwiML only, like routing/ivr.py: the handler (handlers/voice_status.py) reads the tickets and passes
-them in. State travels in the path: /menu/{lang}/{attempt}, /after-status/{lang}/{attempt},
+TwiML only, like routing/ivr.py, which it builds on (never the other way round; the main menu itself is
+ivr.add_main_menu): the handler (handlers/voice_status.py) reads the tickets and passes them in.
+State travels in the path: /menu/{lang}/{attempt}, /after-status/{lang}/{attempt},
 /lookup/{lang}/{attempt} (a keyed complaint number), /repeat/{lang}/{number}/{attempt} and
 /add-note/{lang}/{number}/{attempt} (the repeat caller's message).
 """
@@ -24,16 +25,9 @@ KEY_NUMBER_TIMEOUT_SECONDS = 12  # the digits of a complaint number take a while
 NOTE_MAX_SECONDS = 120
 
 
-def main_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) -> None:
-    speech = catalog(lang)
-    action = url(f"{VOICE}/menu/{lang}/{attempt}")
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
-    say(gather, speech.text("main_menu"), speech)
-    vr.redirect(action, method="POST")
-
-
 def menu_retry(district: District, lang: str, attempt: int, digits: str | None) -> str:
-    return ivr.retry(district, lang, attempt, digits, lambda vr, n: main_menu(vr, district, lang, n))
+    """The main menu (routing/ivr.py add_main_menu) asked again."""
+    return ivr.retry(district, lang, attempt, digits, lambda vr, n: ivr.add_main_menu(vr, lang, n))
 
 
 def blocked(district: District) -> str:

@@ -1,78 +1,79 @@
-"""The call log: outcome and duration from Twilio's status callbacks, with per-line counters."""
+"""The call log: outcome and duration from Twilio's status callbacks, with per-line counters (and, through
+store/operator_calls.py, the calls that rang operators)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.call_log import CallEnd
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.figures import line_day
 from chalicelib.domain.reconcile import OPERATORS_CALL, OVER_CAP
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallModel, CounterModel
-
-TERMINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
-
-
-@dataclass(frozen=True)
-class CallEnd:
-    call_sid: str
-    from_phone: str
-    to_phone: str
-    district: str | None
-    hotline: str | None
-    status: str
-    duration: int
-    ended_at: str
+from chalicelib.store.operator_calls import DynamoOperatorCalls
 
 
-def record_call_end(end: CallEnd) -> bool:
-    """Log the call once (a retried callback changes nothing); False if it was already logged."""
-    answered = end.status == "completed"
-    figures = {"calls": 1, "answered" if answered else "missed": 1, "seconds": end.duration}
-    try:
-        with TransactWrite(connection=connection()) as txn:
-            # A state number's (181) line names no district: the ticket's transaction wrote the chosen one.
-            known = [CallModel.district.set(end.district), CallModel.hotline.set(end.hotline)] if end.district else []
-            txn.update(CallModel(end.call_sid), actions=[
-                CallModel.from_phone.set(end.from_phone),
-                CallModel.to_phone.set(end.to_phone),
-                *known,
-                CallModel.call_status.set(end.status),
-                CallModel.duration.set(end.duration),
-                CallModel.ended_at.set(end.ended_at),
-                # A ticket's transaction sets outcome "ticket", before or after this callback.
-                CallModel.outcome.set(CallModel.outcome | ("abandoned" if answered else end.status)),
-            ], condition=CallModel.ended_at.does_not_exist())
-            counter = line_day(end.to_phone, parse_iso(end.ended_at), figures)
-            txn.update(CounterModel(counter.scope, counter.period),
-                       actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
-    except TransactWriteError as error:
-        codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
-        if "ConditionalCheckFailed" in codes:  # a retried callback: logged and counted already
-            return False
-        raise
-    return True
+class DynamoCallLog(DynamoOperatorCalls):
+    """The CallLog port (domain/ports.py): the calls table, one item per CallSid, and each line's counters."""
 
+    def record_call_end(self, end: CallEnd) -> bool:
+        """Log the call once (a retried callback changes nothing); False if it was already logged."""
+        answered = end.status == "completed"
+        figures = {"calls": 1, "answered" if answered else "missed": 1, "seconds": end.duration}
+        try:
+            with TransactWrite(connection=connection()) as txn:
+                # A state number's (181) line names no district: the ticket's transaction wrote the chosen one.
+                known = [CallModel.district.set(end.district)] if end.district else []
+                if end.district and end.hotline:
+                    known.append(CallModel.hotline.set(end.hotline))
+                txn.update(CallModel(end.call_sid), actions=[
+                    CallModel.from_phone.set(end.from_phone),
+                    CallModel.to_phone.set(end.to_phone),
+                    *known,
+                    CallModel.call_status.set(end.status),
+                    CallModel.duration.set(end.duration),
+                    CallModel.ended_at.set(end.ended_at),
+                    # A ticket's transaction sets outcome "ticket", before or after this callback.
+                    CallModel.outcome.set(CallModel.outcome | ("abandoned" if answered else end.status)),
+                ], condition=CallModel.ended_at.does_not_exist())
+                counter = line_day(end.to_phone, parse_iso(end.ended_at), figures)
+                txn.update(CounterModel(counter.scope, counter.period),
+                           actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
+        except TransactWriteError as error:
+            codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
+            if "ConditionalCheckFailed" in codes:  # a retried callback: logged and counted already
+                return False
+            raise
+        return True
 
-def record_recording_status(call_sid: str, recording_sid: str, status: str, duration: int | None,
-                            url: str | None = None) -> str | None:
-    """Note the recording on the call; return the call's complaint number, if it has a ticket yet.
+    def record_recording_status(self, call_sid: str, recording_sid: str, status: str, duration: int | None,
+                                url: str | None = None) -> str | None:
+        """Note the recording on the call; return the call's complaint number, if it has a ticket yet.
 
-    The ticket's own confirmation is a versioned change (domain/call_recording.py): an update here
-    that left the version alone could be overwritten by a transition that read the ticket before it.
-    The URL and length are kept for an operator's ticket registered after the call (operators mode).
-    """
-    call = CallModel(call_sid)
-    actions = [CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)]
-    if url:
-        actions.append(CallModel.recording_url.set(url))
-    if duration is not None:
-        actions.append(CallModel.recording_duration.set(duration))
-    call.update(actions=actions)
-    return call.complaint_number
+        The ticket's own confirmation is a versioned change (domain/call_recording.py): an update here
+        that left the version alone could be overwritten by a transition that read the ticket before it.
+        The URL and length are kept for an operator's ticket registered after the call (operators mode).
+        """
+        call = CallModel(call_sid)
+        actions: list[Action] = [CallModel.recording_sid.set(recording_sid), CallModel.recording_status.set(status)]
+        if url:
+            actions.append(CallModel.recording_url.set(url))
+        if duration is not None:
+            actions.append(CallModel.recording_duration.set(duration))
+        call.update(actions=actions)
+        return call.complaint_number
+
+    def mark_over_cap(self, call_sid: str) -> None:
+        """The caller's recording was refused for the daily cap: the call log says so, and the reconciler leaves
+        the recording alone (it would otherwise register it past the cap)."""
+        try:
+            CallModel(call_sid).update(actions=[CallModel.outcome.set(OVER_CAP)],
+                                       condition=CallModel.complaint_number.does_not_exist())
+        except UpdateError:
+            pass  # the call has a ticket after all (a retried webhook that got in first): nothing to mark
 
 
 class DynamoCallTickets:
@@ -89,13 +90,3 @@ class DynamoCallTickets:
             elif item.outcome == OVER_CAP:
                 found[item.call_sid] = OVER_CAP
         return found
-
-
-def mark_over_cap(call_sid: str) -> None:
-    """The caller's recording was refused for the daily cap: the call log says so, and the reconciler leaves
-    the recording alone (it would otherwise register it past the cap)."""
-    try:
-        CallModel(call_sid).update(actions=[CallModel.outcome.set(OVER_CAP)],
-                                   condition=CallModel.complaint_number.does_not_exist())
-    except UpdateError:
-        pass  # the call has a ticket after all (a retried webhook that got in first): nothing to mark

@@ -4,13 +4,10 @@ from __future__ import annotations
 from pynamodb.connection import Connection
 
 from chalicelib import settings
+from chalicelib.singleton import singleton
 
-_connection: Connection | None = None
 
-
+@singleton
 def connection() -> Connection:
-    global _connection
-    if _connection is None:
-        _connection = Connection(region=settings.region(), connect_timeout_seconds=1,
-                                 read_timeout_seconds=3, max_retry_attempts=2)
-    return _connection
+    return Connection(region=settings.region(), connect_timeout_seconds=1, read_timeout_seconds=3,
+                      max_retry_attempts=2)

@@ -5,8 +5,8 @@ from dataclasses import asdict, fields
 
 from pynamodb.exceptions import PutError
 
-from chalicelib.domain.chat_intake import CHAT_TTL, Conversation
 from chalicelib.domain.clock import parse_iso
+from chalicelib.domain.conversation import CHAT_TTL, Conversation
 from chalicelib.domain.ports import ConversationMoved
 from chalicelib.store.models import ConversationModel
 

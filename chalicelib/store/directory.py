@@ -6,6 +6,7 @@ edit reaching callers a minute later is fine.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib import settings
@@ -22,7 +23,7 @@ class CachedDirectory:
         self._ttl = settings.directory_cache_seconds() if ttl_seconds is None else ttl_seconds
         self._cache: dict[str, tuple[float, Any]] = {}
 
-    def _cached(self, key: str, load) -> Any:
+    def _cached(self, key: str, load: Callable[[], Any]) -> Any:
         hit = self._cache.get(key)
         now = time.monotonic()
         if hit and now - hit[0] < self._ttl:
@@ -60,7 +61,7 @@ class CachedDirectory:
 
     def blocked_phones(self, code: str) -> frozenset[str]:
         """The district's blocklist: one Query on a cold container, then none until the TTL runs out."""
-        from chalicelib.store.callers import blocked_phones
+        from chalicelib.store.blocklist import blocked_phones
 
         return self._cached(f"BLOCKLIST#{code}", lambda: blocked_phones(code))
 
@@ -111,21 +112,12 @@ def state_items(state: StateLine, updated_at: str) -> list[DirectoryModel]:
     return items
 
 
-def sender_numbers(district: District) -> list[str]:
-    """The numbers a district texts from (sms_sender when a number, the WhatsApp sender's number): citizens
-    text back to them, so each maps to the district (SENDER#<e164>/SENDER) for the WhatsApp and SMS intake."""
-    numbers = [district.sms_sender] if district.sms_sender.startswith("+") else []
-    if district.whatsapp:
-        numbers.append(district.whatsapp.sender.removeprefix("whatsapp:"))
-    return list(dict.fromkeys(numbers))
-
-
 def sender_items(district: District, updated_at: str) -> list[DirectoryModel]:
     """The district's SENDER items, but for a sender another district has: one shared by several districts (a
     state-wide number) stays with the first to claim it, since a citizen's text to it cannot tell the districts
     apart; such districts take texts on their hotline lines. One GetItem per sender (at most two)."""
     return [DirectoryModel(f"SENDER#{number}", "SENDER", district=district.code, updated_at=updated_at)
-            for number in sender_numbers(district) if sender_owner(number) in (None, district.code)]
+            for number in district.sender_numbers() if sender_owner(number) in (None, district.code)]
 
 
 def sender_owner(number: str) -> str | None:

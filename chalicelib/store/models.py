@@ -1,9 +1,13 @@
 """pynamodb models: the only module that knows the tables' shapes.
 
-Table names follow the stage (settings.table_name). The webhook path uses short timeouts: Twilio
-gives up after 15 s and a caller hears silence long before that.
+Table names follow the stage (settings.table_name) when a model is used, not when this module is imported:
+importing it reads no environment, so a process (a test, the local stack, a bench run) may set its stage after
+the import. The webhook path uses short timeouts: Twilio gives up after 15 s and a caller hears silence long
+before that.
 """
 from __future__ import annotations
+
+from typing import cast
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -11,23 +15,45 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
+from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
-from pynamodb.models import Model
+from pynamodb.models import MetaProtocol, Model
 
 from chalicelib import settings, tracing
 
-tracing.trace_aws_requests()  # X-Ray subsegments for DynamoDB, when deployed with tracing on
+
+class _StageTable(type):
+    """A model's Meta whose `table_name` is this stage's table of its `kind` at the moment it is read.
+
+    pynamodb reads the name when it makes a model's connection, and makes another when the name changes."""
+
+    kind: str
+
+    @property
+    def table_name(cls) -> str:
+        return settings.table_name(cls.kind)
 
 
-class _Meta:
-    region = settings.region()
+class _Meta(metaclass=_StageTable):
     connect_timeout_seconds = 1
     read_timeout_seconds = 3
     max_retry_attempts = 2
 
 
-def _meta(kind: str) -> type:
-    return type("Meta", (_Meta,), {"table_name": settings.table_name(kind)})
+def _meta(kind: str) -> MetaProtocol:
+    return cast(MetaProtocol, _StageTable("Meta", (_Meta,), {"kind": kind}))
+
+
+class _StageModel(Model):
+    """A table of this stage, in this container's region, with X-Ray's patch on when deployed with tracing."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        # Every request of a model starts here (pynamodb keeps the connection it makes): the region and the
+        # patch are settled on first use, so importing the models binds nothing.
+        tracing.trace_aws_requests()
+        cls.Meta.region = settings.region()
+        return super()._get_connection()
 
 
 class CallerIndex(GlobalSecondaryIndex):
@@ -101,7 +127,7 @@ class DueIndex(GlobalSecondaryIndex):
     next_action_at = UnicodeAttribute(range_key=True)
 
 
-class TicketModel(Model):
+class TicketModel(_StageModel):
     Meta = _meta("tickets")
     complaint_number = UnicodeAttribute(hash_key=True)
     district = UnicodeAttribute()
@@ -161,7 +187,7 @@ class TicketModel(Model):
     at_risk = AtRiskIndex()
 
 
-class TimelineModel(Model):
+class TimelineModel(_StageModel):
     Meta = _meta("timeline")
     complaint_number = UnicodeAttribute(hash_key=True)
     at_id = UnicodeAttribute(range_key=True)  # "<iso time>#<n>": sorted by time, unique
@@ -192,7 +218,7 @@ class CallRingingIndex(GlobalSecondaryIndex):
     ringing_at = UnicodeAttribute(range_key=True)
 
 
-class CallModel(Model):
+class CallModel(_StageModel):
     """The call log, one item per CallSid: written by the ticket transaction and the status callback."""
 
     Meta = _meta("calls")
@@ -223,7 +249,7 @@ class CallModel(Model):
     ringing = CallRingingIndex()
 
 
-class DirectoryModel(Model):
+class DirectoryModel(_StageModel):
     """LINE#<number>/LINE -> district (or state number); DISTRICT#<code>/CONFIG -> the validated district
     file; STATE#<code>/CONFIG -> the validated state file."""
 
@@ -240,7 +266,7 @@ class DirectoryModel(Model):
     reason = UnicodeAttribute(null=True)  # DISTRICT#<code>/BLOCK#<phone>: why the Collector's office blocked it
 
 
-class CounterModel(Model):
+class CounterModel(_StageModel):
     """Complaint-number sequences and dashboard figures, both kept with atomic ADD."""
 
     Meta = _meta("counters")
@@ -258,7 +284,7 @@ class PendingIndex(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class OutboxModel(Model):
+class OutboxModel(_StageModel):
     """Events written with their transition, deleted once both queues have them."""
 
     Meta = _meta("outbox")
@@ -271,7 +297,7 @@ class OutboxModel(Model):
     by_pending = PendingIndex()
 
 
-class ClaimModel(Model):
+class ClaimModel(_StageModel):
     """Idempotency claims of consumers' side effects; expire through DynamoDB TTL."""
 
     Meta = _meta("idempotency")
@@ -293,7 +319,7 @@ class CallbackDueIndex(GlobalSecondaryIndex):
     due_at = UnicodeAttribute(range_key=True)
 
 
-class CallbackModel(Model):
+class CallbackModel(_StageModel):
     """A callback request (key: the CallSid of the call that asked); expires through DynamoDB TTL."""
 
     Meta = _meta("callbacks")
@@ -315,16 +341,17 @@ class CallbackModel(Model):
     by_due = CallbackDueIndex()
 
 
-class CallbackCapModel(Model):
+class CallbackCapModel(_StageModel):
     """A caller's callbacks in an IST day (key CAP#<phone>#<day>), in the callbacks table; expires by TTL."""
 
     Meta = _meta("callbacks")
     key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(null=True)
+    # The stored items' attribute is `count`; it hides pynamodb's Model.count(), never called on this model.
+    count = NumberAttribute(null=True)  # type: ignore[assignment]
     expires_at = NumberAttribute(null=True)
 
 
-class ConversationModel(Model):
+class ConversationModel(_StageModel):
     """A citizen's WhatsApp or SMS intake conversation: one item per district, phone and channel, kept a day
     (TTL). Saved conditional on `version`, so a retried webhook cannot move it twice."""
 

@@ -6,82 +6,54 @@ one Query on it, newest first, bounded by time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from chalicelib.domain.call_log import OperatorCall
 from chalicelib.store.models import CallModel
 
 
-@dataclass(frozen=True)
-class OperatorCall:
-    call_sid: str
-    caller_phone: str
-    line: str | None
-    district: str
-    hotline: str | None
-    operators: tuple[str, ...]
-    ringing_at: str
-    answered_at: str | None
-    answered_by: str | None
-    dial_status: str | None
-    call_status: str | None
-    complaint_number: str | None
-    recording_sid: str | None
+class DynamoOperatorCalls:
+    """The OperatorCalls port (domain/ports.py) on the calls table."""
 
-    @property
-    def state(self) -> str:
-        """ringing, answered (an operator is on it), ended (answered, now over), missed (went to the IVR)."""
-        if self.answered_at:
-            return "ended" if self.dial_status or self.call_status else "answered"
-        if self.dial_status or self.call_status:
-            return "missed"
-        return "ringing"
+    def mark_ringing(self, call_sid: str, caller: str, line: str, district: str, hotline: str,
+                     operators: tuple[str, ...], at: str) -> None:
+        CallModel(call_sid).update(actions=[
+            CallModel.from_phone.set(caller), CallModel.to_phone.set(line), CallModel.district.set(district),
+            CallModel.hotline.set(hotline), CallModel.ringing_district.set(district),
+            CallModel.ringing_at.set(CallModel.ringing_at | at), CallModel.rang_operators.set(",".join(operators)),
+        ])
 
+    def mark_answered(self, call_sid: str, operator: str, at: str) -> OperatorCall | None:
+        """The operator's whisper was fetched: they picked up. The first to answer is kept."""
+        call = CallModel(call_sid)
+        call.update(actions=[CallModel.answered_at.set(CallModel.answered_at | at),
+                             CallModel.answered_by.set(CallModel.answered_by | operator),
+                             # The status callback keeps an outcome already set; a ticket sets "ticket".
+                             CallModel.outcome.set(CallModel.outcome | "operator")])
+        return _call(call)
 
-def mark_ringing(call_sid: str, caller: str, line: str, district: str, hotline: str, operators: tuple[str, ...],
-                 at: str) -> None:
-    CallModel(call_sid).update(actions=[
-        CallModel.from_phone.set(caller), CallModel.to_phone.set(line), CallModel.district.set(district),
-        CallModel.hotline.set(hotline), CallModel.ringing_district.set(district),
-        CallModel.ringing_at.set(CallModel.ringing_at | at), CallModel.rang_operators.set(",".join(operators)),
-    ])
+    def mark_dial_status(self, call_sid: str, status: str) -> None:
+        CallModel(call_sid).update(actions=[CallModel.dial_status.set(status)])
 
+    def ringing_calls(self, district: str, since: str, limit: int = 20) -> list[OperatorCall]:
+        items = CallModel.ringing.query(district, CallModel.ringing_at >= since, scan_index_forward=False,
+                                        limit=limit)
+        return [c for c in (_call(item) for item in items) if c is not None]
 
-def mark_answered(call_sid: str, operator: str, at: str) -> OperatorCall | None:
-    """The operator's whisper was fetched: they picked up. The first to answer is kept."""
-    call = CallModel(call_sid)
-    call.update(actions=[CallModel.answered_at.set(CallModel.answered_at | at),
-                         CallModel.answered_by.set(CallModel.answered_by | operator),
-                         # The status callback keeps an outcome already set; a ticket sets "ticket".
-                         CallModel.outcome.set(CallModel.outcome | "operator")])
-    return _call(call)
+    def get_call(self, call_sid: str) -> OperatorCall | None:
+        try:
+            return _call(CallModel.get(call_sid, consistent_read=True))
+        except CallModel.DoesNotExist:
+            return None
 
-
-def mark_dial_status(call_sid: str, status: str) -> None:
-    CallModel(call_sid).update(actions=[CallModel.dial_status.set(status)])
-
-
-def ringing_calls(district: str, since: str, limit: int = 20) -> list[OperatorCall]:
-    items = CallModel.ringing.query(district, CallModel.ringing_at >= since, scan_index_forward=False, limit=limit)
-    return [c for c in (_call(item) for item in items) if c is not None]
-
-
-def get_call(call_sid: str) -> OperatorCall | None:
-    try:
-        return _call(CallModel.get(call_sid, consistent_read=True))
-    except CallModel.DoesNotExist:
-        return None
-
-
-def completed_recording(call_sid: str) -> tuple[str, str, int | None] | None:
-    """The call's finished recording (sid, url, seconds), if Twilio has posted one."""
-    try:
-        item = CallModel.get(call_sid, consistent_read=True)
-    except CallModel.DoesNotExist:
-        return None
-    if item.recording_status != "completed" or not item.recording_sid or not item.recording_url:
-        return None
-    duration = int(item.recording_duration) if item.recording_duration is not None else None
-    return item.recording_sid, item.recording_url, duration
+    def completed_recording(self, call_sid: str) -> tuple[str, str, int | None] | None:
+        """The call's finished recording (sid, url, seconds), if Twilio has posted one."""
+        try:
+            item = CallModel.get(call_sid, consistent_read=True)
+        except CallModel.DoesNotExist:
+            return None
+        if item.recording_status != "completed" or not item.recording_sid or not item.recording_url:
+            return None
+        duration = int(item.recording_duration) if item.recording_duration is not None else None
+        return item.recording_sid, item.recording_url, duration
 
 
 def _call(item: CallModel) -> OperatorCall | None:

@@ -10,9 +10,11 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import AlreadyRegistered, StaleTicket
-from chalicelib.domain.ticket import Registration, Ticket, TimelineEntry
+from chalicelib.domain.registration import Registration
+from chalicelib.domain.ticket import Ticket, TimelineEntry
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallModel, ClaimModel, CounterModel, OutboxModel, TicketModel, TimelineModel
 
@@ -67,8 +69,6 @@ class DynamoTicketStore:
                 # the cap is answered with the first number, not refused.
                 if registration.caller_limit and reasons and reasons[-1] is not None \
                         and reasons[-1].code == "ConditionalCheckFailed":
-                    from chalicelib.domain.callers import OverDailyLimit
-
                     raise OverDailyLimit(registration.caller_limit.scope) from error
                 if "TransactionConflict" in codes and attempt < _CONFLICT_RETRIES:
                     log.info("ticket %s: transaction conflict, retrying", ticket.complaint_number)

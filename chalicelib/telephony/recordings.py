@@ -1,4 +1,5 @@
-"""The account's recordings and calls through Twilio's REST API (the reconciler's RecordingsSource).
+"""The account's recordings and calls through Twilio's REST API (the reconciler's RecordingsSource), and a
+recording's audio for the console and the officers' page (RecordingAudio).
 
 The real twilio.rest.Client from rest.py: locally it reaches the sandbox, in tests a recording HttpClient.
 Pages are fetched one at a time, as the reconciler asks for them (Twilio lists newest first and hands
@@ -7,11 +8,14 @@ SourceUnavailable, and what was not reached waits for the next run.
 """
 from __future__ import annotations
 
+import base64
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.domain.ports import CallDetails, Recording, SourceUnavailable
+from chalicelib import settings
+from chalicelib.domain.ports import CallDetails, Recording, RecordingTooLarge, SourceUnavailable
 from chalicelib.telephony import rest
 
 PAGE_SIZE = 100
@@ -70,3 +74,27 @@ class TwilioRecordings:
             raise _unavailable(error, f"call {call_sid}") from error
         return CallDetails(sid=call.sid, from_phone=call._from or "", to_phone=call.to or "",
                            direction=call.direction or "")
+
+
+def fetch_audio(recording_url: str, max_bytes: int) -> tuple[bytes, str]:
+    """The recording's audio with the account's credentials (its URL needs them), never more than max_bytes."""
+    if not recording_url.startswith(("https://", "http://127.0.0.1")):
+        raise ValueError(f"refusing to fetch a recording from {recording_url[:40]}")
+    request = urllib.request.Request(recording_url + (".mp3" if "api.twilio.com" in recording_url else ""))  # noqa: S310 (scheme checked above)
+    credentials = f"{settings.twilio_account_sid()}:{settings.twilio_auth_token()}".encode()
+    request.add_header("Authorization", "Basic " + base64.b64encode(credentials).decode())
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (scheme checked above)
+        length = response.headers.get("Content-Length", "")
+        if length.isascii() and length.isdigit() and int(length) > max_bytes:
+            raise RecordingTooLarge(length)
+        audio = response.read(max_bytes + 1)  # a missing or wrong length must not fill the memory
+        if len(audio) > max_bytes:
+            raise RecordingTooLarge(len(audio))
+        return audio, response.headers.get("Content-Type", "audio/mpeg").split(";")[0]
+
+
+class TwilioRecordingAudio:
+    """RecordingAudio over plain HTTPS: no twilio.rest client is built to fetch one file."""
+
+    def fetch_audio(self, recording_url: str, max_bytes: int) -> tuple[bytes, str]:
+        return fetch_audio(recording_url, max_bytes)

@@ -1,36 +1,46 @@
-"""Twilio's REST API through the real twilio.rest.Client, created once per container.
+"""Twilio's REST API through the real twilio.rest.Client, one per container and credentials.
 
-Never imported on the webhook path: only the queue consumers send messages and place calls.
+Never imported on the webhook path: only the queue consumers and the schedules send messages and place calls.
 Locally TWILIO_API_BASE points the client at the sandbox; tests hand it a recording HttpClient.
 """
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from typing import Any
 
 from chalicelib import settings
 
-_client: Any = None
 _http_client: Any = None
 
 
 def use_http_client(http_client: Any) -> None:
     """Route every later request through `http_client` (tests: a recorder; never in Lambda)."""
-    global _client, _http_client
-    _http_client, _client = http_client, None
+    global _http_client
+    _http_client = http_client
+    _client_for.cache_clear()
 
 
 def client() -> Any:
-    global _client
-    if _client is None:
-        from twilio.rest import Client
+    """The client for today's credentials: after a rotation of the auth token (settings.secret reads it
+    again once its max age has passed) the next request gets a client with the new one."""
+    http = _http_client
+    if http is None and settings.twilio_api_base():
+        http = _sandbox(settings.twilio_api_base())
+    return _client_for(settings.twilio_account_sid(), settings.twilio_auth_token(), http)
 
-        http = _http_client
-        if http is None and settings.twilio_api_base():
-            from chalicelib.telephony.sandbox_http import SandboxHttpClient
 
-            http = SandboxHttpClient(settings.twilio_api_base())
-        _client = Client(settings.twilio_account_sid(), settings.twilio_auth_token(), http_client=http)
-    return _client
+@lru_cache(maxsize=1)
+def _client_for(account_sid: str, auth_token: str, http_client: Any) -> Any:
+    from twilio.rest import Client
+
+    return Client(account_sid, auth_token, http_client=http_client)
+
+
+@cache
+def _sandbox(base_url: str) -> Any:
+    from chalicelib.telephony.sandbox_http import SandboxHttpClient
+
+    return SandboxHttpClient(base_url)
 
 
 def _callback(path: str | None) -> dict[str, str]:
@@ -54,7 +64,7 @@ class TwilioMessaging:
 
 
 class TwilioCalls:
-    """CitizenCaller over Twilio Programmable Voice."""
+    """The Dialer port over Twilio Programmable Voice."""
 
     def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
         base = settings.public_base_url()

@@ -34,3 +34,12 @@ def say(node: VoiceResponse, text: str, speech: Catalog) -> None:
 
 def render(response: VoiceResponse) -> str:
     return str(response)
+
+
+def message_reply(text: str) -> str:
+    """The answer to an incoming SMS or WhatsApp message: one <Message>, built by Twilio's MessagingResponse."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    response = MessagingResponse()
+    response.message(text)
+    return str(response)

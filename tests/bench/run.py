@@ -1,5 +1,6 @@
 """`make bench`: figures, not assertions. AWS requests per complaint call, cold import of the
-webhook path against an eager import, and warm handler time per IVR step.
+webhook path against an eager import, warm handler time per IVR step, the unit tests' import time and the
+deployment zip's size; the headline figures go to build/bench.json ("figures") beside make cost's usage.
 
 Machines here are noisy: read the counts and the ratio, not the milliseconds.
 """
@@ -19,6 +20,7 @@ import botocore.handlers
 
 ROOT = Path(__file__).resolve().parents[2]
 AWS_CALLS: Counter[str] = Counter()
+FIGURES: dict[str, float] = {}  # the sections' headline figures, written to build/bench.json beside the usage
 
 
 ITEMS_READ: Counter[str] = Counter()
@@ -124,6 +126,7 @@ def requests_per_call() -> None:
                  if s not in ("/twilio/voice/status", "/twilio/voice/recording-status"))
     total = sum(statistics.median(r[s] for r in runs) for s in steps)
     print(f"  {'first webhook → SMS handed to Twilio':<48} {to_sms:>4.0f}   (target ≤ 8)")
+    FIGURES["aws_requests_first_webhook_to_sms"] = to_sms
     print(f"  {'the whole call, with both status callbacks':<48} {total:>4.0f}")
     print(f"  Twilio REST requests per call: {len(recorder.requests) / 6:.0f} "
           "(the citizen's SMS and the officer's forward)")
@@ -176,6 +179,7 @@ def cold_import(runs: int = 11) -> None:
     print(f"  import app (webhook path)                     {app_ms:7.1f} ms")
     print(f"  import boto3 + pynamodb + twilio.rest          {eager_ms:7.1f} ms")
     print(f"  ratio                                          {app_ms / eager_ms:7.2f}   (target < 0.5)")
+    FIGURES["cold_import_ratio_webhook_to_eager"] = round(app_ms / eager_ms, 2)
     print("  boto3, pynamodb and twilio.rest are not imported by `import app` (checked in each run)")
 
 
@@ -297,7 +301,7 @@ def sweeper_reads() -> None:
 
     from chalicelib import settings, wiring
     from chalicelib.domain.clock import FixedClock, iso
-    from chalicelib.domain.ticket import CallComplaint, build_call_registration
+    from chalicelib.domain.registration import CallComplaint, build_call_registration
     from chalicelib.local.lambda_events import scheduled_event
 
     print("\nSweeper: items read per run (100 tickets due)")
@@ -345,7 +349,7 @@ def console_reads(page: int = 25) -> None:
     from chalicelib import wiring
     from chalicelib.api.auth import forget_keys
     from chalicelib.domain.clock import FixedClock
-    from chalicelib.domain.ticket import CallComplaint, build_call_registration
+    from chalicelib.domain.registration import CallComplaint, build_call_registration
     from chalicelib.local.auth import LocalIssuer
 
     folder = Path(tempfile.mkdtemp(prefix="samvad-bench-auth-"))
@@ -410,29 +414,99 @@ def console_reads(page: int = 25) -> None:
           f"lists: at most the page size, {page})")
 
 
+_PACKAGE: dict[str, Path] = {}
+
+
+def _packaged() -> dict[str, Path]:
+    """`make package STAGE=dev`'s zips, made once per bench run: chalice's own, then finished as make package
+    finishes it (infra/finish_package.py: the local stack out) without and with the compiled bytecode."""
+    if _PACKAGE:
+        return _PACKAGE
+    import atexit
+    import shutil
+    import tempfile
+
+    from infra.finish_package import add_bytecode, finish
+
+    work = Path(tempfile.mkdtemp(prefix="samvad-bench-package-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+
+    wheels = ROOT / "wheelhouse"
+    offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)} if any(wheels.glob(".complete-*")) else {}
+    _progress("chalice package (dev)" + (" from wheelhouse/, no index" if offline else ""))
+    outdir = work / "pkg"
+    subprocess.run([str(Path(sys.executable).parent / "chalice"), "package", "--stage", "dev", "--merge-template",
+                    "infra/resources.json", str(outdir)], cwd=ROOT,
+                   env={**os.environ, **offline, "AWS_DEFAULT_REGION": "ap-south-1", "SAMVAD_STAGE": "dev"},
+                   check=True, capture_output=True)
+    _PACKAGE["chalice"] = work / "chalice.zip"
+    shutil.copyfile(outdir / "deployment.zip", _PACKAGE["chalice"])
+    finish(outdir, "dev", bytecode=False)
+    _PACKAGE["source only"] = outdir / "deployment.zip"
+    _PACKAGE["with .pyc"] = work / "compiled.zip"
+    shutil.copyfile(_PACKAGE["source only"], _PACKAGE["with .pyc"])
+    _progress("compiling the package's modules (unchecked-hash .pyc)")
+    add_bytecode(_PACKAGE["with .pyc"])
+    return _PACKAGE
+
+
+def package_size() -> None:
+    """The deployment zip as `make package` leaves it, and what each finishing step changed."""
+    import zipfile
+
+    from infra.finish_package import is_local_only
+
+    zips = _packaged()
+    with zipfile.ZipFile(zips["chalice"]) as archive:
+        local = [n for n in archive.namelist() if is_local_only(n)]
+    with zipfile.ZipFile(zips["with .pyc"]) as archive:
+        compiled = sum(1 for n in archive.namelist() if n.endswith(".pyc"))
+    mb = {name: path.stat().st_size / 1e6 for name, path in zips.items()}
+    print("\nDeployment package (make package STAGE=dev)")
+    print(f"  chalice package's zip                          {mb['chalice']:7.2f} MB")
+    print(f"  without the local stack and the YAML loaders   {mb['source only']:7.2f} MB   ({len(local)} files out)")
+    print(f"  with .pyc: deployment.zip as deployed          {mb['with .pyc']:7.2f} MB   ({compiled} .pyc; "
+          "Lambda's limit: 50 MB zipped, 250 MB unzipped)")
+    FIGURES["deployment_zip_mb"] = round(mb["with .pyc"], 2)
+    FIGURES["local_only_files_left_out"] = len(local)
+
+
+def unit_import(runs: int = 7) -> None:
+    """Importing every unit test module (what pytest does before the first unit test runs), in a fresh process,
+    against `import app` in one: the unit layer loads neither moto nor Chalice nor the AWS SDKs."""
+    from tests.support.layers import import_app, import_unit_tests
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    units, apps, loaded = [], [], set()
+    for n in range(runs):
+        _progress(f"unit tests' import {n + 1}/{runs}")
+        seconds, heavy = import_unit_tests(env)
+        units.append(seconds)
+        loaded |= set(heavy)
+        apps.append(import_app(env))
+    unit_ms, app_ms = statistics.median(units) * 1000, statistics.median(apps) * 1000
+    print(f"\nUnit tests' import time (every tests/unit module after pytest's own, fresh process, median of {runs})")
+    print(f"  import the unit tests                          {unit_ms:7.1f} ms")
+    print(f"  import app (webhook path)                      {app_ms:7.1f} ms")
+    print(f"  ratio                                          {unit_ms / app_ms:7.2f}")
+    print("  moto, chalice, boto3, botocore, pynamodb loaded: " + (", ".join(sorted(loaded)) or "none"))
+    FIGURES["unit_import_ms"] = round(unit_ms, 1)
+    FIGURES["unit_import_ratio_to_import_app"] = round(unit_ms / app_ms, 2)
+
+
 def packaged_cold_start(runs: int = 9) -> None:
     """`import app` from the deployment package, as Lambda's read-only /var/task runs it, with and without the
     compiled bytecode infra/finish_package.py adds; a ratio to a fixed set of stdlib imports (already compiled
     with the interpreter), so the machine's speed cancels out."""
-    import shutil
     import tempfile
     import zipfile
 
-    from infra.finish_package import add_bytecode
-
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        wheels = ROOT / "wheelhouse"
-        offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)} if any(wheels.glob(".complete-*")) else {}
-        _progress("chalice package (dev)" + (" from wheelhouse/, no index" if offline else ""))
-        subprocess.run([str(Path(sys.executable).parent / "chalice"), "package", "--stage", "dev", str(work / "pkg")],
-                       cwd=ROOT, env={**os.environ, **offline, "AWS_DEFAULT_REGION": "ap-south-1"},
-                       check=True, capture_output=True)
-        plain = work / "pkg" / "deployment.zip"
-        compiled = work / "compiled.zip"
-        shutil.copyfile(plain, compiled)
-        _progress("compiling the package's modules (unchecked-hash .pyc)")
-        added = add_bytecode(compiled)
+        zips = _packaged()
+        plain, compiled = zips["source only"], zips["with .pyc"]
+        with zipfile.ZipFile(compiled) as z:
+            added = sum(1 for n in z.namelist() if n.endswith(".pyc"))
         roots = {}
         for name, archive in (("source only", plain), ("with .pyc", compiled)):
             roots[name] = work / name.replace(" ", "-").replace(".", "")
@@ -477,20 +551,28 @@ def packaged_cold_start(runs: int = 9) -> None:
 
 def usage_figures(path: Path) -> None:
     """One complaint's requests, operation by operation, written to `path` for `make cost` (infra/cost.py)."""
-    import json
-
     from tests.bench import usage
 
     _progress("one complaint's whole life, request by request")
     figures = usage.measure(demo_district, ScriptedAnswer)
     print("\n".join(usage.summary(figures)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"usage": figures}, indent=1, ensure_ascii=False) + "\n")
+    _write_json(path, "usage", figures)
     print(f"  written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} (make cost reads it)")
 
 
+def _write_json(path: Path, key: str, value: object) -> None:
+    """Sets one key of build/bench.json, keeping the others (the usage make cost reads, the headline figures)."""
+    import json
+
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
-            "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "package": packaged_cold_start}
+            "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
+            "size": package_size, "package": packaged_cold_start}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -505,11 +587,23 @@ def main(argv: list[str] | None = None) -> None:
     _env()
     sys.path.insert(0, str(ROOT))
     print("Samvad bench — counts and ratios; these machines are noisy")
-    for name in args.only or [*SECTIONS, "usage"]:
+    sections = args.only or [*SECTIONS, "usage"]
+    for name in sections:
         if name == "usage":
             usage_figures(args.json)
         else:
             SECTIONS[name]()
+    # Beside the usage only: a bench.json without it would stop `make cost` from measuring it first.
+    if FIGURES and args.json.exists():
+        _write_json(args.json, "figures", {**_previous_figures(args.json), **FIGURES})
+        where = args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json
+        print(f"\nHeadline figures written to {where}: {', '.join(f'{k} {v}' for k, v in FIGURES.items())}")
+
+
+def _previous_figures(path: Path) -> dict[str, float]:
+    import json
+
+    return json.loads(path.read_text()).get("figures", {})
 
 
 if __name__ == "__main__":

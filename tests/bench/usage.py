@@ -329,7 +329,7 @@ def measure(demo_district: Callable[[], Any], answerer: type,
             Chalice.__call__ = original
             rest.use_http_client(None)
             wiring.use_clock(None)
-    from chalicelib.handlers.reconciler import window_hours
+    from chalicelib.settings import reconcile_hours as window_hours
 
     return {"lifecycle": lifecycle, "idle_runs": idle, "item_bytes": sizes,
             "reconciler": {"window_hours": window_hours(), "every_minutes": every_minutes(app, "reconciler")},

@@ -151,7 +151,7 @@ def test_a_call_ringing_the_operators_pops_up_and_its_recording_joins_the_ticket
 
     from chalicelib.district_file import read_district_file
     from chalicelib.domain.on_duty import on_duty
-    from tests.support.fixtures import DEMO
+    from tests.support.demo import DEMO
 
     def manage(*args: str, **kw) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=stack["env"], text=True,

@@ -104,7 +104,7 @@ def test_console_registrations_are_exempt_from_the_cap(hotline, api):
 
 def test_two_racing_registrations_at_the_cap_cannot_both_pass(aws, serialised_moto):  # noqa: F811
     from chalicelib.domain.intake import register_call_complaint
-    from chalicelib.domain.ticket import CallComplaint
+    from chalicelib.domain.registration import CallComplaint
 
     _with_callers(complaints_per_day=3)
     district = wiring.directory().district("RPR")

@@ -348,7 +348,10 @@ def test_signed_twilio_routes_do_answer_without_a_token(api):
 def test_the_console_config_file_holds_no_secret(api):
     response = api.client.http.get("/console/config.json")
     assert response.status_code == 200
-    assert set(_with_json(response).json) == {"auth_endpoint", "client_id", "stage"}
+    config = _with_json(response).json
+    assert set(config) == {"auth_endpoint", "client_id", "stage", "action_paths"}
+    # The console posts each allowed action to the API path the actions' table names, "note" to /notes.
+    assert config["action_paths"]["note"] == "notes" and config["action_paths"]["more_time"] == "more-time"
 
 
 def _with_json(response: Any) -> Any:

@@ -567,26 +567,26 @@ def test_the_collector_edits_the_directory_with_versions_and_an_audit_trail(api,
 
 
 def test_two_saves_at_once_one_wins_the_other_gets_409(api, monkeypatch):
-    from chalicelib.store import console
+    from chalicelib.store.district_configs import DynamoDistrictConfigs
 
     opened = ok(api.get("collector.rpr", "/api/districts/RPR/config"))
-    original = console.district_config
+    original = DynamoDistrictConfigs.district_config
     raced = []
 
-    def read_then_someone_else_saves(code: str) -> Any:
-        found = original(code)
+    def read_then_someone_else_saves(configs: DynamoDistrictConfigs, code: str) -> Any:
+        found = original(configs, code)
         if not raced:
             raced.append(code)
             ok(api.put("state.admin", "/api/districts/RPR/config", {"version": found[1], "config": found[0],
                                                                     "summary": "राज्य से"}))
         return found
 
-    monkeypatch.setattr(console, "district_config", read_then_someone_else_saves)
+    monkeypatch.setattr(DynamoDistrictConfigs, "district_config", read_then_someone_else_saves)
     changed = copy.deepcopy(opened["config"])
     changed["fallback_contact"]["en"] = "Or write to the Collectorate."
     refused(api.put("collector.rpr", "/api/districts/RPR/config", {"version": opened["version"],
                                                                    "config": changed}), 409, "stale")
-    monkeypatch.setattr(console, "district_config", original)
+    monkeypatch.setattr(DynamoDistrictConfigs, "district_config", original)
     current = ok(api.get("collector.rpr", "/api/districts/RPR/config"))
     assert current["version"] == opened["version"] + 1 and current["config"] == opened["config"]
     assert [e["by"] for e in ok(api.get("collector.rpr", "/api/districts/RPR/audit"))["items"]] == ["state.admin"]
@@ -629,20 +629,20 @@ def test_a_line_is_one_districts_and_a_removed_line_is_nobodys(api, hotline):
 
 
 def test_a_stale_save_that_drops_a_line_is_409_stale_not_line_taken(api, monkeypatch):
-    from chalicelib.store import console
+    from chalicelib.store.district_configs import DynamoDistrictConfigs
 
     opened = ok(api.get("collector.rpr", "/api/districts/RPR/config"))
-    original = console.district_config
+    original = DynamoDistrictConfigs.district_config
     raced = []
 
-    def read_then_someone_else_saves(code: str) -> Any:
-        found = original(code)
+    def read_then_someone_else_saves(configs: DynamoDistrictConfigs, code: str) -> Any:
+        found = original(configs, code)
         if not raced:
             raced.append(code)
             ok(api.put("state.admin", "/api/districts/RPR/config", {"version": found[1], "config": found[0]}))
         return found
 
-    monkeypatch.setattr(console, "district_config", read_then_someone_else_saves)
+    monkeypatch.setattr(DynamoDistrictConfigs, "district_config", read_then_someone_else_saves)
     dropping = copy.deepcopy(opened["config"])
     dropping["hotlines"][0]["lines"].remove("+919977222594")
     refused(api.put("collector.rpr", "/api/districts/RPR/config", {"version": opened["version"],

@@ -143,9 +143,14 @@ def test_a_rate_limit_leaves_the_rest_for_the_next_run_and_never_half_a_ticket(h
     assert raw["registered"] == {"N": "3"} and raw["channel_fallback"] == {"N": "3"}
 
 
-def test_the_reconciler_logs_its_progress_as_json_with_numbers_masked(hotline, outage, monkeypatch):
+def test_the_reconciler_logs_its_progress_as_json_with_numbers_masked(hotline, outage, monkeypatch, capsys,
+                                                                      background_logger):
+    """The domain's progress through the standard logger, the run's summary through Powertools' Logger (on
+    stdout, as in Lambda): each line once, as JSON, with the phone numbers masked."""
     import io
     import logging
+
+    from chalicelib import powertools
 
     outage("say:बिजली नहीं है")
     hotline.clock.advance(timedelta(minutes=3))
@@ -154,19 +159,25 @@ def test_the_reconciler_logs_its_progress_as_json_with_numbers_masked(hotline, o
     handler = logging.StreamHandler(stream)
     logs.install(handler, as_json=True)
     logging.getLogger().addHandler(handler)
+    capsys.readouterr()
     try:
         report = reconcile(hotline)
     finally:
         logging.getLogger().removeHandler(handler)
+    printed = capsys.readouterr().out
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    lines += [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
     [created] = [line for line in lines if line.get("complaint_number") == report["tickets"][0]
-                 and line["logger"] == "chalicelib.domain.reconcile"]
+                 and line.get("logger") == "chalicelib.domain.reconcile"]
     assert f"from +91******0011 to +91******{LINE[-4:]}" in created["message"]
     assert created["function"] == "samvad-test-reconciler" and created["request_id"] == "local"
     assert created["call_sid"].startswith("CA") and created["recording_sid"].startswith("RE")
-    [summary] = [line for line in lines if line["logger"] == "chalicelib.handlers.reconciler"]
+    [summary] = [line for line in lines if line.get("service") == powertools.SERVICE
+                 and line["message"].startswith("reconcile:")]
     assert "1 tickets created" in summary["message"] and summary["summary"]["created"] == 1
-    assert OUTAGE_CALLER[3:] not in stream.getvalue() and CALLER[3:] not in stream.getvalue()
+    assert summary["summary"]["tickets"] == report["tickets"] and summary["request_id"] == "local"
+    for text in (stream.getvalue(), printed):
+        assert OUTAGE_CALLER[3:] not in text and CALLER[3:] not in text
 
 
 def test_deployed_every_log_line_is_json_and_masked(tmp_path):

@@ -7,6 +7,7 @@ package index.
 """
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
@@ -162,6 +163,50 @@ def test_the_package_ships_bytecode_that_python_uses_without_the_source(packaged
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"  # and the webhook path stays free of AWS code
+
+
+def test_the_package_leaves_the_local_stack_and_the_yaml_loaders_out(packaged, tmp_path):
+    build = packaged("prod")
+    assert any(note.startswith("local only: ") and not note.startswith("local only: 0 ") for note in build.notes)
+    with zipfile.ZipFile(build.outdir / "deployment.zip") as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path)
+    assert not [n for n in names if finish_package.is_local_only(n)]
+    assert "chalicelib/domain/district.py" in names and "chalicelib/store/directory.py" in names  # only those went
+    # Every deployed module imports without them, as Lambda would load it (its region, no project on the path).
+    modules = sorted(n[:-3].replace("/", ".").removesuffix(".__init__") for n in names
+                     if n.startswith("chalicelib/") and n.endswith(".py"))
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1",
+           "SAMVAD_STAGE": "prod", "AWS_REGION": "ap-south-1"}
+    probe = "import importlib, sys\nimport app\nfor module in sys.argv[1:]: importlib.import_module(module)"
+    result = subprocess.run([sys.executable, "-S", "-c", probe, *modules], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_app_never_imports_what_the_package_leaves_out():
+    """.importlinter checks chalicelib (app.py is a module, not a package it can hold): app.py's own imports,
+    those inside its functions too, are checked here."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module} | \
+               {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    named = {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             and node.module for alias in node.names}
+    paths = {name.replace(".", "/") + suffix for name in imported | named for suffix in (".py", "/")}
+    assert {"chalicelib/handlers/voice.py"} <= paths  # the walk sees app's imports
+    assert not [path for path in paths if finish_package.is_local_only(path)]
+
+
+def test_the_readiness_check_refuses_a_package_with_the_local_stack(packaged, tmp_path):
+    build = packaged("prod")
+    archive = tmp_path / "deployment.zip"
+    shutil.copyfile(build.outdir / "deployment.zip", archive)
+    assert readiness.check(build.template, "prod", zip_path=archive) == []
+    with zipfile.ZipFile(archive, "a") as z:  # what chalice packages when the finishing step is skipped
+        z.write(ROOT / "chalicelib" / "local" / "stack.py", "chalicelib/local/stack.py")
+    findings = readiness.check(build.template, "prod", zip_path=archive)
+    assert [f.rule for f in findings] == ["local-code"], findings
+    assert "chalicelib/local/stack.py" in findings[0].message
 
 
 def test_the_committed_policies_are_the_declared_needs():

@@ -105,7 +105,7 @@ def serialised_moto(monkeypatch):
 
 def test_racing_registrations_never_share_a_complaint_number(aws, serialised_moto):
     from chalicelib.domain.intake import register_call_complaint
-    from chalicelib.domain.ticket import CallComplaint
+    from chalicelib.domain.registration import CallComplaint
 
     district = wiring.directory().district("RPR")
     store, dispatcher, clock = wiring.ticket_store(), wiring.dispatcher(), wiring.clock()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import logging
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,12 +19,8 @@ from chalicelib.local.pump import QueuePump
 from chalicelib.local.sandbox import SandboxState
 from chalicelib.telephony import rest
 from chalicelib.telephony.signature import sign
+from tests.support.demo import CALLER, DEMO, LINE, ROOT  # noqa: F401 (flow tests name them from here too)
 from tests.support.twilio_recorder import RecordingTwilioHttp
-
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "examples" / "raipur.yaml"
-LINE = "+919977222564"
-CALLER = "+919812345678"
 
 
 def _reset_caches() -> None:
@@ -32,6 +29,26 @@ def _reset_caches() -> None:
 
     aws.sqs.cache_clear()
     aws.queue_url.cache_clear()
+
+
+def _forget_the_background_logger() -> None:
+    """Powertools keeps its handler on its named logger for the process and never swaps it."""
+    from chalicelib import powertools
+
+    powertools.logger.cache_clear()
+    native = logging.getLogger(powertools.SERVICE)
+    native.handlers.clear()
+    for mark in ("init", "powertools_handler"):
+        native.__dict__.pop(mark, None)
+
+
+@pytest.fixture
+def background_logger() -> Iterator[None]:
+    """The consumers' and schedules' Powertools Logger made anew in the test, from its environment (JSON on
+    the stdout of the moment when deployed), and forgotten after it."""
+    _forget_the_background_logger()
+    yield
+    _forget_the_background_logger()
 
 
 @pytest.fixture
@@ -169,11 +186,10 @@ class Hotline:
         """Whether the IVR will offer this caller's open complaint (the repeat window) before a new one."""
         from chalicelib.domain.callers import lookup_since, repeat_candidate
         from chalicelib.domain.district import is_reachable
-        from chalicelib.store.callers import caller_tickets
-
         district, now = wiring.directory().district(district_code), wiring.clock().now()
         return is_reachable(caller) and repeat_candidate(
-            caller_tickets(caller, since=lookup_since(district, now)), district, now) is not None
+            wiring.caller_history().caller_tickets(caller, since=lookup_since(district, now)), district, now) \
+            is not None
 
     def deliver(self) -> None:
         while self.pump.drain_once():

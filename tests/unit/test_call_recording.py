@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.call_recording import settle_call_recording
 from chalicelib.domain.clock import FixedClock
-from chalicelib.domain.ticket import (
+from chalicelib.domain.registration import (
     CallComplaint,
     ConsoleComplaint,
     build_call_registration,
     build_console_registration,
 )
-from tests.support.fixtures import DEMO, LINE
-from tests.unit.fakes import MemoryStore
+from tests.fakes.tickets import MemoryTicketStore
+from tests.support.demo import DEMO, LINE
 
 DISTRICT = read_district_file(DEMO)
 CLOCK = FixedClock(datetime(2026, 12, 8, 6, 0, tzinfo=UTC))
@@ -28,7 +28,7 @@ def operator_ticket(call_sid: str | None = "CA" + "a" * 32):
 
 def test_the_dial_recording_is_attached_to_the_operators_ticket_and_confirmed():
     ticket = operator_ticket()
-    store = MemoryStore(ticket)
+    store = MemoryTicketStore(ticket)
     assert settle_call_recording(ticket.complaint_number, "RE1", "https://api.twilio.com/RE1", 95, store)
     after = store.get(ticket.complaint_number)
     assert (after.recording_sid, after.recording_url, after.recording_duration, after.recording_confirmed) == (
@@ -48,7 +48,7 @@ def test_an_ivr_ticket_keeps_its_own_recording_and_a_ticket_without_a_call_gets_
         recording_sid="RE9", recording_url="https://api.twilio.com/RE9", recording_duration=30), DISTRICT, 2,
         CLOCK).ticket
     walk_in = operator_ticket(call_sid=None)
-    store = MemoryStore(ivr, walk_in)
+    store = MemoryTicketStore(ivr, walk_in)
     assert not settle_call_recording(ivr.complaint_number, "RE3", "https://api.twilio.com/RE3", 5, store)
     assert store.get(ivr.complaint_number).recording_sid == "RE9"
     assert settle_call_recording(ivr.complaint_number, "RE9", None, 31, store)  # the IVR's confirmation
@@ -58,7 +58,7 @@ def test_an_ivr_ticket_keeps_its_own_recording_and_a_ticket_without_a_call_gets_
 
 
 def test_the_ivr_confirmation_reads_the_ticket_once():
-    class CountingStore(MemoryStore):
+    class CountingStore(MemoryTicketStore):
         reads = 0
 
         def get(self, complaint_number: str):

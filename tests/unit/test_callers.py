@@ -18,9 +18,9 @@ from chalicelib.domain.callers import (
     repeat_candidate,
 )
 from chalicelib.domain.clock import FixedClock, iso
-from chalicelib.domain.ticket import CallComplaint, build_call_registration
+from chalicelib.domain.registration import CallComplaint, build_call_registration
 from chalicelib.routing import ivr, status_menu
-from tests.support.fixtures import DEMO, LINE
+from tests.support.demo import DEMO, LINE
 
 DISTRICT = read_district_file(DEMO)
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 1:30 on 2 December in IST

@@ -9,21 +9,23 @@ import pytest
 
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.chat_intake import (
-    CHAT_TTL,
     MAX_DESCRIPTION,
     IncomingText,
     answer_text,
     category_menu,
-    conversation_key,
     language_menu,
     status_query,
 )
 from chalicelib.domain.clock import FixedClock
+from chalicelib.domain.conversation import CHAT_TTL, conversation_key
 from chalicelib.domain.sms_segments import segments
 from chalicelib.domain.ticket import RESOLVED
 from chalicelib.i18n import catalog
-from tests.support.fixtures import DEMO
-from tests.unit.fakes import MemoryConversations, MemoryDirectory, MemoryDispatcher, MemoryStore
+from tests.fakes.conversations import MemoryConversations
+from tests.fakes.directory import MemoryDirectory
+from tests.fakes.events import MemoryDispatcher
+from tests.fakes.tickets import MemoryTicketStore
+from tests.support.demo import DEMO
 
 DISTRICT = read_district_file(DEMO)
 CITIZEN = "+919812345678"
@@ -31,17 +33,9 @@ OTHER = "+919812340000"
 WATER_L1 = "+919000000301"
 
 
-class ChatStore(MemoryStore):
-    """MemoryStore whose registrations become tickets it can read back (STATUS, feedback)."""
-
-    def register(self, registration) -> None:
-        super().register(registration)
-        self.tickets[registration.ticket.complaint_number] = registration.ticket
-
-
 class Chat:
     def __init__(self) -> None:
-        self.store, self.conversations = ChatStore(), MemoryConversations()
+        self.store, self.conversations = MemoryTicketStore(), MemoryConversations()
         self.dispatcher, self.directory = MemoryDispatcher(), MemoryDirectory(DISTRICT)
         self.clock = FixedClock(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
         self._sids = count(1)

@@ -34,3 +34,10 @@ def test_the_console_is_our_own_small_files():
         text = path.read_text(encoding="utf-8")
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
         assert path.stat().st_size < 60_000
+
+
+def test_the_console_keeps_no_table_of_action_names_of_its_own():
+    # It posts an allowed action (its key) to the path config.json names (chalicelib/domain/ticket_actions.py).
+    app = (CONSOLE / "app.js").read_text(encoding="utf-8")
+    assert "state.config.action_paths[action]" in app
+    assert '"notes"' not in app and "more-time" not in app

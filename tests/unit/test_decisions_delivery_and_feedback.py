@@ -9,8 +9,10 @@ from chalicelib.domain.delivery import deliver
 from chalicelib.domain.delivery_status import record_delivery
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.feedback_calls import place_feedback_call
-from chalicelib.domain.ticket import CallComplaint, build_call_registration, snapshot
-from tests.unit.fakes import MemoryClaims, MemoryMessenger, links
+from chalicelib.domain.registration import CallComplaint, build_call_registration
+from chalicelib.domain.ticket import snapshot
+from tests.fakes.claims import MemoryClaims
+from tests.fakes.messaging import MemoryMessenger, links
 from tests.unit.test_lifecycle import CITIZEN, DISTRICT, WATER, World
 
 COLLECTOR = DISTRICT.collector.phone  # also every department's L4 officer in the demo

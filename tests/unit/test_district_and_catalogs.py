@@ -10,7 +10,7 @@ from chalicelib.domain.complaint_number import format_number, is_valid, spoken_g
 from chalicelib.domain.district import DistrictConfigError, parse_district
 from chalicelib.domain.sms_segments import segments
 from chalicelib.i18n import available_languages, catalog
-from tests.support.fixtures import DEMO
+from tests.support.demo import DEMO
 
 
 def demo() -> dict:
@@ -98,3 +98,50 @@ def test_the_resolution_sms_shortens_a_long_remark_to_two_segments():
                         {"caller_phone": "+919812345678", "language": "hi", "remark": remark, "district": "RPR"})
     [notice] = notices_for(event, district, lambda *_: "")
     assert segments(notice.body) == 2 and "…" in notice.body and notice.body.endswith("नहीं तो 2 भेजें।")
+
+
+def test_every_example_district_file_has_the_schemas_shape():
+    from chalicelib import schemas
+
+    examples = [path for path in sorted(DEMO.parent.glob("*.yaml"))
+                if "state" not in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    assert len(examples) >= 2
+    for path in examples:
+        assert schemas.problem("district", yaml.safe_load(path.read_text(encoding="utf-8"))) is None, path
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["hotlines"][0].update(lines="+919977222564"), "hotlines[0].lines: must be array"),
+    (lambda d: d["categories"][1].update(sla_hours="72 hours"), "categories[1].sla_hours: must be integer"),
+    (lambda d: d["departments"][0]["officers"]["L2"].pop("phone"), "departments[0].officers.L2: must contain"),
+    (lambda d: d["departments"][2]["officers"].update(L5={"name": "x", "phone": "+919000000000"}),
+     "departments[2].officers: must not contain {'L5'}"),
+    (lambda d: d["hotlines"][1]["missed_call"].update(tries=[3]), "hotlines[1].missed_call.tries: must be integer"),
+    (lambda d: d["follow_up"].update(clock="lunar"), "follow_up.clock: must be one of"),
+    (lambda d: d.update(collector=None, office_hours=None, whatsapp=None), None),
+])
+def test_a_district_file_of_the_wrong_shape_is_refused_before_it_is_read(tmp_path, change, message):
+    from chalicelib.district_file import read_district_file
+
+    data = demo()
+    change(data)
+    path = tmp_path / "district.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    if message is None:  # what parse_district accepts, the schema accepts too
+        assert read_district_file(path).code == "RPR"
+        return
+    with pytest.raises(DistrictConfigError) as refused:
+        read_district_file(path)
+    assert str(refused.value).startswith(message)
+
+
+def test_the_api_publishes_the_same_district_schema():
+    from chalicelib import schemas
+    from chalicelib.api.openapi import document
+
+    components = document()["components"]["schemas"]
+    assert components["DistrictConfig"]["properties"]["config"] == {"$ref": "#/components/schemas/District"}
+    district = components["District"]
+    assert district["required"] == schemas.schema("district")["required"]
+    assert district["properties"]["hotlines"]["items"] == {"$ref": "#/components/schemas/District_hotline"}
+    assert set(schemas.schema("district")["definitions"]) <= {name.removeprefix("District_") for name in components}

@@ -9,9 +9,13 @@ from chalicelib.district_file import read_district_file
 from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.delivery import deliver
 from chalicelib.domain.intake import register_call_complaint
-from chalicelib.domain.ticket import CallComplaint, UnknownCategory
-from tests.support.fixtures import DEMO
-from tests.unit.fakes import MemoryClaims, MemoryDirectory, MemoryDispatcher, MemoryMessenger, MemoryTicketStore, links
+from chalicelib.domain.registration import CallComplaint, UnknownCategory
+from tests.fakes.claims import MemoryClaims
+from tests.fakes.directory import MemoryDirectory
+from tests.fakes.events import MemoryDispatcher
+from tests.fakes.messaging import MemoryMessenger, links
+from tests.fakes.tickets import MemoryTicketStore
+from tests.support.demo import DEMO
 
 DISTRICT = read_district_file(DEMO)
 # 20:00 UTC is 01:30 IST the next day: the complaint number and the SMS date follow India's calendar.

@@ -8,7 +8,7 @@ import yaml
 from chalicelib.domain.district import parse_district
 from chalicelib.i18n import available_languages
 from chalicelib.routing import ivr
-from tests.support.fixtures import DEMO, LINE
+from tests.support.demo import DEMO, LINE
 
 
 def district(**changes):

@@ -11,11 +11,13 @@ from chalicelib.domain.clock import FixedClock, parse_iso
 from chalicelib.domain.commands import Unparsable, parse
 from chalicelib.domain.inbox import handle_message
 from chalicelib.domain.lifecycle import SYSTEM, Lifecycle, NotAllowed
+from chalicelib.domain.registration import CallComplaint, build_call_registration
 from chalicelib.domain.sweep import sweep_tickets
-from chalicelib.domain.ticket import CallComplaint, build_call_registration
 from chalicelib.domain.working_time import add_hours
-from tests.support.fixtures import DEMO
-from tests.unit.fakes import MemoryDirectory, MemoryDispatcher, MemoryStore
+from tests.fakes.directory import MemoryDirectory
+from tests.fakes.events import MemoryDispatcher
+from tests.fakes.tickets import MemoryTicketStore
+from tests.support.demo import DEMO
 
 DISTRICT = read_district_file(DEMO)
 START = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # Monday 10:30 IST
@@ -34,7 +36,7 @@ class World:
                                   recording_duration=20)
         ticket = build_call_registration(complaint, district, 1, self.clock).ticket
         self.number = ticket.complaint_number
-        self.store = MemoryStore(ticket)
+        self.store = MemoryTicketStore(ticket)
         self.dispatcher = MemoryDispatcher()
         self.directory = MemoryDirectory(district)
 

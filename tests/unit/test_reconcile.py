@@ -15,8 +15,10 @@ from chalicelib.domain.ports import CallDetails, Recording, SourceUnavailable
 from chalicelib.domain.reconcile import reconcile
 from chalicelib.i18n import available_languages, catalog
 from chalicelib.routing import fallback
-from tests.support.fixtures import DEMO
-from tests.unit.fakes import MemoryDirectory, MemoryDispatcher, MemoryTicketStore
+from tests.fakes.directory import MemoryDirectory
+from tests.fakes.events import MemoryDispatcher
+from tests.fakes.tickets import MemoryTicketStore
+from tests.support.demo import DEMO
 
 DISTRICT = read_district_file(DEMO)
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from chalicelib.domain.state_line import StateConfigError, parse_state_line
 from chalicelib.i18n import available_languages, catalog
 from chalicelib.routing import state_ivr
 from chalicelib.telephony import twiml
-from tests.support.fixtures import ROOT
+from tests.support.demo import ROOT
 
 STATE_FILE = ROOT / "examples" / "state-181.yaml"
 

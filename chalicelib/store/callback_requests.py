@@ -1,4 +1,4 @@
-"""Callback requests in DynamoDB (the callbacks table): CallbackStore for domain/callbacks.py.
+"""Callback requests in DynamoDB (the callbacks table): the CallbackRequests port of domain/callback_requests.py.
 
 The webhook writes one TransactWrite (the caller's count for the day, conditional on the cap, and the
 request, conditional on being new); the sweeper Queries the sparse `due` index, shard by shard, and
@@ -13,7 +13,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.callbacks import CALLING, WAITING, CallbackRequest
+from chalicelib.domain.callback_requests import CALLING, WAITING, CallbackRequest
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallbackCapModel, CallbackModel
@@ -34,7 +34,7 @@ def _request(item: CallbackModel) -> CallbackRequest:
                            state=item.state)
 
 
-class DynamoCallbacks:
+class DynamoCallbackRequests:
     def add(self, request: CallbackRequest, ist_day: str, per_day: int) -> str:
         expires = int(time.time()) + _KEEP_DAYS * 86400
         created = request.created_at or request.due_at or datetime.now().astimezone()
@@ -52,10 +52,12 @@ class DynamoCallbacks:
                            condition=CallbackCapModel.count.does_not_exist() | (CallbackCapModel.count < per_day))
                 txn.save(item, condition=CallbackModel.key.does_not_exist())
         except TransactWriteError as error:
+            # pynamodb sends a transaction's puts before its updates, and the reasons come in that order:
+            # [the request's save, the count's update] (tests/contract/test_callback_requests.py holds it).
             reasons = [r.code if r is not None else None for r in (error.cancellation_reasons or [])]
-            if len(reasons) == 2 and reasons[1] == "ConditionalCheckFailed":
-                return "exists"  # a retried webhook: the request (and its count) were written the first time
             if reasons and reasons[0] == "ConditionalCheckFailed":
+                return "exists"  # a retried webhook: the request (and its count) were written the first time
+            if len(reasons) == 2 and reasons[1] == "ConditionalCheckFailed":
                 return "over_cap"
             raise
         return "added"
@@ -86,6 +88,7 @@ class DynamoCallbacks:
         return True
 
     def start_try(self, before: CallbackRequest, after: CallbackRequest) -> bool:
+        assert after.due_at is not None, "a try under way has its lease's due time"
         return self._update(before, [CallbackModel.tries_made.set(after.tries_made),
                                      CallbackModel.state.set(after.state),
                                      CallbackModel.due_at.set(iso(after.due_at))])

@@ -27,7 +27,7 @@ _SECURITY = {
 }
 
 
-def _headers(content_type: str) -> dict[str, str]:
+def _headers(content_type: str) -> dict[str, str | list[str]]:
     auth = settings.auth_endpoint()
     return {"Content-Type": content_type, "Cache-Control": "no-cache",
             **{k: v.format(auth=auth) for k, v in _SECURITY.items()}}
@@ -35,9 +35,12 @@ def _headers(content_type: str) -> dict[str, str]:
 
 def asset(name: str) -> Response:
     if name == "config.json":
-        body = {"auth_endpoint": settings.auth_endpoint(), "client_id": settings.auth_client_id(),
-                "stage": settings.stage()}
-        return Response(json.dumps(body), status_code=200, headers=_headers(_TYPES["json"]))
+        from chalicelib.domain.ticket_actions import console_paths
+
+        # action_paths: the API path of each action allowed_actions names (the console keeps no table of its own).
+        config = {"auth_endpoint": settings.auth_endpoint(), "client_id": settings.auth_client_id(),
+                  "stage": settings.stage(), "action_paths": console_paths()}
+        return Response(json.dumps(config), status_code=200, headers=_headers(_TYPES["json"]))
     path = ROOT / name
     if not _NAME.match(name) or not path.is_file():
         return Response("Not found", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})

@@ -1,4 +1,4 @@
-"""Twilio's callbacks racing or repeating, feedback calls that come too late, and withheld callers."""
+"""Twilio's status callbacks racing or repeating, feedback calls that come too late, and withheld callers."""
 from __future__ import annotations
 
 import pytest

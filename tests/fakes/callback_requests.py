@@ -1,13 +1,15 @@
-"""In-memory adapters for domain/callbacks.py: the CallbackStore and CitizenCaller ports."""
+"""In memory, the CallbackRequests port (domain/callback_requests.py); tests/contract checks it against DynamoDB's."""
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.callbacks import CALLING, WAITING, CallbackRequest
+from chalicelib.domain.callback_requests import CALLING, WAITING, CallbackRequest
+from chalicelib.domain.ports import CallbackRequests
 
 
-class MemoryCallbacks:
+class MemoryCallbackRequests:
     """Conditional like the DynamoDB store: a write on a request that moved on changes nothing."""
 
     def __init__(self) -> None:
@@ -26,7 +28,7 @@ class MemoryCallbacks:
 
     def due(self, now: datetime, limit: int) -> list[CallbackRequest]:
         due = [r for r in self.requests.values() if r.due_at is not None and r.due_at <= now]
-        return sorted(due, key=lambda r: r.due_at)[:limit]
+        return sorted(due, key=lambda r: (r.due_at or now))[:limit]
 
     def get(self, request_id: str) -> CallbackRequest | None:
         return self.requests.get(request_id)
@@ -54,15 +56,5 @@ class MemoryCallbacks:
         return True
 
 
-class MemoryCaller:
-    def __init__(self) -> None:
-        self.placed: list[dict[str, str]] = []
-        self.fail_next = 0
-
-    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
-        if self.fail_next:
-            self.fail_next -= 1
-            raise ConnectionError("Twilio unreachable")
-        self.placed.append({"to": to, "caller_id": caller_id, "answer_path": answer_path,
-                            "status_path": status_path})
-        return f"CA{len(self.placed):032d}"
+if TYPE_CHECKING:
+    _: CallbackRequests = MemoryCallbackRequests()

@@ -1,4 +1,4 @@
-"""Callbacks (missed calls, after-hours requests) and spoken office hours, with in-memory ports."""
+"""Callback requests (missed calls, after-hours requests) and spoken office hours, with in-memory ports."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib.district_file import read_district_file
-from chalicelib.domain.callbacks import (
+from chalicelib.domain.callback_requests import (
     AFTER_HOURS,
     ANSWERED,
     CALL_LEASE_MINUTES,
@@ -23,8 +23,9 @@ from chalicelib.domain.district import OfficeHours
 from chalicelib.domain.working_time import is_open, next_opening
 from chalicelib.i18n import catalog
 from chalicelib.routing.after_hours import spoken_clock, spoken_days, spoken_hours, spoken_when
-from tests.support.fixtures import DEMO
-from tests.unit.fakes_callbacks import MemoryCallbacks, MemoryCaller
+from tests.fakes.callback_requests import MemoryCallbackRequests
+from tests.fakes.dialer import MemoryDialer
+from tests.support.demo import DEMO
 
 CALLER, LINE = "+919812345678", "+919977222600"
 NOW = datetime(2026, 12, 1, 11, 0, tzinfo=IST)
@@ -40,121 +41,121 @@ def missed(district):
     return district.hotline_for_line(LINE)
 
 
-def _missed_call(store, district, hotline, sid="CA" + "1" * 32, caller=CALLER, now=NOW):
-    return request_callback(sid, caller, LINE, district, hotline, MISSED_CALL, now, None, store)
+def _missed_call(requests, district, hotline, sid="CA" + "1" * 32, caller=CALLER, now=NOW):
+    return request_callback(sid, caller, LINE, district, hotline, MISSED_CALL, now, None, requests)
 
 
 def test_a_missed_call_is_written_due_now_and_placed_to_the_caller_from_the_line(district, missed):
-    store, caller = MemoryCallbacks(), MemoryCaller()
-    outcome = _missed_call(store, district, missed)
+    requests, dialer = MemoryCallbackRequests(), MemoryDialer()
+    outcome = _missed_call(requests, district, missed)
     assert (outcome.scheduled, outcome.reason, outcome.due_at) == (True, "scheduled", NOW)
 
-    sweep = place_due_callbacks(store, caller, NOW + timedelta(seconds=30))
+    sweep = place_due_callbacks(requests, dialer, NOW + timedelta(seconds=30))
     assert (sweep.placed, sweep.failed, sweep.given_up) == (1, 0, 0)
-    assert caller.placed == [{"to": CALLER, "caller_id": LINE, "answer_path": "/twilio/voice/callback/CA" + "1" * 32,
+    assert dialer.placed == [{"to": CALLER, "caller_id": LINE, "answer_path": "/twilio/voice/callback/CA" + "1" * 32,
                               "status_path": "/twilio/voice/callback-status/CA" + "1" * 32 + "/1"}]
-    request = store.get("CA" + "1" * 32)
+    request = requests.get("CA" + "1" * 32)
     assert (request.state, request.tries_made) == (CALLING, 1)
     # Not again while the call may still be going on (an answered call's status comes after the whole IVR).
     assert request.due_at == NOW + timedelta(seconds=30, minutes=CALL_LEASE_MINUTES)
-    assert place_due_callbacks(store, caller, NOW + timedelta(minutes=CALL_LEASE_MINUTES)).placed == 0
+    assert place_due_callbacks(requests, dialer, NOW + timedelta(minutes=CALL_LEASE_MINUTES)).placed == 0
 
 
 def test_a_retried_webhook_writes_and_counts_nothing_twice(district, missed):
-    store = MemoryCallbacks()
-    _missed_call(store, district, missed)
-    again = _missed_call(store, district, missed)
+    requests = MemoryCallbackRequests()
+    _missed_call(requests, district, missed)
+    again = _missed_call(requests, district, missed)
     assert (again.scheduled, again.reason) == (True, "already_requested")
-    assert store.counts == {(CALLER, "2026-12-01"): 1}
+    assert requests.counts == {(CALLER, "2026-12-01"): 1}
 
 
 def test_withheld_caller_id_gets_no_callback(district, missed):
-    store = MemoryCallbacks()
+    requests = MemoryCallbackRequests()
     for withheld in ("+266696687", "anonymous", ""):
-        outcome = _missed_call(store, district, missed, caller=withheld)
+        outcome = _missed_call(requests, district, missed, caller=withheld)
         assert (outcome.scheduled, outcome.reason) == (False, "withheld")
-    assert store.requests == {}
+    assert requests.requests == {}
 
 
 def test_per_caller_cap_per_ist_day(district, missed):
-    store = MemoryCallbacks()
+    requests = MemoryCallbackRequests()
     cap = missed.missed_call.callbacks_per_day
-    outcomes = [_missed_call(store, district, missed, sid=f"CA{n:032d}") for n in range(cap + 1)]
+    outcomes = [_missed_call(requests, district, missed, sid=f"CA{n:032d}") for n in range(cap + 1)]
     assert [o.reason for o in outcomes] == ["scheduled"] * cap + ["over_cap"]
-    assert len(store.requests) == cap
+    assert len(requests.requests) == cap
     # Another caller is not held back; and the same caller may again on the next IST day (after midnight IST).
-    assert _missed_call(store, district, missed, sid="CA" + "9" * 32, caller="+919800000001").scheduled
+    assert _missed_call(requests, district, missed, sid="CA" + "9" * 32, caller="+919800000001").scheduled
     next_day = datetime(2026, 12, 2, 0, 5, tzinfo=IST)
-    assert _missed_call(store, district, missed, sid="CA" + "8" * 32, now=next_day).scheduled
+    assert _missed_call(requests, district, missed, sid="CA" + "8" * 32, now=next_day).scheduled
 
 
 def test_unanswered_tries_are_retry_minutes_apart_up_to_tries_then_stop(district, missed):
-    store, caller = MemoryCallbacks(), MemoryCaller()
-    _missed_call(store, district, missed)
+    requests, dialer = MemoryCallbackRequests(), MemoryDialer()
+    _missed_call(requests, district, missed)
     policy, sid, now = missed.missed_call, "CA" + "1" * 32, NOW
     for n in range(1, policy.tries + 1):
-        assert place_due_callbacks(store, caller, now).placed == 1
-        assert caller.placed[-1]["status_path"].endswith(f"/{n}")
+        assert place_due_callbacks(requests, dialer, now).placed == 1
+        assert dialer.placed[-1]["status_path"].endswith(f"/{n}")
         now += timedelta(seconds=40)
-        outcome = callback_ended(store, sid, n, "no-answer", now)
+        outcome = callback_ended(requests, sid, n, "no-answer", now)
         if n < policy.tries:
-            assert store.get(sid).state == WAITING and store.get(sid).due_at == now + timedelta(
+            assert requests.get(sid).state == WAITING and requests.get(sid).due_at == now + timedelta(
                 minutes=policy.retry_minutes)
-            assert place_due_callbacks(store, caller, now + timedelta(minutes=policy.retry_minutes - 1)).placed == 0
+            assert place_due_callbacks(requests, dialer, now + timedelta(minutes=policy.retry_minutes - 1)).placed == 0
             now += timedelta(minutes=policy.retry_minutes)
         else:
             assert outcome == "given up"
-    assert len(caller.placed) == policy.tries
-    assert (store.get(sid).state, store.get(sid).due_at) == (UNANSWERED, None)
-    assert place_due_callbacks(store, caller, now + timedelta(days=1)).placed == 0
+    assert len(dialer.placed) == policy.tries
+    assert (requests.get(sid).state, requests.get(sid).due_at) == (UNANSWERED, None)
+    assert place_due_callbacks(requests, dialer, now + timedelta(days=1)).placed == 0
 
 
 def test_an_answered_callback_ends_and_a_late_status_changes_nothing(district, missed):
-    store, caller = MemoryCallbacks(), MemoryCaller()
-    _missed_call(store, district, missed)
+    requests, dialer = MemoryCallbackRequests(), MemoryDialer()
+    _missed_call(requests, district, missed)
     sid = "CA" + "1" * 32
-    place_due_callbacks(store, caller, NOW)
-    assert callback_ended(store, sid, 1, "completed", NOW + timedelta(minutes=3)) == "answered"
-    assert (store.get(sid).state, store.get(sid).due_at) == (ANSWERED, None)
-    assert callback_ended(store, sid, 1, "no-answer", NOW + timedelta(minutes=4)).startswith("stale")
-    assert store.get(sid).state == ANSWERED
+    place_due_callbacks(requests, dialer, NOW)
+    assert callback_ended(requests, sid, 1, "completed", NOW + timedelta(minutes=3)) == "answered"
+    assert (requests.get(sid).state, requests.get(sid).due_at) == (ANSWERED, None)
+    assert callback_ended(requests, sid, 1, "no-answer", NOW + timedelta(minutes=4)).startswith("stale")
+    assert requests.get(sid).state == ANSWERED
 
 
 def test_a_lost_status_costs_a_try_and_the_last_one_ends_the_request(district, missed):
-    store, caller = MemoryCallbacks(), MemoryCaller()
-    _missed_call(store, district, missed)
+    requests, dialer = MemoryCallbackRequests(), MemoryDialer()
+    _missed_call(requests, district, missed)
     policy, now = missed.missed_call, NOW
     for _ in range(policy.tries):  # no status callback ever arrives
-        assert place_due_callbacks(store, caller, now).placed == 1
-        assert place_due_callbacks(store, caller, now + timedelta(minutes=CALL_LEASE_MINUTES - 1)).placed == 0
+        assert place_due_callbacks(requests, dialer, now).placed == 1
+        assert place_due_callbacks(requests, dialer, now + timedelta(minutes=CALL_LEASE_MINUTES - 1)).placed == 0
         now += timedelta(minutes=CALL_LEASE_MINUTES)
-    sweep = place_due_callbacks(store, caller, now)
+    sweep = place_due_callbacks(requests, dialer, now)
     assert (sweep.placed, sweep.given_up) == (0, 1)
-    assert store.get("CA" + "1" * 32).state == UNANSWERED
+    assert requests.get("CA" + "1" * 32).state == UNANSWERED
 
 
 def test_twilio_refusing_the_call_moves_the_request_on_to_its_next_try(district, missed):
-    store, caller = MemoryCallbacks(), MemoryCaller()
-    _missed_call(store, district, missed)
-    caller.fail_next = 1
-    sweep = place_due_callbacks(store, caller, NOW)
+    requests, dialer = MemoryCallbackRequests(), MemoryDialer()
+    _missed_call(requests, district, missed)
+    dialer.fail_next = 1
+    sweep = place_due_callbacks(requests, dialer, NOW)
     assert (sweep.placed, sweep.failed) == (0, 1)
-    assert place_due_callbacks(store, caller, NOW + timedelta(minutes=1)).placed == 0
-    assert place_due_callbacks(store, caller, NOW + timedelta(minutes=missed.missed_call.retry_minutes)).placed == 1
-    assert caller.placed[0]["status_path"].endswith("/2")
+    assert place_due_callbacks(requests, dialer, NOW + timedelta(minutes=1)).placed == 0
+    assert place_due_callbacks(requests, dialer, NOW + timedelta(minutes=missed.missed_call.retry_minutes)).placed == 1
+    assert dialer.placed[0]["status_path"].endswith("/2")
 
 
 def test_after_hours_request_is_due_at_the_next_opening(district):
     office = district.hotline_for_line("+919977222610")
-    store, caller = MemoryCallbacks(), MemoryCaller()
+    requests, dialer = MemoryCallbackRequests(), MemoryDialer()
     friday_evening = datetime(2026, 12, 4, 19, 0, tzinfo=IST)
     opening = next_opening(office.hours, friday_evening)
     assert opening == datetime(2026, 12, 7, 10, 0, tzinfo=IST)  # Monday 10:00
     outcome = request_callback("CA" + "2" * 32, CALLER, "+919977222610", district, office, AFTER_HOURS,
-                               friday_evening, opening, store)
+                               friday_evening, opening, requests)
     assert outcome.due_at == opening
-    assert place_due_callbacks(store, caller, opening - timedelta(minutes=1)).placed == 0
-    assert place_due_callbacks(store, caller, opening).placed == 1
+    assert place_due_callbacks(requests, dialer, opening - timedelta(minutes=1)).placed == 0
+    assert place_due_callbacks(requests, dialer, opening).placed == 1
 
 
 def test_opening_hours_skip_weekends_and_holidays(district):

@@ -1,4 +1,4 @@
-"""Calling a citizen back: after a missed call (a `missed_call` hotline) or when asked after hours.
+"""Callback requests: calling a citizen back after a missed call (a `missed_call` hotline) or when asked after hours.
 
 A request is written before the caller hears anything (with the caller's per-day count, atomically),
 and carries its due time while it waits, so the sweeper finds what is due through a sparse index.
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import ist_date
 from chalicelib.domain.district import District, Hotline, is_reachable
-from chalicelib.domain.ports import CallbackStore, CitizenCaller
+from chalicelib.domain.ports import CallbackRequests, Dialer
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ class CallbackOutcome:
 
 
 def request_callback(call_sid: str, caller_phone: str, line: str, district: District, hotline: Hotline,
-                     reason: str, now: datetime, due_at: datetime | None, store: CallbackStore) -> CallbackOutcome:
+                     reason: str, now: datetime, due_at: datetime | None,
+                     requests: CallbackRequests) -> CallbackOutcome:
     """Write the request (one conditional transaction with the caller's count for the IST day)."""
     if not is_reachable(caller_phone):
         log.info("call %s: caller ID withheld, no callback", call_sid)
@@ -61,7 +62,7 @@ def request_callback(call_sid: str, caller_phone: str, line: str, district: Dist
     request = CallbackRequest(id=call_sid, caller_phone=caller_phone, line=line, district=district.code,
                               hotline=hotline.id, reason=reason, due_at=due_at or now, tries=policy.tries,
                               retry_minutes=policy.retry_minutes, created_at=now)
-    written = store.add(request, ist_date(now), policy.callbacks_per_day)
+    written = requests.add(request, ist_date(now), policy.callbacks_per_day)
     if written == "over_cap":
         log.info("call %s: %s already had %d callbacks today, no callback", call_sid, hotline.id,
                  policy.callbacks_per_day)
@@ -84,45 +85,45 @@ def status_path(request_id: str, try_number: int) -> str:
     return f"/twilio/voice/callback-status/{request_id}/{try_number}"
 
 
-def place_due_callbacks(store: CallbackStore, caller: CitizenCaller, now: datetime,
+def place_due_callbacks(requests: CallbackRequests, dialer: Dialer, now: datetime,
                         limit: int = MAX_PER_SWEEP) -> CallbackSweep:
     placed = failed = given_up = 0
-    for request in store.due(now, limit):
+    for request in requests.due(now, limit):
         if request.tries_made >= request.tries:
             # The last try's status never came (or came for another try): nothing more to place.
-            if store.finish(request, UNANSWERED):
+            if requests.finish(request, UNANSWERED):
                 given_up += 1
             continue
         taken = replace(request, tries_made=request.tries_made + 1, state=CALLING,
                         due_at=now + timedelta(minutes=max(request.retry_minutes, CALL_LEASE_MINUTES)))
-        if not store.start_try(request, taken):
+        if not requests.start_try(request, taken):
             continue  # another sweep took it, or its status moved it meanwhile
         try:
-            sid = caller.place_call(to=request.caller_phone, caller_id=request.line,
+            sid = dialer.place_call(to=request.caller_phone, caller_id=request.line,
                                     answer_path=answer_path(request.id),
                                     status_path=status_path(request.id, taken.tries_made))
         except Exception:
             failed += 1  # no call is ringing: the next try after retry_minutes (or the lease, if this fails too)
             log.exception("callback %s: try %d could not be placed", request.id, taken.tries_made)
-            store.retry_at(taken, now + timedelta(minutes=request.retry_minutes))
+            requests.retry_at(taken, now + timedelta(minutes=request.retry_minutes))
             continue
         placed += 1
         log.info("callback %s: try %d of %d placed (%s)", request.id, taken.tries_made, request.tries, sid)
     return CallbackSweep(placed=placed, failed=failed, given_up=given_up)
 
 
-def callback_ended(store: CallbackStore, request_id: str, try_number: int, call_status: str,
+def callback_ended(requests: CallbackRequests, request_id: str, try_number: int, call_status: str,
                    now: datetime) -> str:
     """The placed call's final status: answered ends the request; unanswered waits for the next try."""
-    request = store.get(request_id)
+    request = requests.get(request_id)
     if request is None or request.tries_made != try_number or request.state != CALLING:
         return "stale status: nothing to do"
     if call_status not in UNANSWERED_STATUSES:
-        store.finish(request, ANSWERED)
+        requests.finish(request, ANSWERED)
         return "answered"
     if try_number >= request.tries:
-        store.finish(request, UNANSWERED)
+        requests.finish(request, UNANSWERED)
         log.info("callback %s: %d tries unanswered, given up", request_id, try_number)
         return "given up"
-    store.retry_at(request, now + timedelta(minutes=request.retry_minutes))
+    requests.retry_at(request, now + timedelta(minutes=request.retry_minutes))
     return f"try {try_number} {call_status}: next in {request.retry_minutes} minutes"

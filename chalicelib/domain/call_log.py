@@ -1,0 +1,49 @@
+"""A call as the call log keeps it: how it ended, and, on an operators line, who it rang and who answered.
+
+Plain values the call log port (domain/ports.py CallLog) takes and returns; the calls table holds one item
+per CallSid (store/calls.py, store/operator_calls.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Twilio's final call statuses: only these end a call in the log (ringing, in-progress… are ignored).
+TERMINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    call_sid: str
+    from_phone: str
+    to_phone: str
+    district: str | None
+    hotline: str | None
+    status: str
+    duration: int
+    ended_at: str
+
+
+@dataclass(frozen=True)
+class OperatorCall:
+    call_sid: str
+    caller_phone: str
+    line: str | None
+    district: str
+    hotline: str | None
+    operators: tuple[str, ...]
+    ringing_at: str
+    answered_at: str | None
+    answered_by: str | None
+    dial_status: str | None
+    call_status: str | None
+    complaint_number: str | None
+    recording_sid: str | None
+
+    @property
+    def state(self) -> str:
+        """ringing, answered (an operator is on it), ended (answered, now over), missed (went to the IVR)."""
+        if self.answered_at:
+            return "ended" if self.dial_status or self.call_status else "answered"
+        if self.dial_status or self.call_status:
+            return "missed"
+        return "ringing"

@@ -1,0 +1,59 @@
+"""The directory admin saves a district file from the console: it must still be the version the user opened,
+keep its district code and parse as a district; the lines it no longer lists are freed, and the store writes
+the file, its lines and senders and the audit entry at once (refusing lines another district holds)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain.district import District, DistrictConfigError, parse_district
+from chalicelib.domain.ports import DistrictConfigs, StaleConfig
+
+
+class UnknownDistrict(Exception):
+    """No district file under that code."""
+
+
+class WrongDistrictCode(Exception):
+    """The file names another district than the one it is saved under."""
+
+
+class InvalidDistrict(Exception):
+    """The file does not parse as a district; the message says where."""
+
+
+@dataclass(frozen=True)
+class SavedConfig:
+    version: int
+    district: District
+
+
+def save_district_config(code: str, version: int, config: dict[str, Any], summary: str, by: str, at: str,
+                         configs: DistrictConfigs, languages: set[str]) -> SavedConfig:
+    """Raises UnknownDistrict, StaleConfig, WrongDistrictCode, InvalidDistrict, and the store's LineTaken and
+    TooManyLines; nothing is written then."""
+    found = configs.district_config(code)
+    if found is None:
+        raise UnknownDistrict(code)
+    old_config, stored = found
+    if version != stored:
+        raise StaleConfig(code, stored)
+    if config.get("code") != code:
+        raise WrongDistrictCode(code)
+    district = _parsed(config, languages)
+    old_lines = {line for line, _ in parse_district(old_config, languages).lines()}
+    removed = sorted(old_lines - {line for line, _ in district.lines()})
+    changed = ", ".join(sorted(k for k in old_config.keys() | config.keys() if old_config.get(k) != config.get(k)))
+    saved = configs.save_district_config(district, stored, by, at, summary.strip() or "directory edited", removed,
+                                         section=changed)
+    return SavedConfig(saved, district)
+
+
+def _parsed(config: dict[str, Any], languages: set[str]) -> District:
+    try:
+        return parse_district(config, languages)
+    except DistrictConfigError as error:
+        raise InvalidDistrict(str(error)) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as error:  # a section of the wrong shape
+        raise InvalidDistrict(f"A section has the wrong shape ({type(error).__name__}: {str(error)[:200]}); "
+                              "compare with the district file") from None

@@ -1,0 +1,169 @@
+"""The TicketStore port: tests/fakes/tickets.py and store/tickets.py keep the same keys, conditions and errors."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.district_file import read_district_file
+from chalicelib.domain.callers import CallerDayLimit, OverDailyLimit
+from chalicelib.domain.clock import FixedClock, iso
+from chalicelib.domain.lifecycle import Actor, Lifecycle
+from chalicelib.domain.ports import AlreadyRegistered, StaleTicket, TicketStore
+from chalicelib.domain.registration import (
+    CallComplaint,
+    ChatComplaint,
+    ConsoleComplaint,
+    Registration,
+    build_call_registration,
+    build_chat_registration,
+    build_console_registration,
+)
+from chalicelib.domain.ticket import TimelineEntry
+from tests.fakes.tickets import MemoryTicketStore
+from tests.support.demo import CALLER, DEMO, LINE
+
+DISTRICT = read_district_file(DEMO)
+AT = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # 11:30 IST, a working day
+
+
+@pytest.fixture
+def store(backend: str) -> TicketStore:
+    if backend == "memory":
+        return MemoryTicketStore()
+    from chalicelib.store.tickets import DynamoTicketStore
+
+    return DynamoTicketStore()
+
+
+def call(sequence: int, call_sid: str | None = None, caller: str = CALLER, at: datetime = AT) -> Registration:
+    complaint = CallComplaint(call_sid=call_sid or f"CA{sequence:032d}", caller_phone=caller, line=LINE,
+                              language="hi", category_id="water", recording_sid=f"RE{sequence:032d}",
+                              recording_url=f"https://api.twilio.com/RE{sequence}", recording_duration=30)
+    return build_call_registration(complaint, DISTRICT, sequence, FixedClock(at))
+
+
+def chat(sequence: int, conversation_id: str = "SM1") -> Registration:
+    complaint = ChatComplaint(conversation_id=conversation_id, caller_phone=CALLER, channel="whatsapp", language="hi",
+                              category_id="water", description="हैंडपंप खराब है", caller_name="रामू",
+                              address="वार्ड 7")
+    return build_chat_registration(complaint, DISTRICT, sequence, FixedClock(AT))
+
+
+def console(sequence: int) -> Registration:
+    complaint = ConsoleComplaint(caller_phone=CALLER, category_id="water", language="hi", description="no water",
+                                 operator="op1")
+    return build_console_registration(complaint, DISTRICT, sequence, FixedClock(AT))
+
+
+def test_sequences_count_from_one_per_district_and_day(store: TicketStore):
+    assert [store.next_sequence("RPR", "2026-12-01") for _ in range(3)] == [1, 2, 3]
+    assert store.next_sequence("RPR", "2026-12-02") == 1
+    assert store.next_sequence("BSP", "2026-12-01") == 1
+
+
+def test_a_registered_ticket_reads_back_as_it_was_written(store: TicketStore):
+    registration = call(1)
+    store.register(registration)
+    assert store.get(registration.ticket.complaint_number) == registration.ticket
+    assert store.recent_for_caller(CALLER) == [registration.ticket]
+    assert store.get("RPR2612019999") is None
+
+
+def test_a_retried_call_gets_its_first_number_and_writes_nothing(store: TicketStore):
+    first = call(1, call_sid="CA" + "a" * 32)
+    store.register(first)
+    retry = call(2, call_sid="CA" + "a" * 32)
+    with pytest.raises(AlreadyRegistered) as refused:
+        store.register(retry)
+    assert refused.value.complaint_number == first.ticket.complaint_number
+    assert store.get(retry.ticket.complaint_number) is None
+
+
+def test_a_retried_conversation_gets_its_first_number_and_writes_nothing(store: TicketStore):
+    first = chat(1, conversation_id="SMaaa")
+    store.register(first)
+    retry = chat(2, conversation_id="SMaaa")
+    with pytest.raises(AlreadyRegistered) as refused:
+        store.register(retry)
+    assert refused.value.complaint_number == first.ticket.complaint_number
+    assert store.get(retry.ticket.complaint_number) is None
+    other = chat(3, conversation_id="SMbbb")
+    store.register(other)
+    assert store.get(other.ticket.complaint_number) == other.ticket
+
+
+def test_registrations_with_neither_a_call_nor_a_conversation_are_each_written(store: TicketStore):
+    walk_ins = [console(1), console(2)]
+    for registration in walk_ins:
+        store.register(registration)
+    assert [store.get(r.ticket.complaint_number) for r in walk_ins] == [r.ticket for r in walk_ins]
+
+
+def test_the_callers_daily_cap_refuses_a_new_call_but_answers_a_retry_with_its_number(store: TicketStore):
+    cap = CallerDayLimit(scope=f"CALLER#RPR#{CALLER}", period="DAY#2026-12-01", limit=1)
+    first = replace(call(1), caller_limit=cap)
+    store.register(first)
+    over = replace(call(2), caller_limit=cap)
+    with pytest.raises(OverDailyLimit):
+        store.register(over)
+    assert store.get(over.ticket.complaint_number) is None
+    retry = replace(call(3, call_sid=first.ticket.call_sid), caller_limit=cap)
+    with pytest.raises(AlreadyRegistered) as refused:
+        store.register(retry)
+    assert refused.value.complaint_number == first.ticket.complaint_number
+    tomorrow = replace(call(4), caller_limit=replace(cap, period="DAY#2026-12-02"))
+    store.register(tomorrow)
+    assert store.get(tomorrow.ticket.complaint_number) == tomorrow.ticket
+
+
+def test_a_change_is_written_only_over_the_version_it_was_made_from(store: TicketStore):
+    registration = call(1)
+    store.register(registration)
+    ticket = registration.ticket
+    officer = DISTRICT.officer(ticket.department, "L1")
+    assert officer is not None
+    actor = Actor("officer", officer.phone, "sms", posts=((ticket.department, "L1"),))
+    change = Lifecycle(DISTRICT, AT + timedelta(hours=1)).acknowledge(ticket, actor)
+    store.save_change(change)
+    assert store.get(ticket.complaint_number) == change.after
+    with pytest.raises(StaleTicket):
+        store.save_change(change)  # made from version 1; the ticket is at 2 now
+    assert store.get(ticket.complaint_number) == change.after
+    never_registered = replace(change, before=replace(ticket, complaint_number="RPR2612019999"),
+                               after=replace(change.after, complaint_number="RPR2612019999"))
+    with pytest.raises(StaleTicket):
+        store.save_change(never_registered)
+    assert store.get("RPR2612019999") is None
+
+
+def test_a_timeline_entry_leaves_the_ticket_as_it_is(store: TicketStore):
+    registration = call(1)
+    store.register(registration)
+    number = registration.ticket.complaint_number
+    store.add_timeline(TimelineEntry(complaint_number=number, at=iso(AT), actor_type="system", actor_id="twilio",
+                                     action="sms_delivered", channel="system", detail={"to": CALLER}))
+    assert store.get(number) == registration.ticket
+
+
+def test_a_callers_tickets_come_newest_first_and_only_theirs(store: TicketStore):
+    mine = [call(n, at=AT + timedelta(minutes=n)) for n in (1, 2, 3)]
+    for registration in [*mine, call(4, caller="+919812340000")]:
+        store.register(registration)
+    newest_first = [r.ticket for r in reversed(mine)]
+    assert store.recent_for_caller(CALLER) == newest_first
+    assert store.recent_for_caller(CALLER, limit=2) == newest_first[:2]
+    assert store.recent_for_caller("+919800000000") == []
+
+
+def test_due_numbers_are_the_tickets_whose_next_action_has_come(store: TicketStore):
+    early, late = call(1), call(2, at=AT + timedelta(days=3))
+    for registration in (early, late):
+        store.register(registration)
+    due_at = early.ticket.next_action_at
+    assert due_at is not None and late.ticket.next_action_at is not None
+    assert store.due_numbers(iso(AT)) == []
+    assert store.due_numbers(due_at) == [early.ticket.complaint_number]
+    assert sorted(store.due_numbers(late.ticket.next_action_at)) == sorted(
+        [early.ticket.complaint_number, late.ticket.complaint_number])

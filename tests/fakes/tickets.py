@@ -1,0 +1,85 @@
+"""The TicketStore port in memory: the same keys, conditions and errors as store/tickets.py."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from chalicelib.domain.callers import OverDailyLimit
+from chalicelib.domain.lifecycle import Change
+from chalicelib.domain.ports import AlreadyRegistered, StaleTicket, TicketStore
+from chalicelib.domain.registration import Registration
+from chalicelib.domain.ticket import Ticket, TimelineEntry
+
+
+class MemoryTicketStore:
+    """Tickets by number; `registrations` and `changes` keep what was written, for tests to read."""
+
+    def __init__(self, *tickets: Ticket) -> None:
+        self.tickets: dict[str, Ticket] = {t.complaint_number: t for t in tickets}
+        self.sequences: dict[tuple[str, str], int] = defaultdict(int)
+        self.registrations: list[Registration] = []
+        self.changes: list[Change] = []
+        self.timelines: dict[str, list[TimelineEntry]] = defaultdict(list)
+        self.by_call: dict[str, str] = {}  # CallSid → complaint number: the call log's link to its ticket
+        self.by_once_key: dict[str, str] = {}  # a conversation's once_key → complaint number
+        self.counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def next_sequence(self, district_code: str, ist_day: str) -> int:
+        self.sequences[(district_code, ist_day)] += 1
+        return self.sequences[(district_code, ist_day)]
+
+    def register(self, registration: Registration) -> None:
+        # The DynamoDB transaction's conditions, in the order its refusals are read: the call's ticket, the
+        # conversation's, then the caller's daily cap; nothing is written unless all pass.
+        ticket = registration.ticket
+        if ticket.call_sid and ticket.call_sid in self.by_call:
+            raise AlreadyRegistered(self.by_call[ticket.call_sid])
+        if registration.once_key and registration.once_key in self.by_once_key:
+            raise AlreadyRegistered(self.by_once_key[registration.once_key])
+        cap = registration.caller_limit
+        if cap and self.counters[(cap.scope, cap.period)]["value"] >= cap.limit:
+            raise OverDailyLimit(cap.scope)
+        if ticket.complaint_number in self.tickets:
+            raise ValueError(f"ticket {ticket.complaint_number} exists")  # DynamoDB: the transaction is cancelled
+        self.tickets[ticket.complaint_number] = ticket
+        self.timelines[ticket.complaint_number].append(registration.timeline)
+        if ticket.call_sid:
+            self.by_call[ticket.call_sid] = ticket.complaint_number
+        if registration.once_key:
+            self.by_once_key[registration.once_key] = ticket.complaint_number
+        if cap:
+            self.counters[(cap.scope, cap.period)]["value"] += 1
+        for counter in registration.counters:
+            for name, n in counter.figures.items():
+                self.counters[(counter.scope, counter.period)][name] += n
+        self.registrations.append(registration)
+
+    def get(self, complaint_number: str) -> Ticket | None:
+        return self.tickets.get(complaint_number)
+
+    def save_change(self, change: Change) -> None:
+        stored = self.tickets.get(change.before.complaint_number)
+        if stored is None or stored.version != change.before.version:
+            raise StaleTicket(change.before.complaint_number)
+        self.tickets[change.after.complaint_number] = change.after
+        self.timelines[change.after.complaint_number] += change.timeline
+        for counter in change.counters:
+            for name, n in counter.figures.items():
+                self.counters[(counter.scope, counter.period)][name] += n
+        self.changes.append(change)
+
+    def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]:
+        mine = [t for t in self.tickets.values() if t.caller_phone == phone]
+        return sorted(mine, key=lambda t: t.created_at, reverse=True)[:limit]
+
+    def add_timeline(self, entry: TimelineEntry) -> None:
+        self.timelines[entry.complaint_number].append(entry)
+
+    def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
+        due = sorted((t.next_action_at, t.complaint_number) for t in self.tickets.values()
+                     if t.next_action_at and t.next_action_at <= now)
+        return [number for _, number in due]
+
+
+if TYPE_CHECKING:
+    _: TicketStore = MemoryTicketStore()
