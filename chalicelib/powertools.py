@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
@@ -17,6 +16,7 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from chalicelib import logs, settings, tracing
 from chalicelib.log_format import mask_record
+from chalicelib.singleton import singleton
 
 # Powertools names its logger after the service: not "samvad", which is Chalice's own app.log (a handler on
 # both would print every line twice).
@@ -47,7 +47,7 @@ class MaskedJsonFormatter(LambdaPowertoolsFormatter):
         return log_record.exc_text, getattr(kind, "__name__", None), None
 
 
-@cache
+@singleton
 def logger() -> Logger:
     """JSON to stdout when deployed (INFO and up); locally to the current stderr at the root logger's level,
     so a test or `manage.py` prints what it printed before, as one JSON line."""
@@ -61,13 +61,13 @@ def logger() -> Logger:
     return Logger(service=SERVICE, level=level, logger_handler=handler, logger_formatter=MaskedJsonFormatter())
 
 
-@cache
+@singleton
 def tracer() -> Tracer:
     """Subsegments per record and per run; botocore is patched by chalicelib/tracing.py on every path alike."""
     return Tracer(service=SERVICE, disabled=not tracing.enabled(), auto_patch=False)
 
 
-@cache
+@singleton
 def ssm_parameters() -> Any:
     import boto3
     from aws_lambda_powertools.utilities.parameters import SSMProvider

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from functools import cache
 from typing import Any
+
+from chalicelib.singleton import singleton
 
 TABLES = ("tickets", "timeline", "calls", "directory", "counters", "outbox", "idempotency", "callbacks",
           "conversations")
@@ -96,7 +97,7 @@ def _read_parameter(parameter: str) -> str:
     return cached[1]
 
 
-@cache
+@singleton
 def _ssm() -> Any:
     import boto3
 

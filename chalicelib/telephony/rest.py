@@ -5,10 +5,10 @@ Locally TWILIO_API_BASE points the client at the sandbox; tests hand it a record
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
 from typing import Any
 
 from chalicelib import settings
+from chalicelib.singleton import singleton
 
 _http_client: Any = None
 
@@ -23,20 +23,20 @@ def use_http_client(http_client: Any) -> None:
 def client() -> Any:
     """The client for today's credentials: after a rotation of the auth token (settings.secret reads it
     again once its max age has passed) the next request gets a client with the new one."""
-    http = _http_client
-    if http is None and settings.twilio_api_base():
-        http = _sandbox(settings.twilio_api_base())
+    http, sandbox = _http_client, settings.twilio_api_base()
+    if http is None and sandbox:
+        http = _sandbox(sandbox)
     return _client_for(settings.twilio_account_sid(), settings.twilio_auth_token(), http)
 
 
-@lru_cache(maxsize=1)
+@singleton
 def _client_for(account_sid: str, auth_token: str, http_client: Any) -> Any:
     from twilio.rest import Client
 
     return Client(account_sid, auth_token, http_client=http_client)
 
 
-@cache
+@singleton
 def _sandbox(base_url: str) -> Any:
     from chalicelib.telephony.sandbox_http import SandboxHttpClient
 
