@@ -4,14 +4,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.district_file import read_district_file
-from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.reconcile import OVER_CAP
-from chalicelib.domain.registration import CallComplaint, build_call_registration
 from chalicelib.operations.daily_cap import refuse_over_cap
 from tests.fakes.call_log import MemoryCallLog
 from tests.fakes.caller_history import MemoryCallerHistory
 from tests.fakes.tickets import MemoryTicketStore
-from tests.support.demo import DEMO, LINE
+from tests.support.demo import DEMO, register_demo_call
 
 CALLER = "+919812345678"
 DISTRICT = read_district_file(DEMO)
@@ -19,13 +17,9 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 14:30 IST
 REFUSED = "CA" + "9" * 32
 
 
+
 def _register(tickets: MemoryTicketStore, sequence: int, at: datetime, caller: str = CALLER) -> str:
-    complaint = CallComplaint(call_sid=f"CA{sequence:032d}", caller_phone=caller, line=LINE, language="hi",
-                              category_id="water", recording_sid=f"RE{sequence:032d}", recording_url="https://x",
-                              recording_duration=5)
-    registration = build_call_registration(complaint, DISTRICT, sequence, FixedClock(at))
-    tickets.register(registration)
-    return registration.ticket.complaint_number
+    return register_demo_call(tickets, DISTRICT, sequence, at, caller)
 
 
 def test_the_call_is_marked_over_cap_and_the_caller_hears_todays_newest_number():

@@ -5,25 +5,19 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.district_file import read_district_file
-from chalicelib.domain.clock import FixedClock
-from chalicelib.domain.registration import CallComplaint, build_call_registration
 from chalicelib.operations.new_complaint import NewComplaintCheck, check_new_complaint
 from tests.fakes.caller_history import MemoryCallerHistory
 from tests.fakes.tickets import MemoryTicketStore
-from tests.support.demo import DEMO, LINE
+from tests.support.demo import DEMO, register_demo_call
 
 CALLER = "+919812345678"
 DISTRICT = read_district_file(DEMO)
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 14:30 IST
 
 
+
 def _register(tickets: MemoryTicketStore, sequence: int, at: datetime, caller: str = CALLER) -> str:
-    complaint = CallComplaint(call_sid=f"CA{sequence:032d}", caller_phone=caller, line=LINE, language="hi",
-                              category_id="water", recording_sid=f"RE{sequence:032d}", recording_url="https://x",
-                              recording_duration=5)
-    registration = build_call_registration(complaint, DISTRICT, sequence, FixedClock(at))
-    tickets.register(registration)
-    return registration.ticket.complaint_number
+    return register_demo_call(tickets, DISTRICT, sequence, at, caller)
 
 
 def test_a_first_time_caller_goes_straight_to_the_categories():
