@@ -1,1 +1,2 @@
-"""Deployment tooling: policies from declared needs, the package's finishing step, the readiness check, deploy."""
+"""Deployment tooling: policies from declared needs, the package's finishing step, the SAM transform, the readiness
+check, deploy and its dry run."""

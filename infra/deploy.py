@@ -3,19 +3,25 @@
     python -m infra.deploy --stage prod --district my-district.yaml [--account-sid AC…] [--domain hotline.example.gov.in
         --certificate-arn arn:aws:acm:…] [--alarm-email ops@example.gov.in] [--bucket my-artifacts]
         [--provisioned-concurrency 1] [--secrets-version 2026-11-23] [--region ap-south-1] [--stack samvad-prod]
+        [--dry-run]
 
 1. Refuses, before building anything, when something a running stage needs is missing: the district file is
    not valid, the AWS CLI or credentials are missing, an SSM SecureString the functions read
    (/samvad/<stage>/twilio-auth-token, /samvad/<stage>/link-secret) does not exist, the stack is mid-update.
-2. `make package STAGE=…` (chalice package --merge-template infra/resources.json, finish, cfn-lint, readiness).
+2. `make package STAGE=…` (chalice package --merge-template infra/resources.json, finish, the SAM transform,
+   cfn-lint, readiness).
 3. `aws cloudformation package` into an artifact bucket (--bucket, or samvad-artifacts-<account>-<region>,
-   created when missing), then `aws cloudformation deploy` with the parameters.
+   created when missing), then `aws cloudformation deploy` with the parameters (infra/stack_parameters.py)
+   and the API function's version key (infra/version_key.py), the template through the same bucket (the
+   CLI refuses a template over 51,200 bytes otherwise).
 4. PUBLIC_BASE_URL: https://<domain> with a custom domain; else the stage's execute-api URL, read from the
    stack's RestAPIId output. The API function cannot name its own API in the template (a circular
    reference), so a new stack is deployed twice: the second run only sets PublicBaseUrl.
 5. Loads the district file into the stage's directory (`manage.py load-district`, SAMVAD_STAGE set), puts
    the outage fallback's TwiML in the stack's bucket (`manage.py fallback-twiml --upload`) and prints the
    URLs to paste into Twilio, with the Cognito pool and the alarm topic.
+
+--dry-run: all of it rehearsed offline, every AWS call printed and none sent (infra/dry_run.py).
 """
 from __future__ import annotations
 
@@ -30,6 +36,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from infra import stack_parameters
+from infra.stack_parameters import execute_api_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / ".chalice" / "config.json"
@@ -58,6 +67,7 @@ class Options:
     provisioned_concurrency: str = ""
     secrets_version: str = ""
     stack: str = ""
+    dry_run: bool = False
     build_dir: Path = field(default_factory=lambda: ROOT / "build")
 
     def __post_init__(self) -> None:
@@ -184,10 +194,6 @@ def ensure_bucket(s3: Any, name: str, region: str) -> None:
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 
 
-def execute_api_url(api_id: str, region: str) -> str:
-    return f"https://{api_id}.execute-api.{region}.amazonaws.com/api"
-
-
 def deploy(opts: Options, session: Any, runner: Callable[..., None] = run,
            which: Callable[[str], str | None] = shutil.which) -> dict[str, Any]:
     found = preflight(opts, session, which)
@@ -197,9 +203,11 @@ def deploy(opts: Options, session: Any, runner: Callable[..., None] = run,
     bucket = opts.bucket or f"samvad-artifacts-{found['account']}-{opts.region}"
     ensure_bucket(session.client("s3", region_name=opts.region), bucket, opts.region)
     outdir = opts.build_dir / opts.stage
+    template = json.loads((outdir / "sam.json").read_text())
     packaged = outdir / "packaged.json"
+    prefix = f"samvad/{opts.stage}"
     runner(["aws", "cloudformation", "package", "--region", opts.region, "--template-file",
-            str(outdir / "sam.json"), "--s3-bucket", bucket, "--s3-prefix", f"samvad/{opts.stage}",
+            str(outdir / "sam.json"), "--s3-bucket", bucket, "--s3-prefix", prefix,
             "--use-json", "--output-template-file", str(packaged)])
 
     if found["domain"]:
@@ -209,26 +217,31 @@ def deploy(opts: Options, session: Any, runner: Callable[..., None] = run,
     else:
         base_url = ""  # a new stack: its API's id exists only after this first run
 
-    def cloudformation_deploy(public_base_url: str) -> None:
-        overrides = {"Stage": opts.stage, "PublicBaseUrl": public_base_url}
-        for key, value in (("TwilioAccountSid", opts.account_sid), ("CustomDomainName", opts.domain),
-                           ("CustomDomainCertificateArn", opts.certificate_arn), ("AlarmEmail", opts.alarm_email),
-                           ("ApiProvisionedConcurrency", opts.provisioned_concurrency),
-                           ("SecretsVersion", opts.secrets_version)):
-            if value:
-                overrides[key] = value
+    def cloudformation_deploy(public_base_url: str, previous: dict[str, str]) -> None:
+        given = stack_parameters.overrides(
+            opts.stage, public_base_url, account_sid=opts.account_sid, domain=opts.domain,
+            certificate_arn=opts.certificate_arn, alarm_email=opts.alarm_email,
+            provisioned_concurrency=opts.provisioned_concurrency, secrets_version=opts.secrets_version)
+        # The version key follows the code and every value the API function's environment will have, those the
+        # stack keeps included: SAM publishes a new version for the alias exactly when it changes.
+        overrides = stack_parameters.with_version_keys(template, outdir / "deployment.zip", given, previous)
+        for name in sorted(set(overrides) - set(given)):
+            print(f"version key {name}={overrides[name]} (the code, the function's properties and its "
+                  "environment's parameter values)", flush=True)
+        # --s3-bucket: the packaged template is over the 51,200 bytes the CLI sends inline.
         runner(["aws", "cloudformation", "deploy", "--region", opts.region, "--template-file", str(packaged),
-                "--stack-name", opts.stack, "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND",
+                "--stack-name", opts.stack, "--s3-bucket", bucket, "--s3-prefix", prefix,
+                "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND",
                 "--no-fail-on-empty-changeset", "--tags", "app=samvad", f"stage={opts.stage}",
                 "--parameter-overrides", *[f"{k}={v}" for k, v in overrides.items()]])
 
     cloudformation = session.client("cloudformation", region_name=opts.region)
-    cloudformation_deploy(base_url)
+    cloudformation_deploy(base_url, stack.parameters)
     stack = stack_state(cloudformation, opts.stack)
     if not base_url:
         base_url = execute_api_url(stack.outputs["RestAPIId"], opts.region)
         print(f"the API is {base_url}: deploying again to give the API function its own URL", flush=True)
-        cloudformation_deploy(base_url)
+        cloudformation_deploy(base_url, stack.parameters)
         stack = stack_state(cloudformation, opts.stack)
 
     env = {**os.environ, "SAMVAD_STAGE": opts.stage, "AWS_REGION": opts.region, "AWS_DEFAULT_REGION": opts.region}
@@ -245,7 +258,8 @@ def deploy(opts: Options, session: Any, runner: Callable[..., None] = run,
 def summary(report: dict[str, Any], opts: Options) -> str:
     base, outputs = report["public_base_url"], report["outputs"]
     width = max(len(label) for label, _ in WEBHOOKS)
-    out = [f"\nSamvad {opts.stage} is deployed (stack {report['stack']}, district {report['district']}).",
+    done = "would be deployed (dry run: the API id in these URLs is a stand-in)" if opts.dry_run else "is deployed"
+    out = [f"\nSamvad {opts.stage} {done} (stack {report['stack']}, district {report['district']}).",
            f"\nOn each Twilio number of the district ({', '.join(report['lines'])}), and on the WhatsApp sender "
            "or the Messaging Service it uses for replies, set:"]
     out += [f"  {label:<{width}}  {base}{path}" for label, path in WEBHOOKS]
@@ -278,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provisioned-concurrency", default="", help="on the API function's alias (0 for none)")
     parser.add_argument("--secrets-version", default="", help="change it after changing a secret in SSM")
     parser.add_argument("--stack", default="")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="rehearse offline: print every AWS call in order, send none (make package runs)")
     args = parser.parse_args(argv)
     if not args.district:
         parser.error("--district is required: make deploy STAGE=prod DISTRICT=examples/<district>.yaml")
@@ -285,10 +301,14 @@ def main(argv: list[str] | None = None) -> int:
                    account_sid=args.account_sid, domain=args.domain, certificate_arn=args.certificate_arn,
                    alarm_email=args.alarm_email, bucket=args.bucket,
                    provisioned_concurrency=args.provisioned_concurrency, secrets_version=args.secrets_version,
-                   stack=args.stack)
-    import boto3
-
+                   stack=args.stack, dry_run=args.dry_run)
     try:
+        if opts.dry_run:
+            from infra.dry_run import run_dry
+
+            return run_dry(opts.stage, opts.region, lambda session, runner: deploy(opts, session, runner=runner))
+        import boto3
+
         deploy(opts, boto3.session.Session())
     except Refusal as refusal:
         print(f"make deploy: not deploying {opts.stage}: {refusal}", file=sys.stderr)

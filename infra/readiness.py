@@ -1,6 +1,9 @@
 """Readiness check of a packaged stage: what cfn-lint does not know about this app.
 
-    python -m infra.readiness build/prod --stage prod        (make package runs it after cfn-lint)
+    python -m infra.readiness build/prod --stage prod [--template sam.json --template transformed.json]
+
+(make package runs it after cfn-lint, on the SAM template and on the CloudFormation the SAM transform makes
+of it, infra/sam_transform.py: the rules read both forms.)
 
 cfn-lint checks each resource against CloudFormation's schemas. It cannot know that a queue must outlive
 six runs of the function that drains it, that a function's role must cover what its code does (and no
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra import policies
+from infra import policies, version_key
 from infra.finish_package import LOCAL_ONLY, is_local_only
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,12 +166,18 @@ def _queue_by_arn(t: Template, arn: Any) -> str | None:
 
 
 def sqs_sources(t: Template) -> list[tuple[str, str, dict[str, Any]]]:
-    """(function, event name, event properties) for every SQS event source."""
+    """(function, event name, event properties) for every SQS event source: a SAM function's SQS event, or in
+    the transformed template the event source mapping SAM made of it (its Queue is the EventSourceArn)."""
     found = []
     for name, fn in functions(t).items():
         for event_name, event in (fn.get("Properties", {}).get("Events") or {}).items():
             if event.get("Type") == "SQS":
                 found.append((name, event_name, event.get("Properties", {})))
+    for name, mapping in t.of_type("AWS::Lambda::EventSourceMapping").items():
+        props = mapping.get("Properties", {})
+        target = t.refs(props.get("FunctionName"))
+        if ":sqs:" in str(t.value(props.get("EventSourceArn"))) and target:
+            found.append((sorted(target)[0], name, {**props, "Queue": props.get("EventSourceArn")}))
     return found
 
 
@@ -504,38 +513,47 @@ def rule_cycles(t: Template, **_: Any) -> list[Finding]:
 def rule_alias_versions(t: Template, **_: Any) -> list[Finding]:
     """SAM publishes a version when CodeUri or AutoPublishCodeSha256 changes, not when a parameter that the
     environment names does: the alias would keep serving the old environment (aws/serverless-application-model
-    issue 3820). AutoPublishCodeSha256 must name every parameter the environment uses."""
+    issue 3820). And its transform takes AutoPublishCodeSha256 only as a string after resolving parameters
+    (an Fn::Sub is refused), then names the version after its first ten characters alone. So it must be a Ref
+    to a SHA-256 parameter that the deploy computes from the code and the environment (infra/version_key.py).
+    In the transformed template: the API's integrations and permission name the alias, not the function."""
     findings = []
-    parameters = set(t.data.get("Parameters", {}))
+    keyed = version_key.version_parameters(t.data)
     for fn, spec in functions(t).items():
         props = spec.get("Properties", {})
         if not props.get("AutoPublishAlias"):
             continue
-        used = _parameters_named(props.get("Environment"), parameters, t)
-        hashed = _parameters_named(props.get("AutoPublishCodeSha256"), parameters, t)
-        missing = sorted(used - hashed - {"Stage"})
-        if missing:
-            findings.append(Finding("alias-version", fn, f"environment uses {', '.join(missing)} but "
-                                                         "AutoPublishCodeSha256 does not: changing them would "
-                                                         "leave the alias on the old version"))
-        api = t.props("RestAPI").get("DefinitionBody")
-        if fn == "APIHandler" and api and "${APIHandler.Arn}" in json.dumps(api):
-            findings.append(Finding("alias-version", "RestAPI", "integrations call the function, not its alias: "
+        used = sorted(version_key.environment_parameters(t.data, fn) - {"Stage"})
+        sha = props.get("AutoPublishCodeSha256")
+        if sha is None:
+            if used:
+                findings.append(Finding("alias-version", fn, f"environment uses {', '.join(used)} but no "
+                                                             "AutoPublishCodeSha256 follows them: changing them "
+                                                             "would leave the alias on the old version"))
+            continue
+        parameter = sha.get("Ref") if isinstance(sha, dict) else None
+        spec_of = t.data.get("Parameters", {}).get(parameter or "", {})
+        if keyed.get(parameter or "") != fn or spec_of.get("AllowedPattern") != version_key.PATTERN:
+            findings.append(Finding("alias-version", fn, f"AutoPublishCodeSha256 is {json.dumps(sha)}: make it a "
+                                                         "Ref to a String parameter with AllowedPattern "
+                                                         f"{version_key.PATTERN} that make deploy computes "
+                                                         "(infra/version_key.py); SAM's transform refuses anything "
+                                                         "but a string there"))
+    aliased = {fn for fn, spec in functions(t).items() if spec.get("Properties", {}).get("AutoPublishAlias")}
+    aliased |= {target for alias in t.of_type("AWS::Lambda::Alias").values()
+                for target in t.refs(alias.get("Properties", {}).get("FunctionName"))}
+    api = t.props("RestAPI")
+    body = api.get("DefinitionBody") or api.get("Body")
+    for fn in sorted(aliased):
+        if body and "${" + fn + ".Arn}" in json.dumps(body):
+            findings.append(Finding("alias-version", "RestAPI", f"integrations call {fn}, not its alias: "
                                                                 "provisioned concurrency would sit unused"))
+        for name, permission in t.of_type("AWS::Lambda::Permission").items():
+            target = permission.get("Properties", {}).get("FunctionName")
+            if target in ({"Ref": fn}, {"Fn::GetAtt": [fn, "Arn"]}, {"Fn::GetAtt": f"{fn}.Arn"}):
+                findings.append(Finding("alias-version", name, f"lets its caller invoke {fn}, not its alias, "
+                                                               "which the integrations call"))
     return findings
-
-
-def _parameters_named(node: Any, parameters: set[str], t: Template) -> set[str]:
-    """Template parameters `node` uses, directly or through the conditions it names."""
-    found: set[str] = set()
-    text = json.dumps(node or {})
-    for name in parameters:
-        if f'"Ref": "{name}"' in text or "${" + name + "}" in text:
-            found.add(name)
-    for condition, body in t.data.get("Conditions", {}).items():
-        if f'"{condition}"' in text:
-            found |= _parameters_named(body, parameters, t)
-    return found
 
 
 def rule_package(t: Template, zip_path: Path | None = None, requirements: Path | None = None,
@@ -592,16 +610,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.readiness", description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path, help="chalice package's output: sam.json and deployment.zip")
     parser.add_argument("--stage", required=True)
+    parser.add_argument("--template", action="append", default=None,
+                        help="a template in outdir (again for another): sam.json by default; make package also "
+                             "checks transformed.json, the SAM transform's CloudFormation")
     args = parser.parse_args(argv)
-    template = json.loads((args.outdir / "sam.json").read_text())
-    findings = check(template, args.stage, zip_path=args.outdir / "deployment.zip")
-    for finding in findings:
-        print(f"  {finding}", file=sys.stderr)
-    if findings:
-        print(f"readiness: {len(findings)} problem(s) in {args.outdir}/sam.json", file=sys.stderr)
-        return 1
-    print(f"readiness: {len(RULES)} rules, {len(functions(Template(template, args.stage)))} functions — ready")
-    return 0
+    failed = 0
+    for n, name in enumerate(args.template or ["sam.json"]):
+        template = json.loads((args.outdir / name).read_text())
+        # The zip is the same for every template: its rules run once.
+        findings = check(template, args.stage, zip_path=args.outdir / "deployment.zip" if n == 0 else None)
+        for finding in findings:
+            print(f"  {finding}", file=sys.stderr)
+        if findings:
+            print(f"readiness: {len(findings)} problem(s) in {args.outdir}/{name}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"readiness: {args.outdir}/{name}: {len(RULES)} rules, "
+              f"{len(functions(Template(template, args.stage)))} functions — ready", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

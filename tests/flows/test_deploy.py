@@ -1,11 +1,13 @@
 """`make deploy` without an AWS account: a moto server plays AWS (STS, SSM, S3, CloudFormation's stack
 reads, DynamoDB for the district), the AWS CLI's `cloudformation deploy` is played by a stub stack (moto
 cannot run the SAM transform), and `aws cloudformation package` runs for real when the CLI is installed.
+The dry run (`make deploy DRY_RUN=1`) and the transform itself are in test_sam_transform.py.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,19 @@ DISTRICT = ROOT / "examples" / "raipur.yaml"
 API_ID = "a1b2c3d4e5"
 SID = "AC" + "3" * 32
 REGION = "ap-south-1"
+KEY = "ApiVersionSha256"
+# What `make package` leaves in build/<stage>/sam.json, cut to what the deploy reads: the API function's alias,
+# its version key, and the parameters its environment uses.
+SAM_TEMPLATE = {
+    "Parameters": {"Stage": {"Type": "String"}, "PublicBaseUrl": {"Type": "String", "Default": ""},
+                   "TwilioAccountSid": {"Type": "String"}, "SecretsVersion": {"Type": "String", "Default": "1"},
+                   "AlarmEmail": {"Type": "String", "Default": ""},
+                   KEY: {"Type": "String", "AllowedPattern": "^[0-9a-f]{64}$"}},
+    "Resources": {"APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {
+        "CodeUri": "./deployment.zip", "AutoPublishAlias": "live", "AutoPublishCodeSha256": {"Ref": KEY},
+        "Environment": {"Variables": {"PUBLIC_BASE_URL": {"Ref": "PublicBaseUrl"},
+                                      "TWILIO_ACCOUNT_SID": {"Ref": "TwilioAccountSid"},
+                                      "SAMVAD_SECRETS_VERSION": {"Ref": "SecretsVersion"}}}}}}}
 
 
 @pytest.fixture
@@ -53,9 +68,10 @@ def secrets(session, stage="dev", **kinds):
 class FakeAws:
     """Plays `make package`, the AWS CLI and manage.py's subprocess the way deploy() calls them."""
 
-    def __init__(self, session, build_dir: Path, real: bool = False) -> None:
-        """real: run the AWS CLI's package step (when installed) and manage.py for real (seconds each)."""
-        self.session, self.build_dir, self.commands, self.real = session, build_dir, [], real
+    def __init__(self, session, build_dir: Path, real: bool = False, code: str = "") -> None:
+        """real: run the AWS CLI's package step (when installed) and manage.py for real (seconds each);
+        code: app.py in the package."""
+        self.session, self.build_dir, self.commands, self.real, self.code = session, build_dir, [], real, code
 
     def __call__(self, command, env=None) -> None:
         command = list(command)
@@ -65,9 +81,8 @@ class FakeAws:
             out = self.build_dir / stage
             out.mkdir(parents=True, exist_ok=True)
             with zipfile.ZipFile(out / "deployment.zip", "w") as z:
-                z.writestr("app.py", "")
-            (out / "sam.json").write_text(json.dumps({"Resources": {"APIHandler": {
-                "Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "./deployment.zip"}}}}))
+                z.writestr("app.py", self.code)
+            (out / "sam.json").write_text(json.dumps(SAM_TEMPLATE))
         elif command[:3] == ["aws", "cloudformation", "package"]:
             if self.real and shutil.which("aws"):  # the real CLI, against the moto server (AWS_ENDPOINT_URL)
                 subprocess.run(command, check=True, env=os.environ, capture_output=True)
@@ -85,6 +100,10 @@ class FakeAws:
     def deploys(self) -> list[dict[str, str]]:
         return [dict(a.split("=", 1) for a in c[c.index("--parameter-overrides") + 1:])
                 for c in self.commands if c[:3] == ["aws", "cloudformation", "deploy"]]
+
+    def keys(self) -> list[str]:
+        """The version key of each deploy (then left out of deploys()' dicts by the tests that compare them)."""
+        return [d[KEY] for d in self.deploys()]
 
     def _deploy(self, command) -> None:
         """A stack with the template's outputs, its parameters kept like `aws cloudformation deploy` does."""
@@ -112,8 +131,8 @@ def options(tmp_path, **kw) -> Options:
     return Options(stage="dev", district=DISTRICT, region=REGION, build_dir=tmp_path / "build", **kw)
 
 
-def run_deploy(session, tmp_path, real=False, **kw):
-    fake = FakeAws(session, tmp_path / "build", real)
+def run_deploy(session, tmp_path, real=False, code="", **kw):
+    fake = FakeAws(session, tmp_path / "build", real, code)
     report = deploy.deploy(options(tmp_path, **kw), session, runner=fake, which=lambda _name: "/usr/bin/aws")
     return fake, report
 
@@ -161,7 +180,7 @@ def test_a_new_stack_is_deployed_twice_then_the_district_loaded_and_the_urls_pri
     fake, report = run_deploy(moto_server, tmp_path, real=True, account_sid=SID, alarm_email="ops@example.gov.in")
 
     url = f"https://{API_ID}.execute-api.{REGION}.amazonaws.com/api"
-    first, second = fake.deploys()
+    first, second = ({k: v for k, v in d.items() if k != KEY} for d in fake.deploys())
     assert first == {"Stage": "dev", "PublicBaseUrl": "", "TwilioAccountSid": SID, "AlarmEmail": "ops@example.gov.in"}
     assert second["PublicBaseUrl"] == url  # the API function now knows the URL Twilio signs
     assert report["public_base_url"] == url
@@ -188,6 +207,7 @@ def test_an_update_deploys_once_with_the_url_it_already_knows(moto_server, tmp_p
     run_deploy(moto_server, tmp_path, account_sid=SID)
     fake, _report = run_deploy(moto_server, tmp_path)  # no account SID: the stack keeps it
     (only,) = fake.deploys()
+    assert only.pop(KEY)
     assert only == {"Stage": "dev", "PublicBaseUrl": f"https://{API_ID}.execute-api.{REGION}.amazonaws.com/api"}
 
 
@@ -202,3 +222,28 @@ def test_a_custom_domain_is_the_url_twilio_calls(moto_server, tmp_path):
     assert only["PublicBaseUrl"] == "https://hotline.example.gov.in"
     assert only["CustomDomainName"] == "hotline.example.gov.in" and only["CustomDomainCertificateArn"] == certificate
     assert report["public_base_url"] == "https://hotline.example.gov.in"
+
+
+def test_the_version_key_follows_the_code_and_every_value_of_the_environment(moto_server, tmp_path):
+    """SAM names the API function's version after AutoPublishCodeSha256 alone (infra/version_key.py): the key must
+    change with the code or an environment parameter, those the stack keeps included, and only then."""
+    secrets(moto_server)
+    fake, _report = run_deploy(moto_server, tmp_path, account_sid=SID, code="v1")
+    first, second = fake.keys()
+    assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in (first, second))
+    assert first != second  # the second run gives the API function its URL: a new version
+    assert all(c[c.index("--s3-bucket") + 1] == f"samvad-artifacts-123456789012-{REGION}"
+               for c in fake.commands if c[:3] == ["aws", "cloudformation", "deploy"])  # over 51,200 bytes
+
+    def update(**kw) -> str:
+        fake, _ = run_deploy(moto_server, tmp_path, **kw)
+        (key,) = fake.keys()
+        return key
+
+    assert update(code="v1") == second  # nothing changed: the stack keeps its version
+    assert update(code="v1", alarm_email="ops@example.gov.in") == second  # not in the function's environment
+    changed = {update(code="v2"), update(code="v1", secrets_version="2")}
+    assert len(changed) == 2 and second not in changed
+    # The account SID the stack keeps (not given again) is in the key: a new one makes a new version too.
+    assert update(code="v1", secrets_version="2") in changed
+    assert update(code="v1", secrets_version="2", account_sid="AC" + "4" * 32) not in changed | {second}

@@ -1,5 +1,7 @@
 """`make package` for dev and prod, without an AWS account: chalice package with the merge template, the
-finishing step, cfn-lint and the readiness check — and proof that the check catches what it is for.
+finishing step, AWS's SAM transform as a deploy runs it, cfn-lint and the readiness check on both templates
+— and proof that the check catches what it is for. (`make package` itself, refusing what the transform
+refuses, and the deploy's dry run: test_sam_transform.py.)
 
 Packaging runs once per stage per session, in a copy of the project (chalice's own cache stays out of it);
 with a complete wheelhouse/ (`make wheels`) it runs with PIP_NO_INDEX, which proves the package needs no
@@ -11,6 +13,7 @@ import ast
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from infra import chalice_deploy, finish_package, policies, readiness
+from infra import chalice_deploy, finish_package, policies, readiness, sam_transform, version_key
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -95,6 +98,21 @@ def lint(packaged, chalice_deploy_resources) -> subprocess.CompletedProcess:
                            str(chalice_deploy_resources)], capture_output=True, text=True)
 
 
+@pytest.fixture(scope="session")
+def transformed(packaged) -> dict[str, tuple[dict, dict[str, str]]]:
+    """Each stage through aws-sam-translator as `make package` runs it: (transformed template, values passed)."""
+    return {stage: sam_transform.transform_package(packaged(stage).outdir, stage, "ap-south-1")
+            for stage in ("dev", "prod")}
+
+
+@pytest.fixture(scope="session")
+def lint_transformed(packaged, transformed) -> subprocess.CompletedProcess:
+    """cfn-lint on what the transform made of both stages (W2001: the version key is resolved away)."""
+    return subprocess.run([str(BIN / "cfn-lint"), "--ignore-checks", "W2001", "--",
+                           *(str(packaged(s).outdir / sam_transform.TRANSFORMED) for s in ("dev", "prod"))],
+                          capture_output=True, text=True)
+
+
 @pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_each_stage_packages_lint_clean_and_ready(packaged, lint, stage):
     build = packaged(stage)
@@ -102,6 +120,55 @@ def test_each_stage_packages_lint_clean_and_ready(packaged, lint, stage):
     assert lint.returncode == 0, lint.stdout + lint.stderr
     findings = readiness.check(build.template, stage, zip_path=build.outdir / "deployment.zip")
     assert findings == [], "\n".join(map(str, findings))
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_each_stage_transforms_as_a_deploy_would_lint_clean_and_ready(transformed, lint_transformed, stage):
+    template, values = transformed[stage]
+    assert lint_transformed.returncode == 0, lint_transformed.stdout + lint_transformed.stderr
+    assert not [r for r in template["Resources"].values() if r["Type"].startswith("AWS::Serverless::")]
+    assert "Transform" not in template
+    assert values["Stage"] == stage and re.fullmatch(version_key.PATTERN, values["ApiVersionSha256"])
+    assert readiness.check(template, stage) == []
+    # The rules see the transformed form too: the SQS event sources are event source mappings now.
+    assert len(readiness.sqs_sources(readiness.Template(template, stage))) == 2
+
+
+def test_the_version_key_names_the_version_the_alias_and_the_api_use(packaged, transformed):
+    build = packaged("prod")
+    template, values = transformed["prod"]
+    uploaded = sam_transform.as_uploaded(build.template, build.outdir, "bucket", "samvad/prod")
+    other = sam_transform.transform(uploaded, {**values, "ApiVersionSha256": "f" * 64}, "ap-south-1")
+    for made, key in ((template, values["ApiVersionSha256"]), (other, "f" * 64)):
+        resources = made["Resources"]
+        versions = [name for name, r in resources.items() if r["Type"] == "AWS::Lambda::Version"]
+        assert versions == [f"APIHandlerVersion{key[:10]}"]  # a new key, a new version (the old one retained)
+        assert resources[versions[0]]["DeletionPolicy"] == "Retain"
+        alias = resources["APIHandlerAliaslive"]["Properties"]
+        assert alias["FunctionVersion"] == {"Fn::GetAtt": [versions[0], "Version"]}
+        assert "ProvisionedConcurrencyConfig" in alias
+        assert resources["APIHandler"]["Properties"]["Description"] == key
+        body = json.dumps(resources["RestAPI"]["Properties"]["Body"])
+        assert '"Ref": "APIHandlerAliaslive"' in body and "${APIHandler.Arn}" not in body
+        assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": "APIHandlerAliaslive"}
+    assert all(r["Properties"]["Code"]["S3Bucket"] == "bucket" for r in other["Resources"].values()
+               if r["Type"] == "AWS::Lambda::Function")  # CodeUri → S3, as `aws cloudformation package` writes it
+
+
+def test_the_transform_refuses_what_cloudformation_would(packaged, transformed):
+    """The transform's own messages, and never an AWS call: a SAR application is refused before translating."""
+    template = packaged("prod").template
+    _made, values = transformed["prod"]
+    uploaded = sam_transform.as_uploaded(template, packaged("prod").outdir, "bucket", "samvad/prod")
+    uploaded["Resources"]["APIHandler"]["Properties"]["AutoPublishCodeSha256"] = {"Fn::Sub": "env:${PublicBaseUrl}"}
+    with pytest.raises(sam_transform.TransformError, match=re.escape(
+            "Resource with id [APIHandler] is invalid. AutoPublishCodeSha256 must be a string")):
+        sam_transform.transform(uploaded, values, "ap-south-1")
+    uploaded["Resources"]["Extras"] = {"Type": "AWS::Serverless::Application",
+                                       "Properties": {"Location": {"ApplicationId": "arn:aws:serverlessrepo:x",
+                                                                   "SemanticVersion": "1.0.0"}}}
+    with pytest.raises(sam_transform.TransformError, match="Serverless Application Repository"):
+        sam_transform.transform(uploaded, values, "ap-south-1")
 
 
 def test_packaging_needs_no_package_index_with_the_wheel_cache(packaged):
@@ -261,6 +328,14 @@ MUTATIONS = {
             "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"})),
     "an alias that keeps the old environment": (
         "alias-version", lambda t: t["Resources"]["APIHandler"]["Properties"].pop("AutoPublishCodeSha256")),
+    "a version key SAM's transform refuses (an Fn::Sub)": (
+        "alias-version", lambda t: t["Resources"]["APIHandler"]["Properties"].update(AutoPublishCodeSha256={
+            "Fn::Sub": "env:${PublicBaseUrl}|${CustomDomainName}|${TwilioAccountSid}|${SecretsVersion}"})),
+    "a version key any string may be (no SHA-256 pattern)": (
+        "alias-version", lambda t: t["Parameters"]["ApiVersionSha256"].pop("AllowedPattern")),
+    "the API allowed to invoke the function, not its alias": (
+        "alias-version", lambda t: t["Resources"]["APIHandlerInvokePermission"]["Properties"].update(
+            FunctionName={"Ref": "APIHandler"})),
     "the auth token in a plain variable": (
         "environment", lambda t: _env(t, "Notifier").update(TWILIO_AUTH_TOKEN="0123456789abcdef")),
     "a placeholder left in the environment": (
