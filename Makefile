@@ -11,7 +11,7 @@ WHEELS := wheelhouse
 WHEELS_STAMP := $(WHEELS)/.complete-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 OFFLINE = $(if $(wildcard $(WHEELS_STAMP)),PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELS))
 
-.PHONY: run call test lint bench cost package clean browser
+.PHONY: run call test lint bench soak cost package clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,15 @@ browser:
 test: lint browser wheels           ## the whole suite (unit, flows through moto, local stack, the console in Chromium)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency, unit tests' import, zip size; build/bench.json
+bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency, unit tests' import, zip size, the soak; build/bench.json
 	$(BIN)/python -m tests.bench.run
+
+# The local stack in its own process (ports from 18500), CALLERS at once, replays, then 503s, slow answers and
+# the AWS endpoint stopped (chalicelib/local/faults.py); not part of `make test`. NO_FAULTS=1: the steady phase only.
+CALLERS ?= 16
+CALLS   ?= 10
+soak: $(STAMP)                      ## make soak CALLERS=16 CALLS=10: lost, duplicates, 5xx, p50/p99 per IVR step; build/bench.json "soak"
+	$(BIN)/python -m tests.bench.soak --callers $(CALLERS) --calls $(CALLS) $(if $(NO_FAULTS),--no-faults)
 
 # Measured counts (build/bench.json; only the usage section of the bench when it is missing) × infra/prices.json.
 cost: $(STAMP)                      ## cost per 1,000 complaint calls, AWS and Twilio apart (docs/deploy.md)

@@ -16,6 +16,8 @@
     python manage.py call --outage --script 'say:...'   (local stack: a call while the webhook is down)
     python manage.py reconcile [--local] [--hours 24]    (recordings whose call has no ticket get one)
     python manage.py fallback-twiml [--upload --stage prod]   (the static fallback TwiML, to S3)
+    python manage.py fault carrier 503 --count 5 | slow --seconds 8 --fraction 0.2 | off   (local stack:
+                                                Twilio's API fails; fault aws stop [--for 10] / start; fault)
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import argparse
 import json
 import os
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -282,6 +285,34 @@ def fallback_twiml(args: argparse.Namespace) -> int:
     return 0
 
 
+def fault(args: argparse.Namespace) -> int:
+    """The local stack's fault switch (chalicelib/local/faults.py): a failing carrier, the AWS endpoint down."""
+    from chalicelib.local import faults
+
+    request: dict = {}
+    if args.what and not args.how:
+        ways = "503, slow or off" if args.what == "carrier" else "stop or start"
+        sys.exit(f"manage.py fault {args.what}: say how ({ways})")
+    if args.what == "carrier":
+        request = {"carrier": args.how, "seconds": args.seconds}
+        request.update({k: v for k, v in (("count", args.count), ("fraction", args.fraction)) if v is not None})
+    elif args.what == "aws":
+        request = {"aws": args.how, **({"for_seconds": args.for_seconds} if args.for_seconds else {})}
+    try:
+        state = faults.switch(_local_state()["sandbox_url"], **request)
+    except urllib.error.HTTPError as error:
+        print(f"refused: {json.loads(error.read()).get('error')}", file=sys.stderr)
+        return 2
+    carrier, aws = state["carrier"], state["aws"] or {}
+    how = {"off": "normal", "503": "answers 503", "slow": f"answers {carrier['seconds']:g} s late"}[carrier["mode"]]
+    scope = f"the next {carrier['left']} requests" if carrier["left"] else f"{carrier['fraction']:.0%} of requests"
+    print(f"carrier (Twilio sandbox): {how}{'' if carrier['mode'] == 'off' else ' for ' + scope}; "
+          f"faulted so far: {carrier['faulted']['503']} × 503, {carrier['faulted']['slow']} × slow")
+    print(f"AWS endpoint (moto, port {aws.get('port')}): {'up' if aws.get('up') else 'DOWN'}, "
+          f"stopped {aws.get('stops', 0)}× so far")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -346,6 +377,15 @@ def main(argv: list[str] | None = None) -> int:
                    or "ap-south-1")
     p.add_argument("--max-seconds", type=int, default=120, help="<Record maxLength> (default 120)")
     p.set_defaults(func=fallback_twiml)
+    p = sub.add_parser("fault", help="local stack: make the Twilio sandbox fail or slow, stop or start the AWS "
+                                     "endpoint; no arguments: show the switch")
+    p.add_argument("what", nargs="?", choices=("carrier", "aws"))
+    p.add_argument("how", nargs="?", help="carrier: 503, slow or off; aws: stop or start")
+    p.add_argument("--count", type=int, help="carrier: only the next COUNT requests (then normal)")
+    p.add_argument("--fraction", type=float, help="carrier: this fraction of requests, evenly spread (default all)")
+    p.add_argument("--seconds", type=float, default=0, help="carrier slow: how late each answer comes")
+    p.add_argument("--for", dest="for_seconds", type=float, help="aws stop: start again by itself after this long")
+    p.set_defaults(func=fault)
     args = parser.parse_args(argv)
     return args.func(args)
 

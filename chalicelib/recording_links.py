@@ -14,6 +14,7 @@ import time
 from chalicelib import settings
 
 PATH = "/recordings/{token}"
+ATTEMPTS_PREFIX = "link-tries#"
 
 
 class BadLink(ValueError):
@@ -57,3 +58,10 @@ def verify(link_token: str, now: float | None = None) -> tuple[str, str]:
     if int(expires) < (now or time.time()):
         raise BadLink("expired")
     return number, phone
+
+
+def attempts_key(link_token: str) -> str:
+    """Where a genuine link's wrong numbers are counted: one key per link (its signed payload), never the token
+    itself, which stays out of the table."""
+    payload = link_token.split(".")[0]
+    return ATTEMPTS_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]

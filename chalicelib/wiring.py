@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Directory,
         DistrictConfigs,
         EventDispatcher,
+        LinkAttempts,
         Messenger,
         RecordingAudio,
         RecordingsSource,
@@ -164,3 +165,10 @@ def recording_audio() -> RecordingAudio:
     from chalicelib.telephony.recordings import TwilioRecordingAudio
 
     return TwilioRecordingAudio()
+
+
+@singleton
+def link_attempts() -> LinkAttempts:
+    from chalicelib.store.link_attempts import DynamoLinkAttempts
+
+    return DynamoLinkAttempts()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import ist_date
 from chalicelib.domain.district import District, Hotline, is_reachable
-from chalicelib.domain.ports import CallbackRequests, Dialer
+from chalicelib.domain.ports import CallbackRequests, Dialer, OutcomeUnknown
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,13 @@ def place_due_callbacks(requests: CallbackRequests, dialer: Dialer, now: datetim
             sid = dialer.place_call(to=request.caller_phone, caller_id=request.line,
                                     answer_path=answer_path(request.id),
                                     status_path=status_path(request.id, taken.tries_made))
+        except OutcomeUnknown:
+            # The carrier may have placed it: keep the try's lease, so the call's own status callback (it
+            # comes for a placed call) settles the try, and only a call never placed waits out the lease.
+            failed += 1
+            log.warning("callback %s: try %d, no answer from the carrier; left to its status", request.id,
+                        taken.tries_made)
+            continue
         except Exception:
             failed += 1  # no call is ringing: the next try after retry_minutes (or the lease, if this fails too)
             log.exception("callback %s: try %d could not be placed", request.id, taken.tries_made)

@@ -2,8 +2,8 @@
 
 Form: district code + IST date (yymmdd) + daily sequence (at least 4 digits), e.g. RPR2611220007.
 Digits only after the code, so a caller can key it on a feature phone; sequential per district per
-IST day and never reused (the sequence is an atomic counter; a number whose ticket failed to write
-is skipped, not handed out again).
+IST day, never reused and without gaps (the day's counter moves in the transaction that writes the
+ticket, so a refused registration takes no number: domain/intake.py).
 """
 from __future__ import annotations
 

@@ -20,9 +20,11 @@ def record_delivery(number: str, message_sid: str, status: str, to: str, error_c
     at = iso(clock.now())
     channel = "whatsapp" if to.startswith("whatsapp:") else "sms"
     phone = to.removeprefix("whatsapp:")
+    # Once per message and status: Twilio may post a status again, and each post is the same fact.
     store.add_timeline(TimelineEntry(complaint_number=number, at=at, actor_type="system", actor_id="twilio",
                                      action=f"message_{status}", channel=channel,
-                                     detail={"message_sid": message_sid, "to": phone, "error_code": error_code}))
+                                     detail={"message_sid": message_sid, "to": phone, "error_code": error_code}),
+                       once_key=f"delivery#{message_sid}#{status}")
     if channel == "whatsapp" and status in FAILED:
         # The id comes from the message: Twilio repeating the callback (or posting both "failed" and
         # "undelivered") finds the fallback's claim taken and sends no second SMS.

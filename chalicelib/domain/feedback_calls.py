@@ -1,14 +1,21 @@
-"""Placing the citizen's feedback call, once per due call however often the event arrives."""
+"""Placing the citizen's feedback call, once per due call however often the event arrives.
+
+A call whose placing went unanswered by the carrier (a timeout) may be ringing: its claim is held with the
+attempt, and the retry asks the carrier for that call before placing another (as domain/delivery.py does).
+"""
 from __future__ import annotations
 
+from chalicelib.domain.clock import Clock, SystemClock, iso
 from chalicelib.domain.district import is_reachable
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ports import Claims, Dialer, Directory, TicketStore
+from chalicelib.domain.ports import Attempt, Claims, Dialer, Directory, OutcomeUnknown, TicketStore
 from chalicelib.domain.ticket import RESOLVED
 
 
 def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer, claims: Claims,
-                        store: TicketStore, answer_path: str, status_path: str) -> str:
+                        store: TicketStore, answer_path: str, status_path: str,
+                        carrier_clock: Clock | None = None) -> str:
+    """`carrier_clock` dates the attempt the carrier may be asked about later: real time, as the carrier's."""
     phone = event.data.get("caller_phone", "")
     if not is_reachable(phone):
         return "caller number withheld: no call"
@@ -23,13 +30,29 @@ def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer
     if district is None:
         raise LookupError(f"district {event.data['district']!r} is not in the directory")
     key = f"feedback-call#{event.id}"
-    if not claims.claim(key):
-        return "placed before"
+    caller_id = district.hotlines[0].lines[0]
+    tried = Attempt("call", phone, caller_id, answer_path, iso((carrier_clock or SystemClock()).now()))
+    held = None
+    if not claims.claim(key, tried.to_json()):  # the attempt rides on the claim: a consumer killed mid-call too
+        held = claims.take_unconfirmed([key]).get(key)
+        if held is None:
+            return "placed before"
+        tried = Attempt.from_json(held)
+        try:
+            found = dialer.find_call(tried)
+        except Exception:
+            claims.hold(key, held)  # the carrier could not say: ask again next time
+            raise
+        if found:
+            claims.confirm(key, found)
+            return f"feedback call {attempt}: {found} (the carrier had it)"
     try:
-        sid = dialer.place_call(to=phone, caller_id=district.hotlines[0].lines[0], answer_path=answer_path,
-                                status_path=status_path)
-    except Exception:
-        claims.release(key)
+        sid = dialer.place_call(to=phone, caller_id=caller_id, answer_path=answer_path, status_path=status_path)
+    except Exception as error:
+        if isinstance(error, OutcomeUnknown) or held:  # it may be ringing: never a second call at once
+            claims.hold(key, tried.to_json())
+        else:
+            claims.release(key)
         raise
     claims.confirm(key, sid)
     return f"feedback call {attempt}: {sid}"

@@ -1,17 +1,21 @@
 """Registering a complaint as a ticket — from the IVR, the console or a WhatsApp/SMS conversation — exactly once
-per call or conversation."""
+per call or conversation, under the day's next complaint number."""
 from __future__ import annotations
 
 import logging
+import random
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
-from chalicelib.domain.clock import Clock, ist_date, parse_iso
+from chalicelib.domain.clock import Clock, FixedClock, ist_date, parse_iso
 from chalicelib.domain.district import District
-from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, TicketStore
+from chalicelib.domain.ports import AlreadyRegistered, EventDispatcher, SequenceTaken, TicketStore
 from chalicelib.domain.registration import (
     CallComplaint,
     ChatComplaint,
     ConsoleComplaint,
+    DaySequence,
     Registration,
     RegistrationResult,
     build_call_registration,
@@ -21,30 +25,78 @@ from chalicelib.domain.registration import (
 
 log = logging.getLogger(__name__)
 
+# Tries at the day's next number, each taken only if still free when the ticket is written, with a short jittered
+# pause between them; a registration still losing after these takes the next number outright (`_take_outright`).
+NUMBER_TRIES = 3
+_PAUSE_BASE = 0.005  # seconds: up to 10, 20, 40 ms
+
+Build = Callable[[int, Clock], Registration]
+
 
 def register_call_complaint(complaint: CallComplaint, district: District, store: TicketStore,
                             dispatcher: EventDispatcher, clock: Clock, capped: bool = False) -> RegistrationResult:
     """`capped`: the caller's daily cap applies (the IVR; the reconciler's late recordings are not refused).
     Raises domain.callers.OverDailyLimit when the caller is at the cap; nothing is written then."""
-    sequence = store.next_sequence(district.code, ist_date(clock.now()))
-    registration = build_call_registration(complaint, district, sequence, clock)
-    return _register(_capped(registration, district) if capped else registration, store, dispatcher)
+    def build(sequence: int, at: Clock) -> Registration:
+        registration = build_call_registration(complaint, district, sequence, at)
+        return _capped(registration, district) if capped else registration
+
+    return _register_numbered(build, district, store, dispatcher, clock)
 
 
 def register_console_complaint(complaint: ConsoleComplaint, district: District, store: TicketStore,
                                dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
     """An operator's registration; with a CallSid, once per call like the IVR's."""
-    sequence = store.next_sequence(district.code, ist_date(clock.now()))
-    return _register(build_console_registration(complaint, district, sequence, clock), store, dispatcher)
+    return _register_numbered(lambda sequence, at: build_console_registration(complaint, district, sequence, at),
+                              district, store, dispatcher, clock)
 
 
 def register_chat_complaint(complaint: ChatComplaint, district: District, store: TicketStore,
                             dispatcher: EventDispatcher, clock: Clock) -> RegistrationResult:
     """A citizen's WhatsApp or SMS conversation; once per conversation (its id is the once_key), within the
     caller's daily cap like the IVR's (raises domain.callers.OverDailyLimit; nothing is written then)."""
-    sequence = store.next_sequence(district.code, ist_date(clock.now()))
-    return _register(_capped(build_chat_registration(complaint, district, sequence, clock), district), store,
-                     dispatcher)
+    return _register_numbered(
+        lambda sequence, at: _capped(build_chat_registration(complaint, district, sequence, at), district),
+        district, store, dispatcher, clock)
+
+
+def _register_numbered(build: Build, district: District, store: TicketStore, dispatcher: EventDispatcher,
+                       clock: Clock) -> RegistrationResult:
+    """A number is taken by the transaction that writes its ticket, from the counter's value read just before: a
+    refused registration (a replay, a caller over the cap) takes none, so the day's numbers have no gaps. One
+    moment for every try, so the number's date is always the counter's day."""
+    at = FixedClock(clock.now())
+    day = ist_date(at.now())
+    for tried in range(1, NUMBER_TRIES + 1):
+        sequence = store.peek_sequence(district.code, day)
+        try:
+            return _register(replace(build(sequence, at), sequence=DaySequence(district.code, day, sequence)), store,
+                             dispatcher)
+        except SequenceTaken:
+            log.info("%s %s: number %d taken meanwhile (try %d)", district.code, day, sequence, tried)
+            # Registrations that lost the same number do not all come back at once: a herd would lose again.
+            time.sleep(random.uniform(0, _PAUSE_BASE * 2 ** tried))
+    return _take_outright(build, at, day, district, store, dispatcher)
+
+
+def _take_outright(build: Build, at: Clock, day: str, district: District, store: TicketStore,
+                   dispatcher: EventDispatcher) -> RegistrationResult:
+    """Under a burst, a registration that keeps losing the next number to newer ones takes one outright, as a
+    queue would, and cannot be starved. Its earlier tries were refused for the number alone, so its write is
+    refused only if its own replay or the caller's cap won in this very moment: then that number stays unused."""
+    from chalicelib.domain.callers import OverDailyLimit
+
+    sequence = store.take_sequence(district.code, day)
+    try:
+        result = _register(build(sequence, at), store, dispatcher)
+    except OverDailyLimit:
+        log.warning("%s %s: number %d left unused (the caller reached the cap meanwhile)", district.code, day,
+                    sequence)
+        raise
+    if not result.created:
+        log.warning("%s %s: number %d left unused (%s registered meanwhile)", district.code, day, sequence,
+                    result.complaint_number)
+    return result
 
 
 def _capped(registration: Registration, district: District) -> Registration:

@@ -1,9 +1,10 @@
 """What the domain needs from the outside world. Adapters live in store/, telephony/, events/."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from chalicelib.domain.conversation import Conversation
@@ -31,6 +32,10 @@ class StaleTicket(Exception):
     """Someone else changed the ticket since it was read; nothing was written."""
 
 
+class SequenceTaken(Exception):
+    """Another registration took the day's complaint number first; nothing was written."""
+
+
 class TicketStore(Protocol):
     """Tickets (store/tickets.py): registered once per call or conversation, changed conditional on their version."""
 
@@ -39,18 +44,26 @@ class TicketStore(Protocol):
     def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]:
         """The caller's tickets, newest first."""
 
-    def next_sequence(self, district_code: str, ist_day: str) -> int:
-        """The district's next complaint sequence number for the IST day (1, 2, …)."""
+    def peek_sequence(self, district_code: str, ist_day: str) -> int:
+        """The number the district's next ticket of the IST day will take (1, 2, …); reading it takes nothing."""
+
+    def take_sequence(self, district_code: str, ist_day: str) -> int:
+        """Take the day's next number at once (an atomic increment): a registration under a burst that keeps
+        losing the next number to others (domain/intake.py), whose registration then carries no sequence."""
 
     def register(self, registration: Registration) -> None:
-        """Write the registration atomically; raise AlreadyRegistered if the call (or the registration's
-        once_key) has a ticket already."""
+        """Write the registration atomically, its sequence moving to the ticket's number in the same write.
+        Raise AlreadyRegistered if the call (or the registration's once_key) has a ticket already,
+        domain.callers.OverDailyLimit if the caller is at the cap, SequenceTaken if another registration took
+        the number first — in that order; nothing is written then."""
 
     def save_change(self, change: Change) -> None:
         """Write the change if the ticket still has change.before's version, else raise StaleTicket."""
 
-    def add_timeline(self, entry: TimelineEntry) -> None:
-        """Add an entry that changes nothing on the ticket (a delivery report, a feedback call's answer)."""
+    def add_timeline(self, entry: TimelineEntry, once_key: str | None = None) -> bool:
+        """Add an entry that changes nothing on the ticket (a delivery report, a feedback call's answer).
+        With a once_key (e.g. delivery#<MessageSid>#<status>) only its first entry is written: a replayed
+        callback's returns False and writes nothing."""
 
     def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
         """Complaint numbers whose next action is due by `now`, from the sparse due index."""
@@ -81,20 +94,55 @@ class Directory(Protocol):
         """Forget what this container remembers (after it changed the directory itself)."""
 
 
+class OutcomeUnknown(Exception):
+    """The request reached the carrier (or may have) and no answer came back: a read timeout, a connection
+    reset after sending, a 5xx from a proxy. The message or call may exist: ask the carrier before sending
+    again. Any other exception from a send means the carrier refused or never got it: nothing was sent."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What was handed to the carrier, kept on the claim while the outcome is unknown, so that a retry can
+    ask the carrier whether it has it (Messenger.find_sent, Dialer.find_call)."""
+
+    channel: str  # "sms", "whatsapp" or "call"
+    to: str  # the phone number, without any channel prefix
+    sender: str  # an SMS number or Messaging Service SID, the WhatsApp sender, a call's caller ID
+    content: str  # the SMS text; a WhatsApp template's Content SID and values (JSON); a call's answer path
+    at: str  # UTC ISO time the first try began, by the carrier's clock (real time, never a test clock)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Attempt:
+        return cls(**json.loads(text))
+
+
 class Messenger(Protocol):
-    """SMS and WhatsApp. Each returns the message id; each raises on failure (the queue retries)."""
+    """SMS and WhatsApp. Each send returns the message id; raises OutcomeUnknown when the carrier may have
+    taken the message without saying so, any other exception when it did not take it (the queue retries)."""
 
     def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str: ...
 
     def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
                       status_callback: str | None = None) -> str: ...
 
+    def find_sent(self, attempt: Attempt) -> str | None:
+        """The id of the carrier's message matching the attempt (same recipient, sender and content, created
+        since attempt.at), or None if it has none. Raises if the carrier cannot say just now."""
+
 
 class Dialer(Protocol):
-    """Places calls to citizens (callbacks of callback requests, feedback calls)."""
+    """Places calls to citizens (callbacks of callback requests, feedback calls). place_call raises
+    OutcomeUnknown when the call may have been placed without the carrier saying so."""
 
     def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
         """Start an outbound call whose TwiML comes from answer_path; return its CallSid."""
+
+    def find_call(self, attempt: Attempt) -> str | None:
+        """The CallSid of a call the carrier placed to attempt.to from attempt.sender since attempt.at, or None.
+        Raises if the carrier cannot say just now."""
 
 
 class CallbackRequests(Protocol):
@@ -119,18 +167,34 @@ class CallbackRequests(Protocol):
 
 
 class Claims(Protocol):
-    """At-most-once side effects across duplicate deliveries, keyed by event id and action."""
+    """Exactly-once side effects across duplicate deliveries, keyed by event id and action: claim, then
+    confirm (sent), release (definitely not sent) or hold (the carrier's answer never came)."""
 
-    def claim(self, key: str) -> bool: ...
+    def claim(self, key: str, attempt: str | None = None) -> bool:
+        """Claim the key; `attempt` (an Attempt's JSON) is what is about to be sent, kept on the claim so that
+        a consumer that dies mid-send leaves it to take_unconfirmed (ask the carrier), never to a blind resend."""
 
-    def claim_all(self, keys: list[str]) -> set[str]:
-        """Claim several at once; returns the keys claimed now (others were claimed before)."""
+    def claim_all(self, keys: list[str], attempts: dict[str, str] | None = None) -> set[str]:
+        """Claim several at once (each with its attempt, if given); returns the keys claimed now (others were
+        claimed before)."""
+
+    def note(self, key: str, attempt: str) -> None:
+        """A claim being sent goes out otherwise than planned (WhatsApp refused: by SMS): what is sent now."""
 
     def confirm(self, key: str, result: str) -> None: ...
 
     def confirm_all(self, results: dict[str, str]) -> None: ...
 
-    def release(self, key: str) -> None: ...
+    def release(self, key: str) -> None:
+        """Free a claim being sent (the side effect did not happen); a confirmed or a held one stays."""
+
+    def hold(self, key: str, attempt: str) -> None:
+        """The outcome is unknown: keep the claim (never claimed again nor released) with what was attempted,
+        for take_unconfirmed."""
+
+    def take_unconfirmed(self, keys: list[str]) -> dict[str, str]:
+        """Of these keys, those held, or left being sent with an attempt by a consumer that died (past the
+        lease): each is claimed again, one taker at a time, and comes with its attempt to ask the carrier about."""
 
 
 # -- the reconciler's (domain/reconcile.py): Twilio's recordings, and which calls have a ticket --------
@@ -161,6 +225,15 @@ class SourceUnavailable(Exception):
         self.rate_limited = rate_limited
 
 
+@dataclass(frozen=True)
+class CallChoices:
+    """What a call chose in the IVR before its recording, as the carrier logged the call's requests to us:
+    None where the call never got that far (the outage came first)."""
+    language: str | None = None
+    category_id: str | None = None
+    at_record_step: bool = False  # the recording was made at the IVR's record step (on a callback too)
+
+
 class RecordingsSource(Protocol):
     def recording_pages(self, since: datetime) -> Iterator[list[Recording]]:
         """The account's recordings created since `since`, newest first, one page at a time (each page is
@@ -168,6 +241,11 @@ class RecordingsSource(Protocol):
 
     def call(self, call_sid: str) -> CallDetails:
         """The call a recording belongs to. Raises SourceUnavailable."""
+
+    def call_choices(self, call_sid: str, recording_sid: str) -> CallChoices | None:
+        """The language and category the call's requests carried (the record step's URL holds both);
+        None while the carrier has no log of the call yet (Twilio: from 15 minutes after its end).
+        Raises SourceUnavailable."""
 
 
 class CallTickets(Protocol):
@@ -359,3 +437,14 @@ class RecordingAudio(Protocol):
     def fetch_audio(self, recording_url: str, max_bytes: int) -> tuple[bytes, str]:
         """The audio and its content type, with the carrier's credentials. Raises RecordingTooLarge above
         max_bytes; any other exception means the carrier did not give it just now."""
+
+
+class LinkAttempts(Protocol):
+    """Wrong phone numbers tried on one recording link, shared by every container. A window opens at the first
+    wrong try and lasts `window`; tries counted in it stop counting when it ends."""
+
+    def failures(self, key: str, now: datetime) -> int:
+        """The wrong tries counted against `key` in its open window (0 when none is open)."""
+
+    def add_failure(self, key: str, now: datetime, window: timedelta) -> int:
+        """Count one more wrong try (opening a window when none is open); the count in the window now."""

@@ -1,12 +1,15 @@
 """Recordings with no ticket become tickets: what an outage leaves behind is picked up afterwards.
 
 When our webhooks fail or time out, Twilio plays the number's fallback document (static TwiML, served
-apart from the API): an apology and a `<Record>`. Twilio keeps that recording, but nothing here heard
-about it. The reconciler lists the recordings of the last hours, finds those whose call has no ticket
-(the calls table holds the complaint number of every call that has one), reads the call (the line it
-came in on gives the district, From the caller) and registers a ticket in the district's catch-all
-category — through the same conditional transaction as the IVR, so a call gets one ticket however many
-runs (or a late IVR webhook) try. The citizen's SMS and the officer's forward follow from the event.
+apart from the API): an apology and a `<Record>`; when the database fails mid-call, the IVR records the
+complaint itself (handlers/outage.py). Twilio keeps that recording, but nothing here heard about it. The
+reconciler lists the recordings of the last hours, finds those whose call has no ticket (the calls table
+holds the complaint number of every call that has one), reads the call (the line gives the district, the
+other end the caller) and registers a ticket in the language and category the caller chose before the
+outage (the carrier's log of the call's requests holds the IVR's URLs, which carry them), else the
+district's first language and catch-all category — through the same conditional transaction as the IVR,
+so a call gets one ticket however many runs (or a late IVR webhook) try. The citizen's SMS and the
+officer's forward follow from the event.
 
 A failure leaves the rest for the next run: a rate limit (429) or an unreachable Twilio stops the run,
 a registration that fails is skipped and retried next time; a ticket is one transaction, never half.
@@ -19,8 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import Clock
+from chalicelib.domain.district import District
 from chalicelib.domain.intake import register_call_complaint
 from chalicelib.domain.ports import (
+    CallChoices,
+    CallDetails,
     CallTickets,
     Directory,
     EventDispatcher,
@@ -43,6 +49,10 @@ DEFAULT_MIN_AGE = timedelta(minutes=2)
 OPERATORS_CALL = "operators_call"
 OVER_CAP = "over_cap"
 NO_TICKET = (OPERATORS_CALL, OVER_CAP)
+# The carrier's log of a call's requests (what the caller chose before the outage) comes a while after the
+# call: Twilio keeps it from 15 minutes after the end. A recording with no log yet waits this long for one,
+# then is registered without it (catch-all category) rather than never.
+CHOICES_WAIT = timedelta(minutes=20)
 
 
 @dataclass
@@ -97,19 +107,30 @@ def needing_tickets(page: Sequence[Recording], tickets: dict[str, str], since: d
     return chosen
 
 
+# A run reads at most this many pages (50,000 recordings at Twilio's 100 a page, many times the busiest day
+# of a whole state's account): more is a listing gone wrong — a client losing the page token, a carrier
+# answering ever new pages — which must not hold a run, and locally the pump, for ever. A page that comes back
+# again stops the run at once. Each run lists from the newest again: past the limit, nothing older is reached.
+MAX_PAGES = 500
+
+
 def reconcile(source: RecordingsSource, calls: CallTickets, directory: Directory, store: TicketStore,
               dispatcher: EventDispatcher, clock: Clock, *, hours: float = 24, min_age: timedelta = DEFAULT_MIN_AGE,
-              out_of_time: Callable[[], bool] = lambda: False,
+              out_of_time: Callable[[], bool] = lambda: False, max_pages: int = MAX_PAGES,
               progress: Callable[[str], None] = lambda _line: None) -> ReconcileReport:
     """One pass over the recordings of the last `hours`; see the module's docstring."""
     now = clock.now()
     since, latest = now - timedelta(hours=hours), now - min_age
     report = ReconcileReport()
     seen: set[str] = set()
+    listed: set[str] = set()  # recording sids: Twilio's paging is a cursor and never lists one twice
     pages = source.recording_pages(since)
     while True:
         if out_of_time():
             report.stopped = "out of time"
+            break
+        if report.pages >= max_pages:
+            report.stopped = f"read {max_pages} pages, the most a run reads"
             break
         try:
             page = next(pages, None)
@@ -120,6 +141,10 @@ def reconcile(source: RecordingsSource, calls: CallTickets, directory: Directory
             break
         report.pages += 1
         report.looked_at += len(page)
+        if page and listed.issuperset(r.sid for r in page):
+            report.stopped = f"page {report.pages} repeats recordings already listed: Twilio's paging did not move on"
+            break
+        listed.update(r.sid for r in page)
         sids = sorted({r.call_sid for r in page if r.call_sid})
         try:
             tickets = calls.tickets_of(sids) if sids else {}
@@ -144,6 +169,35 @@ def reconcile(source: RecordingsSource, calls: CallTickets, directory: Directory
     return report
 
 
+def _choices(recording: Recording, source: RecordingsSource, clock: Clock,
+             where: dict[str, str]) -> CallChoices | None:
+    """What the caller chose; None: wait for the carrier's log. A log that cannot be read (other than a rate
+    limit) is waited for as long as a missing one, then done without."""
+    young = recording.created_at > clock.now() - CHOICES_WAIT
+    try:
+        choices = source.call_choices(recording.call_sid, recording.sid)
+    except SourceUnavailable as error:
+        if error.rate_limited or young:
+            raise
+        log.warning("call %s: its requests were not read (%s); registered without the caller's choices",
+                    recording.call_sid, error, extra=where)
+        return CallChoices()
+    if choices is None and not young:
+        return CallChoices()
+    return choices
+
+
+def _complaint(call: CallDetails, line: str, caller: str, choices: CallChoices, recording: Recording,
+               district: District) -> CallComplaint:
+    """The caller's language and category where the call chose them (and the district still has them)."""
+    language = choices.language if choices.language in district.languages else district.default_language
+    category = district.category(choices.category_id or "") or district.catch_all
+    return CallComplaint(
+        call_sid=call.sid, caller_phone=caller or "unknown", line=line, language=language,
+        category_id=category.id, recording_sid=recording.sid, recording_url=recording.url,
+        recording_duration=recording.duration, channel=CHANNEL)
+
+
 def _register(recording: Recording, source: RecordingsSource, directory: Directory, store: TicketStore,
               dispatcher: EventDispatcher, clock: Clock, report: ReconcileReport,
               progress: Callable[[str], None]) -> bool:
@@ -151,6 +205,7 @@ def _register(recording: Recording, source: RecordingsSource, directory: Directo
     where = {"call_sid": recording.call_sid, "recording_sid": recording.sid}
     try:
         call = source.call(recording.call_sid)
+        choices = _choices(recording, source, clock, where)
     except SourceUnavailable as error:
         report.failed += 1
         log.warning("call %s: not read from Twilio (%s)", recording.call_sid, error, extra=where)
@@ -158,18 +213,20 @@ def _register(recording: Recording, source: RecordingsSource, directory: Directo
             report.stopped = f"rate limited reading call {recording.call_sid}"
             return False
         return True
-    if not call.direction.startswith("inbound"):
-        report.skip("outbound_call")
+    if choices is None:
+        report.skip("choices_not_logged_yet")  # the next run reads what the caller chose
         return True
-    district = directory.district_for_line(call.to_phone)
+    inbound = call.direction.startswith("inbound")
+    if not inbound and not choices.at_record_step:
+        report.skip("outbound_call")  # a callback's recording is a complaint only from the IVR's record step
+        return True
+    line, caller = (call.to_phone, call.from_phone) if inbound else (call.from_phone, call.to_phone)
+    district = directory.district_for_line(line)
     if district is None:
         report.skip("not_our_line")
-        log.info("call %s to %s: no district has that line", call.sid, call.to_phone, extra=where)
+        log.info("call %s to %s: no district has that line", call.sid, line, extra=where)
         return True
-    complaint = CallComplaint(
-        call_sid=call.sid, caller_phone=call.from_phone or "unknown", line=call.to_phone,
-        language=district.default_language, category_id=district.catch_all.id, recording_sid=recording.sid,
-        recording_url=recording.url, recording_duration=recording.duration, channel=CHANNEL)
+    complaint = _complaint(call, line, caller, choices, recording, district)
     try:
         result = register_call_complaint(complaint, district, store, dispatcher, clock)
     except Exception:
@@ -180,7 +237,7 @@ def _register(recording: Recording, source: RecordingsSource, directory: Directo
     if result.created:
         report.created.append(result.complaint_number)
         line = (f"call {call.sid} from {call.from_phone} to {call.to_phone} ({recording.duration} s): "
-                f"ticket {result.complaint_number} ({district.code}, {complaint.category_id})")
+                f"ticket {result.complaint_number} ({district.code}, {complaint.category_id}, {complaint.language})")
         log.info(line, extra={**where, "complaint_number": result.complaint_number})
         progress(line)
     else:

@@ -35,6 +35,15 @@ class CallComplaint:
 
 
 @dataclass(frozen=True)
+class DaySequence:
+    """The district's complaint-number sequence for an IST day moving from `number - 1` to `number`."""
+
+    district: str
+    ist_day: str
+    number: int
+
+
+@dataclass(frozen=True)
 class Registration:
     ticket: Ticket
     timeline: TimelineEntry
@@ -43,6 +52,9 @@ class Registration:
     once_key: str | None = None  # e.g. chat#<conversation id>: registered once per key, like a call's CallSid
     # The caller's daily cap (domain/callers.py CallerDayLimit), enforced in the same transaction; None: no cap.
     caller_limit: CallerDayLimit | None = None
+    # The ticket's number taken in the same transaction (domain/intake.py), so a registration that is refused
+    # takes none; None: the number is the builder's to vouch for and no sequence moves.
+    sequence: DaySequence | None = None
 
 
 @dataclass(frozen=True)

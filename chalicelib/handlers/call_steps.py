@@ -80,7 +80,57 @@ def district_required(step: DistrictStep) -> Step:
     return with_district
 
 
-def recording_heard(form: Form) -> bool:
-    """Twilio's Record ended with audio: a recording, its URL and a length above zero."""
-    duration = form.get("RecordingDuration", "0")
-    return bool(form.get("RecordingSid") and form.get("RecordingUrl")) and duration.isdigit() and int(duration) > 0
+# Bounds on the numbers a carrier's form carries: Twilio ends a call after 24 hours at most, a <Record> after
+# its maxLength (a hotline's record_max_seconds, at most 3600), a <Gather> takes what a keypad can key.
+CALL_MAX_SECONDS = 24 * 3600
+RECORD_MARGIN_SECONDS = 60  # the beep, the key that ends it, the carrier's rounding
+RECORD_CEILING_SECONDS = 3600  # the district file's ceiling on record_max_seconds (domain/district.py)
+MAX_DIGITS = 20  # the longest thing keyed: a complaint number's digits (12), with room for a slip
+_KEYPAD = frozenset("0123456789*#")
+
+
+def form_number(raw: str | None, maximum: int) -> int | None:
+    """A count the carrier wrote (seconds, a try): ASCII digits from 0 to `maximum`; None for anything else."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > len(str(maximum)):
+        return None
+    value = int(raw)
+    return value if value <= maximum else None
+
+
+def keyed_digits(form: Form) -> str | None:
+    """The keys pressed at a <Gather>: keypad characters, at most MAX_DIGITS; None when nothing (or nothing a
+    keypad sends) was pressed, which every menu treats as no key."""
+    digits = form.get("Digits")
+    if not digits or len(digits) > MAX_DIGITS or not set(digits) <= _KEYPAD:
+        return None
+    return digits
+
+
+def record_max_seconds(district: District, line: str) -> int:
+    """The longest recording a <Record> on this line can make, with the margin."""
+    hotline = district.hotline_for_line(line)
+    return (hotline.record_max_seconds if hotline else RECORD_CEILING_SECONDS) + RECORD_MARGIN_SECONDS
+
+
+def recording_seconds(form: Form, maximum: int) -> int | None:
+    """RecordingDuration, when it is a length a recording of at most `maximum` seconds can have."""
+    return form_number(form.get("RecordingDuration"), maximum)
+
+
+def recording_url(form: Form) -> str | None:
+    """RecordingUrl when it is the carrier's URL of this form's RecordingSid in our account; None otherwise (the
+    recording is then kept without it, and nothing is ever fetched from what the form said)."""
+    from chalicelib.telephony.recording_urls import carrier_recording_url
+
+    url = carrier_recording_url(form.get("RecordingUrl"), form.get("RecordingSid"))
+    if url is None and form.get("RecordingUrl"):
+        log.warning("call %s: RecordingUrl is not the carrier's URL of recording %s: ignored",
+                    form.get("CallSid"), form.get("RecordingSid"))
+    return url
+
+
+def recording_heard(form: Form, max_seconds: int = RECORD_CEILING_SECONDS + RECORD_MARGIN_SECONDS) -> bool:
+    """Twilio's Record ended with audio: a recording, its URL and a length above zero, within what the <Record>
+    allows (a longer one is no recording of ours)."""
+    seconds = recording_seconds(form, max_seconds)
+    return bool(form.get("RecordingSid") and form.get("RecordingUrl")) and seconds is not None and seconds > 0

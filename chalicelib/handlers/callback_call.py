@@ -7,11 +7,13 @@ from __future__ import annotations
 import logging
 
 from chalicelib import wiring
-from chalicelib.handlers.call_steps import Form, Params, line_and_caller
+from chalicelib.handlers.call_steps import Form, Params, form_number, line_and_caller
 from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import ivr
 
 log = logging.getLogger(__name__)
+
+MAX_TRY_NUMBER = 100  # a request is tried a handful of times (domain/callback_requests.py); the URL is ours
 
 
 def answer(form: Form, params: Params) -> str:
@@ -28,9 +30,10 @@ def call_status(form: Form, params: Params) -> str:
     from chalicelib.domain.callback_requests import callback_ended
 
     raw = params.get("try_number", "")
-    if not form.get("CallStatus") or not raw.isdigit():
+    try_number = form_number(raw, MAX_TRY_NUMBER)
+    if not form.get("CallStatus") or try_number is None:
         return EMPTY_TWIML
-    outcome = callback_ended(wiring.callback_requests(), params.get("request_id", ""), int(raw),
+    outcome = callback_ended(wiring.callback_requests(), params.get("request_id", ""), try_number,
                              form["CallStatus"], wiring.clock().now())
     log.info("callback %s try %s %s: %s", params.get("request_id"), raw, form["CallStatus"], outcome)
     return EMPTY_TWIML

@@ -12,7 +12,15 @@ from datetime import datetime
 
 from chalicelib import wiring
 from chalicelib.domain.district import District, Hotline
-from chalicelib.handlers.call_steps import BadRequest, Form, Params, attempt, district_required, line_and_caller
+from chalicelib.handlers.call_steps import (
+    BadRequest,
+    Form,
+    Params,
+    attempt,
+    district_required,
+    keyed_digits,
+    line_and_caller,
+)
 from chalicelib.routing import after_hours, ivr
 
 log = logging.getLogger(__name__)
@@ -35,7 +43,7 @@ def missed_call(form: Form, district: District, hotline: Hotline, now: datetime)
 def after_hours_language(form: Form, params: Params, district: District) -> str:
     """A closed hotline's caller chose a language: the hours and the choices in it."""
     hotline = district.hotline_for_line(line_and_caller(form)[0])
-    tries, digits = attempt(params), form.get("Digits")
+    tries, digits = attempt(params), keyed_digits(form)
     if digits and digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(district.languages):
         lang = district.languages[int(digits) - 1]
         if hotline is None or hotline.hours is None:

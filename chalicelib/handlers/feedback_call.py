@@ -8,7 +8,7 @@ when the citizen picks up gets a short goodbye instead of the question.
 from __future__ import annotations
 
 from chalicelib import wiring
-from chalicelib.handlers.call_steps import Form, Params
+from chalicelib.handlers.call_steps import CALL_MAX_SECONDS, Form, Params, form_number, keyed_digits
 from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import feedback_ivr
 
@@ -18,7 +18,7 @@ def answer(form: Form, params: Params) -> str:
     from chalicelib.operations.feedback_answer import answer_feedback
 
     number = params["number"]
-    reply = answer_feedback(number, int(params["attempt"]), form.get("Digits", ""), wiring.ticket_store(),
+    reply = answer_feedback(number, int(params["attempt"]), keyed_digits(form) or "", wiring.ticket_store(),
                             wiring.directory(), wiring.dispatcher(), wiring.clock())
     if reply.closing:
         return feedback_ivr.closing(reply.language, reply.closing)
@@ -33,5 +33,7 @@ def call_status(form: Form, params: Params) -> str:
         wiring.ticket_store().add_timeline(TimelineEntry(
             complaint_number=params["number"], at=iso(wiring.clock().now()), actor_type="system",
             actor_id="twilio", action=f"feedback_call_{form['CallStatus']}", channel="ivr",
-            detail={"call_sid": form["CallSid"], "duration": form.get("CallDuration", "0")}))
+            detail={"call_sid": form["CallSid"],
+                    "duration": str(form_number(form.get("CallDuration"), CALL_MAX_SECONDS) or 0)}),
+            once_key=f"feedback-call#{form['CallSid']}#{form['CallStatus']}")  # a replayed callback adds nothing
     return EMPTY_TWIML

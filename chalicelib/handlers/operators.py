@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.domain.clock import iso
 from chalicelib.domain.district import District, Hotline
 from chalicelib.domain.on_duty import on_duty
-from chalicelib.handlers.call_steps import BadRequest, Form, Params, district_required, line_and_caller
+from chalicelib.handlers.call_steps import BadRequest, Form, Params, district_required, form_number, line_and_caller
 from chalicelib.routing import ivr
 from chalicelib.routing import operators as twiml
 
@@ -43,14 +43,15 @@ def ring_on_duty(form: Form, district: District, hotline: Hotline) -> str:
 def after_dial(form: Form, params: Params, district: District) -> str:
     """The Dial ended: answered (thank and hang up), or not (the next operator in turn, or the IVR)."""
     raw = params.get("next", "")
-    if not raw.isdigit() or int(raw) > _MAX_INDEX:
-        raise BadRequest(f"next {raw!r}")
+    turn = form_number(raw, _MAX_INDEX)
+    if turn is None:
+        raise BadRequest(f"next {raw[:20]!r}")
     hotline = district.hotline_for_line(line_and_caller(form)[0])
     status = form.get("DialCallStatus", "")
     if status in twiml.NOT_ANSWERED:
         duty = on_duty(district.operators, wiring.clock().now())
-        if hotline is not None and hotline.ring.order == "in_turn" and int(raw) < len(duty):
-            return twiml.ring(district, hotline, duty, int(raw), form["CallSid"], announce=False)
+        if hotline is not None and hotline.ring.order == "in_turn" and turn < len(duty):
+            return twiml.ring(district, hotline, duty, turn, form["CallSid"], announce=False)
         wiring.call_log().mark_dial_status(form["CallSid"], status)
         return twiml.to_intake(district)
     wiring.call_log().mark_dial_status(form["CallSid"], status or "completed")

@@ -2,12 +2,15 @@
 
 The audio is fetched from Twilio with our credentials and inlined in the page, so the recording URL
 is never shown and the response is plain HTML (no binary media types to configure on API Gateway).
+A link takes five wrong numbers in 15 minutes, then refuses every number until that window ends
+(operations/recording_link_access.py; the count is in DynamoDB, so it holds across containers).
 """
 from __future__ import annotations
 
 import base64
 import html
 import logging
+import re
 import unicodedata
 
 from chalice.app import Request, Response
@@ -15,9 +18,13 @@ from chalice.app import Request, Response
 from chalicelib import recording_links, wiring
 from chalicelib.domain.district import is_e164
 from chalicelib.domain.ports import RecordingTooLarge
+from chalicelib.i18n import catalog
+from chalicelib.operations.recording_link_access import WINDOW, check_officer_phone
 from chalicelib.telephony.signature import parse_form
 
 log = logging.getLogger(__name__)
+
+_DISTRICT_CODE = re.compile(r"[^A-Z].*$")  # a complaint number's district code is its leading letters
 
 _PAGE = """<!doctype html><html lang="hi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{number}</title>
@@ -63,6 +70,17 @@ def _phone(text: str) -> str | None:
     return number if is_e164(number) else None
 
 
+def _locked(number: str) -> Response:
+    """Too many wrong numbers on this link: a pause, said in the district's language (the one its officers'
+    messages use), and nothing else — not even the complaint number."""
+    district = wiring.directory().district(_DISTRICT_CODE.sub("", number))
+    words = catalog(district.default_language if district else "hi")
+    minutes = int(WINDOW.total_seconds() // 60)
+    response = _page("—", f"<p>{html.escape(words.text('recording_link_locked', minutes=minutes))}</p>", 429)
+    response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
+    return response
+
+
 def open_link(request: Request, token: str) -> Response:
     try:
         number, phone = recording_links.verify(token)
@@ -71,7 +89,12 @@ def open_link(request: Request, token: str) -> Response:
         return _page("—", f"<p>{message}</p>", status)
     if request.method == "GET":
         return _page(number, _FORM.format(error=""))
-    if _phone(parse_form(request.raw_body).get("phone", "")) != phone:
+    typed = _phone(parse_form(request.raw_body).get("phone", ""))
+    access = check_officer_phone(recording_links.attempts_key(token), typed, phone, wiring.link_attempts(),
+                                 wiring.clock().now())
+    if access == "locked":
+        return _locked(number)
+    if access == "wrong_number":
         refusal = "<p>यह नंबर इस लिंक का नहीं है / Not the number this link was sent to.</p>"
         return _page(number, _FORM.format(error=refusal), 403)
     ticket = wiring.ticket_store().get(number)

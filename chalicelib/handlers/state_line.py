@@ -7,7 +7,7 @@ the chosen district through call_steps.call_district.
 from __future__ import annotations
 
 from chalicelib import wiring
-from chalicelib.handlers.call_steps import BadRequest, Form, Params, attempt, line_and_caller
+from chalicelib.handlers.call_steps import BadRequest, Form, Params, attempt, keyed_digits, line_and_caller
 from chalicelib.routing import ivr, state_ivr
 
 
@@ -28,4 +28,4 @@ def district_step(form: Form, params: Params) -> str:
     state = wiring.directory().state_for_line(line)
     if state is None:
         return ivr.unknown_number()
-    return state_ivr.district_step(state, tries, form.get("Digits"))
+    return state_ivr.district_step(state, tries, keyed_digits(form))

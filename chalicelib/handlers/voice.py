@@ -14,14 +14,20 @@ from email.utils import parsedate_to_datetime
 from chalicelib import logs, wiring
 from chalicelib.domain.district import District
 from chalicelib.handlers.call_steps import (
+    CALL_MAX_SECONDS,
     BadRequest,
     Form,
     Params,
     attempt,
     call_district,
     district_required,
+    form_number,
+    keyed_digits,
     line_and_caller,
+    record_max_seconds,
     recording_heard,
+    recording_seconds,
+    recording_url,
 )
 from chalicelib.handlers.webhook import EMPTY_TWIML
 from chalicelib.routing import ivr
@@ -62,7 +68,7 @@ def incoming(form: Form, params: Params) -> str:
 
 @district_required
 def language(form: Form, params: Params, district: District) -> str:
-    return ivr.language_step(district, attempt(params), form.get("Digits"))
+    return ivr.language_step(district, attempt(params), keyed_digits(form))
 
 
 @district_required
@@ -70,7 +76,7 @@ def category(form: Form, params: Params, district: District) -> str:
     if params.get("lang") not in district.languages:
         raise BadRequest(f"language {params.get('lang')!r}")
     return ivr.category_step(district, line_and_caller(form)[0], params["lang"], attempt(params),
-                             form.get("Digits"))
+                             keyed_digits(form))
 
 
 @district_required
@@ -81,14 +87,18 @@ def record(form: Form, params: Params, district: District) -> str:
 
     line, caller = line_and_caller(form)
     lang, category_id, tries = params.get("lang"), params.get("category", ""), attempt(params)
+    # The outage recording step (handlers/outage.py) may have come before the caller chose these.
+    lang = district.default_language if lang == ivr.UNCHOSEN else lang
+    category_id = district.catch_all.id if category_id == ivr.UNCHOSEN else category_id
     if lang not in district.languages or district.category(category_id) is None:
         raise BadRequest(f"language {lang!r} / category {category_id!r}")
-    if not recording_heard(form):
+    if not recording_heard(form, record_max_seconds(district, line)):
         return ivr.record_retry(district, line, lang, category_id, tries)
+    url = recording_url(form)  # not the carrier's: the ticket waits for the recording status callback's
     complaint = CallComplaint(
         call_sid=form["CallSid"], caller_phone=caller or "unknown", line=line, language=lang,
-        category_id=category_id, recording_sid=form["RecordingSid"], recording_url=form["RecordingUrl"],
-        recording_duration=int(form["RecordingDuration"]))
+        category_id=category_id, recording_sid=form["RecordingSid"] if url else "", recording_url=url or "",
+        recording_duration=recording_seconds(form, record_max_seconds(district, line)) or 0)
     try:
         result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                          wiring.clock(), capped=True)
@@ -124,11 +134,11 @@ def call_status(form: Form, params: Params) -> str:
     line, caller = line_and_caller(form)
     district = wiring.directory().district_for_line(line)
     hotline = district.hotline_for_line(line) if district else None
-    duration = form.get("CallDuration", "0")
+    duration = form_number(form.get("CallDuration"), CALL_MAX_SECONDS)
     wiring.call_log().record_call_end(CallEnd(
         call_sid=form["CallSid"], from_phone=caller, to_phone=line,
         district=district.code if district else None, hotline=hotline.id if hotline else None, status=status,
-        duration=int(duration) if duration.isdigit() else 0, ended_at=iso(_ended_at(form))))
+        duration=duration or 0, ended_at=iso(_ended_at(form))))
     return EMPTY_TWIML
 
 
@@ -138,13 +148,11 @@ def recording_status(form: Form, params: Params) -> str:
 
     if not form.get("CallSid") or not form.get("RecordingSid"):
         return EMPTY_TWIML
-    duration = form.get("RecordingDuration", "")
-    seconds = int(duration) if duration.isascii() and duration.isdigit() else None
+    seconds, url = recording_seconds(form, CALL_MAX_SECONDS), recording_url(form)  # an operator's: the whole call
     status = form.get("RecordingStatus", "")
-    number = wiring.call_log().record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds,
-                                                       form.get("RecordingUrl") or None)
+    number = wiring.call_log().record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds, url)
     if number and status == "completed":
         # The IVR's recording is confirmed on its ticket; an operator's (<Dial>) is attached to theirs.
-        settle_call_recording(number, form["RecordingSid"], form.get("RecordingUrl") or None, seconds,
+        settle_call_recording(number, form["RecordingSid"], url, seconds,
                               wiring.ticket_store())
     return EMPTY_TWIML

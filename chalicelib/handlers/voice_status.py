@@ -10,13 +10,17 @@ from chalicelib import wiring
 from chalicelib.domain.complaint_number import is_valid
 from chalicelib.domain.district import District, is_reachable
 from chalicelib.handlers.call_steps import (
+    RECORD_MARGIN_SECONDS,
     BadRequest,
     Form,
     Params,
     attempt,
     district_required,
+    keyed_digits,
     line_and_caller,
     recording_heard,
+    recording_seconds,
+    recording_url,
 )
 from chalicelib.routing import ivr, status_menu
 
@@ -40,7 +44,7 @@ def _number(district: District, params: Params) -> str:
 @district_required
 def menu(form: Form, params: Params, district: District) -> str:
     """Main menu: 1 a new complaint, 2 the status of my complaints."""
-    lang, tries, digits = _lang(district, params), attempt(params), form.get("Digits")
+    lang, tries, digits = _lang(district, params), attempt(params), keyed_digits(form)
     if digits == "1":
         return _new_complaint(form, district, lang)
     if digits == "2":
@@ -51,7 +55,7 @@ def menu(form: Form, params: Params, district: District) -> str:
 @district_required
 def after_status(form: Form, params: Params, district: District) -> str:
     """After the status: 1 a new complaint, 2 key a complaint number."""
-    lang, tries, digits = _lang(district, params), attempt(params), form.get("Digits")
+    lang, tries, digits = _lang(district, params), attempt(params), keyed_digits(form)
     if digits == "1":
         return _new_complaint(form, district, lang)
     if digits == "2":
@@ -65,7 +69,7 @@ def lookup(form: Form, params: Params, district: District) -> str:
     from chalicelib.domain.callers import keyed_number
 
     lang, tries = _lang(district, params), attempt(params)
-    keyed = (form.get("Digits") or "").strip().rstrip("#")
+    keyed = (keyed_digits(form) or "").rstrip("#")
     if not keyed:
         return status_menu.lookup_retry(district, lang, tries)
     number = keyed_number(district, keyed)
@@ -79,7 +83,7 @@ def lookup(form: Form, params: Params, district: District) -> str:
 def repeat(form: Form, params: Params, district: District) -> str:
     """'Is this about your complaint …?': 1 add a recorded message to it, 2 a new complaint."""
     lang, number, tries, digits = _lang(district, params), _number(district, params), attempt(params), \
-        form.get("Digits")
+        keyed_digits(form)
     if digits == "1":
         return status_menu.note_prompt(district, lang, number)
     if digits == "2":
@@ -93,11 +97,12 @@ def add_note(form: Form, params: Params, district: District) -> str:
     from chalicelib.operations.call_notes import NotTheCallersTicket, RecordedMessage, add_recorded_note
 
     lang, number, tries = _lang(district, params), _number(district, params), attempt(params)
-    if not recording_heard(form):
+    longest = status_menu.NOTE_MAX_SECONDS + RECORD_MARGIN_SECONDS
+    if not recording_heard(form, longest):
         return status_menu.note_prompt(district, lang, number, tries + 1, not_heard=True)
     message = RecordedMessage(call_sid=form["CallSid"], caller=line_and_caller(form)[1],
-                              recording_sid=form["RecordingSid"], recording_url=form["RecordingUrl"],
-                              duration=int(form["RecordingDuration"]))
+                              recording_sid=form["RecordingSid"], recording_url=recording_url(form) or "",
+                              duration=recording_seconds(form, longest) or 0)
     try:
         outcome = add_recorded_note(number, district, message, wiring.ticket_store(), wiring.caller_history(),
                                     wiring.clock())

@@ -2,7 +2,9 @@
 
 The caller (or texter) must always get an answer: any failure past the signature check becomes the
 route's apology (spoken for calls, a text for messages), never a 500 — Twilio would play its own
-"application error" in English.
+"application error" in English. The exception is an outage (AWS unreachable) on a voice step: the caller
+still leaves a complaint (handlers/outage.py), and on the call's first request that is a 503, which makes
+the carrier play the number's fallback URL.
 """
 from __future__ import annotations
 
@@ -44,11 +46,24 @@ def twilio_webhook(request: Request, step: Step,
     logs.bind(call_sid=form.get("CallSid"), message_sid=form.get("MessageSid"))
     carrying = carried_query.set(())  # nothing a previous request chose travels in this one's URLs
     try:
-        body = step(form, params)
-    except Exception:
+        body: str | None = step(form, params)
+    except Exception as error:
         log.exception("webhook %s failed (call %s, recording %s, message %s)", request.path,
                       form.get("CallSid"), form.get("RecordingSid"), form.get("MessageSid"))
-        body = on_failure(params) if on_failure else ivr.technical_problem(params.get("lang"))
+        body = on_failure(params) if on_failure else _voice_failure(path, form, params, error)
     finally:
         carried_query.reset(carrying)
+    if body is None:
+        # The carrier plays the number's fallback URL on an error status, never on a 200.
+        return Response(body="Service Unavailable: the hotline's database is unreachable.\n", status_code=503,
+                        headers={"Content-Type": "text/plain", "Retry-After": "60"})
     return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
+
+
+def _voice_failure(path: str, form: dict[str, str], params: dict[str, str], error: Exception) -> str | None:
+    """An outage still takes the complaint (handlers/outage.py); anything else is the spoken apology."""
+    from chalicelib.handlers import outage
+
+    if outage.is_infrastructure_failure(error) and outage.takes_complaint(path, form):
+        return outage.answer(path, form, params)
+    return ivr.technical_problem(params.get("lang"))

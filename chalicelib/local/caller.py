@@ -49,8 +49,13 @@ class Transport(Protocol):
 
 
 class Recordings(Protocol):
+    """Where Twilio keeps what a call leaves: its recordings, and the log of its requests (Call Events)."""
+
     def add_recording(self, text: str | None = None, wav: bytes | None = None,
                       call: dict[str, str] | None = None) -> dict[str, Any]: ...
+
+    def add_call_event(self, call_sid: str, method: str, url: str, parameters: dict[str, str],
+                       status: int) -> None: ...
 
 
 class HttpTransport:
@@ -77,6 +82,7 @@ class SandboxRecordings:
 
     def __init__(self, sandbox_url: str) -> None:
         self._url = sandbox_url.rstrip("/") + "/sandbox/recordings"
+        self.fallback_url = sandbox_url.rstrip("/") + "/fallback/voice.xml"  # the number's "primary handler fails"
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None,
                       call: dict[str, str] | None = None) -> dict[str, Any]:
@@ -90,6 +96,15 @@ class SandboxRecordings:
                                          headers={"Content-Type": content_type})
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
+
+    def add_call_event(self, call_sid: str, method: str, url: str, parameters: dict[str, str],
+                       status: int) -> None:
+        body = json.dumps({"call_sid": call_sid, "method": method, "url": url, "parameters": parameters,
+                           "status": status}).encode()
+        request = urllib.request.Request(self._url.replace("/recordings", "/call-events"), data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5):
+            pass
 
 
 class ScriptedAnswerer:
@@ -180,17 +195,24 @@ class CallLog:
     answered_by: str | None = None  # the number that picked up a <Dial>
     ended_by: str = ""
     document_url: str = ""  # the TwiML being played: relative URLs in it are resolved against this
+    to_our_number: bool = False  # a call to the hotline's number, which its fallback URL backs (not one we placed)
 
 
 class CallEmulator:
+    """`fallback_url`: the number's "primary handler fails" URL (GET), requested as Twilio does when a
+    webhook answers an error status; by default the sandbox's (`recordings.fallback_url`), and with none
+    the call ends there, as with no fallback configured."""
+
     def __init__(self, transport: Transport, base_url: str, auth_token: str, account_sid: str,
-                 recordings: Recordings, out: Callable[[str], None] = print) -> None:
+                 recordings: Recordings, out: Callable[[str], None] = print, fallback_url: str | None = None) -> None:
         self._transport = transport
         self._base = base_url.rstrip("/")
         self._token = auth_token
         self._account = account_sid
         self._recordings = recordings
         self._out = out
+        # The sandbox serves the fallback documents as S3 does deployed: its calls fall back to them.
+        self._fallback_url = fallback_url if fallback_url is not None else getattr(recordings, "fallback_url", None)
 
     def _post(self, log: CallLog, url: str, form: dict[str, str]) -> str:
         # Paths are the number's configured webhooks (under the API's base URL, stage included);
@@ -199,6 +221,7 @@ class CallEmulator:
         status, body = self._transport.post(url, form, {"X-Twilio-Signature": sign(url, form, self._token)})
         log.requests.append((url[len(self._base):], status))
         log.document_url = url
+        self._recordings.add_call_event(log.call_sid, "POST", url, form, status)
         if status != 200:
             self._out(f"  ! {url} answered {status}: {body.strip()[:200]}")
             return ""
@@ -209,6 +232,7 @@ class CallEmulator:
         status, body = self._transport.get(f"{url}{'&' if '?' in url else '?'}{urlencode(form)}")
         log.requests.append((url[len(self._base):] if url.startswith(self._base) else url, status))
         log.document_url = url
+        self._recordings.add_call_event(log.call_sid, "GET", url, form, status)
         if status != 200:
             self._out(f"  ! {url} answered {status}: {body.strip()[:200]}")
             return ""
@@ -217,7 +241,16 @@ class CallEmulator:
     def _request(self, log: CallLog, method: str, url: str, form: dict[str, str]) -> str:
         if url and "://" not in url and not url.startswith("/") and log.document_url:
             url = urljoin(log.document_url, url)  # relative to the document (the fallback's thanks.xml)
-        return self._get(log, url, form) if method.upper() == "GET" else self._post(log, url, form)
+        body = self._get(log, url, form) if method.upper() == "GET" else self._post(log, url, form)
+        return body or self._fall_back(log, url, form)
+
+    def _fall_back(self, log: CallLog, failed_url: str, form: dict[str, str]) -> str:
+        """Twilio requests the fallback URL when fetching TwiML answered an error status (ErrorCode 11200)."""
+        if not self._fallback_url or not log.to_our_number or not log.requests or log.requests[-1][1] < 400:
+            return ""
+        self._out(f"  (Twilio requests the fallback URL {self._fallback_url})")
+        failed_url = failed_url if "://" in failed_url else self._base + failed_url
+        return self._get(log, self._fallback_url, {**form, "ErrorCode": "11200", "ErrorUrl": failed_url})
 
     def post_signed(self, url: str, form: dict[str, str]) -> int:
         """One signed webhook outside a call (message status callbacks)."""
@@ -227,7 +260,7 @@ class CallEmulator:
     def call(self, caller: str, line: str, answerer: Answerer, voice_path: str = "/twilio/voice/incoming",
              status_path: str = "/twilio/voice/status") -> CallLog:
         """A citizen phones the hotline."""
-        log = CallLog(call_sid="CA" + uuid.uuid4().hex)
+        log = CallLog(call_sid="CA" + uuid.uuid4().hex, to_our_number=True)
         base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": log.call_sid, "From": caller,
                 "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
         self._out(f"☎  {caller} calls {line} ({log.call_sid})")
@@ -277,7 +310,7 @@ class CallEmulator:
     def _converse(self, log: CallLog, first_url: str, base: dict[str, str], answerer: Answerer,
                   status_url: str | None) -> CallLog:
         started = time.monotonic()
-        document = self._post(log, first_url, base)
+        document = self._request(log, "POST", first_url, base)
         base["CallStatus"] = "in-progress"
         self._play(log, document, base, answerer)
         rejected = log.ended_by in ("busy", "no-answer")

@@ -1,5 +1,11 @@
 """Plays Lambda's event-source mappings locally: SQS queues to on_sqs_message handlers (delete on
-success, leave reported failures for redelivery and, after maxReceiveCount, the DLQ) and schedules."""
+success, leave reported failures for redelivery and, after maxReceiveCount, the DLQ) and schedules.
+
+As on Lambda, a schedule runs apart from the queues: each on its own thread, one run at a time (a firing
+that comes while the last run is still going is skipped), so a long reconcile never holds up a citizen's
+SMS. Stopping ends it all within a couple of seconds: a schedule's context has no time left once the pump
+is stopping, and the reconciler asks it before each page and each ticket.
+"""
 from __future__ import annotations
 
 import logging
@@ -16,6 +22,12 @@ from chalicelib.local.lambda_events import LambdaContext, scheduled_event, sqs_e
 
 log = logging.getLogger(__name__)
 
+# Chalice's default Lambda timeout, which the reconciler and the sweeper keep.
+FUNCTION_TIMEOUT_SECONDS = 60
+# How long stop() waits for each thread: a schedule finishes the request it is in (the sandbox client's
+# timeout is 5 s), a receive its long poll (1 s).
+STOP_WAIT_SECONDS = 6
+
 
 def _rate_seconds(expression: Any) -> float:
     text = expression if isinstance(expression, str) else expression.to_string()
@@ -26,11 +38,29 @@ def _rate_seconds(expression: Any) -> float:
     return float(match.group(1)) * unit
 
 
+class ScheduleContext(LambdaContext):
+    """Lambda's context for one run: its time runs down from the function's timeout, and runs out at once
+    when the pump is stopping."""
+
+    def __init__(self, function_name: str, stopping: threading.Event,
+                 timeout_seconds: float = FUNCTION_TIMEOUT_SECONDS) -> None:
+        super().__init__(function_name)
+        self._stopping = stopping
+        self._ends = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        if self._stopping.is_set():
+            return 0
+        return max(0, int((self._ends - time.monotonic()) * 1000))
+
+
 class QueuePump:
     def __init__(self, app_module: Any, sqs: Any, region: str, schedule_seconds: float | None = None) -> None:
         self._sqs = sqs
         self._region = region
         self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._running: dict[str, threading.Lock] = {}  # schedule name -> held while it runs
         self.consumers: list[tuple[str, str, Callable]] = []
         self.schedules: list[tuple[str, float, Callable]] = []
         for source in app_module.app.event_sources:
@@ -65,24 +95,69 @@ class QueuePump:
                 self._sqs.delete_message_batch(QueueUrl=url, Entries=done)
         return delivered
 
-    def fire_schedules(self) -> None:
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for name, _every, handler in self.schedules:
-            handler(scheduled_event(name, self._region, now), LambdaContext(name))
+    def _run(self, name: str, handler: Callable, wait: bool) -> bool:
+        """One run of a schedule unless one is going on (wait: until it ends); False when none was run."""
+        running = self._running.setdefault(name, threading.Lock())
+        if not running.acquire(blocking=wait):
+            log.info("schedule %s: the last run is still going; this firing is skipped", name)
+            return False
+        try:
+            if self._stop.is_set():
+                return False
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            handler(scheduled_event(name, self._region, now), ScheduleContext(name, self._stop))
+            return True
+        finally:
+            running.release()
 
-    def run_forever(self) -> None:
-        next_due = {name: time.monotonic() + every for name, every, _ in self.schedules}
+    def fire_schedules(self) -> None:
+        """Run every schedule now, one after the other (`manage.py advance`), each after its run going on."""
+        for name, _every, handler in self.schedules:
+            self._run(name, handler, wait=True)
+
+    def _fire_every(self, name: str, every: float, handler: Callable) -> None:
+        due = time.monotonic() + every
+        while not self._stop.wait(max(0.0, due - time.monotonic())):
+            due = max(due + every, time.monotonic())  # a run longer than the rate skips the missed firings
+            try:
+                self._run(name, handler, wait=False)
+            except Exception:
+                log.exception("schedule %s raised; it fires again at its next time", name)
+
+    def _deliver_until_stopped(self) -> None:
         while not self._stop.is_set():
             try:
                 self.drain_once(wait_seconds=1)
-                for name, every, handler in self.schedules:
-                    if time.monotonic() >= next_due[name]:
-                        next_due[name] = time.monotonic() + every
-                        handler(scheduled_event(name, self._region, datetime.now(UTC).isoformat()),
-                                LambdaContext(name))
             except Exception:
                 log.exception("pump cycle failed; retrying")
-                time.sleep(1)
+                self._stop.wait(1)
+
+    def start(self) -> QueuePump:
+        """The queues on one thread, each schedule on its own."""
+        self._stop.clear()
+        self._threads = [threading.Thread(target=self._deliver_until_stopped, name="queue-pump", daemon=True)]
+        self._threads += [threading.Thread(target=self._fire_every, args=schedule, name=f"schedule-{schedule[0]}",
+                                           daemon=True) for schedule in self.schedules]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def run_forever(self) -> None:
+        """start(), then wait here until stop()."""
+        self.start()
+        self._stop.wait()
+        self._join()
 
     def stop(self) -> None:
+        """Stop receiving and firing; a schedule's run going on sees its time run out and ends."""
         self._stop.set()
+        self._join()
+
+    def _join(self) -> None:
+        current = threading.current_thread()
+        for thread in self._threads:
+            if thread is not current:
+                thread.join(STOP_WAIT_SECONDS)
+        still = [thread.name for thread in self._threads if thread.is_alive() and thread is not current]
+        if still:
+            log.warning("still running after the pump stopped: %s", ", ".join(still))

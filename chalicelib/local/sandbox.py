@@ -3,7 +3,8 @@
 The app's real twilio.rest.Client reaches it through SandboxHttpClient. Everything the app asks
 for (messages, calls) is kept with the exact fields Twilio's API received and can be read back as
 JSON: GET /sandbox/messages, /sandbox/calls, /sandbox/recordings. The reconciler's reads are answered
-as Twilio does: the Recordings list (paged, newest first) and the Calls made to the hotline. The
+as Twilio does: the Recordings list (paged, newest first), the Calls made to the hotline and each call's
+Events (the requests made on it, which the call simulator posts to /sandbox/call-events). The
 fallback TwiML is served at /fallback/<name>.xml, as the S3 bucket serves it deployed.
 """
 from __future__ import annotations
@@ -17,15 +18,19 @@ import uuid
 import wave
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
+from chalicelib.local.faults import UNAVAILABLE, FaultSwitch, answer_late
+
 _API = re.compile(r"^/api/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls)\.json$")
 # What the reconciler reads (paths without the /api host prefix, as in Twilio's own URIs).
 _READ = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/"
-                   r"(?:(?P<recordings>Recordings)\.json|Calls/(?P<call>CA\w+)\.json)$")
+                   r"(?:(?P<recordings>Recordings)\.json|Calls/(?P<call>CA\w+)(?P<events>/Events)?\.json"
+                   r"|(?P<list>Messages|Calls)\.json)$")
+_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # RecordingSid -> recording_sid, as Call Events name parameters
 _RECORDING = re.compile(r"^/recordings/(?P<sid>RE\w+?)(\.wav|\.mp3|\.txt)?$")
 _STATIC = re.compile(r"^/fallback/(?P<name>[\w.-]+\.xml)$")
 _NOT_FOUND = {"code": 20404, "message": "The requested resource was not found", "status": 404}
@@ -56,6 +61,8 @@ class SandboxState:
         self.issuer: Any = None  # chalicelib.local.auth.LocalIssuer: the user pool's stand-in under /auth/
         self.inbound_calls: dict[str, dict[str, Any]] = {}  # calls to the hotline, as Twilio's Calls resource
         self.documents: dict[str, str] = {}  # the fallback TwiML, served at /fallback/<name> like the S3 prefix
+        self.call_events: dict[str, list[dict[str, Any]]] = {}  # CallSid -> the requests Twilio made on the call
+        self.faults = FaultSwitch()  # POST /_faults: 503s, slow answers, the AWS endpoint down (faults.py)
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None,
                       call: dict[str, str] | None = None) -> dict[str, Any]:
@@ -80,6 +87,27 @@ class SandboxState:
                     "api_version": "2010-04-01"})
         return record
 
+    @property
+    def fallback_url(self) -> str | None:
+        """The number's fallback URL as the call simulator follows it (when the documents are served here)."""
+        return f"{self.base_url}/fallback/voice.xml" if self.base_url and self.documents else None
+
+    def add_call_event(self, call_sid: str, method: str, url: str, parameters: dict[str, str],
+                       status: int) -> None:
+        """A request Twilio made on a call and how it was answered, as its Call Events resource lists it."""
+        event = {"request": {"method": method, "url": url,
+                             "parameters": {_WORD.sub("_", k).lower(): v for k, v in parameters.items()}},
+                 "response": {"response_code": status, "date_created": format_datetime(datetime.now(UTC))}}
+        with self.lock:
+            self.call_events.setdefault(call_sid, []).append(event)
+
+    def _events(self, path: str, call_sid: str) -> tuple[int, dict[str, Any]]:
+        """Twilio keeps a call's events from a while after it ends; the sandbox at once. Newest first."""
+        events = list(reversed(self.call_events.get(call_sid, [])))
+        return 200, {"events": events, "page": 0, "page_size": max(len(events), 50), "start": 0,
+                     "end": max(len(events) - 1, 0), "uri": path, "first_page_uri": path, "next_page_uri": None,
+                     "previous_page_uri": None}
+
     def read(self, path: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """GET on Twilio's API as the reconciler uses it: the Recordings list (newest first, `DateCreated>`,
         PageSize, PageToken: the next page's URI comes with each page) and one Call."""
@@ -87,7 +115,13 @@ class SandboxState:
         if not match:
             return 404, _NOT_FOUND
         account = match["account"]
+        if match["list"]:
+            with self.lock:
+                rows = list(self.messages if match["list"] == "Messages" else self.calls)
+            return 200, carrier_listing(match["list"], rows, query, path)
         with self.lock:
+            if match["events"]:
+                return self._events(path, match["call"])
             if match["call"]:
                 call = self.inbound_calls.get(match["call"]) or next(
                     ({**c, "direction": c.get("direction", "outbound-api")} for c in self.calls
@@ -101,10 +135,16 @@ class SandboxState:
             since = datetime.strptime(after, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if "T" in after else \
                 datetime.strptime(after, "%Y-%m-%d").replace(tzinfo=UTC)
             rows = [r for r in rows if r["created_at"] >= since]
-        size = max(1, min(1000, int(query.get("PageSize") or 50)))
-        token = query.get("PageToken", "")
-        start = next((i + 1 for i, r in enumerate(rows) if "PA" + r["sid"] == token), 0) if token else 0
-        page, number = rows[start:start + size], int(query.get("Page") or 0)
+        size, number, token = int(query.get("PageSize") or 50), int(query.get("Page") or 0), query.get("PageToken")
+        if size > 1000:
+            return 400, {"code": 20007, "message": "Page size too large. The maximum page size is 1000.", "status": 400}
+        size = max(1, size)
+        # Twilio's cursor: the page starts after the recording the token names (PA + its sid), so recordings
+        # made meanwhile shift nothing; a token naming none is refused, never read as "the first page".
+        start = next((i + 1 for i, r in enumerate(rows) if "PA" + r["sid"] == token), None) if token else number * size
+        if start is None:
+            return 400, {"code": 21481, "message": "Invalid PageToken", "status": 400}
+        page = rows[start:start + size]
         uri = f"/2010-04-01/Accounts/{account}/Recordings.json"
         keep = "".join(f"&{quote(k)}={quote(v)}" for k, v in query.items() if k.startswith("DateCreated"))
         more = start + size < len(rows)
@@ -124,7 +164,54 @@ class SandboxState:
         }
 
 
+# The list filters of Twilio's Messages and Calls resources: To and From exact; the date filters compare
+# the GMT day only (DateSent / StartTime, with < and > for on-or-before and on-or-after, as the SDK's
+# date_sent_after sends them) and leave out what has no such date yet: a message still queued has no
+# date_sent, a call not yet started no start_time.
+_LIST_DATES = {"Messages": ("DateSent", "date_sent"), "Calls": ("StartTime", "start_time")}
+
+
+def _gmt_day(value: str) -> str:
+    if "," in value:  # RFC 2822, as resources carry their dates
+        return parsedate_to_datetime(value).astimezone(UTC).strftime("%Y-%m-%d")
+    return value.lstrip("<>=")[:10]
+
+
+def _listed(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    public = {k: v for k, v in record.items() if k != "request"}
+    request = record.get("request") or {}
+    day_field = _LIST_DATES[kind][1]
+    if not public.get(day_field) and public.get("status") not in (None, "queued", "accepted", "initiated"):
+        public[day_field] = public.get("date_created")  # handed on at once: sent when it was created
+    if kind == "Messages":
+        public.setdefault("messaging_service_sid", request.get("MessagingServiceSid"))
+        if not public.get("body") and request.get("ContentSid"):
+            # Twilio lists a Content template's message with its text filled in; the sandbox knows no
+            # template texts, so it lists the template and the values that filled it.
+            values = json.loads(request.get("ContentVariables") or "{}")
+            public["body"] = f"{request['ContentSid']}: " + " | ".join(str(v) for v in values.values())
+    return public
+
+
+def carrier_listing(kind: str, records: list[dict[str, Any]], query: dict[str, str], path: str) -> dict[str, Any]:
+    """GET Messages.json / Calls.json as Twilio answers it: filtered, newest first, the first PageSize."""
+    rows = [_listed(kind, r) for r in records]
+    for name in ("To", "From"):
+        if query.get(name):
+            rows = [r for r in rows if r.get(name.lower()) == query[name]]
+    param, field = _LIST_DATES[kind]
+    for suffix, keep in (("", str.__eq__), ("<", str.__le__), (">", str.__ge__)):
+        if query.get(param + suffix):
+            day = _gmt_day(query[param + suffix])
+            rows = [r for r in rows if r.get(field) and keep(_gmt_day(r[field]), day)]
+    rows.sort(key=lambda r: parsedate_to_datetime(r["date_created"]), reverse=True)
+    size = max(1, min(1000, int(query.get("PageSize") or 50)))
+    return {kind.lower(): rows[:size], "page": 0, "page_size": size, "start": 0, "end": min(size, len(rows)) - 1,
+            "uri": path, "first_page_uri": path, "next_page_uri": None, "previous_page_uri": None}
+
+
 class _Handler(BaseHTTPRequestHandler):
+
     state: SandboxState
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -158,11 +245,17 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path == "/auth/.well-known/jwks.json" and self.state.issuer:
             return self._reply(200, self.state.issuer.jwks())
+        if parts.path == "/_faults":
+            return self._reply(200, self.state.faults.describe())
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         if parts.path.startswith("/api/2010-04-01/"):
             read = _READ.match(parts.path[4:])
             if read and not self._authorised(read["account"]):
                 return self._reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
+            fault = self.state.faults.carrier.next_request()
+            if fault and fault.refuse:
+                return self._reply(503, UNAVAILABLE)
+            answer_late(fault)
             return self._reply(*self.state.read(parts.path[4:], query))
         static = _STATIC.match(parts.path)
         if static and static["name"] in self.state.documents:  # like S3: GET, any query string ignored
@@ -187,6 +280,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         parts = urlsplit(self.path)
         body = self._body()
+        if parts.path == "/_faults":
+            return self._reply(*self.state.faults.apply(body))
         if parts.path == "/auth/" and self.state.issuer:
             target = self.headers.get("X-Amz-Target", "")
             if target != "AWSCognitoIdentityProviderService.InitiateAuth":
@@ -204,6 +299,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(200, {"answers": self.state.answers})
         if parts.path == "/sandbox/advance" and self.state.on_advance:
             return self._reply(200, self.state.on_advance(float(json.loads(body or b"{}").get("seconds", 0))))
+        if parts.path == "/sandbox/call-events":
+            event = json.loads(body or b"{}")
+            self.state.add_call_event(event["call_sid"], event["method"], event["url"], event["parameters"],
+                                      int(event["status"]))
+            return self._reply(201, {})
         if parts.path == "/sandbox/recordings":
             given = dict(parse_qsl(parts.query))  # the call it was made on: call_sid, from, to
             call = {"sid": given.get("call_sid", ""), "from": given.get("from", ""), "to": given.get("to", "")}
@@ -216,6 +316,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
         if not self._authorised(match["account"]):
             return self._reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
+        fault = self.state.faults.carrier.next_request()
+        if fault and fault.refuse:  # nothing is sent
+            return self._reply(503, UNAVAILABLE)
         form = dict(parse_qsl(body.decode(), keep_blank_values=True))
         created = format_datetime(datetime.now(UTC))
         if match["kind"] == "Messages":
@@ -238,6 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.state.on_call:
                 self.state.on_call(record)
         public = {k: v for k, v in record.items() if k != "request"}
+        answer_late(fault)  # taken and sent, answered late: the client may have given up and retry
         self._reply(201, {**public, "api_version": "2010-04-01", "uri": f"{parts.path[4:-5]}/{record['sid']}.json"})
 
 

@@ -61,19 +61,24 @@ class LocalStack:
         self._stoppers: list[Any] = []
 
     def start(self) -> dict[str, Any]:
-        from moto.server import ThreadedMotoServer
-
         for what, port in (("app", self.port), ("Twilio sandbox", self.sandbox_port), ("AWS endpoint", self.moto_port)):
             _require_free_port(what, port)
 
+        from chalicelib.local.faults import EmbeddedAwsEndpoint
         from chalicelib.local.sandbox import Sandbox
 
         _progress(f"AWS endpoint (moto) on 127.0.0.1:{self.moto_port}")
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
-        moto.start()
-        self._stoppers.append(moto.stop)
+        from chalicelib.local.moto_transactions import serialise_dynamodb
+
+        serialise_dynamodb()  # else a failing transaction wipes what concurrent ones committed
+        aws = EmbeddedAwsEndpoint("127.0.0.1", self.moto_port).start()  # `manage.py fault aws stop` stops it
+        self._stoppers.append(aws.stop)
 
         sandbox = Sandbox("127.0.0.1", self.sandbox_port, LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN).start()
+        from chalicelib.local.listen_backlog import hold_bursts
+
+        hold_bursts(sandbox.server)  # many callers' recordings arrive at once
+        sandbox.state.faults.aws = aws
         self._stoppers.append(sandbox.stop)
         self.sandbox = sandbox
         _progress(f"Twilio sandbox on {sandbox.url}")
@@ -133,6 +138,7 @@ class LocalStack:
 
         server = create_local_server(app_module.app, Config.create(chalice_stage="local", app_name="samvad",
                                                                    project_dir=str(ROOT)), "127.0.0.1", self.port)
+        hold_bursts(server.server)  # many callers' first steps arrive at once
         self._spawn(server.server.serve_forever, "app-http")
         self._stoppers.append(server.server.shutdown)
 
@@ -146,8 +152,8 @@ class LocalStack:
         sandbox.state.on_call = self.ringer.ring
         sandbox.state.on_message = self.ringer.deliver
         sandbox.state.on_advance = self.advance
-        self._spawn(pump.run_forever, "queue-pump")
-        self._stoppers.append(pump.stop)
+        pump.start()  # the queues on one thread, each schedule on its own: a long run holds up no message
+        self._stoppers.append(pump.stop)  # stopped first (stoppers run in reverse): its runs end, then the servers
         _progress(f"queue pump: {len(pump.consumers)} queues, {len(pump.schedules)} schedules")
 
         base = f"http://127.0.0.1:{self.port}"
@@ -294,6 +300,7 @@ Ctrl-C stops everything.""", flush=True)
     except KeyboardInterrupt:
         pass
     print("\nStopping…", flush=True)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM while stopping ends the process at once
     stack.stop()
     return 0
 

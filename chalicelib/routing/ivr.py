@@ -13,7 +13,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District, Hotline
-from chalicelib.i18n import catalog
+from chalicelib.i18n import available_languages, catalog
 from chalicelib.telephony.twiml import render, say, url
 
 MAX_ATTEMPTS = 3
@@ -178,3 +178,47 @@ def _record_prompt(vr: VoiceResponse, district: District, line: str, lang: str, 
               timeout=RECORD_SILENCE_SECONDS, recording_status_callback=url(RECORDING_STATUS_PATH),
               recording_status_callback_method="POST", recording_status_callback_event="completed")
     vr.redirect(action, method="POST")
+
+
+# -- an outage (handlers/outage.py): AWS is unreachable, the caller still records a complaint ------------
+
+# In a record step's URL, a choice the caller had not made when the outage began: the record step reads it
+# as the district's first language or catch-all category. Never an id (ids start with a letter).
+UNCHOSEN = "-"
+
+
+def _outage_languages(lang: str) -> list[str]:
+    """The caller's language where the call chose one, else Hindi then English (as the fallback documents)."""
+    return [lang] if lang in available_languages() else ["hi", "en"]
+
+
+def outage_recording(lang: str, category_id: str, attempt: int) -> str:
+    """The fallback document's apology and <Record>, from within the call: its action is the IVR's record
+    step with what was chosen so far, so a database that is back by then registers the ticket at once."""
+    vr = VoiceResponse()
+    for language in _outage_languages(lang):
+        speech = catalog(language)
+        say(vr, f"{speech.text('fallback_apology')} {speech.text('fallback_record_prompt')}", speech)
+    action = url(f"{VOICE}/record/{lang if lang in available_languages() else UNCHOSEN}/{category_id}/{attempt}")
+    vr.record(action=action, method="POST", max_length=120, finish_on_key="#", play_beep=True,
+              timeout=RECORD_SILENCE_SECONDS, recording_status_callback=url(RECORDING_STATUS_PATH),
+              recording_status_callback_method="POST", recording_status_callback_event="completed")
+    vr.redirect(action, method="POST")  # nothing recorded: the record step asks again
+    return render(vr)
+
+
+def recorded_during_outage(lang: str) -> str:
+    """The recording is the carrier's; the reconciler registers it and the SMS brings the number."""
+    vr = VoiceResponse()
+    for language in _outage_languages(lang):
+        say(vr, catalog(language).text("fallback_thanks"), catalog(language))
+    vr.hangup()
+    return render(vr)
+
+
+def not_heard_during_outage(lang: str) -> str:
+    vr = VoiceResponse()
+    for language in _outage_languages(lang):
+        say(vr, catalog(language).text("fallback_not_heard"), catalog(language))
+    vr.hangup()
+    return render(vr)

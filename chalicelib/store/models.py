@@ -308,6 +308,17 @@ class ClaimModel(_StageModel):
     expires_at = NumberAttribute()
 
 
+class LinkAttemptModel(_StageModel):
+    """Wrong phone numbers tried on a recording link (store/link_attempts.py), beside the claims: keyed
+    `link-tries#<digest>`, gone through the same TTL."""
+
+    Meta = _meta("idempotency")
+    key = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute()
+    window_ends = NumberAttribute()  # epoch seconds; TTL deletes late, so the window is checked on read
+    expires_at = NumberAttribute()
+
+
 class CallbackDueIndex(GlobalSecondaryIndex):
     """Sparse: only callback requests still to be placed carry due_shard, so the sweeper reads what is due."""
 

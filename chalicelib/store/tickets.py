@@ -1,4 +1,4 @@
-"""Ticket repository: registration as one TransactWrite, complaint-number sequences."""
+"""Ticket repository: registration as one TransactWrite that also takes the complaint number."""
 from __future__ import annotations
 
 import logging
@@ -6,13 +6,16 @@ import time
 import uuid
 from dataclasses import asdict
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import CancellationReason, TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.lifecycle import Change
-from chalicelib.domain.ports import AlreadyRegistered, StaleTicket
+from chalicelib.domain.ports import AlreadyRegistered, SequenceTaken, StaleTicket
 from chalicelib.domain.registration import Registration
 from chalicelib.domain.ticket import Ticket, TimelineEntry
 from chalicelib.store.connection import connection
@@ -40,36 +43,41 @@ def _timeline_item(entry: TimelineEntry, at_id: str) -> TimelineModel:
 
 
 class DynamoTicketStore:
-    def next_sequence(self, district_code: str, ist_day: str) -> int:
-        counter = CounterModel(f"SEQ#{district_code}", ist_day)
+    def peek_sequence(self, district_code: str, ist_day: str) -> int:
+        try:
+            counter = CounterModel.get(_sequence_key(district_code), ist_day, consistent_read=True)
+        except CounterModel.DoesNotExist:
+            return 1
+        return int(counter.value or 0) + 1
+
+    def take_sequence(self, district_code: str, ist_day: str) -> int:
+        counter = CounterModel(_sequence_key(district_code), ist_day)
         counter.update(actions=[CounterModel.value.add(1)])
         return int(counter.value)
 
     def register(self, registration: Registration) -> None:
         ticket = registration.ticket
         for attempt in range(1, _CONFLICT_RETRIES + 1):
+            write = _registration_write(registration)
             try:
-                self._write(registration)
+                write.commit()
                 return
             except TransactWriteError as error:
-                reasons = error.cancellation_reasons or []
-                codes = {r.code for r in reasons if r is not None}
-                if "ConditionalCheckFailed" in codes and ticket.call_sid:
-                    try:
-                        existing = CallModel.get(ticket.call_sid, consistent_read=True)
-                    except CallModel.DoesNotExist:  # another condition failed (the caller's cap) on a new call
-                        existing = None
-                    if existing is not None and existing.complaint_number:
-                        raise AlreadyRegistered(existing.complaint_number) from error
-                if "ConditionalCheckFailed" in codes and registration.once_key:
+                refused = write.refused(error)
+                # A replay first: answered with its first number, even when it is over the cap by now.
+                if "call" in refused and ticket.call_sid:
+                    number = _call_ticket(ticket.call_sid)
+                    if number:
+                        raise AlreadyRegistered(number) from error
+                if "once" in refused and registration.once_key:
                     number = _once_owner(registration.once_key)
                     if number:
                         raise AlreadyRegistered(number) from error
-                # Only now, once neither the call nor the conversation has its ticket already: a retry over
-                # the cap is answered with the first number, not refused.
-                if registration.caller_limit and reasons and reasons[-1] is not None \
-                        and reasons[-1].code == "ConditionalCheckFailed":
+                if "caller_limit" in refused and registration.caller_limit:
                     raise OverDailyLimit(registration.caller_limit.scope) from error
+                if "sequence" in refused:
+                    raise SequenceTaken(ticket.complaint_number) from error
+                codes = {r.code for r in error.cancellation_reasons or [] if r is not None}
                 if "TransactionConflict" in codes and attempt < _CONFLICT_RETRIES:
                     log.info("ticket %s: transaction conflict, retrying", ticket.complaint_number)
                     continue
@@ -103,8 +111,24 @@ class DynamoTicketStore:
         items = TicketModel.by_caller.query(phone, scan_index_forward=False, limit=limit)
         return [ticket_from_item(item) for item in items]
 
-    def add_timeline(self, entry: TimelineEntry) -> None:
-        _timeline_item(entry, timeline_key(entry.at, 0) + uuid.uuid4().hex[:6]).save()
+    def add_timeline(self, entry: TimelineEntry, once_key: str | None = None) -> bool:
+        item = _timeline_item(entry, timeline_key(entry.at, 0) + uuid.uuid4().hex[:6])
+        if once_key is None:
+            item.save()
+            return True
+        # The claim and the entry in one write: a replay finds the claim and writes neither.
+        try:
+            with TransactWrite(connection=connection()) as txn:
+                txn.save(ClaimModel(once_key, state="done", claimed_at=entry.at, result=entry.complaint_number,
+                                    expires_at=int(time.time()) + _ONCE_KEEP),
+                         condition=ClaimModel.key.does_not_exist())
+                txn.save(item)
+        except TransactWriteError as error:
+            reasons = error.cancellation_reasons or []
+            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
 
     def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
         """Complaint numbers whose next action is due, from the sparse due index (keys only)."""
@@ -114,35 +138,82 @@ class DynamoTicketStore:
                 str(shard), TicketModel.next_action_at <= now, limit=per_shard)]
         return numbers
 
-    def _write(self, registration: Registration) -> None:
-        ticket, entry, event = registration.ticket, registration.timeline, registration.event
-        with TransactWrite(connection=connection()) as txn:
-            txn.save(ticket_item(ticket), condition=TicketModel.complaint_number.does_not_exist())
-            txn.save(_timeline_item(entry, timeline_key(entry.at, ticket.version)))
-            if ticket.call_sid:
-                # One call, one ticket: a retried Record webhook fails this condition.
-                values = [(CallModel.complaint_number, ticket.complaint_number), (CallModel.outcome, "ticket"),
-                          (CallModel.from_phone, ticket.caller_phone), (CallModel.to_phone, ticket.line),
-                          (CallModel.district, ticket.district), (CallModel.hotline, ticket.hotline),
-                          (CallModel.language, ticket.language), (CallModel.category, ticket.category),
-                          (CallModel.recording_sid, ticket.recording_sid)]
-                # An operator's ticket knows neither the line nor a recording: leave what the call logged.
-                txn.update(CallModel(ticket.call_sid), actions=[attr.set(v) for attr, v in values if v],
-                           condition=CallModel.complaint_number.does_not_exist())
-            for counter in registration.counters:
-                txn.update(CounterModel(counter.scope, counter.period),
-                           actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
-            txn.save(OutboxModel(event.id, created_at=event.at, body=event.to_json()))
-            if registration.once_key:
-                # One conversation, one ticket: a retried last message fails this condition.
-                txn.save(ClaimModel(registration.once_key, state="done", claimed_at=ticket.created_at,
-                                    result=ticket.complaint_number, expires_at=int(time.time()) + _ONCE_KEEP),
-                         condition=ClaimModel.key.does_not_exist())
-            if registration.caller_limit:
-                # Last in the request (updates follow puts), so its cancellation reason is the last one.
-                cap = registration.caller_limit
-                txn.update(CounterModel(cap.scope, cap.period), actions=[CounterModel.value.add(1)],
-                           condition=CounterModel.value.does_not_exist() | (CounterModel.value < cap.limit))
+
+class _LabelledWrite:
+    """A TransactWrite that knows which of its items refused: pynamodb sends the puts before the updates, and
+    a cancellation's reasons come one per item in the order sent."""
+
+    def __init__(self) -> None:
+        self.txn = TransactWrite(connection=connection())
+        self._puts: list[str] = []
+        self._updates: list[str] = []
+
+    def save(self, label: str, model: Model, condition: Condition | None = None) -> None:
+        self.txn.save(model, condition=condition)
+        self._puts.append(label)
+
+    def update(self, label: str, model: Model, actions: list[Action], condition: Condition | None = None) -> None:
+        self.txn.update(model, actions=actions, condition=condition)
+        self._updates.append(label)
+
+    def commit(self) -> None:
+        with self.txn:
+            pass
+
+    def refused(self, error: TransactWriteError) -> dict[str, CancellationReason]:
+        """The labels of the items whose condition failed, with their reasons."""
+        reasons = error.cancellation_reasons or []
+        return {label: reason for label, reason in zip(self._puts + self._updates, reasons, strict=False)
+                if reason is not None and reason.code == "ConditionalCheckFailed"}
+
+
+def _registration_write(registration: Registration) -> _LabelledWrite:
+    ticket, entry, event = registration.ticket, registration.timeline, registration.event
+    write = _LabelledWrite()
+    write.save("ticket", ticket_item(ticket), condition=TicketModel.complaint_number.does_not_exist())
+    write.save("timeline", _timeline_item(entry, timeline_key(entry.at, ticket.version)))
+    if ticket.call_sid:
+        # One call, one ticket: a retried Record webhook fails this condition.
+        values = [(CallModel.complaint_number, ticket.complaint_number), (CallModel.outcome, "ticket"),
+                  (CallModel.from_phone, ticket.caller_phone), (CallModel.to_phone, ticket.line),
+                  (CallModel.district, ticket.district), (CallModel.hotline, ticket.hotline),
+                  (CallModel.language, ticket.language), (CallModel.category, ticket.category),
+                  (CallModel.recording_sid, ticket.recording_sid)]
+        # An operator's ticket knows neither the line nor a recording: leave what the call logged.
+        write.update("call", CallModel(ticket.call_sid), actions=[attr.set(v) for attr, v in values if v],
+                     condition=CallModel.complaint_number.does_not_exist())
+    for counter in registration.counters:
+        write.update("counter", CounterModel(counter.scope, counter.period),
+                     actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
+    write.save("outbox", OutboxModel(event.id, created_at=event.at, body=event.to_json()))
+    if registration.once_key:
+        # One conversation, one ticket: a retried last message fails this condition.
+        write.save("once", ClaimModel(registration.once_key, state="done", claimed_at=ticket.created_at,
+                                      result=ticket.complaint_number, expires_at=int(time.time()) + _ONCE_KEEP),
+                   condition=ClaimModel.key.does_not_exist())
+    if registration.sequence:
+        # The number is taken here, with its ticket, and only from the value read: a refused registration
+        # (a replay, a caller over the cap) takes none, and a number a concurrent registration took is refused.
+        sequence = registration.sequence
+        was = CounterModel.value == sequence.number - 1 if sequence.number > 1 else CounterModel.value.does_not_exist()
+        write.update("sequence", CounterModel(_sequence_key(sequence.district), sequence.ist_day),
+                     actions=[CounterModel.value.set(sequence.number)], condition=was)
+    if registration.caller_limit:
+        cap = registration.caller_limit
+        write.update("caller_limit", CounterModel(cap.scope, cap.period), actions=[CounterModel.value.add(1)],
+                     condition=CounterModel.value.does_not_exist() | (CounterModel.value < cap.limit))
+    return write
+
+
+def _sequence_key(district_code: str) -> str:
+    return f"SEQ#{district_code}"
+
+
+def _call_ticket(call_sid: str) -> str | None:
+    try:
+        return CallModel.get(call_sid, consistent_read=True).complaint_number
+    except CallModel.DoesNotExist:
+        return None
 
 
 def _once_owner(once_key: str) -> str | None:

@@ -2,13 +2,28 @@
 
 Never imported on the webhook path: only the queue consumers and the schedules send messages and place calls.
 Locally TWILIO_API_BASE points the client at the sandbox; tests hand it a recording HttpClient.
+
+Creating a message or a call is not idempotent at Twilio. A send either succeeds, is refused (Twilio's 4xx
+with its error code, or no connection was ever made: nothing was sent; the exception passes through), or
+ends with no answer (a read timeout, a connection dropped after the request went out, any 5xx — a proxy's
+502/504 says nothing about what Twilio did): that raises the domain's OutcomeUnknown, and the caller asks
+find_sent / find_call before sending again.
 """
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from chalicelib import settings
+from chalicelib.domain.clock import parse_iso
+from chalicelib.domain.ports import Attempt, OutcomeUnknown
 from chalicelib.singleton import singleton
+
+_TIMEOUT_SECONDS = 10  # the SDK's own client waits forever; a consumer killed mid-send knows even less
+_SKEW = timedelta(minutes=2)  # our clock against Twilio's, when comparing a message's date_created
+_LOOKUP_LIMIT = 20  # the recipient's newest messages (or calls) from the sender; a retry comes minutes later
 
 _http_client: Any = None
 
@@ -24,8 +39,8 @@ def client() -> Any:
     """The client for today's credentials: after a rotation of the auth token (settings.secret reads it
     again once its max age has passed) the next request gets a client with the new one."""
     http, sandbox = _http_client, settings.twilio_api_base()
-    if http is None and sandbox:
-        http = _sandbox(sandbox)
+    if http is None:
+        http = _sandbox(sandbox) if sandbox else _twilio_http()
     return _client_for(settings.twilio_account_sid(), settings.twilio_auth_token(), http)
 
 
@@ -43,6 +58,63 @@ def _sandbox(base_url: str) -> Any:
     return SandboxHttpClient(base_url)
 
 
+@singleton
+def _twilio_http() -> Any:
+    from twilio.http.http_client import TwilioHttpClient
+
+    return TwilioHttpClient(timeout=_TIMEOUT_SECONDS)
+
+
+@cache
+def _unanswered_rest_error() -> type[Exception]:
+    from twilio.base.exceptions import TwilioRestException
+
+    class UnansweredRestError(OutcomeUnknown, TwilioRestException):
+        """A 5xx: the domain sees OutcomeUnknown, callers that read Twilio's status and code still can."""
+
+    return UnansweredRestError
+
+
+def _never_connected(error: Exception) -> bool:
+    """The request never left: a connection refused, a name not resolved, a connect timeout."""
+    from requests.exceptions import ConnectTimeout
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+
+    if isinstance(error, ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, ConnectTimeoutError)  # NewConnectionError (refused, DNS) is one too
+
+
+def _created(create: Any) -> Any:
+    """Run a create request; an answer that never came becomes OutcomeUnknown, a refusal passes through."""
+    from requests.exceptions import RequestException
+    from twilio.base.exceptions import TwilioRestException
+
+    try:
+        return create()
+    except TwilioRestException as error:
+        if error.status < 500:
+            raise
+        raise _unanswered_rest_error()(error.status, error.uri, error.msg, error.code, error.method,
+                                       error.details) from error
+    except RequestException as error:
+        if _never_connected(error):
+            raise
+        raise OutcomeUnknown(f"no answer from Twilio: {error}") from error
+    except (TimeoutError, ConnectionError) as error:  # a socket's own, from an HttpClient that is not requests'
+        if isinstance(error, ConnectionRefusedError):
+            raise
+        raise OutcomeUnknown(f"no answer from Twilio: {error}") from error
+
+
+def _newer(resource: Any, attempt: Attempt) -> bool:
+    created = resource.date_created
+    return created is None or created >= parse_iso(attempt.at) - _SKEW
+
+
 def _callback(path: str | None) -> dict[str, str]:
     return {"status_callback": settings.public_base_url() + path} if path else {}
 
@@ -52,15 +124,39 @@ class TwilioMessaging:
 
     def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str:
         origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
-        return client().messages.create(to=to, body=body, **origin, **_callback(status_callback)).sid
+        return _created(lambda: client().messages.create(to=to, body=body, **origin,
+                                                         **_callback(status_callback))).sid
 
     def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
                       status_callback: str | None = None) -> str:
-        import json
+        return _created(lambda: client().messages.create(
+            to=f"whatsapp:{to}", from_=sender, content_sid=content_sid,
+            content_variables=json.dumps(variables, ensure_ascii=False), **_callback(status_callback))).sid
 
-        return client().messages.create(to=f"whatsapp:{to}", from_=sender, content_sid=content_sid,
-                                        content_variables=json.dumps(variables, ensure_ascii=False),
-                                        **_callback(status_callback)).sid
+    def find_sent(self, attempt: Attempt) -> str | None:
+        """Twilio's Messages list, To and From (a Messaging Service's number is Twilio's pick: To only), newest
+        first. Not filtered by DateSent: it takes a GMT day only, and leaves out a message still queued — the
+        very one a slow carrier took last. The creation time and the content are compared here instead."""
+        whatsapp = attempt.channel == "whatsapp"
+        by_service = attempt.sender.startswith("MG")
+        origin = {} if by_service else {"from_": attempt.sender}
+        listed = client().messages.list(to=f"whatsapp:{attempt.to}" if whatsapp else attempt.to, **origin,
+                                        limit=_LOOKUP_LIMIT)
+        for message in listed:
+            if not _newer(message, attempt) or (by_service and message.messaging_service_sid != attempt.sender):
+                continue
+            if _same_content(attempt, message.body or ""):
+                return str(message.sid)
+        return None
+
+
+def _same_content(attempt: Attempt, body: str) -> bool:
+    if attempt.channel != "whatsapp":
+        return " ".join(body.split()) == " ".join(attempt.content.split())
+    # Twilio lists a template's message with its text filled in: each value that filled it is in there
+    # (the complaint number among them, so another ticket's message to the officer does not match).
+    values = json.loads(attempt.content).get("variables", {}).values()
+    return all(str(value) in body for value in values if str(value).strip("- "))
 
 
 class TwilioCalls:
@@ -68,6 +164,14 @@ class TwilioCalls:
 
     def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
         base = settings.public_base_url()
-        return client().calls.create(to=to, from_=caller_id, url=base + answer_path, method="POST",
-                                     status_callback=base + status_path, status_callback_method="POST",
-                                     status_callback_event=["completed"], timeout=30).sid
+        return _created(lambda: client().calls.create(
+            to=to, from_=caller_id, url=base + answer_path, method="POST", status_callback=base + status_path,
+            status_callback_method="POST", status_callback_event=["completed"], timeout=30)).sid
+
+    def find_call(self, attempt: Attempt) -> str | None:
+        """Twilio's Calls list, To and From, newest first; not by StartTime (a call still queued has none).
+        A call resource does not show its URL: a call from our line to the number since the attempt is it."""
+        for call in client().calls.list(to=attempt.to, from_=attempt.sender, limit=_LOOKUP_LIMIT):
+            if _newer(call, attempt) and (call.direction or "outbound-api").startswith("outbound"):
+                return str(call.sid)
+        return None

@@ -570,9 +570,17 @@ def _write_json(path: Path, key: str, value: object) -> None:
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
+def soak() -> None:
+    """16 callers at once against the local stack in its own process, replays, then faults (tests/bench/soak.py);
+    its figures go to build/bench.json under "soak"."""
+    from tests.bench import soak as soak_bench
+
+    soak_bench.main([])
+
+
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
             "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
-            "size": package_size, "package": packaged_cold_start}
+            "size": package_size, "package": packaged_cold_start, "soak": soak}
 
 
 def main(argv: list[str] | None = None) -> None:

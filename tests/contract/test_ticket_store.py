@@ -10,11 +10,12 @@ from chalicelib.district_file import read_district_file
 from chalicelib.domain.callers import CallerDayLimit, OverDailyLimit
 from chalicelib.domain.clock import FixedClock, iso
 from chalicelib.domain.lifecycle import Actor, Lifecycle
-from chalicelib.domain.ports import AlreadyRegistered, StaleTicket, TicketStore
+from chalicelib.domain.ports import AlreadyRegistered, SequenceTaken, StaleTicket, TicketStore
 from chalicelib.domain.registration import (
     CallComplaint,
     ChatComplaint,
     ConsoleComplaint,
+    DaySequence,
     Registration,
     build_call_registration,
     build_chat_registration,
@@ -57,10 +58,61 @@ def console(sequence: int) -> Registration:
     return build_console_registration(complaint, DISTRICT, sequence, FixedClock(AT))
 
 
+DAY = "2026-12-01"  # AT's IST day
+
+
+def numbered(registration: Registration, number: int | None = None) -> Registration:
+    """The registration taking its ticket's number from the day's sequence, as domain/intake.py makes it."""
+    number = number or int(registration.ticket.complaint_number[-4:])
+    return replace(registration, sequence=DaySequence("RPR", DAY, number))
+
+
 def test_sequences_count_from_one_per_district_and_day(store: TicketStore):
-    assert [store.next_sequence("RPR", "2026-12-01") for _ in range(3)] == [1, 2, 3]
-    assert store.next_sequence("RPR", "2026-12-02") == 1
-    assert store.next_sequence("BSP", "2026-12-01") == 1
+    assert [store.take_sequence("RPR", DAY) for _ in range(3)] == [1, 2, 3]
+    assert store.take_sequence("RPR", "2026-12-02") == 1
+    assert store.take_sequence("BSP", DAY) == 1
+
+
+def test_peeking_takes_no_number_and_a_registration_takes_its_own(store: TicketStore):
+    assert [store.peek_sequence("RPR", DAY) for _ in range(3)] == [1, 1, 1]
+    store.register(numbered(call(1)))
+    assert store.peek_sequence("RPR", DAY) == 2
+    assert store.peek_sequence("RPR", "2026-12-02") == 1 and store.peek_sequence("BSP", DAY) == 1
+    store.register(numbered(console(2)))
+    assert store.take_sequence("RPR", DAY) == 3  # an outright take follows the registrations' numbers
+
+
+def test_a_number_taken_meanwhile_is_refused_and_nothing_is_written(store: TicketStore):
+    store.register(numbered(call(1)))
+    late = numbered(call(2, call_sid="CA" + "b" * 32), number=1)  # read the counter before the first took 1
+    with pytest.raises(SequenceTaken):
+        store.register(replace(late, ticket=replace(late.ticket, complaint_number="RPR2612010001")))
+    assert store.peek_sequence("RPR", DAY) == 2
+    skipping = numbered(call(3, call_sid="CA" + "c" * 32))  # 3 while the counter is at 1: a gap, refused
+    with pytest.raises(SequenceTaken):
+        store.register(skipping)
+    assert store.get(skipping.ticket.complaint_number) is None
+    again = numbered(call(2, call_sid="CA" + "c" * 32))
+    store.register(again)
+    assert store.get(again.ticket.complaint_number) == again.ticket and store.peek_sequence("RPR", DAY) == 3
+
+
+def test_refused_registrations_take_no_number(store: TicketStore):
+    """A replayed call or conversation, and a caller over the cap, leave the day's counter where it was."""
+    cap = CallerDayLimit(scope=f"CALLER#RPR#{CALLER}", period=f"DAY#{DAY}", limit=2)
+    first = replace(numbered(call(1, call_sid="CA" + "a" * 32)), caller_limit=cap)
+    store.register(first)
+    with pytest.raises(AlreadyRegistered) as refused:
+        store.register(replace(numbered(call(2, call_sid="CA" + "a" * 32)), caller_limit=cap))
+    assert refused.value.complaint_number == first.ticket.complaint_number
+    conversation = numbered(chat(2, conversation_id="SMaaa"))
+    store.register(conversation)  # the caller's second ticket of the day (chats are capped alike, not here)
+    with pytest.raises(AlreadyRegistered):
+        store.register(numbered(chat(3, conversation_id="SMaaa")))
+    store.register(replace(numbered(call(3)), caller_limit=cap))  # the cap's second
+    with pytest.raises(OverDailyLimit):
+        store.register(replace(numbered(call(4)), caller_limit=cap))
+    assert store.peek_sequence("RPR", DAY) == 4
 
 
 def test_a_registered_ticket_reads_back_as_it_was_written(store: TicketStore):
@@ -145,6 +197,29 @@ def test_a_timeline_entry_leaves_the_ticket_as_it_is(store: TicketStore):
     store.add_timeline(TimelineEntry(complaint_number=number, at=iso(AT), actor_type="system", actor_id="twilio",
                                      action="sms_delivered", channel="system", detail={"to": CALLER}))
     assert store.get(number) == registration.ticket
+
+
+def test_a_timeline_entry_with_a_once_key_is_written_once(store: TicketStore):
+    registration = call(1)
+    store.register(registration)
+    number = registration.ticket.complaint_number
+    entry = TimelineEntry(complaint_number=number, at=iso(AT), actor_type="system", actor_id="twilio",
+                          action="message_delivered", channel="sms", detail={"message_sid": "SM1"})
+    later = replace(entry, at=iso(AT + timedelta(minutes=5)))
+    assert store.add_timeline(entry, once_key="delivery#SM1#delivered") is True
+    assert store.add_timeline(later, once_key="delivery#SM1#delivered") is False
+    assert store.add_timeline(replace(later, action="message_read"), once_key="delivery#SM1#read") is True
+    assert store.add_timeline(later) is True and store.add_timeline(later) is True  # no key: every one
+    assert timeline_actions(store, number) == ["message_delivered"] * 3 + ["message_read", "registered"]
+
+
+def timeline_actions(store: TicketStore, number: str) -> list[str]:
+    """The ticket's timeline as each side holds it (the port has no reader; the console's has, elsewhere)."""
+    if isinstance(store, MemoryTicketStore):
+        return sorted(e.action for e in store.timelines[number])
+    from chalicelib.store.models import TimelineModel
+
+    return sorted(item.action for item in TimelineModel.query(number))
 
 
 def test_a_callers_tickets_come_newest_first_and_only_theirs(store: TicketStore):

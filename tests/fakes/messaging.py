@@ -1,34 +1,63 @@
-"""The Messenger port in memory (what was sent, to whom) and recording links made without a secret."""
+"""The Messenger port in memory (what was sent, to whom) and recording links made without a secret.
+
+Like Twilio through telephony/rest.py: `answer_late` takes the next messages and raises OutcomeUnknown
+(the carrier has them, the caller does not know); find_sent finds a message by recipient, sender, content
+and time, as rest.py reads Twilio's Messages list."""
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.ports import Messenger
+from chalicelib.domain.clock import iso
+from chalicelib.domain.ports import Attempt, Messenger, OutcomeUnknown
 
 
 class MemoryMessenger:
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
-        self.fail_next = 0  # this many sends time out first
+        self.fail_next = 0  # this many sends are refused first (nothing sent)
+        self.answer_late = 0  # this many sends are taken, then OutcomeUnknown
+        self.lookups: list[Attempt] = []
         self.refuse_whatsapp = False
+        self._sent_at: dict[int, str] = {}  # id of a message in `sent` → when (a test may drop messages)
 
     def _fail(self) -> None:
         if self.fail_next:
             self.fail_next -= 1
-            raise TimeoutError("carrier timeout")
+            raise ConnectionRefusedError("carrier unreachable")
+
+    def _taken(self, message: dict[str, Any]) -> str:
+        from datetime import UTC, datetime
+
+        self.sent.append(message)
+        self._sent_at[id(message)] = iso(datetime.now(UTC))
+        if self.answer_late:
+            self.answer_late -= 1
+            raise OutcomeUnknown("carrier answered after the timeout")
+        return f"SM{len(self.sent)}"
 
     def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str:
         self._fail()
-        self.sent.append({"channel": "sms", "to": to, "body": body, "sender": sender})
-        return f"SM{len(self.sent)}"
+        return self._taken({"channel": "sms", "to": to, "body": body, "sender": sender})
 
     def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
                       status_callback: str | None = None) -> str:
         self._fail()
         if self.refuse_whatsapp:
             raise ConnectionError("63016: outside the 24-hour window")
-        self.sent.append({"channel": "whatsapp", "to": to, "content_sid": content_sid, "variables": variables})
-        return f"SM{len(self.sent)}"
+        return self._taken({"channel": "whatsapp", "to": to, "content_sid": content_sid, "variables": variables,
+                            "sender": sender})
+
+    def find_sent(self, attempt: Attempt) -> str | None:
+        self.lookups.append(attempt)
+        for n, message in reversed(list(enumerate(self.sent, 1))):
+            content = message.get("body") if message["channel"] == "sms" else json.dumps(
+                {"content_sid": message["content_sid"], "variables": message["variables"]}, ensure_ascii=False)
+            same = (message["channel"], message["to"], message["sender"], content) == (
+                attempt.channel, attempt.to, attempt.sender, attempt.content)
+            if same and self._sent_at[id(message)] >= attempt.at:
+                return f"SM{n}"
+        return None
 
     def to(self, phone: str) -> list[dict[str, Any]]:
         return [m for m in self.sent if m["to"] == phone]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.lifecycle import Change
-from chalicelib.domain.ports import AlreadyRegistered, StaleTicket, TicketStore
+from chalicelib.domain.ports import AlreadyRegistered, SequenceTaken, StaleTicket, TicketStore
 from chalicelib.domain.registration import Registration
 from chalicelib.domain.ticket import Ticket, TimelineEntry
 
@@ -22,15 +22,19 @@ class MemoryTicketStore:
         self.timelines: dict[str, list[TimelineEntry]] = defaultdict(list)
         self.by_call: dict[str, str] = {}  # CallSid → complaint number: the call log's link to its ticket
         self.by_once_key: dict[str, str] = {}  # a conversation's once_key → complaint number
+        self.timeline_once_keys: set[str] = set()  # timeline entries' once_keys (a delivery status's)
         self.counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def next_sequence(self, district_code: str, ist_day: str) -> int:
+    def peek_sequence(self, district_code: str, ist_day: str) -> int:
+        return self.sequences[(district_code, ist_day)] + 1
+
+    def take_sequence(self, district_code: str, ist_day: str) -> int:
         self.sequences[(district_code, ist_day)] += 1
         return self.sequences[(district_code, ist_day)]
 
     def register(self, registration: Registration) -> None:
         # The DynamoDB transaction's conditions, in the order its refusals are read: the call's ticket, the
-        # conversation's, then the caller's daily cap; nothing is written unless all pass.
+        # conversation's, the caller's daily cap, then the day's sequence; nothing is written unless all pass.
         ticket = registration.ticket
         if ticket.call_sid and ticket.call_sid in self.by_call:
             raise AlreadyRegistered(self.by_call[ticket.call_sid])
@@ -39,6 +43,10 @@ class MemoryTicketStore:
         cap = registration.caller_limit
         if cap and self.counters[(cap.scope, cap.period)]["value"] >= cap.limit:
             raise OverDailyLimit(cap.scope)
+        sequence = registration.sequence
+        if sequence:
+            if self.sequences[(sequence.district, sequence.ist_day)] != sequence.number - 1:
+                raise SequenceTaken(ticket.complaint_number)
         if ticket.complaint_number in self.tickets:
             raise ValueError(f"ticket {ticket.complaint_number} exists")  # DynamoDB: the transaction is cancelled
         self.tickets[ticket.complaint_number] = ticket
@@ -49,6 +57,8 @@ class MemoryTicketStore:
             self.by_once_key[registration.once_key] = ticket.complaint_number
         if cap:
             self.counters[(cap.scope, cap.period)]["value"] += 1
+        if sequence:
+            self.sequences[(sequence.district, sequence.ist_day)] = sequence.number
         for counter in registration.counters:
             for name, n in counter.figures.items():
                 self.counters[(counter.scope, counter.period)][name] += n
@@ -72,8 +82,13 @@ class MemoryTicketStore:
         mine = [t for t in self.tickets.values() if t.caller_phone == phone]
         return sorted(mine, key=lambda t: t.created_at, reverse=True)[:limit]
 
-    def add_timeline(self, entry: TimelineEntry) -> None:
+    def add_timeline(self, entry: TimelineEntry, once_key: str | None = None) -> bool:
+        if once_key is not None:
+            if once_key in self.timeline_once_keys:
+                return False
+            self.timeline_once_keys.add(once_key)
         self.timelines[entry.complaint_number].append(entry)
+        return True
 
     def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
         due = sorted((t.next_action_at, t.complaint_number) for t in self.tickets.values()

@@ -100,11 +100,12 @@ def test_a_call_during_an_outage_becomes_a_ticket_with_its_sms_and_forward_exact
     [listing] = hotline.twilio.reads("Recordings.json")
     assert listing.params["PageSize"] == "100" and "DateCreated>" in listing.params
     assert len(hotline.twilio.reads(f"Calls/{log.call_sid}.json")) == 1
-    assert len(hotline.twilio.reads(".json")) == 2  # one page, one call: the IVR call is not read
+    assert len(hotline.twilio.reads(f"Calls/{log.call_sid}/Events.json")) == 1  # what the caller chose: nothing
+    assert len(hotline.twilio.reads(".json")) == 3  # one page, one call and its events: the IVR call is not read
 
     again = reconcile(hotline)
     assert again["created"] == 0 and again["had_ticket"] == 2
-    assert len(hotline.sms_bodies(OUTAGE_CALLER)) == 1 and len(hotline.twilio.reads("Calls/")) == 1
+    assert len(hotline.sms_bodies(OUTAGE_CALLER)) == 1 and len(hotline.twilio.reads("Calls/")) == 2
     assert number != number_by_ivr and TicketModel.count() == 2
 
 

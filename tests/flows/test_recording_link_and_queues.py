@@ -23,8 +23,9 @@ def sandbox():
 
 
 @pytest.fixture
-def live_recordings(sandbox, recordings):
+def live_recordings(sandbox, recordings, monkeypatch):
     # The simulator's recordings are served over loopback, so the proxy really fetches them.
+    monkeypatch.setenv("TWILIO_API_BASE", sandbox.url)  # the sandbox's recordings, and nothing else on loopback
     recordings.base_url = sandbox.url
     sandbox.state.recordings = recordings.recordings
     return recordings
@@ -103,7 +104,7 @@ def test_the_feedback_call_is_retried_after_a_twilio_error_and_placed_once(hotli
     aws["sqs"].set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "0"})
     twilio.fail_next(500)
     hotline.advance(minutes=1)
-    [failed, placed] = [r for r in twilio.requests if r.url.endswith("/Calls.json")]
+    [failed, placed] = [r for r in twilio.requests if r.method == "POST" and r.url.endswith("/Calls.json")]
     assert failed.data == placed.data and placed.data["To"] == CALLER
     assert len(twilio.calls(to=CALLER)) == 1
     hotline.deliver()

@@ -61,8 +61,10 @@ def test_twilio_error_returns_the_message_to_the_queue_and_the_retry_sends_once(
     twilio.fail_next(failure)
     result = app_module.notifier(sqs_event([message], arn, settings.region()), LambdaContext("notifier"))
     assert result == {"batchItemFailures": [{"itemIdentifier": message["MessageId"]}]}
-    # the officer's forward failed first: its claim is released, nothing else was attempted
-    assert scan_all(aws["dynamodb"], "idempotency") == []
+    # the officer's forward failed first, nothing else was attempted: a refusal (429) frees its claim; a 5xx
+    # says nothing of what Twilio did, so the claim is held for the retry to ask Twilio before sending
+    held = [c["state"]["S"] for c in scan_all(aws["dynamodb"], "idempotency")]
+    assert held == ([] if failure < 500 else ["unconfirmed"])
 
     result = app_module.notifier(sqs_event([message], arn, settings.region()), LambdaContext("notifier"))
     assert result == {"batchItemFailures": []}
@@ -135,3 +137,45 @@ def test_racing_registrations_never_share_a_complaint_number(aws, serialised_mot
     assert errors == []
     assert len(numbers) == 80 and len(set(numbers)) == 80
     assert len(scan_all(aws["dynamodb"], "tickets")) == 80
+
+
+def test_racing_registrations_and_their_replays_leave_the_days_numbers_without_gaps(aws, serialised_moto):
+    """Each worker's record action is replayed twice while the others register: a replay gets its first number
+    and takes none, so the day's counter ends at the number of tickets and the numbers run 1, 2, … with no gap."""
+    from chalicelib.domain.clock import ist_date
+    from chalicelib.domain.intake import register_call_complaint
+    from chalicelib.domain.registration import CallComplaint
+    from chalicelib.store.models import CounterModel
+
+    district = wiring.directory().district("RPR")
+    store, dispatcher, clock = wiring.ticket_store(), wiring.dispatcher(), wiring.clock()
+    answers: list[tuple[str, str, bool]] = []  # (first number, a replay's number, whether the replay created one)
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def caller(worker: int) -> None:
+        for n in range(2):
+            complaint = CallComplaint(call_sid=f"CA{worker:02d}{n:030d}", caller_phone=f"+9198000{worker:05d}",
+                                      line="+919977222564", language="hi", category_id="water",
+                                      recording_sid=f"RE{worker:02d}{n:030d}", recording_url="https://x/RE",
+                                      recording_duration=9)
+            try:
+                first = register_call_complaint(complaint, district, store, dispatcher, clock)
+                replays = [register_call_complaint(complaint, district, store, dispatcher, clock) for _ in range(2)]
+            except BaseException as error:  # collected: a thread's exception must fail the test
+                errors.append(error)
+                return
+            with lock:
+                answers.extend((first.complaint_number, r.complaint_number, r.created) for r in replays)
+
+    threads = [threading.Thread(target=caller, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(answers) == 16 and all(first == again and not created for first, again, created in answers)
+    numbers = sorted({first for first, _, _ in answers})
+    assert [int(number[-4:]) for number in numbers] == list(range(1, 9))
+    assert len(scan_all(aws["dynamodb"], "tickets")) == 8
+    assert CounterModel.get("SEQ#RPR", ist_date(clock.now()), consistent_read=True).value == 8

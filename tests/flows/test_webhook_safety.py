@@ -10,7 +10,7 @@ RECORD = "/twilio/voice/record/hi/water/1"
 def _record_form(call_sid: str = "CA" + "a" * 32, recording_sid: str = "RE" + "b" * 32) -> dict[str, str]:
     return {"AccountSid": "AC" + "1" * 32, "CallSid": call_sid, "From": CALLER, "To": LINE,
             "CallStatus": "in-progress", "RecordingSid": recording_sid, "Digits": "#",
-            "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/{recording_sid}",
+            "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC{'1' * 32}/Recordings/{recording_sid}",
             "RecordingDuration": "14"}
 
 

@@ -14,11 +14,12 @@ from moto import mock_aws
 
 from chalicelib import settings, wiring
 from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
+from chalicelib.local.moto_transactions import serialise_dynamodb
 from chalicelib.local.provision import provision
 from chalicelib.local.pump import QueuePump
-from chalicelib.local.sandbox import SandboxState
 from chalicelib.telephony import rest
 from chalicelib.telephony.signature import sign
+from tests.support.carrier_recordings import CarrierRecordings
 from tests.support.demo import CALLER, DEMO, LINE, ROOT  # noqa: F401 (flow tests name them from here too)
 from tests.support.twilio_recorder import RecordingTwilioHttp
 
@@ -55,6 +56,7 @@ def background_logger() -> Iterator[None]:
 def aws():
     """Fresh moto state with every table and queue from infra/resources.json and the demo district."""
     _reset_caches()
+    serialise_dynamodb()  # else a failing transaction wipes what another thread committed meanwhile
     with mock_aws():
         dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
         provision(dynamodb, sqs, settings.stage())
@@ -114,7 +116,7 @@ class ChaliceTransport:
 
 @pytest.fixture
 def recordings():
-    return SandboxState("AC" + "1" * 32, "unused")
+    return CarrierRecordings("AC" + "1" * 32, "unused")
 
 
 @pytest.fixture
@@ -226,12 +228,14 @@ class Hotline:
         """Play Twilio's part in the last feedback call the app placed; None: nobody answers."""
         from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
 
-        placed = self.twilio.calls()[-1].data
+        calls = self.twilio.calls()
+        placed = calls[-1].data
+        call_sid = f"CA{len(calls):032x}"  # each call its own CallSid, as Twilio gives
         emulator = CallEmulator(ChaliceTransport(self.client), settings.public_base_url(),
                                 settings.twilio_auth_token(), settings.twilio_account_sid(), self.recordings,
                                 out=lambda _line: None)
         answerer = ScriptedAnswerer.parse(script) if script is not None else None
-        log = emulator.answer("CA" + "f" * 32, placed["From"], placed["To"], placed["Url"], placed["StatusCallback"],
+        log = emulator.answer(call_sid, placed["From"], placed["To"], placed["Url"], placed["StatusCallback"],
                               answerer)
         self.deliver()
         return log
@@ -313,12 +317,13 @@ def api(aws, client, twilio, issuer, clock) -> Api:
 
 
 @pytest.fixture
-def twilio_audio(hotline, recordings):
+def twilio_audio(hotline, recordings, monkeypatch):
     """The call simulator's recordings served over loopback as Twilio's API serves them, so the app's
     recording proxy really fetches one (stop() it to play a Twilio that does not answer)."""
     from chalicelib.local.sandbox import Sandbox
 
     server = Sandbox("127.0.0.1", 0, "AC" + "1" * 32, settings.twilio_auth_token()).start()
+    monkeypatch.setenv("TWILIO_API_BASE", server.url)  # the sandbox's recordings are the carrier's, and only they
     recordings.base_url = server.url
     server.state.recordings = recordings.recordings
     yield server

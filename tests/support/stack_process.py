@@ -46,6 +46,15 @@ def _is_free(port: int) -> bool:
         return True
 
 
+def free_port_in(first: int, last: int) -> int:
+    """A loopback port of first..last (below the kernel's ephemeral range) with nothing bound to it now: for a
+    test's own listener, or, left unbound, for an endpoint that must refuse connections."""
+    for port in range(first, last + 1):
+        if _is_free(port):
+            return port
+    raise RuntimeError(f"no free port in {first}-{last}")
+
+
 @contextmanager
 def running_stack(folder: Path) -> Iterator[dict[str, Any]]:
     """Start the stack, wait for its banner, yield its state; stop it and check it cleaned up."""

@@ -11,7 +11,7 @@ import yaml
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.district import DistrictConfigError, parse_district
-from chalicelib.domain.ports import CallDetails, Recording, SourceUnavailable
+from chalicelib.domain.ports import CallChoices, CallDetails, Recording, SourceUnavailable
 from chalicelib.domain.reconcile import reconcile
 from chalicelib.i18n import available_languages, catalog
 from chalicelib.routing import fallback
@@ -32,6 +32,7 @@ class FakeTwilio:
         self.recordings, self.calls, self.page_size = recordings, calls, page_size
         self.failures: dict[str, list[SourceUnavailable]] = {}  # "page 2" / "call CA…" → errors, in order
         self.requests: list[str] = []
+        self.choices: dict[str, CallChoices | None] = {}  # what each call chose in the IVR (its Call Events)
 
     def _request(self, what: str) -> None:
         self.requests.append(what)
@@ -50,6 +51,9 @@ class FakeTwilio:
         if call_sid not in self.calls:
             raise SourceUnavailable(f"call {call_sid}: HTTP 404")
         return self.calls[call_sid]
+
+    def call_choices(self, call_sid: str, recording_sid: str) -> CallChoices | None:
+        return self.choices.get(call_sid, CallChoices())  # no choice logged: the fallback's own call
 
 
 class StoreCalls:
