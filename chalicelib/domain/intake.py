@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 # Tries at the day's next number, each taken only if still free when the ticket is written, with a short jittered
 # pause between them; a registration still losing after these takes the next number outright (`_take_outright`).
-NUMBER_TRIES = 3
+NUMBER_TRIES = 5
 _PAUSE_BASE = 0.005  # seconds: up to 10, 20, 40 ms
 
 Build = Callable[[int, Clock], Registration]
@@ -90,13 +90,20 @@ def _take_outright(build: Build, at: Clock, day: str, district: District, store:
     try:
         result = _register(build(sequence, at), store, dispatcher)
     except OverDailyLimit:
-        log.warning("%s %s: number %d left unused (the caller reached the cap meanwhile)", district.code, day,
-                    sequence)
+        _give_back(store, district, day, sequence, "the caller reached the cap meanwhile")
         raise
     if not result.created:
-        log.warning("%s %s: number %d left unused (%s registered meanwhile)", district.code, day, sequence,
-                    result.complaint_number)
+        _give_back(store, district, day, sequence, f"{result.complaint_number} registered meanwhile")
     return result
+
+
+def _give_back(store: TicketStore, district: District, day: str, sequence: int, why: str) -> None:
+    """Copies of one call racing each other can all reach the outright take; the losers' numbers go back."""
+    if store.give_back_sequence(district.code, day, sequence):
+        log.info("%s %s: number %d given back (%s)", district.code, day, sequence, why)
+    else:
+        log.warning("%s %s: number %d left unused (%s; a later number was taken since)", district.code, day,
+                    sequence, why)
 
 
 def _capped(registration: Registration, district: District) -> Registration:

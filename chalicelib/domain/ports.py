@@ -51,6 +51,10 @@ class TicketStore(Protocol):
         """Take the day's next number at once (an atomic increment): a registration under a burst that keeps
         losing the next number to others (domain/intake.py), whose registration then carries no sequence."""
 
+    def give_back_sequence(self, district_code: str, ist_day: str, sequence: int) -> bool:
+        """Return a number taken outright whose registration was refused (its replay won meanwhile), if no
+        later number was taken since; False when one was (the gap stays, and is logged)."""
+
     def register(self, registration: Registration) -> None:
         """Write the registration atomically, its sequence moving to the ticket's number in the same write.
         Raise AlreadyRegistered if the call (or the registration's once_key) has a ticket already,
@@ -447,4 +451,8 @@ class LinkAttempts(Protocol):
         """The wrong tries counted against `key` in its open window (0 when none is open)."""
 
     def add_failure(self, key: str, now: datetime, window: timedelta) -> int:
-        """Count one more wrong try (opening a window when none is open); the count in the window now."""
+        """Count one more wrong try (opening a window when none is open); the count in the window now. Under
+        contention past reason it answers a count above any limit rather than fail."""
+
+    def remove_failure(self, key: str, now: datetime) -> None:
+        """Take back one try counted in the open window (a try reserved before it proved right)."""

@@ -107,9 +107,12 @@ def keyed_digits(form: Form) -> str | None:
 
 
 def record_max_seconds(district: District, line: str) -> int:
-    """The longest recording a <Record> on this line can make, with the margin."""
+    """The longest recording a <Record> on this line can make, with the margin: the hotline's own, or the outage
+    step's (which could not read the hotline) when that is longer, so a recording made during an outage is
+    still heard once the database is back."""
     hotline = district.hotline_for_line(line)
-    return (hotline.record_max_seconds if hotline else RECORD_CEILING_SECONDS) + RECORD_MARGIN_SECONDS
+    longest = max(hotline.record_max_seconds, ivr.OUTAGE_RECORD_SECONDS) if hotline else RECORD_CEILING_SECONDS
+    return longest + RECORD_MARGIN_SECONDS
 
 
 def recording_seconds(form: Form, maximum: int) -> int | None:

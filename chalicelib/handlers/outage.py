@@ -33,6 +33,7 @@ _TRANSIENT_CODES = frozenset({
     "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling", "RequestLimitExceeded",
     "TooManyRequestsException", "InternalServerError", "InternalFailure", "ServiceUnavailable",
     "RequestThrottled", "TransactionInProgressException", "ThrottlingError", "TransactionConflict",
+    "TransactionConflictException",
 })
 _SAFE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")  # what a language or category id in our URLs looks like
 _DISTRICT = re.compile(r"^[A-Z]{2,5}$")

@@ -21,9 +21,14 @@ Access = Literal["granted", "wrong_number", "locked"]
 def check_officer_phone(link_key: str, typed: str | None, expected: str, attempts: LinkAttempts,
                         now: datetime) -> Access:
     """"granted" for the link's own number; "wrong_number" for another, counted; "locked" once the link has
-    had MAX_WRONG_NUMBERS wrong numbers in its window (this one included), whatever is typed."""
-    if attempts.failures(link_key, now) >= MAX_WRONG_NUMBERS:
+    had MAX_WRONG_NUMBERS wrong numbers in its window (this one included), whatever is typed.
+
+    Every try is counted before its number is compared and given back when it proves right: parallel guesses
+    each take a place first, so no more than MAX_WRONG_NUMBERS are ever compared in a window."""
+    count = attempts.add_failure(link_key, now, WINDOW)
+    if count > MAX_WRONG_NUMBERS:
         return "locked"
     if typed is not None and typed == expected:
+        attempts.remove_failure(link_key, now)
         return "granted"
-    return "locked" if attempts.add_failure(link_key, now, WINDOW) >= MAX_WRONG_NUMBERS else "wrong_number"
+    return "locked" if count >= MAX_WRONG_NUMBERS else "wrong_number"

@@ -192,6 +192,10 @@ def _outage_languages(lang: str) -> list[str]:
     return [lang] if lang in available_languages() else ["hi", "en"]
 
 
+# The outage's own recording step knows no hotline (the directory may be out of reach): the fallback's length.
+OUTAGE_RECORD_SECONDS = 120
+
+
 def outage_recording(lang: str, category_id: str, attempt: int) -> str:
     """The fallback document's apology and <Record>, from within the call: its action is the IVR's record
     step with what was chosen so far, so a database that is back by then registers the ticket at once."""
@@ -200,7 +204,7 @@ def outage_recording(lang: str, category_id: str, attempt: int) -> str:
         speech = catalog(language)
         say(vr, f"{speech.text('fallback_apology')} {speech.text('fallback_record_prompt')}", speech)
     action = url(f"{VOICE}/record/{lang if lang in available_languages() else UNCHOSEN}/{category_id}/{attempt}")
-    vr.record(action=action, method="POST", max_length=120, finish_on_key="#", play_beep=True,
+    vr.record(action=action, method="POST", max_length=OUTAGE_RECORD_SECONDS, finish_on_key="#", play_beep=True,
               timeout=RECORD_SILENCE_SECONDS, recording_status_callback=url(RECORDING_STATUS_PATH),
               recording_status_callback_method="POST", recording_status_callback_event="completed")
     vr.redirect(action, method="POST")  # nothing recorded: the record step asks again

@@ -14,6 +14,7 @@ from chalicelib.store.models import LinkAttemptModel
 
 _KEEP = timedelta(days=1)  # after its window an item is only clutter; TTL removes it within about a day
 _RACES = 5
+_CONTENDED = 1 << 30  # more racing tries than any limit: the link is being hammered, so it counts as locked
 
 
 class DynamoLinkAttempts:
@@ -45,4 +46,18 @@ class DynamoLinkAttempts:
                     continue  # another container counted a try meanwhile: count on top of it
                 raise
             return count
-        raise RuntimeError(f"link attempts {key}: still racing after {_RACES} tries")
+        return _CONTENDED
+
+    def remove_failure(self, key: str, now: datetime) -> None:
+        for _ in range(_RACES):
+            item = self._open(key, now)
+            if item is None or int(item.failures) <= 0:
+                return
+            try:
+                LinkAttemptModel(key, failures=int(item.failures) - 1, window_ends=int(item.window_ends),
+                                 expires_at=item.expires_at).save(condition=LinkAttemptModel.failures == item.failures)
+            except PutError as error:
+                if error.cause_response_code == "ConditionalCheckFailedException":
+                    continue
+                raise
+            return

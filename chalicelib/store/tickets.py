@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 import uuid
 from dataclasses import asdict
 
-from pynamodb.exceptions import CancellationReason, TransactWriteError
+from pynamodb.exceptions import CancellationReason, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
@@ -51,9 +52,28 @@ class DynamoTicketStore:
         return int(counter.value or 0) + 1
 
     def take_sequence(self, district_code: str, ist_day: str) -> int:
+        # DynamoDB refuses a single write to an item another transaction is writing (TransactionConflictException,
+        # which botocore does not retry): exactly the burst this path is for, so it waits a moment and goes again.
         counter = CounterModel(_sequence_key(district_code), ist_day)
-        counter.update(actions=[CounterModel.value.add(1)])
-        return int(counter.value)
+        for attempt in range(1, _CONFLICT_RETRIES + 2):
+            try:
+                counter.update(actions=[CounterModel.value.add(1)])
+                return int(counter.value)
+            except UpdateError as error:
+                if error.cause_response_code != "TransactionConflictException" or attempt > _CONFLICT_RETRIES:
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
+        raise AssertionError("unreachable")
+
+    def give_back_sequence(self, district_code: str, ist_day: str, sequence: int) -> bool:
+        counter = CounterModel(_sequence_key(district_code), ist_day)
+        try:
+            counter.update(actions=[CounterModel.value.set(sequence - 1)], condition=CounterModel.value == sequence)
+        except UpdateError as error:
+            if error.cause_response_code in ("ConditionalCheckFailedException", "TransactionConflictException"):
+                return False
+            raise
+        return True
 
     def register(self, registration: Registration) -> None:
         ticket = registration.ticket
@@ -81,6 +101,9 @@ class DynamoTicketStore:
                 if "TransactionConflict" in codes and attempt < _CONFLICT_RETRIES:
                     log.info("ticket %s: transaction conflict, retrying", ticket.complaint_number)
                     continue
+                if "TransactionConflict" in codes and registration.sequence is not None:
+                    # Still contended: the number is read again and the registration tried anew (domain/intake.py).
+                    raise SequenceTaken(ticket.complaint_number) from error
                 raise
 
     def get(self, complaint_number: str) -> Ticket | None:

@@ -35,3 +35,12 @@ def test_the_window_opens_at_the_first_wrong_try_and_a_new_one_starts_from_one(a
     assert attempts.failures("link-tries#a", T0 + WINDOW) == 0
     assert attempts.add_failure("link-tries#a", T0 + WINDOW, WINDOW) == 1
     assert attempts.failures("link-tries#a", T0 + 2 * WINDOW - timedelta(seconds=1)) == 1
+
+
+def test_a_try_given_back_leaves_the_count_as_it_was(attempts: LinkAttempts):
+    for n in range(3):
+        attempts.add_failure("link-tries#a", T0 + timedelta(minutes=n), WINDOW)
+    attempts.remove_failure("link-tries#a", T0 + timedelta(minutes=4))
+    assert attempts.failures("link-tries#a", T0 + timedelta(minutes=5)) == 2
+    attempts.remove_failure("link-tries#none", T0)  # nothing counted: nothing to give back
+    assert attempts.failures("link-tries#none", T0) == 0

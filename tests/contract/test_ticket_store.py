@@ -242,3 +242,13 @@ def test_due_numbers_are_the_tickets_whose_next_action_has_come(store: TicketSto
     assert store.due_numbers(due_at) == [early.ticket.complaint_number]
     assert sorted(store.due_numbers(late.ticket.next_action_at)) == sorted(
         [early.ticket.complaint_number, late.ticket.complaint_number])
+
+
+def test_a_number_taken_outright_goes_back_only_while_it_is_the_last(store: TicketStore):
+    assert [store.take_sequence("RPR", DAY) for _ in range(2)] == [1, 2]
+    assert store.give_back_sequence("RPR", DAY, 2) is True
+    assert store.peek_sequence("RPR", DAY) == 2
+    store.take_sequence("RPR", DAY)
+    store.take_sequence("RPR", DAY)
+    assert store.give_back_sequence("RPR", DAY, 2) is False  # 3 was taken since: the gap stays
+    assert store.peek_sequence("RPR", DAY) == 4

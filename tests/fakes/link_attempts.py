@@ -20,6 +20,11 @@ class MemoryLinkAttempts:
         self.windows[key] = (count + 1, ends) if ends > now else (1, now + window)
         return self.windows[key][0]
 
+    def remove_failure(self, key: str, now: datetime) -> None:
+        count, ends = self.windows.get(key, (0, now))
+        if ends > now and count > 0:
+            self.windows[key] = (count - 1, ends)
+
 
 if TYPE_CHECKING:
     _: LinkAttempts = MemoryLinkAttempts()

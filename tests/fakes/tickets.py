@@ -32,6 +32,12 @@ class MemoryTicketStore:
         self.sequences[(district_code, ist_day)] += 1
         return self.sequences[(district_code, ist_day)]
 
+    def give_back_sequence(self, district_code: str, ist_day: str, sequence: int) -> bool:
+        if self.sequences[(district_code, ist_day)] != sequence:
+            return False
+        self.sequences[(district_code, ist_day)] = sequence - 1
+        return True
+
     def register(self, registration: Registration) -> None:
         # The DynamoDB transaction's conditions, in the order its refusals are read: the call's ticket, the
         # conversation's, the caller's daily cap, then the day's sequence; nothing is written unless all pass.

@@ -105,7 +105,7 @@ def assert_nothing_lost(dynamodb: Any, stage: str) -> None:
 def _port_block(size: int = 3) -> int:
     for _ in range(200):
         base = random.randrange(PORTS.start, PORTS.stop - size)
-        if all(stack_process._is_free(base + i) for i in range(size)):
+        if all(stack_process.is_free_port(base + i) for i in range(size)):
             return base
     raise RuntimeError("no free ports on loopback")
 

@@ -126,3 +126,27 @@ def test_a_replayed_feedback_call_status_adds_one_timeline_entry(hotline):
                    if e.action.startswith("feedback_call_"))
     assert calls == [("feedback_call_completed", "f"), ("feedback_call_no-answer", "e"),
                      ("feedback_call_no-answer", "f")]
+
+
+def test_taking_a_number_outright_rides_out_dynamodbs_transaction_conflict(aws, monkeypatch):
+    """Real DynamoDB refuses a single write to an item a transaction is writing (moto never does): the outright
+    take waits and goes again instead of failing the caller's registration."""
+    from botocore.exceptions import ClientError
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.store.tickets import DynamoTicketStore
+
+    real_update, refused = CounterModel.update, []
+
+    def busy_once(self, *args, **kwargs):
+        if not refused:
+            refused.append(True)
+            conflict = ClientError({"Error": {"Code": "TransactionConflictException", "Message": "busy"}},
+                                   "UpdateItem")
+            raise UpdateError("Failed to update item", cause=conflict)
+        return real_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(CounterModel, "update", busy_once)
+    store = DynamoTicketStore()
+    assert store.take_sequence("RPR", "2026-12-03") == 1 and refused == [True]
+    assert store.take_sequence("RPR", "2026-12-03") == 2

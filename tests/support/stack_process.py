@@ -25,7 +25,7 @@ def free_port_block(size: int = 3) -> int:
     low = _ephemeral_low()
     for _ in range(200):
         base = random.randrange(max(1024, low - 12000), low - size)
-        if all(_is_free(base + i) for i in range(size)):
+        if all(is_free_port(base + i) for i in range(size)):
             return base
     raise RuntimeError("no free ports on loopback")
 
@@ -37,7 +37,7 @@ def _ephemeral_low() -> int:
         return 32768  # Linux's default
 
 
-def _is_free(port: int) -> bool:
+def is_free_port(port: int) -> bool:
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -50,7 +50,7 @@ def free_port_in(first: int, last: int) -> int:
     """A loopback port of first..last (below the kernel's ephemeral range) with nothing bound to it now: for a
     test's own listener, or, left unbound, for an endpoint that must refuse connections."""
     for port in range(first, last + 1):
-        if _is_free(port):
+        if is_free_port(port):
             return port
     raise RuntimeError(f"no free port in {first}-{last}")
 

@@ -14,6 +14,7 @@ from chalicelib.domain.registration import (
     ConsoleComplaint,
     DaySequence,
     Registration,
+    build_call_registration,
     build_console_registration,
 )
 from tests.fakes.events import MemoryDispatcher
@@ -69,3 +70,32 @@ def test_a_registration_that_keeps_losing_takes_a_number_outright_and_leaves_no_
     numbers = sorted(store.tickets)
     assert [int(n[-4:]) for n in numbers] == list(range(1, len(numbers) + 1))
     assert store.peek_sequence("RPR", DAY) == len(numbers) + 1
+
+
+class CopiesRace(Crowded):
+    """Two copies of one call (Twilio replays the record action) both lose every try, both take a number
+    outright, and the other copy's registration lands first."""
+
+    def __init__(self) -> None:
+        super().__init__(rivals=NUMBER_TRIES)
+        self.other_copys_number: int | None = None
+
+    def take_sequence(self, district_code: str, ist_day: str) -> int:
+        if self.other_copys_number is None:
+            self.other_copys_number = super().take_sequence(district_code, ist_day)
+        return super().take_sequence(district_code, ist_day)
+
+    def register(self, registration: Registration) -> None:
+        if registration.ticket.call_sid and registration.sequence is None and self.other_copys_number:
+            number, self.other_copys_number = self.other_copys_number, 0
+            MemoryTicketStore.register(self, build_call_registration(complaint(), DISTRICT, number, CLOCK))
+        super().register(registration)
+
+
+def test_a_copy_that_lost_to_its_own_replay_gives_its_outright_number_back():
+    store = CopiesRace()
+    result = register_call_complaint(complaint(), DISTRICT, store, MemoryDispatcher(), CLOCK)
+    assert not result.created  # the other copy's ticket is the call's
+    numbers = sorted(store.tickets)
+    assert [int(n[-4:]) for n in numbers] == list(range(1, len(numbers) + 1))  # no gap
+    assert store.peek_sequence("RPR", DAY) == len(numbers) + 1  # the loser's number went back

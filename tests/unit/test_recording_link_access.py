@@ -30,3 +30,14 @@ def test_an_unreadable_number_counts_as_a_wrong_one():
     attempts = MemoryLinkAttempts()
     assert check_officer_phone("k", None, OFFICER, attempts, T0) == "wrong_number"
     assert attempts.failures("k", T0) == 1
+
+
+def test_guesses_sent_all_at_once_are_each_counted_before_any_is_compared():
+    """Parallel requests each take their place in the count first, so once five are in flight the next is
+    locked out whatever it types; a right number among them gives its place back."""
+    attempts = MemoryLinkAttempts()
+    assert [attempts.add_failure("k", T0, WINDOW) for _ in range(4)] == [1, 2, 3, 4]  # four guesses in flight
+    assert check_officer_phone("k", OFFICER, OFFICER, attempts, T0) == "granted"
+    assert attempts.failures("k", T0) == 4  # the right number used no place
+    attempts.add_failure("k", T0, WINDOW)  # a fifth guess in flight
+    assert check_officer_phone("k", OFFICER, OFFICER, attempts, T0) == "locked"
