@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # pause between them; a registration still losing after these takes the next number outright (`_take_outright`).
 NUMBER_TRIES = 5
 _PAUSE_BASE = 0.005  # seconds: up to 10, 20, 40 ms
+_COPY_WAITS, _COPY_WAIT_SECONDS = 10, 0.3  # a copy waits up to 3 s for the one taking the number (Twilio waits 15)
 
 Build = Callable[[int, Clock], Registration]
 
@@ -86,6 +87,15 @@ def _take_outright(build: Build, at: Clock, day: str, district: District, store:
     refused only if its own replay or the caller's cap won in this very moment: then that number stays unused."""
     from chalicelib.domain.callers import OverDailyLimit
 
+    probe = build(1, at)  # read for its keys alone: which call or conversation this is
+    key = probe.once_key or (f"call#{probe.ticket.call_sid}" if probe.ticket.call_sid else None)
+    if key and not store.hold_outright_take(key, probe.ticket.created_at):
+        # Another copy of this very registration (a replayed webhook) takes the number: wait for its ticket.
+        for _ in range(_COPY_WAITS):
+            if number := store.registered_number(probe):
+                return RegistrationResult(number, created=False)
+            time.sleep(_COPY_WAIT_SECONDS)
+        log.warning("%s: the copy taking its number has not registered it; taking one too", key)
     sequence = store.take_sequence(district.code, day)
     try:
         result = _register(build(sequence, at), store, dispatcher)

@@ -51,6 +51,13 @@ class TicketStore(Protocol):
         """Take the day's next number at once (an atomic increment): a registration under a burst that keeps
         losing the next number to others (domain/intake.py), whose registration then carries no sequence."""
 
+    def hold_outright_take(self, key: str, at: str) -> bool:
+        """Only one of a registration's copies (a replayed webhook: the same call or conversation, `key`) may take
+        a number outright; True for the first to ask, False for the rest, which wait for its ticket."""
+
+    def registered_number(self, registration: Registration) -> str | None:
+        """The complaint number the registration's call or conversation has by now, if any."""
+
     def give_back_sequence(self, district_code: str, ist_day: str, sequence: int) -> bool:
         """Return a number taken outright whose registration was refused (its replay won meanwhile), if no
         later number was taken since; False when one was (the gap stays, and is logged)."""

@@ -7,7 +7,7 @@ import time
 import uuid
 from dataclasses import asdict
 
-from pynamodb.exceptions import CancellationReason, TransactWriteError, UpdateError
+from pynamodb.exceptions import CancellationReason, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_SHARDS = 8
 _CONFLICT_RETRIES = 3
+_OUTRIGHT_HOLD_SECONDS = 3600  # a copy's hold on the outright take: long past any replay of its call
 _ONCE_KEEP = 14 * 86400  # seconds a registration's once_key is kept (retries stop long before)
 
 
@@ -64,6 +65,22 @@ class DynamoTicketStore:
                     raise
                 time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
         raise AssertionError("unreachable")
+
+    def hold_outright_take(self, key: str, at: str) -> bool:
+        try:
+            hold = ClaimModel(f"outright#{key}", state="held", claimed_at=at,
+                              expires_at=int(time.time()) + _OUTRIGHT_HOLD_SECONDS)
+            hold.save(condition=ClaimModel.key.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def registered_number(self, registration: Registration) -> str | None:
+        if registration.ticket.call_sid and (number := _call_ticket(registration.ticket.call_sid)):
+            return number
+        return _once_owner(registration.once_key) if registration.once_key else None
 
     def give_back_sequence(self, district_code: str, ist_day: str, sequence: int) -> bool:
         counter = CounterModel(_sequence_key(district_code), ist_day)

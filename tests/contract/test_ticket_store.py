@@ -252,3 +252,9 @@ def test_a_number_taken_outright_goes_back_only_while_it_is_the_last(store: Tick
     store.take_sequence("RPR", DAY)
     assert store.give_back_sequence("RPR", DAY, 2) is False  # 3 was taken since: the gap stays
     assert store.peek_sequence("RPR", DAY) == 4
+
+
+def test_one_copy_of_a_registration_holds_the_outright_take(store: TicketStore):
+    assert store.hold_outright_take("call#CA1", "2026-12-03T10:00:00Z") is True
+    assert store.hold_outright_take("call#CA1", "2026-12-03T10:00:01Z") is False  # its replay waits
+    assert store.hold_outright_take("call#CA2", "2026-12-03T10:00:01Z") is True

@@ -23,6 +23,7 @@ class MemoryTicketStore:
         self.by_call: dict[str, str] = {}  # CallSid → complaint number: the call log's link to its ticket
         self.by_once_key: dict[str, str] = {}  # a conversation's once_key → complaint number
         self.timeline_once_keys: set[str] = set()  # timeline entries' once_keys (a delivery status's)
+        self.outright_holds: set[str] = set()  # registrations one of whose copies is taking a number outright
         self.counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def peek_sequence(self, district_code: str, ist_day: str) -> int:
@@ -31,6 +32,18 @@ class MemoryTicketStore:
     def take_sequence(self, district_code: str, ist_day: str) -> int:
         self.sequences[(district_code, ist_day)] += 1
         return self.sequences[(district_code, ist_day)]
+
+    def hold_outright_take(self, key: str, at: str) -> bool:
+        if key in self.outright_holds:
+            return False
+        self.outright_holds.add(key)
+        return True
+
+    def registered_number(self, registration: Registration) -> str | None:
+        ticket = registration.ticket
+        if ticket.call_sid and ticket.call_sid in self.by_call:
+            return self.by_call[ticket.call_sid]
+        return self.by_once_key.get(registration.once_key) if registration.once_key else None
 
     def give_back_sequence(self, district_code: str, ist_day: str, sequence: int) -> bool:
         if self.sequences[(district_code, ist_day)] != sequence:

@@ -99,3 +99,29 @@ def test_a_copy_that_lost_to_its_own_replay_gives_its_outright_number_back():
     numbers = sorted(store.tickets)
     assert [int(n[-4:]) for n in numbers] == list(range(1, len(numbers) + 1))  # no gap
     assert store.peek_sequence("RPR", DAY) == len(numbers) + 1  # the loser's number went back
+
+
+class ReplayHoldsTheTake(Crowded):
+    """Every try loses its number, and a copy of this call (a replayed webhook) is already taking one outright."""
+
+    def __init__(self) -> None:
+        super().__init__(rivals=NUMBER_TRIES)
+        self.hold_outright_take("call#CA1", "2026-12-01T06:00:00Z")
+        self.waits = 0
+
+    def registered_number(self, registration: Registration) -> str | None:
+        self.waits += 1
+        if self.waits == 2:  # the other copy's ticket lands while this one waits
+            self.take_sequence("RPR", DAY)
+            MemoryTicketStore.register(self, build_call_registration(complaint(), DISTRICT,
+                                                                     self.sequences[("RPR", DAY)], CLOCK))
+        return super().registered_number(registration)
+
+
+def test_a_copy_whose_replay_holds_the_outright_take_waits_for_its_number_and_takes_none():
+    store = ReplayHoldsTheTake()
+    result = register_call_complaint(complaint(), DISTRICT, store, MemoryDispatcher(), CLOCK)
+    assert not result.created and result.complaint_number == store.by_call["CA1"]
+    numbers = sorted(store.tickets)
+    assert [int(n[-4:]) for n in numbers] == list(range(1, len(numbers) + 1))
+    assert store.peek_sequence("RPR", DAY) == len(numbers) + 1
