@@ -23,7 +23,10 @@ from chalicelib.singleton import singleton
 
 _TIMEOUT_SECONDS = 10  # the SDK's own client waits forever; a consumer killed mid-send knows even less
 _SKEW = timedelta(minutes=2)  # our clock against Twilio's, when comparing a message's date_created
-_LOOKUP_LIMIT = 20  # the recipient's newest messages (or calls) from the sender; a retry comes minutes later
+# A retry comes minutes later, and a busy officer may have had many messages since: the lookup reads the
+# recipient's messages (or calls) from the sender newest first, a page at a time, back to the attempt's time.
+_LOOKUP_PAGE = 100
+_LOOKUP_MOST = 1000
 
 _http_client: Any = None
 
@@ -140,10 +143,12 @@ class TwilioMessaging:
         whatsapp = attempt.channel == "whatsapp"
         by_service = attempt.sender.startswith("MG")
         origin = {} if by_service else {"from_": attempt.sender}
-        listed = client().messages.list(to=f"whatsapp:{attempt.to}" if whatsapp else attempt.to, **origin,
-                                        limit=_LOOKUP_LIMIT)
+        listed = client().messages.stream(to=f"whatsapp:{attempt.to}" if whatsapp else attempt.to, **origin,
+                                          limit=_LOOKUP_MOST, page_size=_LOOKUP_PAGE)
         for message in listed:
-            if not _newer(message, attempt) or (by_service and message.messaging_service_sid != attempt.sender):
+            if not _newer(message, attempt):
+                break  # newest first: every later one was created before the attempt
+            if by_service and message.messaging_service_sid != attempt.sender:
                 continue
             if _same_content(attempt, message.body or ""):
                 return str(message.sid)
@@ -171,7 +176,10 @@ class TwilioCalls:
     def find_call(self, attempt: Attempt) -> str | None:
         """Twilio's Calls list, To and From, newest first; not by StartTime (a call still queued has none).
         A call resource does not show its URL: a call from our line to the number since the attempt is it."""
-        for call in client().calls.list(to=attempt.to, from_=attempt.sender, limit=_LOOKUP_LIMIT):
-            if _newer(call, attempt) and (call.direction or "outbound-api").startswith("outbound"):
+        for call in client().calls.stream(to=attempt.to, from_=attempt.sender, limit=_LOOKUP_MOST,
+                                          page_size=_LOOKUP_PAGE):
+            if not _newer(call, attempt):
+                break
+            if (call.direction or "outbound-api").startswith("outbound"):
                 return str(call.sid)
         return None

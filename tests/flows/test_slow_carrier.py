@@ -149,6 +149,24 @@ def test_the_sandbox_lists_messages_as_twilio_filters_them_and_find_sent_reads_i
     assert messaging.find_sent(Attempt("whatsapp", officer, "whatsapp:+919977222500", other, at)) is None
 
 
+def test_a_busy_officers_message_is_found_behind_many_newer_ones(sandbox):
+    """The retry comes after the back-off, and the water officer may have had dozens of forwards since: the
+    lookup reads back to the attempt's time, page by page, not only the newest few."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.domain.clock import iso
+    from chalicelib.domain.ports import Attempt
+    from chalicelib.telephony import rest
+
+    officer, sender = "+919000000301", "+919977222500"
+    at = iso(datetime.now(UTC) - timedelta(seconds=1))
+    messaging = rest.TwilioMessaging()
+    first = messaging.send_sms(officer, "शिकायत RPR2612030001 आपको सौंपी गई", sender)
+    for n in range(2, 140):  # the forwards that went out before the retry
+        messaging.send_sms(officer, f"शिकायत RPR261203{n:04d} आपको सौंपी गई", sender)
+    assert messaging.find_sent(Attempt("sms", officer, sender, "शिकायत RPR2612030001 आपको सौंपी गई", at)) == first
+
+
 def test_the_sandbox_lists_the_calls_placed_and_find_call_reads_it(sandbox):
     from datetime import UTC, datetime, timedelta
 
