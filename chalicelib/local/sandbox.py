@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 from chalicelib.local.faults import UNAVAILABLE, FaultSwitch, answer_late
 
@@ -206,8 +206,15 @@ def carrier_listing(kind: str, records: list[dict[str, Any]], query: dict[str, s
             rows = [r for r in rows if r.get(field) and keep(_gmt_day(r[field]), day)]
     rows.sort(key=lambda r: parsedate_to_datetime(r["date_created"]), reverse=True)
     size = max(1, min(1000, int(query.get("PageSize") or 50)))
-    return {kind.lower(): rows[:size], "page": 0, "page_size": size, "start": 0, "end": min(size, len(rows)) - 1,
-            "uri": path, "first_page_uri": path, "next_page_uri": None, "previous_page_uri": None}
+    page = int(query.get("Page") or 0) if str(query.get("Page") or "0").isdigit() else 0
+    start = page * size
+    # Twilio pages a list with next_page_uri (Page and a PageToken): a busy officer's older messages are there.
+    later = {**{k: v for k, v in query.items() if k not in ("Page", "PageToken", "PageSize")},
+             "PageSize": size, "Page": page + 1, "PageToken": f"PT{start + size}"}
+    next_uri = f"{path}?{urlencode(later)}" if start + size < len(rows) else None
+    return {kind.lower(): rows[start:start + size], "page": page, "page_size": size, "start": start,
+            "end": min(start + size, len(rows)) - 1, "uri": path, "first_page_uri": path,
+            "next_page_uri": next_uri, "previous_page_uri": None}
 
 
 class _Handler(BaseHTTPRequestHandler):

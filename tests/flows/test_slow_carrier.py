@@ -164,6 +164,12 @@ def test_a_busy_officers_message_is_found_behind_many_newer_ones(sandbox):
     first = messaging.send_sms(officer, "शिकायत RPR2612030001 आपको सौंपी गई", sender)
     for n in range(2, 140):  # the forwards that went out before the retry
         messaging.send_sms(officer, f"शिकायत RPR261203{n:04d} आपको सौंपी गई", sender)
+    from email.utils import format_datetime
+
+    for n, record in enumerate(sandbox.state.messages):  # a second apart, as a day's forwards are
+        record["date_created"] = format_datetime(datetime.now(UTC) + timedelta(seconds=n))
+    newest = rest.client().messages.list(to=officer, from_=sender, limit=100)
+    assert first not in {m.sid for m in newest}  # not among the newest hundred: on the second page
     assert messaging.find_sent(Attempt("sms", officer, sender, "शिकायत RPR2612030001 आपको सौंपी गई", at)) == first
 
 
