@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from infra import chalice_deploy, finish_package, policies, readiness, sam_transform, version_key
+from tests.support.project_copy import copy_project
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -39,17 +40,7 @@ def wheel_cache_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
-    copy_root = tmp_path_factory.mktemp("project")
-    for name in PROJECT_FILES:
-        source, target = ROOT / name, copy_root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(source, target)
-    for policy in (ROOT / ".chalice").glob("policy-*.json"):
-        shutil.copy2(policy, copy_root / ".chalice" / policy.name)
-    return copy_root
+    return copy_project(tmp_path_factory.mktemp("project"), PROJECT_FILES)
 
 
 class Packaged:

@@ -11,12 +11,13 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.project_copy import copy_project
 
 ROOT = Path(__file__).resolve().parents[2]
 SID = "AC" + "3" * 32
@@ -27,16 +28,7 @@ TRANSFORM_REFUSAL = "Resource with id [APIHandler] is invalid. AutoPublishCodeSh
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("deployable")
-    for name in COPIED:
-        source, target = ROOT / name, root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(source, target)
-    for policy in (ROOT / ".chalice").glob("policy-*.json"):
-        shutil.copy2(policy, root / ".chalice" / policy.name)
+    root = copy_project(tmp_path_factory.mktemp("deployable"), COPIED)
     (root / ".venv").symlink_to(Path(sys.prefix))  # the interpreter running the tests, its tools
     if (ROOT / "wheelhouse").is_dir():
         (root / "wheelhouse").symlink_to(ROOT / "wheelhouse")  # make package then needs no package index
