@@ -105,10 +105,17 @@ def serialised_moto(monkeypatch):
     monkeypatch.setattr(DynamoHandler, "call_action", atomic)
 
 
-def test_racing_registrations_never_share_a_complaint_number(aws, serialised_moto):
-    from chalicelib.domain.intake import register_call_complaint
+def _workers_complaint(worker: int, n: int):
+    """Worker `worker`'s n-th recorded water complaint in Raipur, from a phone of its own."""
     from chalicelib.domain.registration import CallComplaint
 
+    return CallComplaint(call_sid=f"CA{worker:02d}{n:030d}", caller_phone=f"+9198000{worker:05d}",
+                         line="+919977222564", language="hi", category_id="water",
+                         recording_sid=f"RE{worker:02d}{n:030d}", recording_url="https://x/RE", recording_duration=9)
+
+
+def test_racing_registrations_never_share_a_complaint_number(aws, serialised_moto):
+    from chalicelib.domain.intake import register_call_complaint
     district = wiring.directory().district("RPR")
     store, dispatcher, clock = wiring.ticket_store(), wiring.dispatcher(), wiring.clock()
     numbers: list[str] = []
@@ -117,10 +124,7 @@ def test_racing_registrations_never_share_a_complaint_number(aws, serialised_mot
 
     def caller(worker: int) -> None:
         for n in range(10):
-            complaint = CallComplaint(call_sid=f"CA{worker:02d}{n:030d}", caller_phone=f"+9198000{worker:05d}",
-                                      line="+919977222564", language="hi", category_id="water",
-                                      recording_sid=f"RE{worker:02d}{n:030d}", recording_url="https://x/RE",
-                                      recording_duration=9)
+            complaint = _workers_complaint(worker, n)
             try:
                 result = register_call_complaint(complaint, district, store, dispatcher, clock)
             except BaseException as error:  # collected: a thread's exception must fail the test
@@ -144,7 +148,6 @@ def test_racing_registrations_and_their_replays_leave_the_days_numbers_without_g
     and takes none, so the day's counter ends at the number of tickets and the numbers run 1, 2, … with no gap."""
     from chalicelib.domain.clock import ist_date
     from chalicelib.domain.intake import register_call_complaint
-    from chalicelib.domain.registration import CallComplaint
     from chalicelib.store.models import CounterModel
 
     district = wiring.directory().district("RPR")
@@ -155,10 +158,7 @@ def test_racing_registrations_and_their_replays_leave_the_days_numbers_without_g
 
     def caller(worker: int) -> None:
         for n in range(2):
-            complaint = CallComplaint(call_sid=f"CA{worker:02d}{n:030d}", caller_phone=f"+9198000{worker:05d}",
-                                      line="+919977222564", language="hi", category_id="water",
-                                      recording_sid=f"RE{worker:02d}{n:030d}", recording_url="https://x/RE",
-                                      recording_duration=9)
+            complaint = _workers_complaint(worker, n)
             try:
                 first = register_call_complaint(complaint, district, store, dispatcher, clock)
                 replays = [register_call_complaint(complaint, district, store, dispatcher, clock) for _ in range(2)]
