@@ -116,6 +116,20 @@ def link_secret() -> str:
     return secret("SAMVAD_LINK_SECRET") or twilio_auth_token()
 
 
+def plivo_auth_id() -> str:
+    """The Plivo account's Auth ID (not secret: it is in every API URL and recording URL)."""
+    return os.environ.get("PLIVO_AUTH_ID", "")
+
+
+def plivo_auth_token() -> str:
+    return secret("PLIVO_AUTH_TOKEN")
+
+
+def plivo_api_base() -> str | None:
+    """Set only on the local stack: the sandbox that plays Plivo's REST API."""
+    return os.environ.get("PLIVO_API_BASE") or None
+
+
 def twilio_api_base() -> str | None:
     """Set only on the local stack: the sandbox that plays Twilio's REST API."""
     return os.environ.get("TWILIO_API_BASE") or None

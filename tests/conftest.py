@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 
-for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in ("AWS_PROFILE", "TWILIO_API_BASE")]:
+for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in ("AWS_PROFILE", "TWILIO_API_BASE", "PLIVO_API_BASE")]:
     del os.environ[_name]
 os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "ap-south-1", "AWS_REGION": "ap-south-1", "AWS_XRAY_SDK_ENABLED": "false",
     "SAMVAD_STAGE": "test", "PUBLIC_BASE_URL": "https://hotline.samvad.test/api",
     "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef",
+    "PLIVO_AUTH_ID": "MA" + "A1" * 9, "PLIVO_AUTH_TOKEN": "test-plivo-token-0123456789abcdef",
 })
