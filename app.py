@@ -7,7 +7,7 @@ from chalice import Chalice, Rate
 
 from chalicelib import logs, settings
 from chalicelib.handlers import voice
-from chalicelib.handlers.webhook import FORM, twilio_webhook
+from chalicelib.handlers.webhook import FORM, telephony_webhook
 from chalicelib.preload import preload_if_provisioned
 
 app = Chalice(app_name="samvad")
@@ -16,8 +16,9 @@ logging.getLogger("chalicelib").setLevel(logging.INFO)
 logs.configure(app.log)  # phone numbers masked in every line; one JSON object per line when deployed
 preload_if_provisioned()  # provisioned concurrency: the database path loads at init, not on a caller's step
 
-VOICE = "/twilio/voice"
-MESSAGING = "/twilio/messaging"
+# Every carrier's webhooks, under its name: /twilio/voice/incoming, /plivo/voice/incoming (telephony/carriers.py).
+VOICE = "/{carrier}/voice"
+MESSAGING = "/{carrier}/messaging"
 
 
 @app.middleware("all")
@@ -33,147 +34,148 @@ def health():
 
 
 @app.route(f"{VOICE}/incoming", methods=["POST"], content_types=FORM)
-def voice_incoming():
-    return twilio_webhook(app.current_request, voice.incoming)
+def voice_incoming(carrier):
+    return telephony_webhook(app.current_request, carrier, voice.incoming)
 
 
 @app.route(f"{VOICE}/state/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_state_district(attempt):
+def voice_state_district(carrier, attempt):
     from chalicelib.handlers import state_line
 
-    return twilio_webhook(app.current_request, state_line.district_step)
+    return telephony_webhook(app.current_request, carrier, state_line.district_step)
 
 
 @app.route(f"{VOICE}/language/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_language(attempt):
-    return twilio_webhook(app.current_request, voice.language)
+def voice_language(carrier, attempt):
+    return telephony_webhook(app.current_request, carrier, voice.language)
 
 
 @app.route(f"{VOICE}/category/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_category(lang, attempt):
-    return twilio_webhook(app.current_request, voice.category)
+def voice_category(carrier, lang, attempt):
+    return telephony_webhook(app.current_request, carrier, voice.category)
 
 
 @app.route(f"{VOICE}/record/{{lang}}/{{category}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_record(lang, category, attempt):
-    return twilio_webhook(app.current_request, voice.record)
+def voice_record(carrier, lang, category, attempt):
+    return telephony_webhook(app.current_request, carrier, voice.record)
 
 
 @app.route(f"{VOICE}/menu/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_menu(lang, attempt):
+def voice_menu(carrier, lang, attempt):
     from chalicelib.handlers import voice_status
 
-    return twilio_webhook(app.current_request, voice_status.menu)
+    return telephony_webhook(app.current_request, carrier, voice_status.menu)
 
 
 @app.route(f"{VOICE}/after-status/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_after_status(lang, attempt):
+def voice_after_status(carrier, lang, attempt):
     from chalicelib.handlers import voice_status
 
-    return twilio_webhook(app.current_request, voice_status.after_status)
+    return telephony_webhook(app.current_request, carrier, voice_status.after_status)
 
 
 @app.route(f"{VOICE}/lookup/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_lookup(lang, attempt):
+def voice_lookup(carrier, lang, attempt):
     from chalicelib.handlers import voice_status
 
-    return twilio_webhook(app.current_request, voice_status.lookup)
+    return telephony_webhook(app.current_request, carrier, voice_status.lookup)
 
 
 @app.route(f"{VOICE}/repeat/{{lang}}/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_repeat(lang, number, attempt):
+def voice_repeat(carrier, lang, number, attempt):
     from chalicelib.handlers import voice_status
 
-    return twilio_webhook(app.current_request, voice_status.repeat)
+    return telephony_webhook(app.current_request, carrier, voice_status.repeat)
 
 
 @app.route(f"{VOICE}/add-note/{{lang}}/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_add_note(lang, number, attempt):
+def voice_add_note(carrier, lang, number, attempt):
     from chalicelib.handlers import voice_status
 
-    return twilio_webhook(app.current_request, voice_status.add_note)
+    return telephony_webhook(app.current_request, carrier, voice_status.add_note)
 
 
 @app.route(f"{VOICE}/status", methods=["POST"], content_types=FORM)
-def voice_status():
-    return twilio_webhook(app.current_request, voice.call_status)
+def voice_status(carrier):
+    return telephony_webhook(app.current_request, carrier, voice.call_status)
 
 
 @app.route(f"{VOICE}/recording-status", methods=["POST"], content_types=FORM)
-def voice_recording_status():
-    return twilio_webhook(app.current_request, voice.recording_status)
+def voice_recording_status(carrier):
+    return telephony_webhook(app.current_request, carrier, voice.recording_status)
 
 
 @app.route(f"{VOICE}/feedback/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_feedback(number, attempt):
+def voice_feedback(carrier, number, attempt):
     from chalicelib.handlers import feedback_call
 
-    return twilio_webhook(app.current_request, feedback_call.answer)
+    return telephony_webhook(app.current_request, carrier, feedback_call.answer)
 
 
 @app.route(f"{VOICE}/feedback-status/{{number}}", methods=["POST"], content_types=FORM)
-def voice_feedback_status(number):
+def voice_feedback_status(carrier, number):
     from chalicelib.handlers import feedback_call
 
-    return twilio_webhook(app.current_request, feedback_call.call_status)
+    return telephony_webhook(app.current_request, carrier, feedback_call.call_status)
 
 
 @app.route(f"{VOICE}/after-hours-language/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_after_hours_language(attempt):
+def voice_after_hours_language(carrier, attempt):
     from chalicelib.handlers import callback_requests
 
-    return twilio_webhook(app.current_request, callback_requests.after_hours_language)
+    return telephony_webhook(app.current_request, carrier, callback_requests.after_hours_language)
 
 
 @app.route(f"{VOICE}/after-hours/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
-def voice_after_hours(lang, attempt):
+def voice_after_hours(carrier, lang, attempt):
     from chalicelib.handlers import callback_requests
 
-    return twilio_webhook(app.current_request, callback_requests.after_hours_step)
+    return telephony_webhook(app.current_request, carrier, callback_requests.after_hours_step)
 
 
 @app.route(f"{VOICE}/callback/{{request_id}}", methods=["POST"], content_types=FORM)
-def voice_callback(request_id):
+def voice_callback(carrier, request_id):
     from chalicelib.handlers import callback_call
 
-    return twilio_webhook(app.current_request, callback_call.answer)
+    return telephony_webhook(app.current_request, carrier, callback_call.answer)
 
 
 @app.route(f"{VOICE}/callback-status/{{request_id}}/{{try_number}}", methods=["POST"], content_types=FORM)
-def voice_callback_status(request_id, try_number):
+def voice_callback_status(carrier, request_id, try_number):
     from chalicelib.handlers import callback_call
 
-    return twilio_webhook(app.current_request, callback_call.call_status)
+    return telephony_webhook(app.current_request, carrier, callback_call.call_status)
 
 
 @app.route(f"{VOICE}/operators/after/{{next}}", methods=["POST"], content_types=FORM)
-def voice_operators_after(next):
+def voice_operators_after(carrier, next):
     from chalicelib.handlers import operators
 
-    return twilio_webhook(app.current_request, operators.after_dial)
+    return telephony_webhook(app.current_request, carrier, operators.after_dial)
 
 
 @app.route(f"{VOICE}/operators/answered/{{code}}/{{call_sid}}", methods=["POST"], content_types=FORM)
-def voice_operators_answered(code, call_sid):
+def voice_operators_answered(carrier, code, call_sid):
     from chalicelib.handlers import operators
-    from chalicelib.handlers.webhook import EMPTY_TWIML
+    from chalicelib.handlers.webhook import EMPTY_RESPONSE
 
     # A failure here must not hang up on the operator: they are connected with no whisper instead.
-    return twilio_webhook(app.current_request, operators.answered, on_failure=lambda _params: EMPTY_TWIML)
+    return telephony_webhook(app.current_request, carrier, operators.answered,
+                             on_failure=lambda _params: EMPTY_RESPONSE)
 
 
 @app.route(f"{MESSAGING}/incoming", methods=["POST"], content_types=FORM)
-def messaging_incoming():
+def messaging_incoming(carrier):
     from chalicelib.handlers import messaging
 
-    return twilio_webhook(app.current_request, messaging.incoming, messaging.apology)
+    return telephony_webhook(app.current_request, carrier, messaging.incoming, messaging.apology)
 
 
 @app.route(f"{MESSAGING}/status/{{number}}", methods=["POST"], content_types=FORM)
-def messaging_status(number):
+def messaging_status(carrier, number):
     from chalicelib.handlers import messaging
 
-    return twilio_webhook(app.current_request, messaging.status)
+    return telephony_webhook(app.current_request, carrier, messaging.status)
 
 
 @app.route("/recordings/{token}", methods=["GET"])

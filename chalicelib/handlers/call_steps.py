@@ -14,7 +14,7 @@ from functools import wraps
 from chalicelib import wiring
 from chalicelib.domain.district import District
 from chalicelib.routing import ivr
-from chalicelib.telephony.twiml import carry
+from chalicelib.telephony.call_script import carry
 
 log = logging.getLogger(__name__)
 

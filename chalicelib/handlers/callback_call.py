@@ -8,7 +8,7 @@ import logging
 
 from chalicelib import wiring
 from chalicelib.handlers.call_steps import Form, Params, form_number, line_and_caller
-from chalicelib.handlers.webhook import EMPTY_TWIML
+from chalicelib.handlers.webhook import EMPTY_RESPONSE
 from chalicelib.routing import ivr
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,8 @@ def call_status(form: Form, params: Params) -> str:
     raw = params.get("try_number", "")
     try_number = form_number(raw, MAX_TRY_NUMBER)
     if not form.get("CallStatus") or try_number is None:
-        return EMPTY_TWIML
+        return EMPTY_RESPONSE
     outcome = callback_ended(wiring.callback_requests(), params.get("request_id", ""), try_number,
                              form["CallStatus"], wiring.clock().now())
     log.info("callback %s try %s %s: %s", params.get("request_id"), raw, form["CallStatus"], outcome)
-    return EMPTY_TWIML
+    return EMPTY_RESPONSE

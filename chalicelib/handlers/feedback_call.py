@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from chalicelib import wiring
 from chalicelib.handlers.call_steps import CALL_MAX_SECONDS, Form, Params, form_number, keyed_digits
-from chalicelib.handlers.webhook import EMPTY_TWIML
+from chalicelib.handlers.webhook import EMPTY_RESPONSE
 from chalicelib.routing import feedback_ivr
 
 
@@ -36,4 +36,4 @@ def call_status(form: Form, params: Params) -> str:
             detail={"call_sid": form["CallSid"],
                     "duration": str(form_number(form.get("CallDuration"), CALL_MAX_SECONDS) or 0)}),
             once_key=f"feedback-call#{form['CallSid']}#{form['CallStatus']}")  # a replayed callback adds nothing
-    return EMPTY_TWIML
+    return EMPTY_RESPONSE

@@ -19,7 +19,7 @@ def react(event: DomainEvent) -> str:
 
     return place_feedback_call(event, wiring.directory(), wiring.dialer(), wiring.claims(), wiring.ticket_store(),
                                answer_path=path(event.complaint_number, 0),
-                               status_path=f"/twilio/voice/feedback-status/{event.complaint_number}")
+                               status_path=f"/voice/feedback-status/{event.complaint_number}")
 
 
 def handle(sqs_event: Any) -> dict[str, Any]:

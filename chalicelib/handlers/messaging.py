@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 
 from chalicelib import wiring
-from chalicelib.handlers.webhook import EMPTY_TWIML
+from chalicelib.handlers.webhook import EMPTY_RESPONSE
 
 log = logging.getLogger(__name__)
 
 
 def _message(text: str) -> str:
-    from chalicelib.telephony.twiml import message_reply
+    from chalicelib.telephony.twilio_voice import message_reply
 
     return message_reply(text)
 
@@ -30,7 +30,7 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
 
     sender = form.get("From", "")
     if not sender or "Body" not in form:
-        return EMPTY_TWIML
+        return EMPTY_RESPONSE
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
     # The number texted: a hotline line, or the district's SMS or WhatsApp sender (store/directory.py).
     home = wiring.directory().district_for_number(form.get("To", "").removeprefix("whatsapp:"))
@@ -42,7 +42,7 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
         media_type=form.get("MediaContentType0") if has_media else None)
     reply = answer_text(message, home, wiring.directory(), wiring.ticket_store(), wiring.conversations(),
                         wiring.dispatcher(), wiring.clock())
-    return _message(reply) if reply else EMPTY_TWIML
+    return _message(reply) if reply else EMPTY_RESPONSE
 
 
 def status(form: dict[str, str], params: dict[str, str]) -> str:
@@ -58,4 +58,4 @@ def status(form: dict[str, str], params: dict[str, str]) -> str:
         # Not the webhook's spoken apology: a message's status callback is answered with an empty
         # messaging response, whatever happened on our side.
         log.exception("status of message %s for %s not recorded", form.get("MessageSid"), params.get("number"))
-    return EMPTY_TWIML
+    return EMPTY_RESPONSE

@@ -26,7 +26,7 @@ from typing import Any
 
 from chalicelib.handlers.call_steps import Form, Params, recording_heard
 from chalicelib.routing import ivr
-from chalicelib.telephony.twiml import carry
+from chalicelib.telephony.call_script import carry
 
 # Service-side failures worth riding out: DynamoDB's and SQS's throttling and 5xx error codes.
 _TRANSIENT_CODES = frozenset({
@@ -38,7 +38,7 @@ _TRANSIENT_CODES = frozenset({
 _SAFE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")  # what a language or category id in our URLs looks like
 _DISTRICT = re.compile(r"^[A-Z]{2,5}$")
 _PLAYING = ("ringing", "in-progress")  # the call waits for TwiML; status callbacks carry neither
-NOT_INTAKE = ("/twilio/voice/feedback/",)  # steps that take no complaint: a feedback call's answers
+NOT_INTAKE = ("/voice/feedback/",)  # steps that take no complaint: a feedback call's answers
 
 
 def is_infrastructure_failure(error: BaseException | None) -> bool:

@@ -29,7 +29,7 @@ from chalicelib.handlers.call_steps import (
     recording_seconds,
     recording_url,
 )
-from chalicelib.handlers.webhook import EMPTY_TWIML
+from chalicelib.handlers.webhook import EMPTY_RESPONSE
 from chalicelib.routing import ivr
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def call_status(form: Form, params: Params) -> str:
 
     status = form.get("CallStatus", "")
     if not form.get("CallSid") or status not in TERMINAL_STATUSES:
-        return EMPTY_TWIML
+        return EMPTY_RESPONSE
     line, caller = line_and_caller(form)
     district = wiring.directory().district_for_line(line)
     hotline = district.hotline_for_line(line) if district else None
@@ -139,7 +139,7 @@ def call_status(form: Form, params: Params) -> str:
         call_sid=form["CallSid"], from_phone=caller, to_phone=line,
         district=district.code if district else None, hotline=hotline.id if hotline else None, status=status,
         duration=duration or 0, ended_at=iso(_ended_at(form))))
-    return EMPTY_TWIML
+    return EMPTY_RESPONSE
 
 
 def recording_status(form: Form, params: Params) -> str:
@@ -147,7 +147,7 @@ def recording_status(form: Form, params: Params) -> str:
     from chalicelib.domain.call_recording import settle_call_recording
 
     if not form.get("CallSid") or not form.get("RecordingSid"):
-        return EMPTY_TWIML
+        return EMPTY_RESPONSE
     seconds, url = recording_seconds(form, CALL_MAX_SECONDS), recording_url(form)  # an operator's: the whole call
     status = form.get("RecordingStatus", "")
     number = wiring.call_log().record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds, url)
@@ -155,4 +155,4 @@ def recording_status(form: Form, params: Params) -> str:
         # The IVR's recording is confirmed on its ticket; an operator's (<Dial>) is attached to theirs.
         settle_call_recording(number, form["RecordingSid"], url, seconds,
                               wiring.ticket_store())
-    return EMPTY_TWIML
+    return EMPTY_RESPONSE

@@ -1,7 +1,8 @@
-"""Every Twilio webhook: check the signature, run one step, answer TwiML.
+"""Every carrier webhook: which carrier, check its signature, parse its fields into the neutral form, run one
+step, answer in the carrier's markup (the step's call script rendered by the carrier's adapter).
 
 The caller (or texter) must always get an answer: any failure past the signature check becomes the
-route's apology (spoken for calls, a text for messages), never a 500 — Twilio would play its own
+route's apology (spoken for calls, a text for messages), never a 500 — the carrier would play its own
 "application error" in English. The exception is an outage (AWS unreachable) on a voice step: the caller
 still leaves a complaint (handlers/outage.py), and on the call's first request that is a 503, which makes
 the carrier play the number's fallback URL.
@@ -15,36 +16,42 @@ from urllib.parse import urlencode
 
 from chalice.app import Request, Response
 
-from chalicelib import logs
+from chalicelib import logs, settings
 from chalicelib.routing import ivr
-from chalicelib.telephony.signature import is_signed_by_twilio, parse_form, request_path
-from chalicelib.telephony.twiml import carried_query
+from chalicelib.telephony.call_script import carried_query, current_carrier
+from chalicelib.telephony.carriers import UnknownCarrier, adapter
+from chalicelib.telephony.signature import parse_form, request_path
 
 log = logging.getLogger(__name__)
 
 FORM = ["application/x-www-form-urlencoded"]
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'  # "received", for callbacks
+EMPTY_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?><Response />'  # "received", in every carrier's XML
 
 Step = Callable[[dict[str, str], dict[str, str]], str]
 
 
-def twilio_webhook(request: Request, step: Step,
-                   on_failure: Callable[[dict[str, str]], str] | None = None) -> Response:
+def telephony_webhook(request: Request, carrier: str, step: Step,
+                      on_failure: Callable[[dict[str, str]], str] | None = None) -> Response:
     """`on_failure` answers when the step raises; by default a spoken apology in the call's language."""
-    params = request.uri_params or {}
-    form = parse_form(request.raw_body)
-    path = request_path(request.path, params)
+    try:
+        voice = adapter(carrier)
+    except UnknownCarrier:
+        return _plain(404, f"Not Found: no carrier called {carrier!r}.")
+    params = {name: value for name, value in (request.uri_params or {}).items() if name != "carrier"}
+    raw_form = parse_form(request.raw_body)
+    path = request_path(request.path, request.uri_params)
     query: Any = request.query_params or {}
     if query:
-        # Twilio signs the whole URL it was given; our own callback URLs carry at most one parameter,
+        # A carrier signs the whole URL it was given; our own callback URLs carry at most one parameter,
         # so re-encoding gives back the exact query string.
         path += "?" + urlencode([(name, value) for name in query for value in query.getlist(name)])
-    if not is_signed_by_twilio(path, form, request.headers.get("x-twilio-signature")):
-        return Response(body="Forbidden: the X-Twilio-Signature header is missing or wrong.\n", status_code=403,
-                        headers={"Content-Type": "text/plain"})
+    if not voice.is_signed(settings.public_base_url() + path, raw_form, request.headers):
+        return _plain(403, f"Forbidden: the {voice.SIGNATURE_HEADER} header is missing or wrong.")
+    form = voice.parse(raw_form)
     params = {**{name: query[name] for name in query}, **params}  # signed with the URL, so as trusted
     logs.bind(call_sid=form.get("CallSid"), message_sid=form.get("MessageSid"))
     carrying = carried_query.set(())  # nothing a previous request chose travels in this one's URLs
+    answering = current_carrier.set(carrier)
     try:
         body: str | None = step(form, params)
     except Exception as error:
@@ -52,12 +59,16 @@ def twilio_webhook(request: Request, step: Step,
                       form.get("CallSid"), form.get("RecordingSid"), form.get("MessageSid"))
         body = on_failure(params) if on_failure else _voice_failure(path, form, params, error)
     finally:
+        current_carrier.reset(answering)
         carried_query.reset(carrying)
     if body is None:
         # The carrier plays the number's fallback URL on an error status, never on a 200.
-        return Response(body="Service Unavailable: the hotline's database is unreachable.\n", status_code=503,
-                        headers={"Content-Type": "text/plain", "Retry-After": "60"})
+        return _plain(503, "Service Unavailable: the hotline's database is unreachable.", {"Retry-After": "60"})
     return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
+
+
+def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=text + "\n", status_code=status, headers={"Content-Type": "text/plain", **(headers or {})})
 
 
 def _voice_failure(path: str, form: dict[str, str], params: dict[str, str], error: Exception) -> str | None:

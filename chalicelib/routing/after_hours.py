@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from chalicelib.domain.clock import IST
 from chalicelib.domain.district import District, Hotline, OfficeHours
 from chalicelib.i18n import Catalog, catalog
 from chalicelib.routing import ivr
-from chalicelib.telephony.twiml import render, say, url
+from chalicelib.telephony.call_script import CallScript, render, say, url
 
 RECORD, CALLBACK = "1", "2"  # the keys stay the same whichever choices a hotline offers
 
@@ -64,7 +62,7 @@ def closed_greeting(district: District, hotline: Hotline) -> str:
     """A closed hotline: the welcome, then the language (where the district has several), then the hours in it."""
     if len(district.languages) == 1:
         return closed(district, hotline, district.default_language)
-    vr = VoiceResponse()
+    vr = CallScript()
     ivr.add_welcome(vr, district, hotline)
     ivr.add_language_menu(vr, district, attempt=1, step=LANGUAGE_STEP)
     return render(vr)
@@ -79,7 +77,7 @@ def closed(district: District, hotline: Hotline, lang: str, attempt: int = 1, re
            welcome: bool = True) -> str:
     """The hours, then the choices the hotline offers (1: record now, 2: a callback when it opens)."""
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     if retry_key:
         say(vr, speech.text(retry_key), speech)
     elif welcome and hotline.greeting_audio_url:
@@ -92,14 +90,14 @@ def closed(district: District, hotline: Hotline, lang: str, attempt: int = 1, re
         ivr.add_category_menu(vr, district, lang, attempt=1)  # one choice: straight on, no key to press
         return render(vr)
     action = url(path(lang, attempt))
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=ivr.GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=ivr.GATHER_TIMEOUT_SECONDS, num_digits=1)
     options = []
     if "record" in hotline.after_hours:
         options.append(speech.text("after_hours_record_option"))
     if "callback" in hotline.after_hours:
         options.append(speech.text("after_hours_callback_option"))
     say(gather, " ".join(options), speech)
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
     return render(vr)
 
 
@@ -109,7 +107,7 @@ def record_now(district: District, lang: str) -> str:
 
 def callback_scheduled(lang: str, due_at: datetime) -> str:
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("callback_scheduled", when=spoken_when(due_at, speech)), speech)
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()
@@ -119,7 +117,7 @@ def callback_scheduled(lang: str, due_at: datetime) -> str:
 def callback_refused(district: District, hotline: Hotline, lang: str) -> str:
     """No callback (a withheld number, or the day's callbacks used): record now where allowed, else goodbye."""
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("callback_not_possible"), speech)
     if "record" in hotline.after_hours:
         ivr.add_category_menu(vr, district, lang, attempt=1)
@@ -131,7 +129,7 @@ def callback_refused(district: District, hotline: Hotline, lang: str) -> str:
 
 def goodbye(lang: str) -> str:
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()
     return render(vr)
@@ -139,6 +137,6 @@ def goodbye(lang: str) -> str:
 
 def reject() -> str:
     """A missed call: rejected unanswered with a busy tone, so the caller pays nothing; we call back."""
-    vr = VoiceResponse()
-    vr.reject(reason="busy")
+    vr = CallScript()
+    vr.reject("busy")
     return render(vr)

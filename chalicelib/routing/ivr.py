@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District, Hotline
 from chalicelib.i18n import available_languages, catalog
-from chalicelib.telephony.twiml import render, say, url
+from chalicelib.telephony.call_script import CallScript, render, say, url
 
 MAX_ATTEMPTS = 3
 GATHER_TIMEOUT_SECONDS = 6
 RECORD_SILENCE_SECONDS = 5
-VOICE = "/twilio/voice"
+VOICE = "/voice"  # under each carrier's own prefix: /twilio/voice, /plivo/voice (call_script.url)
 RECORDING_STATUS_PATH = f"{VOICE}/recording-status"
 
 
 def unknown_number() -> str:
-    vr = VoiceResponse()
+    vr = CallScript()
     for lang in ("hi", "en"):
         say(vr, catalog(lang).text("unknown_number"), catalog(lang))
     vr.hangup()
@@ -32,7 +30,7 @@ def unknown_number() -> str:
 
 
 def technical_problem(language: str | None = None) -> str:
-    vr = VoiceResponse()
+    vr = CallScript()
     for lang in [language] if language else ["hi", "en"]:
         say(vr, catalog(lang).text("technical_problem"), catalog(lang))
     vr.hangup()
@@ -40,13 +38,13 @@ def technical_problem(language: str | None = None) -> str:
 
 
 def greeting(district: District, line: str) -> str:
-    vr = VoiceResponse()
+    vr = CallScript()
     add_welcome(vr, district, district.hotline_for_line(line))
     intake_menu(vr, district)
     return render(vr)
 
 
-def add_welcome(vr: VoiceResponse, district: District, hotline: Hotline | None) -> None:
+def add_welcome(vr: CallScript, district: District, hotline: Hotline | None) -> None:
     """The Collector's recorded message where the hotline has one, else the spoken welcome."""
     if hotline and hotline.greeting_audio_url:
         vr.play(hotline.greeting_audio_url)
@@ -55,7 +53,7 @@ def add_welcome(vr: VoiceResponse, district: District, hotline: Hotline | None) 
         say(vr, catalog(lang).text("welcome", district=district.name_in(lang)), catalog(lang))
 
 
-def intake_menu(vr: VoiceResponse, district: District) -> None:
+def intake_menu(vr: CallScript, district: District) -> None:
     """The recorded intake's first menu (language, or category for a one-language district), appended to vr."""
     if len(district.languages) == 1:
         _main_menu(vr, district, district.default_language)
@@ -66,30 +64,30 @@ def intake_menu(vr: VoiceResponse, district: District) -> None:
 def language_step(district: District, attempt: int, digits: str | None) -> str:
     if digits and digits.isdigit() and 1 <= int(digits) <= len(district.languages):
         lang = district.languages[int(digits) - 1]
-        vr = VoiceResponse()
+        vr = CallScript()
         _main_menu(vr, district, lang)
         return render(vr)
     lang = district.default_language
     return retry(district, lang, attempt, digits, lambda vr, n: add_language_menu(vr, district, n))
 
 
-def _main_menu(vr: VoiceResponse, district: District, lang: str) -> None:
+def _main_menu(vr: CallScript, district: District, lang: str) -> None:
     # New complaint or status by phone (routing/status_menu.py answers it), right after the language.
     add_main_menu(vr, lang, attempt=1)
 
 
-def add_main_menu(vr: VoiceResponse, lang: str, attempt: int) -> None:
+def add_main_menu(vr: CallScript, lang: str, attempt: int) -> None:
     """1 a new complaint, 2 the status of my complaints; the answer goes to /menu (handlers/voice_status.py)."""
     speech = catalog(lang)
     action = url(f"{VOICE}/menu/{lang}/{attempt}")
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     say(gather, speech.text("main_menu"), speech)
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
 
 
 def category_menu(district: District, lang: str) -> str:
     """The category menu on its own: a new complaint chosen from the main menu."""
-    vr = VoiceResponse()
+    vr = CallScript()
     add_category_menu(vr, district, lang, attempt=1)
     return render(vr)
 
@@ -97,7 +95,7 @@ def category_menu(district: District, lang: str) -> str:
 def category_step(district: District, line: str, lang: str, attempt: int, digits: str | None) -> str:
     category = district.category_by_key(digits or "")
     if category:
-        vr = VoiceResponse()
+        vr = CallScript()
         _record_prompt(vr, district, line, lang, category.id, attempt=1)
         return render(vr)
     return retry(district, lang, attempt, digits, lambda vr, n: add_category_menu(vr, district, lang, n))
@@ -108,7 +106,7 @@ def record_retry(district: District, line: str, lang: str, category_id: str, att
     speech = catalog(lang)
     if attempt >= MAX_ATTEMPTS:
         return give_up(district, lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("not_heard"), speech)
     _record_prompt(vr, district, line, lang, category_id, attempt + 1)
     return render(vr)
@@ -117,9 +115,9 @@ def record_retry(district: District, line: str, lang: str, category_id: str, att
 def registered(lang: str, complaint_number: str) -> str:
     speech = catalog(lang)
     spoken = ", ".join(spoken_groups(complaint_number))
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, f"{speech.text('registered')} {spoken}.", speech)
-    vr.pause(length=1)
+    vr.pause(1)
     say(vr, f"{speech.text('repeat')} {spoken}.", speech)
     say(vr, speech.text("sms_coming"), speech)
     say(vr, speech.text("goodbye"), speech)
@@ -128,12 +126,12 @@ def registered(lang: str, complaint_number: str) -> str:
 
 
 def retry(district: District, lang: str, attempt: int, digits: str | None,
-          menu: Callable[[VoiceResponse, int], None]) -> str:
+          menu: Callable[[CallScript, int], None]) -> str:
     """A menu asked again after a wrong key or none (`menu` adds it to the answer); the last try says goodbye."""
     if attempt >= MAX_ATTEMPTS:
         return give_up(district, lang)
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("wrong_key" if digits else "no_input"), speech)
     menu(vr, attempt + 1)
     return render(vr)
@@ -141,43 +139,42 @@ def retry(district: District, lang: str, attempt: int, digits: str | None,
 
 def give_up(district: District, lang: str) -> str:
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("give_up", contact=district.fallback_contact.get(lang, "")), speech)
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()
     return render(vr)
 
 
-def add_language_menu(vr: VoiceResponse, district: District, attempt: int, step: str = "language") -> None:
+def add_language_menu(vr: CallScript, district: District, attempt: int, step: str = "language") -> None:
     """Each language offered in its own language; the answer goes to `step` (the IVR's, or after hours')."""
     action = url(f"{VOICE}/{step}/{attempt}")
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     for key, lang in enumerate(district.languages, start=1):
         say(gather, catalog(lang).text("language_option", key=key), catalog(lang))
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
 
 
-def add_category_menu(vr: VoiceResponse, district: District, lang: str, attempt: int) -> None:
+def add_category_menu(vr: CallScript, district: District, lang: str, attempt: int) -> None:
     speech = catalog(lang)
     action = url(f"{VOICE}/category/{lang}/{attempt}")
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     options = " ".join(speech.text("category_option", name=c.names.get(lang, c.id), key=key)
                        for key, c in enumerate(district.categories, start=1))
     say(gather, f"{speech.text('category_intro')} {options}", speech)
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
 
 
-def _record_prompt(vr: VoiceResponse, district: District, line: str, lang: str, category_id: str,
+def _record_prompt(vr: CallScript, district: District, line: str, lang: str, category_id: str,
                    attempt: int) -> None:
     speech = catalog(lang)
     action = url(f"{VOICE}/record/{lang}/{category_id}/{attempt}")
     hotline = district.hotline_for_line(line)
     say(vr, speech.text("record_prompt"), speech)
     max_length = hotline.record_max_seconds if hotline else 120
-    vr.record(action=action, method="POST", max_length=max_length, finish_on_key="#", play_beep=True,
-              timeout=RECORD_SILENCE_SECONDS, recording_status_callback=url(RECORDING_STATUS_PATH),
-              recording_status_callback_method="POST", recording_status_callback_event="completed")
-    vr.redirect(action, method="POST")
+    vr.record(action, max_seconds=max_length, silence_seconds=RECORD_SILENCE_SECONDS,
+              status_callback=url(RECORDING_STATUS_PATH))
+    vr.redirect(action)
 
 
 # -- an outage (handlers/outage.py): AWS is unreachable, the caller still records a complaint ------------
@@ -199,21 +196,20 @@ OUTAGE_RECORD_SECONDS = 120
 def outage_recording(lang: str, category_id: str, attempt: int) -> str:
     """The fallback document's apology and <Record>, from within the call: its action is the IVR's record
     step with what was chosen so far, so a database that is back by then registers the ticket at once."""
-    vr = VoiceResponse()
+    vr = CallScript()
     for language in _outage_languages(lang):
         speech = catalog(language)
         say(vr, f"{speech.text('fallback_apology')} {speech.text('fallback_record_prompt')}", speech)
     action = url(f"{VOICE}/record/{lang if lang in available_languages() else UNCHOSEN}/{category_id}/{attempt}")
-    vr.record(action=action, method="POST", max_length=OUTAGE_RECORD_SECONDS, finish_on_key="#", play_beep=True,
-              timeout=RECORD_SILENCE_SECONDS, recording_status_callback=url(RECORDING_STATUS_PATH),
-              recording_status_callback_method="POST", recording_status_callback_event="completed")
-    vr.redirect(action, method="POST")  # nothing recorded: the record step asks again
+    vr.record(action, max_seconds=OUTAGE_RECORD_SECONDS, silence_seconds=RECORD_SILENCE_SECONDS,
+              status_callback=url(RECORDING_STATUS_PATH))
+    vr.redirect(action)  # nothing recorded: the record step asks again
     return render(vr)
 
 
 def recorded_during_outage(lang: str) -> str:
     """The recording is the carrier's; the reconciler registers it and the SMS brings the number."""
-    vr = VoiceResponse()
+    vr = CallScript()
     for language in _outage_languages(lang):
         say(vr, catalog(language).text("fallback_thanks"), catalog(language))
     vr.hangup()
@@ -221,7 +217,7 @@ def recorded_during_outage(lang: str) -> str:
 
 
 def not_heard_during_outage(lang: str) -> str:
-    vr = VoiceResponse()
+    vr = CallScript()
     for language in _outage_languages(lang):
         say(vr, catalog(language).text("fallback_not_heard"), catalog(language))
     vr.hangup()

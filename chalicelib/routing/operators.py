@@ -7,13 +7,11 @@ it to the ticket the operator registers for this CallSid.
 """
 from __future__ import annotations
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from chalicelib.domain.district import District, Hotline
 from chalicelib.domain.roster import Operator
 from chalicelib.i18n import catalog
 from chalicelib.routing import ivr
-from chalicelib.telephony.twiml import render, say, url
+from chalicelib.telephony.call_script import CallScript, render, say, url
 
 OPERATORS = f"{ivr.VOICE}/operators"
 # Twilio's DialCallStatus values for "nobody took the call": ring the next one, or fall back to the IVR.
@@ -31,24 +29,22 @@ def whisper_path(district_code: str, call_sid: str) -> str:
 def ring(district: District, hotline: Hotline, operators: tuple[Operator, ...], start: int, call_sid: str,
          announce: bool) -> str:
     """Ring everyone on duty at once, or (in turn) the operator at `start`; `announce` says the recording notice."""
-    vr = VoiceResponse()
+    vr = CallScript()
     speech = catalog(district.default_language)
     if announce:
         say(vr, speech.text("operators_connecting"), speech)
     simultaneous = hotline.ring.order == "simultaneous"
     ringing = operators if simultaneous else operators[start:start + 1]
     next_index = len(operators) if simultaneous else start + 1
-    dial = vr.dial(action=url(dial_action_path(next_index)), method="POST", timeout=hotline.ring.answer_seconds,
-                   record="record-from-answer-dual", recording_status_callback=url(ivr.RECORDING_STATUS_PATH),
-                   recording_status_callback_method="POST", recording_status_callback_event="completed")
-    for operator in ringing:
-        dial.number(str(operator.phone), url=url(whisper_path(district.code, call_sid)), method="POST")
+    vr.dial(tuple(str(operator.phone) for operator in ringing), action=url(dial_action_path(next_index)),
+            timeout=hotline.ring.answer_seconds, whisper_url=url(whisper_path(district.code, call_sid)),
+            recording_status_callback=url(ivr.RECORDING_STATUS_PATH))
     return render(vr)
 
 
 def to_intake(district: District) -> str:
     """Nobody answered: the caller records the complaint through the IVR's menus."""
-    vr = VoiceResponse()
+    vr = CallScript()
     speech = catalog(district.default_language)
     say(vr, speech.text("operators_busy"), speech)
     ivr.intake_menu(vr, district)
@@ -57,7 +53,7 @@ def to_intake(district: District) -> str:
 
 def call_over(district: District) -> str:
     """An operator took the call and it ended: thank the caller, hang up."""
-    vr = VoiceResponse()
+    vr = CallScript()
     speech = catalog(district.default_language)
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()
@@ -66,7 +62,7 @@ def call_over(district: District) -> str:
 
 def whisper(district: District, caller: str) -> str:
     """Heard by the operator alone before the caller is connected."""
-    vr = VoiceResponse()
+    vr = CallScript()
     speech = catalog(district.default_language)
     digits = " ".join(caller[-4:]) if caller else "?"
     say(vr, speech.text("operator_whisper", digits=digits), speech)

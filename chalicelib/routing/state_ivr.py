@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from chalicelib.domain.state_line import StateLine
 from chalicelib.i18n import catalog
 from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, VOICE
-from chalicelib.telephony.twiml import render, say, url
+from chalicelib.telephony.call_script import CallScript, render, say, url
 
 STATE_STEP = f"{VOICE}/state"
 INCOMING = f"{VOICE}/incoming"
@@ -23,21 +21,21 @@ def _spelled(key: str) -> str:
     return " ".join(key)  # "0 1": read digit by digit, as keyed
 
 
-def _question(vr: VoiceResponse, state: StateLine, attempt: int) -> None:
+def _question(vr: CallScript, state: StateLine, attempt: int) -> None:
     action = url(f"{STATE_STEP}/{attempt}")
-    gather = vr.gather(num_digits=state.key_length, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=state.key_length)
     for lang in state.languages:
         speech = catalog(lang)
         options = " ".join(speech.text("state_district_option", district=d.names.get(lang) or d.code,
                                        key=_spelled(d.key)) for d in state.menu())
         text = speech.text("state_district_question", digits=state.key_length)
         say(gather, f"{text} {options}".strip(), speech)
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
 
 
 def district_question(state: StateLine) -> str:
     """What a caller of the state number hears first."""
-    vr = VoiceResponse()
+    vr = CallScript()
     lang = state.languages[0]
     say(vr, catalog(lang).text("state_welcome", state=state.name_in(lang)), catalog(lang))
     _question(vr, state, attempt=1)
@@ -47,9 +45,9 @@ def district_question(state: StateLine) -> str:
 def district_step(state: StateLine, attempt: int, digits: str | None) -> str:
     """The caller keyed in a code (or nothing): on to the district, asked again, or a polite goodbye."""
     code = state.district_for_key(digits)
-    vr = VoiceResponse()
+    vr = CallScript()
     if code:
-        vr.redirect(url(f"{INCOMING}?{urlencode({'district': code})}"), method="POST")
+        vr.redirect(url(f"{INCOMING}?{urlencode({'district': code})}"))
         return render(vr)
     if attempt >= MAX_ATTEMPTS:
         for lang in state.languages:

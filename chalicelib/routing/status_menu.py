@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from chalicelib.domain.callers import date_words
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District
@@ -19,7 +17,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.i18n import Catalog, catalog
 from chalicelib.routing import ivr
 from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, RECORD_SILENCE_SECONDS, VOICE
-from chalicelib.telephony.twiml import render, say, url
+from chalicelib.telephony.call_script import CallScript, render, say, url
 
 KEY_NUMBER_TIMEOUT_SECONDS = 12  # the digits of a complaint number take a while on a keypad
 NOTE_MAX_SECONDS = 120
@@ -32,7 +30,7 @@ def menu_retry(district: District, lang: str, attempt: int, digits: str | None) 
 
 def blocked(district: District) -> str:
     """A blocked caller: a short message in the district's languages, and the call ends."""
-    vr = VoiceResponse()
+    vr = CallScript()
     for lang in district.languages:
         say(vr, catalog(lang).text("caller_blocked"), catalog(lang))
     vr.hangup()
@@ -41,7 +39,7 @@ def blocked(district: District) -> str:
 
 def cap_reached(district: District, lang: str, latest_number: str | None) -> str:
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("caller_cap", limit=district.callers.complaints_per_day), speech)
     if latest_number:
         say(vr, speech.text("caller_cap_latest", number=_spoken(latest_number)), speech)
@@ -69,12 +67,12 @@ def _status_words(speech: Catalog, ticket: Ticket) -> list[str]:
 def status_read_back(district: District, lang: str, tickets: Iterable[Ticket]) -> str:
     """The caller's open complaints (newest first, already chosen), then what next."""
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("status_intro"), speech)
     for ticket in tickets:
         for words in _status_words(speech, ticket):
             say(vr, words, speech)
-        vr.pause(length=1)
+        vr.pause(1)
     _after_status_menu(vr, lang, attempt=1)
     return render(vr)
 
@@ -82,7 +80,7 @@ def status_read_back(district: District, lang: str, tickets: Iterable[Ticket]) -
 def keyed_status(district: District, lang: str, ticket: Ticket) -> str:
     """One ticket's status for a keyed number: status and date only, never the caller's name or address."""
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     for words in _status_words(speech, ticket):
         say(vr, words, speech)
     _after_status_menu(vr, lang, attempt=1)
@@ -92,30 +90,30 @@ def keyed_status(district: District, lang: str, ticket: Ticket) -> str:
 def none_found(district: District, lang: str) -> str:
     """Nothing open under the caller ID: ask for the number."""
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("status_none"), speech)
     key_number_prompt(vr, lang, attempt=1)
     return render(vr)
 
 
 def ask_number(district: District, lang: str, attempt: int = 1) -> str:
-    vr = VoiceResponse()
+    vr = CallScript()
     key_number_prompt(vr, lang, attempt)
     return render(vr)
 
 
-def key_number_prompt(vr: VoiceResponse, lang: str, attempt: int) -> None:
+def key_number_prompt(vr: CallScript, lang: str, attempt: int) -> None:
     speech = catalog(lang)
     action = url(f"{VOICE}/lookup/{lang}/{attempt}")
-    gather = vr.gather(finish_on_key="#", action=action, method="POST", timeout=KEY_NUMBER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=KEY_NUMBER_TIMEOUT_SECONDS, finish_on_key="#")
     say(gather, speech.text("status_key_number"), speech)
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
 
 
 def number_not_found(district: District, lang: str, keyed: str, attempt: int) -> str:
     """A keyed number that is malformed or not this district's ticket: say so, and let them try again."""
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("status_not_found", number=" ".join(keyed)), speech)
     if attempt >= MAX_ATTEMPTS:
         say(vr, speech.text("goodbye"), speech)
@@ -130,10 +128,10 @@ def lookup_retry(district: District, lang: str, attempt: int) -> str:
     return ivr.retry(district, lang, attempt, None, lambda vr, n: key_number_prompt(vr, lang, n))
 
 
-def _after_status_menu(vr: VoiceResponse, lang: str, attempt: int) -> None:
+def _after_status_menu(vr: CallScript, lang: str, attempt: int) -> None:
     speech = catalog(lang)
     action = url(f"{VOICE}/after-status/{lang}/{attempt}")
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     say(gather, speech.text("status_next"), speech)
     # Pressing nothing here means they heard what they called for: thank them and end the call.
     say(vr, speech.text("goodbye"), speech)
@@ -147,17 +145,17 @@ def after_status_retry(district: District, lang: str, attempt: int, digits: str 
 # -- the repeat caller ------------------------------------------------------------------------------
 
 def repeat_offer(district: District, lang: str, ticket: Ticket, attempt: int = 1) -> str:
-    vr = VoiceResponse()
+    vr = CallScript()
     _repeat_menu(vr, lang, ticket.complaint_number, attempt)
     return render(vr)
 
 
-def _repeat_menu(vr: VoiceResponse, lang: str, number: str, attempt: int) -> None:
+def _repeat_menu(vr: CallScript, lang: str, number: str, attempt: int) -> None:
     speech = catalog(lang)
     action = url(f"{VOICE}/repeat/{lang}/{number}/{attempt}")
-    gather = vr.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     say(gather, speech.text("repeat_offer", number=_spoken(number)), speech)
-    vr.redirect(action, method="POST")
+    vr.redirect(action)
 
 
 def repeat_retry(district: District, lang: str, number: str, attempt: int, digits: str | None) -> str:
@@ -168,20 +166,19 @@ def note_prompt(district: District, lang: str, number: str, attempt: int = 1, no
     speech = catalog(lang)
     if attempt > MAX_ATTEMPTS:
         return ivr.give_up(district, lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     if not_heard:
         say(vr, speech.text("not_heard"), speech)
     say(vr, speech.text("repeat_record_prompt"), speech)
     action = url(f"{VOICE}/add-note/{lang}/{number}/{attempt}")
-    vr.record(action=action, method="POST", max_length=NOTE_MAX_SECONDS, finish_on_key="#", play_beep=True,
-              timeout=RECORD_SILENCE_SECONDS)
-    vr.redirect(action, method="POST")
+    vr.record(action, max_seconds=NOTE_MAX_SECONDS, silence_seconds=RECORD_SILENCE_SECONDS)
+    vr.redirect(action)
     return render(vr)
 
 
 def note_added(lang: str, number: str) -> str:
     speech = catalog(lang)
-    vr = VoiceResponse()
+    vr = CallScript()
     say(vr, speech.text("repeat_added", number=_spoken(number)), speech)
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()

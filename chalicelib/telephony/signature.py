@@ -1,11 +1,9 @@
-"""Twilio webhook authentication: X-Twilio-Signature over PUBLIC_BASE_URL + path + form fields."""
+"""What every carrier's webhook shares before its adapter checks the signature: the form and the signed path."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from twilio.request_validator import RequestValidator
-
-from chalicelib import settings
+from chalicelib.telephony import twilio_voice
 
 
 def parse_form(raw_body: bytes | str | None) -> dict[str, str]:
@@ -23,13 +21,6 @@ def request_path(resource_path: str, uri_params: dict[str, str] | None) -> str:
     return path
 
 
-def is_signed_by_twilio(path: str, form: dict[str, str], signature: str | None) -> bool:
-    token = settings.twilio_auth_token()
-    if not signature or not token:
-        return False
-    return RequestValidator(token).validate(settings.public_base_url() + path, form, signature)
-
-
 def sign(url: str, form: dict[str, str], auth_token: str) -> str:
     """What Twilio puts in X-Twilio-Signature (the call simulator and tests sign with this)."""
-    return RequestValidator(auth_token).compute_signature(url, form)
+    return twilio_voice.signature_header(url, form, auth_token)["X-Twilio-Signature"]

@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.ports import CallChoices, RecordingsSource
 from chalicelib.local.sandbox import SandboxState
 from chalicelib.routing.ivr import VOICE
-from chalicelib.telephony.twiml import url
+from chalicelib.telephony.call_script import url
 from tests.fakes.recordings import MemoryRecordings
 from tests.support.fixtures import twilio  # noqa: F401
 from tests.support.twilio_recorder import RecordingTwilioHttp

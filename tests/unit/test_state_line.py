@@ -10,7 +10,7 @@ from chalicelib import settings
 from chalicelib.domain.state_line import StateConfigError, parse_state_line
 from chalicelib.i18n import available_languages, catalog
 from chalicelib.routing import state_ivr
-from chalicelib.telephony import twiml
+from chalicelib.telephony import call_script as twiml
 from tests.support.demo import ROOT
 
 STATE_FILE = ROOT / "examples" / "state-181.yaml"
@@ -98,11 +98,11 @@ def test_urls_carry_the_chosen_district_until_the_request_ends():
     base = settings.public_base_url()
     token = twiml.carried_query.set(())
     try:
-        assert twiml.url("/twilio/voice/language/1") == f"{base}/twilio/voice/language/1"
+        assert twiml.url("/voice/language/1") == f"{base}/twilio/voice/language/1"
         twiml.carry("district", "RPR")
         twiml.carry("district", "BSP")  # chosen again: replaced, not repeated
-        assert twiml.url("/twilio/voice/language/1") == f"{base}/twilio/voice/language/1?district=BSP"
-        assert twiml.url("/x?y=1") == f"{base}/x?y=1&district=BSP"
+        assert twiml.url("/voice/language/1") == f"{base}/twilio/voice/language/1?district=BSP"
+        assert twiml.url("/x?y=1") == f"{base}/twilio/x?y=1&district=BSP"
     finally:
         twiml.carried_query.reset(token)
-    assert twiml.url("/twilio/voice/language/1") == f"{base}/twilio/voice/language/1"
+    assert twiml.url("/voice/language/1") == f"{base}/twilio/voice/language/1"
