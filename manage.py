@@ -2,7 +2,8 @@
 
     python manage.py load-district examples/raipur.yaml [--local]
     python manage.py load-state examples/state-181.yaml [--local]   (a 181-style state number; districts first)
-    python manage.py call [--from +91...] [--to +91...] [--script '1|1|2|say:...']
+    python manage.py call [--from +91...] [--to +91...] [--script '1|1|2|say:...']   (Twilio's or Plivo's
+                                                protocol, as the line's hotline names its carrier)
     python manage.py messages
     python manage.py text +919000000301 "DONE RPR2611230001 pump repaired"   (an officer's SMS)
     python manage.py text whatsapp:+919812345678 "नमस्ते" --to whatsapp:+919977222500   (a citizen's WhatsApp
@@ -101,9 +102,26 @@ def call(args: argparse.Namespace) -> int:
 
     state = _local_state()
     answerer = ScriptedAnswerer.parse(args.script) if args.script is not None else TerminalAnswerer()
-    emulator = CallEmulator(HttpTransport(), state["base_url"], state["auth_token"], state["account_sid"],
-                            SandboxRecordings(state["sandbox_url"]))
-    line = args.to or state["lines"][0]
+    # The line's hotline names its carrier in the district file; the stack wrote each line's down at start.
+    carriers = state.get("carriers", {})
+    if args.to:
+        line = args.to
+    elif args.outage:  # the fallback URL is a Twilio number's: the stack names its first Twilio IVR line
+        line = state.get("outage_line") or state["lines"][0]
+    else:
+        line = state["lines"][0]
+    carrier = carriers.get(line, "twilio")
+    recordings = SandboxRecordings(state["sandbox_url"])
+    if carrier == "plivo":
+        emulator = CallEmulator(HttpTransport(), state["base_url"], state["plivo_auth_token"],
+                                state["plivo_auth_id"], recordings, carrier="plivo")
+    else:
+        emulator = CallEmulator(HttpTransport(), state["base_url"], state["auth_token"], state["account_sid"],
+                                recordings)
+    if args.outage and carrier != "twilio":
+        print(f"{line} is a {carrier} line: the outage is played on Twilio lines only (--to a Twilio line)",
+              file=sys.stderr)
+        return 2
     if args.outage:
         log = emulator.call_during_outage(args.caller, line, answerer, state["fallback_url"])
     else:
@@ -236,6 +254,9 @@ def reconcile(args: argparse.Namespace) -> int:
         state = _use_local_stack()
         os.environ.update({"TWILIO_API_BASE": state["sandbox_url"], "TWILIO_ACCOUNT_SID": state["account_sid"],
                            "TWILIO_AUTH_TOKEN": state["auth_token"], "PUBLIC_BASE_URL": state["base_url"]})
+        if "plivo_auth_id" in state:  # the sandbox plays Plivo's API too: its recordings are reconciled as well
+            os.environ.update({"PLIVO_API_BASE": state["sandbox_url"], "PLIVO_AUTH_ID": state["plivo_auth_id"],
+                               "PLIVO_AUTH_TOKEN": state["plivo_auth_token"]})
     elif not (os.environ.get("TWILIO_AUTH_TOKEN") or os.environ.get("TWILIO_AUTH_TOKEN_PARAMETER")):
         os.environ["TWILIO_AUTH_TOKEN_PARAMETER"] = f"/samvad/{os.environ.get('SAMVAD_STAGE', 'dev')}/twilio-auth-token"
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -324,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", type=Path)
     p.add_argument("--local", action="store_true", help="into the running local stack (make run)")
     p.set_defaults(func=load_state)
-    p = sub.add_parser("call", help="phone the local hotline from this terminal")
+    p = sub.add_parser("call", help="phone the local hotline from this terminal (as Twilio or Plivo, by the line)")
     p.add_argument("--from", dest="caller", default=DEMO_CALLER)
     p.add_argument("--to", help="the hotline line to call (default: the first demo line)")
     p.add_argument("--script", help="answers separated by |: digits, '-' for none, say:TEXT, wav:PATH, silence, "

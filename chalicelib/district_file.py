@@ -22,11 +22,15 @@ def read_yaml(path: str | Path, error: type[Exception] = DistrictConfigError) ->
 
 def read_district_file(path: str | Path) -> District:
     """The file's shape is checked against chalicelib/schemas/district.schema.json first (where and what is
-    wrong, e.g. "hotlines[0].lines: must be array"), then parse_district checks the rules between fields."""
+    wrong, e.g. "hotlines[0].lines: must be array"), then parse_district checks the rules between fields, then
+    domain/carrier_plan.py what the carriers cannot carry in India (CarrierPlanError, one line per refusal)."""
     from chalicelib import schemas
+    from chalicelib.domain.carrier_plan import check_carrier_plan
 
     data = read_yaml(path)
     wrong = schemas.problem("district", data)
     if wrong:
         raise DistrictConfigError(wrong)
-    return parse_district(data, available_languages())
+    district = parse_district(data, available_languages())
+    check_carrier_plan(district)
+    return district

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from chalicelib.singleton import reset_all, singleton
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.domain.clock import Clock
     from chalicelib.domain.ports import (
         Blocklist,
@@ -63,23 +65,36 @@ def claims() -> Claims:
 
 @singleton
 def messenger() -> Messenger:
+    """Each send through the carrier it names (domain/delivery.py: the district's sms_carrier)."""
+    from chalicelib.telephony.carrier_router import CarrierMessenger
+    from chalicelib.telephony.plivo_rest import PlivoMessaging
     from chalicelib.telephony.rest import TwilioMessaging
 
-    return TwilioMessaging()
+    return CarrierMessenger({"twilio": TwilioMessaging, "plivo": PlivoMessaging})
 
 
 @singleton
 def dialer() -> Dialer:
+    """Each call through the carrier of the line it is placed from."""
+    from chalicelib.telephony.carrier_router import CarrierDialer
+    from chalicelib.telephony.plivo_rest import PlivoCalls
     from chalicelib.telephony.rest import TwilioCalls
 
-    return TwilioCalls()
+    return CarrierDialer({"twilio": TwilioCalls, "plivo": PlivoCalls})
 
 
 @singleton
 def recordings() -> RecordingsSource:
+    """Twilio's recordings, and Plivo's where the stage has a Plivo account (PLIVO_AUTH_ID)."""
+    from chalicelib import settings
+    from chalicelib.telephony.carrier_router import CarrierRecordings
+    from chalicelib.telephony.plivo_rest import PlivoRecordings
     from chalicelib.telephony.recordings import TwilioRecordings
 
-    return TwilioRecordings()
+    sources: dict[str, Callable[[], RecordingsSource]] = {"twilio": TwilioRecordings}
+    if settings.plivo_auth_id():
+        sources["plivo"] = PlivoRecordings
+    return CarrierRecordings(sources)
 
 
 @singleton
@@ -162,9 +177,12 @@ def blocklist() -> Blocklist:
 
 @singleton
 def recording_audio() -> RecordingAudio:
+    """From the carrier whose recording URL it is, with that carrier's credentials."""
+    from chalicelib.telephony.carrier_router import CarrierRecordingAudio
+    from chalicelib.telephony.plivo_rest import PlivoRecordingAudio
     from chalicelib.telephony.recordings import TwilioRecordingAudio
 
-    return TwilioRecordingAudio()
+    return CarrierRecordingAudio({"twilio": TwilioRecordingAudio, "plivo": PlivoRecordingAudio})
 
 
 @singleton

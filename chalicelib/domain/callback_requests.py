@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import ist_date
 from chalicelib.domain.district import District, Hotline, is_reachable
-from chalicelib.domain.ports import CallbackRequests, Dialer, OutcomeUnknown
+from chalicelib.domain.ports import CallbackRequests, Dialer, Directory, OutcomeUnknown
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +77,25 @@ class CallbackSweep:
     given_up: int
 
 
+# Carrier-neutral: the Dialer's adapter prefixes "/{carrier}" (and the public base URL).
 def answer_path(request_id: str) -> str:
-    return f"/twilio/voice/callback/{request_id}"
+    return f"/voice/callback/{request_id}"
 
 
 def status_path(request_id: str, try_number: int) -> str:
-    return f"/twilio/voice/callback-status/{request_id}/{try_number}"
+    return f"/voice/callback-status/{request_id}/{try_number}"
+
+
+def line_carrier(request: CallbackRequest, directory: Directory | None) -> str:
+    """The carrier of the line the callback is placed from (its caller ID): the line's hotline's, as the
+    directory has it now; Twilio for a line no district holds any more."""
+    district = directory.district(request.district) if directory else None
+    return district.carrier_for_line(request.line) if district else "twilio"
 
 
 def place_due_callbacks(requests: CallbackRequests, dialer: Dialer, now: datetime,
-                        limit: int = MAX_PER_SWEEP) -> CallbackSweep:
+                        limit: int = MAX_PER_SWEEP, directory: Directory | None = None) -> CallbackSweep:
+    """`directory` names each line's carrier (without it: Twilio)."""
     placed = failed = given_up = 0
     for request in requests.due(now, limit):
         if request.tries_made >= request.tries:
@@ -101,7 +110,8 @@ def place_due_callbacks(requests: CallbackRequests, dialer: Dialer, now: datetim
         try:
             sid = dialer.place_call(to=request.caller_phone, caller_id=request.line,
                                     answer_path=answer_path(request.id),
-                                    status_path=status_path(request.id, taken.tries_made))
+                                    status_path=status_path(request.id, taken.tries_made),
+                                    carrier=line_carrier(request, directory))
         except OutcomeUnknown:
             # The carrier may have placed it: keep the try's lease, so the call's own status callback (it
             # comes for a placed call) settles the try, and only a call never placed waits out the lease.

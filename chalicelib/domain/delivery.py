@@ -20,11 +20,12 @@ from chalicelib.domain.clock import Clock, SystemClock, iso
 from chalicelib.domain.district import District
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.notices import Notice, RecordingLinks, notices_for
-from chalicelib.domain.ports import Attempt, Claims, Directory, Messenger, OutcomeUnknown
+from chalicelib.domain.ports import Attempt, Claims, Directory, DltIds, Messenger, OutcomeUnknown
 
 log = logging.getLogger(__name__)
 
-STATUS_PATH = "/twilio/messaging/status/{number}"
+STATUS_PATH = "/messaging/status/{number}"  # carrier-neutral: the carrier's adapter prefixes "/{carrier}"
+WHATSAPP_CARRIER = "twilio"  # WhatsApp templates go through Twilio only
 FAILED_EVENT_PARAM = "event"  # on a WhatsApp message's status callback: the event the message was for
 
 
@@ -37,8 +38,8 @@ class _Tries:
         self.current = planned  # what the claim says is being sent
         self._note = note
 
-    def begin(self, channel: str, to: str, sender: str, content: str) -> None:
-        attempt = Attempt(channel, to, sender, content, self.at)
+    def begin(self, channel: str, to: str, sender: str, content: str, carrier: str) -> None:
+        attempt = Attempt(channel, to, sender, content, self.at, carrier)
         if self._note and self.current is not None and attempt != self.current:
             self._note(attempt)  # not what the claim says (the SMS after a refused WhatsApp): one more write
         self.current = attempt
@@ -116,8 +117,19 @@ def _planned(notice: Notice, district: District, at: str) -> Attempt:
     template = _template(notice, district)
     if template and notice.whatsapp_to and district.whatsapp:
         return Attempt("whatsapp", notice.whatsapp_to, district.whatsapp.sender, _whatsapp_content(template, notice),
-                       at)
-    return Attempt("sms", notice.to, district.sms_sender, notice.body, at)
+                       at, WHATSAPP_CARRIER)
+    return Attempt("sms", notice.to, district.sms_sender, notice.body, at, district.sms_carrier)
+
+
+def dlt_ids(notice: Notice, district: District) -> DltIds | None:
+    """The DLT ids an SMS of this notice carries on the district's DLT route (None off it). A message without
+    its template id is not sent: the carrier would drop it unmatched, and load-district refuses such a file."""
+    if district.dlt is None:
+        return None
+    template_id = district.dlt.template_id(notice.message, notice.language)
+    if not template_id:
+        raise LookupError(f"district {district.code}: no DLT template id for {notice.message}.{notice.language}")
+    return DltIds(entity_id=district.dlt.entity_id, template_id=template_id)
 
 
 def _send(notice: Notice, event: DomainEvent, district: District, messenger: Messenger, tries: _Tries) -> str:
@@ -128,7 +140,8 @@ def _send(notice: Notice, event: DomainEvent, district: District, messenger: Mes
         # Twilio's status callback does not say which message bounced: the URL carries the event it came
         # from, so the SMS fallback repeats that message (a reminder, not the forward).
         callback = f"{status}?{urlencode({FAILED_EVENT_PARAM: event.type})}"
-        tries.begin("whatsapp", notice.whatsapp_to, whatsapp.sender, _whatsapp_content(template, notice))
+        tries.begin("whatsapp", notice.whatsapp_to, whatsapp.sender, _whatsapp_content(template, notice),
+                    WHATSAPP_CARRIER)
         try:
             return messenger.send_whatsapp(to=notice.whatsapp_to, sender=whatsapp.sender,
                                            content_sid=template, variables=notice.variables, status_callback=callback)
@@ -137,5 +150,7 @@ def _send(notice: Notice, event: DomainEvent, district: District, messenger: Mes
         except Exception as error:  # refused outright: the SMS below still reaches the officer
             log.warning("ticket %s: WhatsApp to %s refused (%s); sending SMS", event.complaint_number,
                         notice.key, error)
-    tries.begin("sms", notice.to, district.sms_sender, notice.body)
-    return messenger.send_sms(to=notice.to, body=notice.body, sender=district.sms_sender, status_callback=status)
+    dlt = dlt_ids(notice, district)
+    tries.begin("sms", notice.to, district.sms_sender, notice.body, district.sms_carrier)
+    return messenger.send_sms(to=notice.to, body=notice.body, sender=district.sms_sender, status_callback=status,
+                              carrier=district.sms_carrier, dlt=dlt)

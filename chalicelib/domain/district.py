@@ -14,7 +14,10 @@ from chalicelib.domain.roster import Operator, RosterError, parse_operators
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _CODE = re.compile(r"^[A-Z]{2,5}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_DLT_HEADER = re.compile(r"^[A-Za-z]{6}$")  # a DLT sender ID ("header"): six letters for service messages
+_DLT_ID = re.compile(r"^[A-Za-z0-9]{4,30}$")
 LEVELS = ("L1", "L2", "L3", "L4")
+CARRIERS = ("twilio", "plivo")
 
 
 class DistrictConfigError(ValueError):
@@ -99,6 +102,10 @@ class Hotline:
     after_hours: tuple[str, ...] = AFTER_HOURS_CHOICES  # what a caller may do when the hotline is closed
     missed_call: MissedCallPolicy = field(default_factory=MissedCallPolicy)
     ring: OperatorRing = field(default_factory=OperatorRing)
+    carrier: str = "twilio"  # one of CARRIERS: its lines' calls come in, and its calls go out, through it
+    # Twilio calls India only from an international caller ID: the file accepts that for this hotline's calls
+    # to citizens (callbacks; feedback calls from the first hotline). Checked by domain/carrier_plan.py.
+    accept_international_caller_id: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,17 @@ class WhatsAppConfig:
 
 
 @dataclass(frozen=True)
+class DltRegistration:
+    """India's DLT registration of the district's SMS: its Principal Entity id and, per catalog message and
+    language, the id of the template registered for exactly that text (domain/notices.py dlt_template)."""
+    entity_id: str
+    templates: dict[str, dict[str, str]]  # catalog key -> language -> DLT template id
+
+    def template_id(self, key: str, language: str) -> str | None:
+        return self.templates.get(key, {}).get(language)
+
+
+@dataclass(frozen=True)
 class District:
     code: str
     names: dict[str, str]
@@ -143,6 +161,11 @@ class District:
     operators: tuple[Operator, ...] = ()
     fallback_category: str = ""  # for complaints with no menu choice (the outage fallback); default: the last
     callers: CallerLimits = field(default_factory=CallerLimits)
+    sms_carrier: str = "twilio"  # the carrier `sms_sender` sends through
+    dlt: DltRegistration | None = None  # set: every SMS carries its DLT entity and template ids
+    # Officers without WhatsApp and citizens cannot text back through the SMS sender in India; the file
+    # accepts that (they act in the console, answer the feedback call). Checked by domain/carrier_plan.py.
+    accept_no_sms_replies: bool = False
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -151,6 +174,16 @@ class District:
 
     def hotline_for_line(self, line: str) -> Hotline | None:
         return next((h for h in self.hotlines if line in h.lines), None)
+
+    def carrier_for_line(self, line: str) -> str:
+        """The carrier a line's calls go through; "twilio" for a number that is not one of the lines."""
+        hotline = self.hotline_for_line(line)
+        return hotline.carrier if hotline else "twilio"
+
+    @property
+    def feedback_line(self) -> tuple[str, str]:
+        """The caller ID citizens' feedback calls come from, and its carrier: the first hotline's first line."""
+        return self.hotlines[0].lines[0], self.hotlines[0].carrier
 
     def category_by_key(self, key: str) -> Category | None:
         """Menu keys are the categories' positions, 1 to 9, in the file's order."""
@@ -250,7 +283,9 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
             raise DistrictConfigError(f"{where}: record_max_seconds must be between 10 and 3600")
         hotlines.append(Hotline(id=str(_require(h, "id", where)), lines=lines,
                                 greeting_audio_url=h.get("greeting_audio_url") or None,
-                                record_max_seconds=max_seconds, **_hotline_modes(h, where, data.get("holidays"))))
+                                record_max_seconds=max_seconds, carrier=_carrier(h.get("carrier"), where),
+                                accept_international_caller_id=_flag(h, "accept_international_caller_id", where),
+                                **_hotline_modes(h, where, data.get("holidays"))))
 
     departments: dict[str, Department] = {}
     for i, d in enumerate(_require(data, "departments", "district")):
@@ -291,9 +326,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
     if bad:
         raise DistrictConfigError(f"level_hours: unknown level {', '.join(bad)}")
 
-    sms_sender = str(_require(data, "sms_sender", "district"))
-    if not (is_e164(sms_sender) or sms_sender.startswith("MG")):
-        raise DistrictConfigError("sms_sender: an E.164 number or a Messaging Service SID (MG...)")
+    sms = _sms_sender(_require(data, "sms_sender", "district"))
 
     try:
         operators = parse_operators(data.get("operators"), languages, is_e164)
@@ -315,10 +348,78 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         departments=departments,
         categories=tuple(categories),
         level_hours=level_hours,
-        sms_sender=sms_sender,
+        sms_sender=sms["sms_sender"],
+        sms_carrier=sms["sms_carrier"],
+        dlt=sms["dlt"],
+        accept_no_sms_replies=sms["accept_no_sms_replies"],
         fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
         raw=data,
     )
+
+
+def _carrier(value: Any, where: str) -> str:
+    carrier = str(value or "twilio")
+    if carrier not in CARRIERS:
+        raise DistrictConfigError(f"{where}.carrier: '{carrier}' is not a carrier: one of {', '.join(CARRIERS)}")
+    return carrier
+
+
+def _flag(data: dict[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise DistrictConfigError(f"{where}.{key}: true or false")
+    return value
+
+
+def _sms_sender(value: Any) -> dict[str, Any]:
+    """`sms_sender: "+91…"` (a Twilio number or Messaging Service SID, as before), or a mapping that names the
+    carrier and, for India's DLT, the entity and template ids: {carrier: plivo, from: RPRGOV, dlt_entity_id: …,
+    dlt_templates: {sms_ticket_registered: {hi: …, en: …}, …}}."""
+    if isinstance(value, str):
+        value = {"from": value}
+    if not isinstance(value, dict):
+        raise DistrictConfigError("sms_sender: a number, or {carrier: plivo, from: …, dlt_entity_id: …, "
+                                  "dlt_templates: …}")
+    carrier = _carrier(value.get("carrier"), "sms_sender")
+    sender = str(value.get("from") or "")
+    if carrier == "twilio" and not (is_e164(sender) or sender.startswith("MG")):
+        raise DistrictConfigError("sms_sender.from: for Twilio, an E.164 number or a Messaging Service SID (MG...)")
+    if carrier == "plivo" and not (is_e164(sender) or _DLT_HEADER.match(sender)):
+        raise DistrictConfigError("sms_sender.from: for Plivo, the DLT header registered for the templates "
+                                  "(six letters, e.g. RPRGOV) or an E.164 number")
+    # Plivo's SMS from an Indian account go to Indian phones over DLT; a Twilio sender does when the file says.
+    uses_dlt = value.get("dlt", carrier == "plivo")
+    if not isinstance(uses_dlt, bool):
+        raise DistrictConfigError("sms_sender.dlt: true or false")
+    if carrier == "plivo" and not uses_dlt:
+        raise DistrictConfigError("sms_sender.dlt: a Plivo sender's SMS to India go over DLT; remove `dlt: false`")
+    dlt = _dlt(value) if uses_dlt else None
+    if not uses_dlt and (value.get("dlt_entity_id") or value.get("dlt_templates")):
+        raise DistrictConfigError("sms_sender: dlt_entity_id and dlt_templates are for a DLT sender: add `dlt: true`")
+    return {"sms_sender": sender, "sms_carrier": carrier, "dlt": dlt,
+            "accept_no_sms_replies": _flag(value, "accept_no_sms_replies", "sms_sender")}
+
+
+def _dlt(value: dict[str, Any]) -> DltRegistration:
+    """Template ids of languages the district does not speak are kept, unused: a language taken out of
+    `languages` for a while need not lose its registrations."""
+    entity = str(value.get("dlt_entity_id") or "")
+    if not _DLT_ID.match(entity):
+        raise DistrictConfigError("sms_sender.dlt_entity_id: the district's Principal Entity id on the DLT portal "
+                                  "(letters and digits)")
+    raw = value.get("dlt_templates") or {}
+    if not isinstance(raw, dict):
+        raise DistrictConfigError("sms_sender.dlt_templates: {message key: {language: template id}}")
+    templates: dict[str, dict[str, str]] = {}
+    for key, by_language in raw.items():
+        where = f"sms_sender.dlt_templates.{key}"
+        if not isinstance(by_language, dict):
+            raise DistrictConfigError(f"{where}: one template id per language, e.g. {{hi: …, en: …}}")
+        for language, template_id in by_language.items():
+            if not _DLT_ID.match(str(template_id or "")):
+                raise DistrictConfigError(f"{where}.{language}: a DLT template id (letters and digits)")
+        templates[str(key)] = {str(lang): str(tid) for lang, tid in by_language.items()}
+    return DltRegistration(entity_id=entity, templates=templates)
 
 
 def _int_in(data: dict[str, Any], key: str, default: int, low: int, high: int, where: str) -> int:

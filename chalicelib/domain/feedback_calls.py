@@ -12,10 +12,22 @@ from chalicelib.domain.ports import Attempt, Claims, Dialer, Directory, OutcomeU
 from chalicelib.domain.ticket import RESOLVED
 
 
+# Carrier-neutral: the Dialer's adapter prefixes "/{carrier}" (and the public base URL).
+def feedback_answer_path(number: str) -> str:
+    """The feedback call's first step: the question, with the introduction (routing/feedback_ivr.py)."""
+    return f"/voice/feedback/{number}/0"
+
+
+def feedback_status_path(number: str) -> str:
+    return f"/voice/feedback-status/{number}"
+
+
 def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer, claims: Claims,
-                        store: TicketStore, answer_path: str, status_path: str,
+                        store: TicketStore, answer_path: str | None = None, status_path: str | None = None,
                         carrier_clock: Clock | None = None) -> str:
-    """`carrier_clock` dates the attempt the carrier may be asked about later: real time, as the carrier's."""
+    """From the district's feedback line (its first hotline's first line), through that line's carrier; the
+    paths are carrier-neutral (default: feedback_answer_path, feedback_status_path).
+    `carrier_clock` dates the attempt the carrier may be asked about later: real time, as the carrier's."""
     phone = event.data.get("caller_phone", "")
     if not is_reachable(phone):
         return "caller number withheld: no call"
@@ -30,8 +42,10 @@ def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer
     if district is None:
         raise LookupError(f"district {event.data['district']!r} is not in the directory")
     key = f"feedback-call#{event.id}"
-    caller_id = district.hotlines[0].lines[0]
-    tried = Attempt("call", phone, caller_id, answer_path, iso((carrier_clock or SystemClock()).now()))
+    caller_id, carrier = district.feedback_line
+    answer = answer_path or feedback_answer_path(event.complaint_number)
+    status = status_path or feedback_status_path(event.complaint_number)
+    tried = Attempt("call", phone, caller_id, answer, iso((carrier_clock or SystemClock()).now()), carrier)
     held = None
     if not claims.claim(key, tried.to_json()):  # the attempt rides on the claim: a consumer killed mid-call too
         held = claims.take_unconfirmed([key]).get(key)
@@ -47,7 +61,8 @@ def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer
             claims.confirm(key, found)
             return f"feedback call {attempt}: {found} (the carrier had it)"
     try:
-        sid = dialer.place_call(to=phone, caller_id=caller_id, answer_path=answer_path, status_path=status_path)
+        sid = dialer.place_call(to=phone, caller_id=caller_id, answer_path=answer,
+                                status_path=status, carrier=carrier)
     except Exception as error:
         if isinstance(error, OutcomeUnknown) or held:  # it may be ringing: never a second call at once
             claims.hold(key, tried.to_json())

@@ -1,9 +1,14 @@
 """Who is told what, for each event: officers (WhatsApp template, SMS fallback) and citizens (SMS).
 
 Pure: returns Notice values; the notifier sends each one once (claims keyed by event and notice).
+
+Each SMS is a catalog message, and on India's DLT routes it must match the template registered for that
+message and language: the catalog text with each {variable} as DLT's {#var#} (dlt_template). A DLT variable
+takes at most 30 characters, so on such a route every value is cut to fit (a remark, a name, a reason).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,6 +23,35 @@ from chalicelib.i18n import Catalog, catalog
 # An officer's link to hear the recording: (complaint number, officer phone, valid hours) -> URL
 RecordingLinks = Callable[[str, str, int], str]
 
+# Every catalog message the notifier sends by SMS. Officers (and the Collector) read the district's first
+# language; citizens their own, any of the district's languages.
+OFFICER_SMS = ("officer_assigned", "officer_assigned_text", "officer_reopened", "officer_reminder",
+               "officer_moved_up", "approval_extension", "approval_closure", "decision_approved",
+               "decision_rejected", "collector_flag")
+CITIZEN_SMS = ("sms_ticket_registered", "citizen_reopened", "citizen_resolved", "citizen_closed_satisfied",
+               "citizen_closed_no_response", "citizen_closed_special")
+DLT_VAR_MAX = 30  # characters a DLT {#var#} takes
+# A link is DLT's URL variable (its domain registered with the template), never cut: a cut link opens nothing.
+URL_VARIABLES = frozenset({"link"})
+_VARIABLE = re.compile(r"\{(\w+)\}")
+
+
+def sms_messages(district: District) -> list[tuple[str, str]]:
+    """(catalog key, language) of every SMS the district can send: each needs its DLT template id."""
+    return [(key, district.default_language) for key in OFFICER_SMS] + [
+        (key, language) for key in CITIZEN_SMS for language in district.languages]
+
+
+def dlt_template(key: str, language: str) -> str:
+    """The text to register on the DLT portal for this message: the catalog's, each {variable} as {#var#}."""
+    return _VARIABLE.sub(lambda m: "{#url#}" if m.group(1) in URL_VARIABLES else "{#var#}",
+                         catalog(language).raw(key))
+
+
+def dlt_value(text: str) -> str:
+    """A value cut to what a DLT variable takes, marked as cut."""
+    return text if len(text) <= DLT_VAR_MAX else text[:DLT_VAR_MAX - 1] + "…"
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -27,6 +61,8 @@ class Notice:
     whatsapp_to: str | None = None
     template: str | None = None  # a kind in the district's whatsapp.templates
     variables: dict[str, str] = field(default_factory=dict)
+    message: str = ""  # the catalog key `body` was written from: its DLT template
+    language: str = ""  # and the catalog's language
 
 
 def officer_due(iso_time: str) -> str:
@@ -41,6 +77,14 @@ def notices_for(event: DomainEvent, district: District, links: RecordingLinks) -
 
 def _words(district: District) -> Catalog:
     return catalog(district.default_language)
+
+
+def _sms(district: District, words: Catalog, key: str, /, **values: object) -> tuple[str, str, str]:
+    """The SMS body from catalog message `key`, with its key and language (Notice's body, message, language);
+    on a DLT route each value fits its variable."""
+    if district.dlt:
+        values = {name: value if name in URL_VARIABLES else dlt_value(str(value)) for name, value in values.items()}
+    return words.text(key, **values), key, words.language
 
 
 def _category_name(district: District, data: dict[str, Any], language: str) -> str:
@@ -60,25 +104,26 @@ def _assignment(event: DomainEvent, data: dict[str, Any], district: District, li
                   "due": officer_due(data["level_due_at"]), "link": link}
         summary = data.get("summary") or ""
         if event.type == "ticket.reopened":
-            body = words.text("officer_reopened", remark=data.get("remark", "")[:60], **values)
+            sms = _sms(district, words, "officer_reopened", remark=data.get("remark", "")[:60], **values)
         elif link == "-" and summary:  # written by an operator or texted: the officer reads its start
-            body = words.text("officer_assigned_text", summary=summary, **values)
+            sms = _sms(district, words, "officer_assigned_text", summary=summary, **values)
             link = summary
         else:
-            body = words.text("officer_assigned", **values)
+            sms = _sms(district, words, "officer_assigned", **values)
+        body, message, language = sms
         notices.append(Notice("officer", officer.phone, body, officer.whatsapp, "officer_assignment",
                               {"1": values["number"], "2": values["category"], "3": data.get("caller_name", "-"),
-                               "4": values["due"], "5": link}))
+                               "4": values["due"], "5": link}, message, language))
     if event.type == "ticket.escalated":
         previous = district.officer(data["department"], data["from_level"])
         if previous and (not officer or previous.phone != officer.phone):
-            notices.append(Notice("previous-officer", previous.phone, words.text(
-                "officer_moved_up", number=event.complaint_number, level=data["level"],
-                reason=_reason(words, data["reason"]))))
+            body, message, language = _sms(district, words, "officer_moved_up", number=event.complaint_number,
+                                           level=data["level"], reason=_reason(words, data["reason"]))
+            notices.append(Notice("previous-officer", previous.phone, body, message=message, language=language))
     if event.type == "ticket.reopened":
-        notices += _citizen(event, data, "citizen_reopened")
+        notices += _citizen(event, data, district, "citizen_reopened")
     if event.type == "ticket.created":
-        notices += _citizen(event, data, "sms_ticket_registered", date=citizen_date(data["created_at"]),
+        notices += _citizen(event, data, district, "sms_ticket_registered", date=citizen_date(data["created_at"]),
                             district=district.name_in(data["language"]))
     return notices
 
@@ -91,8 +136,8 @@ def _whatsapp_failed(event: DomainEvent, data: dict[str, Any], district: Distric
     # event was set on a forward.
     again = replace(event, type=failed if failed in ("ticket.reopened", "ticket.reminder") else "ticket.created")
     # Officers may have WhatsApp on another number than their SMS phone; Twilio names the WhatsApp one.
-    return [Notice("officer-sms", n.to, n.body) for n in notices_for(again, district, links)
-            if n.whatsapp_to and n.whatsapp_to == data.get("phone")]
+    return [Notice("officer-sms", n.to, n.body, message=n.message, language=n.language)
+            for n in notices_for(again, district, links) if n.whatsapp_to and n.whatsapp_to == data.get("phone")]
 
 
 def _reminder(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
@@ -102,8 +147,9 @@ def _reminder(event: DomainEvent, data: dict[str, Any], district: District, link
     lang = district.default_language
     values = {"number": event.complaint_number, "category": _category_name(district, data, lang),
               "due": officer_due(data["level_due_at"])}
-    return [Notice("officer", officer.phone, _words(district).text("officer_reminder", **values), officer.whatsapp,
-                   "officer_reminder", {"1": values["number"], "2": values["category"], "3": values["due"]})]
+    body, message, language = _sms(district, _words(district), "officer_reminder", **values)
+    return [Notice("officer", officer.phone, body, officer.whatsapp, "officer_reminder",
+                   {"1": values["number"], "2": values["category"], "3": values["due"]}, message, language)]
 
 
 def _approval(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
@@ -117,17 +163,18 @@ def _approval(event: DomainEvent, data: dict[str, Any], district: District, link
     values = {"number": event.complaint_number, "requester": requester.name if requester else data["requested_by"],
               "reason": data.get("reason", "")[:80]}
     if event.type == "ticket.extension_requested":
-        body = _words(district).text("approval_extension", days=data["days"], **values)
+        body, message, language = _sms(district, _words(district), "approval_extension", days=data["days"], **values)
     else:
-        body = _words(district).text("approval_closure", code=data["code"], **values)
-    return [Notice("approver", approver.phone, body)]
+        body, message, language = _sms(district, _words(district), "approval_closure", code=data["code"], **values)
+    return [Notice("approver", approver.phone, body, message=message, language=language)]
 
 
 def _decision(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     words = _words(district)
     key = "decision_approved" if data["approved"] else "decision_rejected"
-    return [Notice("requester", data["requested_by"],
-                   words.text(key, number=event.complaint_number, note=data.get("note", "")[:80]))]
+    body, message, language = _sms(district, words, key, number=event.complaint_number,
+                                   note=data.get("note", "")[:80])
+    return [Notice("requester", data["requested_by"], body, message=message, language=language)]
 
 
 def _flagged(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
@@ -135,10 +182,11 @@ def _flagged(event: DomainEvent, data: dict[str, Any], district: District, links
         return []
     words = _words(district)
     department = district.departments.get(data["department"])
-    return [Notice("collector", district.collector.phone, words.text(
-        "collector_flag", number=event.complaint_number, level=data["level"],
+    body, message, language = _sms(
+        district, words, "collector_flag", number=event.complaint_number, level=data["level"],
         department=department.names.get(district.default_language) if department else data["department"],
-        reason=_reason(words, data["reason"])))]
+        reason=_reason(words, data["reason"]))
+    return [Notice("collector", district.collector.phone, body, message=message, language=language)]
 
 
 def _reason(words: Catalog, reason: str) -> str:
@@ -147,33 +195,34 @@ def _reason(words: Catalog, reason: str) -> str:
 
 
 def _resolved(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
-    return _citizen(event, data, "citizen_resolved", remark=data.get("remark", ""))
+    return _citizen(event, data, district, "citizen_resolved", remark=data.get("remark", ""))
 
 
 def _closed(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     closure = data["closure"]
     if closure.startswith("special:"):
         words = catalog(data["language"])
-        return _citizen(event, data, "citizen_closed_special", reason=words.text(f"closure_{closure[8:]}"))
-    return _citizen(event, data, f"citizen_closed_{closure}")
+        return _citizen(event, data, district, "citizen_closed_special", reason=words.text(f"closure_{closure[8:]}"))
+    return _citizen(event, data, district, f"citizen_closed_{closure}")
 
 
-def _citizen(event: DomainEvent, data: dict[str, Any], key: str, **values: str) -> list[Notice]:
+def _citizen(event: DomainEvent, data: dict[str, Any], district: District, key: str, /,
+             **values: str) -> list[Notice]:
     phone = data.get("caller_phone", "")
     if not is_reachable(phone):
         return []  # caller ID withheld: nothing to text
     words = catalog(data["language"])
-    body = words.text(key, number=event.complaint_number, **values)
+    body, message, language = _sms(district, words, key, number=event.complaint_number, **values)
     if "remark" in values and segments(body) > 2:
         # The officer's remark is free text: shorten it so the citizen's SMS stays within two segments.
         remark = values["remark"]
         def shortened(text: str) -> str:
-            return words.text(key, number=event.complaint_number, **{**values, "remark": text + "…"})
+            return _sms(district, words, key, number=event.complaint_number, **{**values, "remark": text + "…"})[0]
 
         while remark and segments(shortened(remark)) > 2:
             remark = remark[:-1]
         body = shortened(remark)
-    return [Notice("citizen", phone, body)]
+    return [Notice("citizen", phone, body, message=message, language=language)]
 
 
 def citizen_date(iso_time: str) -> str:

@@ -121,6 +121,7 @@ class Attempt:
     sender: str  # an SMS number or Messaging Service SID, the WhatsApp sender, a call's caller ID
     content: str  # the SMS text; a WhatsApp template's Content SID and values (JSON); a call's answer path
     at: str  # UTC ISO time the first try began, by the carrier's clock (real time, never a test clock)
+    carrier: str = "twilio"  # the carrier it was handed to (an attempt held before carriers were named: Twilio)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
@@ -130,11 +131,21 @@ class Attempt:
         return cls(**json.loads(text))
 
 
+@dataclass(frozen=True)
+class DltIds:
+    """India's DLT registration of one SMS template."""
+
+    entity_id: str  # the district's (Principal Entity) id
+    template_id: str  # this template's id, in this language
+
+
 class Messenger(Protocol):
     """SMS and WhatsApp. Each send returns the message id; raises OutcomeUnknown when the carrier may have
-    taken the message without saying so, any other exception when it did not take it (the queue retries)."""
+    taken the message without saying so, any other exception when it did not take it (the queue retries).
+    Paths (status_callback) are carrier-neutral ("/messaging/status/…"): the carrier's adapter prefixes its own."""
 
-    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str: ...
+    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None, *,
+                 carrier: str = "twilio", dlt: DltIds | None = None) -> str: ...
 
     def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
                       status_callback: str | None = None) -> str: ...
@@ -148,8 +159,10 @@ class Dialer(Protocol):
     """Places calls to citizens (callbacks of callback requests, feedback calls). place_call raises
     OutcomeUnknown when the call may have been placed without the carrier saying so."""
 
-    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
-        """Start an outbound call whose TwiML comes from answer_path; return its CallSid."""
+    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str, *,
+                   carrier: str = "twilio") -> str:
+        """Start an outbound call through `carrier` whose script comes from answer_path (carrier-neutral,
+        "/voice/callback/{id}": the adapter prefixes "/{carrier}"); return its call id."""
 
     def find_call(self, attempt: Attempt) -> str | None:
         """The CallSid of a call the carrier placed to attempt.to from attempt.sender since attempt.at, or None.

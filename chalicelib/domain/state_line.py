@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.district import DistrictConfigError, is_e164
+from chalicelib.domain.district import CARRIERS, DistrictConfigError, is_e164
 
 _STATE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _DISTRICT_CODE = re.compile(r"^[A-Z]{2,5}$")
@@ -37,6 +37,7 @@ class StateLine:
     lines: tuple[str, ...]
     districts: tuple[StateDistrict, ...]
     spoken: int = 4  # how many of the first named districts the question names
+    carrier: str = "twilio"  # the carrier its lines' calls come in through
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -122,5 +123,8 @@ def parse_state_line(data: Any, known_languages: set[str]) -> StateLine:
     spoken = data.get("spoken", 4)
     if isinstance(spoken, bool) or not isinstance(spoken, int) or not 0 <= spoken <= MAX_SPOKEN:
         raise StateConfigError(f"spoken: how many named districts the question lists, 0 to {MAX_SPOKEN}")
+    carrier = str(data.get("carrier") or "twilio")
+    if carrier not in CARRIERS:
+        raise StateConfigError(f"carrier: '{carrier}' is not a carrier: one of {', '.join(CARRIERS)}")
     return StateLine(code=code, names=names, languages=languages, lines=lines, districts=tuple(districts),
-                     spoken=spoken, raw=data)
+                     spoken=spoken, carrier=carrier, raw=data)

@@ -31,6 +31,10 @@ class Catalog:
     def text(self, name: str, /, **values: object) -> str:
         return self._entries[name].format(**values)
 
+    def raw(self, name: str) -> str:
+        """The entry as written, its {variables} unfilled (what a DLT template is registered from)."""
+        return self._entries[name]
+
 
 def available_languages() -> set[str]:
     return {p.stem for p in _HERE.glob("*.json")}

@@ -1,14 +1,21 @@
-"""Phone the hotline without a phone: plays Twilio's part of a voice call.
+"""Phone the hotline without a phone: plays the carrier's part of a voice call, Twilio's or Plivo's.
 
-Sends the form webhooks Twilio sends (signed with X-Twilio-Signature), reads the TwiML back, prints
+Twilio: sends the form webhooks Twilio sends (signed with X-Twilio-Signature), reads the TwiML back, prints
 <Say>/<Play>, answers <Gather> with keypad digits and <Record> with typed text or a WAV file,
 follows action and redirect URLs, stops at <Hangup>, then posts the call status callback.
-Interactive from a terminal, or scripted (tests and benchmarks). `call_during_outage` plays what
-Twilio does when our webhook fails: it fetches the number's fallback URL (GET) and follows that.
+`call_during_outage` plays what Twilio does when our webhook fails: it fetches the number's fallback URL
+(GET) and follows that.
+
+Plivo (`carrier="plivo"`, PlivoProtocol below): Plivo's own parameter names, each request signed with
+Plivo's V3 signature, Plivo XML read back (<Speak>, <GetDigits>, <Record>, <Dial>, <Hangup reason>), the
+hangup URL at the end and a <Record>'s callbackUrl once its file is "uploaded".
+
+Interactive from a terminal, or scripted (tests and benchmarks).
 """
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import urllib.error
 import urllib.request
@@ -44,8 +51,9 @@ class Answerer(Protocol):
 class Transport(Protocol):
     def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]: ...
 
-    def get(self, url: str) -> tuple[int, str]:
-        """Only for the fallback documents (static TwiML, fetched with GET)."""
+    def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        """Only for the fallback documents (static TwiML, fetched with GET), and a Plivo element whose
+        method is GET (then with its signature headers: `get(url, headers)`)."""
 
 
 class Recordings(Protocol):
@@ -68,8 +76,9 @@ class HttpTransport:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
 
-    def get(self, url: str) -> tuple[int, str]:
-        request = urllib.request.Request(url, method="GET", headers={"User-Agent": "TwilioProxy/1.1"})
+    def get(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        request = urllib.request.Request(url, method="GET", headers={"User-Agent": "TwilioProxy/1.1",
+                                                                     **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
                 return response.status, response.read().decode("utf-8")
@@ -93,6 +102,19 @@ class SandboxRecordings:
         query = urlencode({"call_sid": call.get("sid", ""), "from": call.get("from", ""),
                            "to": call.get("to", "")}) if call else ""
         request = urllib.request.Request(self._url + (f"?{query}" if query else ""), data=data, method="POST",
+                                         headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    def add_plivo_recording(self, text: str | None = None, wav: bytes | None = None,
+                            call: dict[str, str] | None = None) -> dict[str, Any]:
+        """A recording on a Plivo call (`call`: its uuid, from and to), kept as Plivo's Recording object."""
+        query = urlencode({"call_uuid": call.get("uuid", ""), "from": call.get("from", ""),
+                           "to": call.get("to", "")}) if call else ""
+        data, content_type = (wav, "audio/wav") if wav is not None else \
+            (json.dumps({"text": text or ""}).encode(), "application/json")
+        request = urllib.request.Request(self._url.replace("/recordings", "/plivo/recordings")
+                                         + (f"?{query}" if query else ""), data=data, method="POST",
                                          headers={"Content-Type": content_type})
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
@@ -204,7 +226,13 @@ class CallEmulator:
     the call ends there, as with no fallback configured."""
 
     def __init__(self, transport: Transport, base_url: str, auth_token: str, account_sid: str,
-                 recordings: Recordings, out: Callable[[str], None] = print, fallback_url: str | None = None) -> None:
+                 recordings: Recordings, out: Callable[[str], None] = print, fallback_url: str | None = None,
+                 carrier: str = "twilio") -> None:
+        """`carrier`: whose part to play, "twilio" or "plivo"; for Plivo, `account_sid` is the Auth ID and
+        `auth_token` the Auth Token the V3 signatures are made with."""
+        if carrier not in ("twilio", "plivo"):
+            raise ValueError(f"no call emulator for carrier {carrier!r}")
+        self.carrier = carrier
         self._transport = transport
         self._base = base_url.rstrip("/")
         self._token = auth_token
@@ -213,6 +241,8 @@ class CallEmulator:
         self._out = out
         # The sandbox serves the fallback documents as S3 does deployed: its calls fall back to them.
         self._fallback_url = fallback_url if fallback_url is not None else getattr(recordings, "fallback_url", None)
+        self._plivo = PlivoProtocol(transport, self._base, auth_token, account_sid, recordings, out) \
+            if carrier == "plivo" else None
 
     def _post(self, log: CallLog, url: str, form: dict[str, str]) -> str:
         # Paths are the number's configured webhooks (under the API's base URL, stage included);
@@ -254,12 +284,18 @@ class CallEmulator:
 
     def post_signed(self, url: str, form: dict[str, str]) -> int:
         """One signed webhook outside a call (message status callbacks)."""
+        if self._plivo:
+            return self._plivo.post_signed(url, form)
         status, _body = self._transport.post(url, form, {"X-Twilio-Signature": sign(url, form, self._token)})
         return status
 
-    def call(self, caller: str, line: str, answerer: Answerer, voice_path: str = "/twilio/voice/incoming",
-             status_path: str = "/twilio/voice/status") -> CallLog:
-        """A citizen phones the hotline."""
+    def call(self, caller: str, line: str, answerer: Answerer, voice_path: str | None = None,
+             status_path: str | None = None) -> CallLog:
+        """A citizen phones the hotline (by default at the carrier's own /{carrier}/voice/incoming)."""
+        voice_path = voice_path or f"/{self.carrier}/voice/incoming"
+        status_path = status_path or f"/{self.carrier}/voice/status"
+        if self._plivo:
+            return self._plivo.call(caller, line, answerer, voice_path, status_path)
         log = CallLog(call_sid="CA" + uuid.uuid4().hex, to_our_number=True)
         base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": log.call_sid, "From": caller,
                 "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
@@ -270,6 +306,8 @@ class CallEmulator:
                            voice_path: str = "/twilio/voice/incoming") -> CallLog:
         """A citizen phones while our webhook fails: Twilio requests the number's fallback URL with GET
         (ErrorCode and ErrorUrl added) and plays that; nothing reaches the API, not even the status."""
+        if self._plivo:
+            raise NotImplementedError("the outage (the number's fallback URL) is played for Twilio lines only")
         log = CallLog(call_sid="CA" + uuid.uuid4().hex)
         base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": log.call_sid, "From": caller,
                 "To": line, "Caller": caller, "Called": line, "Direction": "inbound", "CallStatus": "ringing"}
@@ -283,7 +321,10 @@ class CallEmulator:
 
     def answer(self, call_sid: str, caller_id: str, to: str, url: str, status_url: str | None,
                answerer: Answerer | None) -> CallLog:
-        """The hotline calls a citizen (an outbound call the app placed); None: nobody picks up."""
+        """The hotline calls a citizen (an outbound call the app placed); None: nobody picks up. On Plivo,
+        `call_sid` is the request_uuid the Call API answered, `url` the answer_url, `status_url` the hangup_url."""
+        if self._plivo:
+            return self._plivo.answer(call_sid, caller_id, to, url, status_url, answerer)
         log = CallLog(call_sid=call_sid)
         base = {"AccountSid": self._account, "ApiVersion": "2010-04-01", "CallSid": call_sid, "From": caller_id,
                 "To": to, "Caller": caller_id, "Called": to, "Direction": "outbound-api",
@@ -420,3 +461,292 @@ class CallEmulator:
                 "AccountSid": self._account, "CallSid": log.call_sid, "RecordingStatus": "completed",
                 "RecordingChannels": "2", "RecordingSource": "DialVerb", **fields})
         return next_document
+
+
+# -- Plivo --------------------------------------------------------------------------------------------
+
+def _plivo_time(at: datetime) -> str:
+    """Plivo's times in webhooks: "2026-12-03 10:15:02" (UTC here; the account's timezone at Plivo)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _true(element: ElementTree.Element, name: str, default: bool) -> bool:
+    value = element.get(name)
+    return default if value is None else value.strip().lower() == "true"
+
+
+@dataclass
+class _SessionRecording:
+    """A <Record recordSession/startOnDialAnswer>: records in the background, posts its callbackUrl at the end."""
+    callback_url: str | None
+    callback_method: str
+    on_dial_answer: bool
+
+
+class PlivoProtocol:
+    """Plays Plivo's part of a call: Plivo's parameter names (the lead's adapter maps them into the neutral
+    form), V3-signed requests, Plivo XML. Use it through CallEmulator(..., carrier="plivo")."""
+
+    def __init__(self, transport: Transport, base_url: str, auth_token: str, auth_id: str, recordings: Recordings,
+                 out: Callable[[str], None]) -> None:
+        self._transport = transport
+        self._base = base_url
+        self._token = auth_token
+        self._auth_id = auth_id
+        self._recordings = recordings
+        self._out = out
+
+    # -- requests ------------------------------------------------------------------------------------
+
+    def signature_headers(self, method: str, url: str, form: dict[str, str]) -> dict[str, str]:
+        """X-Plivo-Signature-V3 and its nonce, made by the SDK itself (the app's check is held to it)."""
+        from plivo.utils.signature_v3 import construct_get_url, construct_post_url, get_signature_v3
+
+        nonce = str(secrets.randbelow(10**20)).zfill(20)  # Plivo's nonces are 20 digits
+        signed = construct_get_url(url, dict(form)) if method == "GET" else construct_post_url(url, dict(form))
+        signature = get_signature_v3(self._token, signed.decode("utf-8"), nonce).decode("ascii")
+        return {"X-Plivo-Signature-V3": signature, "X-Plivo-Signature-V3-Nonce": nonce}
+
+    def _send(self, log: CallLog, method: str, url: str, form: dict[str, str]) -> str:
+        url = url if url.startswith(("http://", "https://")) else self._base + url
+        method = method.upper()
+        if method == "GET":
+            full = f"{url}{'&' if '?' in url else '?'}{urlencode(form)}" if form else url
+            status, body = self._transport.get(full, self.signature_headers("GET", url, form))
+        else:
+            status, body = self._transport.post(url, form, self.signature_headers("POST", url, form))
+        log.requests.append((url[len(self._base):] if url.startswith(self._base) else url, status))
+        log.document_url = url
+        self._recordings.add_call_event(log.call_sid, method, url, form, status)
+        if status != 200:
+            self._out(f"  ! {url} answered {status}: {body.strip()[:200]}")
+            return ""
+        return body
+
+    def post_signed(self, url: str, form: dict[str, str]) -> int:
+        status, _body = self._transport.post(url, form, self.signature_headers("POST", url, form))
+        return status
+
+    # -- calls ---------------------------------------------------------------------------------------
+
+    def call(self, caller: str, line: str, answerer: Answerer, voice_path: str, hangup_path: str) -> CallLog:
+        log = CallLog(call_sid=str(uuid.uuid4()), to_our_number=True)
+        base = {"CallUUID": log.call_sid, "From": caller, "To": line, "Direction": "inbound",
+                "CallStatus": "ringing", "CallerName": caller, "BillRate": "0.00450"}
+        self._out(f"☎  {caller} calls {line} ({log.call_sid}, Plivo)")
+        return self._converse(log, voice_path, base, answerer, hangup_path)
+
+    def answer(self, request_uuid: str, caller_id: str, to: str, answer_url: str, hangup_url: str | None,
+               answerer: Answerer | None) -> CallLog:
+        """An outbound call placed with the Call API: the call has its own CallUUID; the request_uuid the API
+        answered comes back as RequestUUID (and ALegRequestUUID)."""
+        log = CallLog(call_sid=str(uuid.uuid4()))
+        base = {"CallUUID": log.call_sid, "From": caller_id, "To": to, "Direction": "outbound",
+                "CallStatus": "in-progress", "RequestUUID": request_uuid, "ALegUUID": log.call_sid,
+                "ALegRequestUUID": request_uuid, "CallerName": caller_id, "BillRate": "0.00450"}
+        self._out(f"☎  the hotline calls {to} ({log.call_sid}, Plivo request {request_uuid})")
+        if answerer is None:
+            self._out("  (no answer)")
+            log.ended_by = "no-answer"
+            if hangup_url:
+                now = _plivo_time(datetime.now(UTC))
+                self._send(log, "POST", hangup_url, {
+                    **base, "Event": "Hangup", "CallStatus": "no-answer", "Duration": "0", "BillDuration": "0",
+                    "HangupCause": "NO_ANSWER", "HangupCauseName": "No Answer", "HangupSource": "Callee",
+                    "StartTime": now, "AnswerTime": "", "EndTime": now})
+            return log
+        return self._converse(log, answer_url, base, answerer, hangup_url)
+
+    def _converse(self, log: CallLog, answer_url: str, base: dict[str, str], answerer: Answerer,
+                  hangup_url: str | None) -> CallLog:
+        started_at, started = datetime.now(UTC), time.monotonic()
+        sessions: list[_SessionRecording] = []
+        document = self._send(log, "POST", answer_url, {**base, "Event": "StartApp"})
+        base["CallStatus"] = "in-progress"
+        try:
+            while document:
+                document = self._run_document(log, document, base, answerer, sessions)
+            log.ended_by = log.ended_by or "hotline"
+        except Hangup:
+            log.ended_by = "caller"
+            self._out("  (caller hangs up)")
+        rejected = log.ended_by in ("busy", "no-answer")
+        duration = 0 if rejected else max(1, round(time.monotonic() - started))
+        if hangup_url:
+            cause, name, source = (("USER_BUSY", "Busy Line", "Answer XML") if log.ended_by == "busy" else
+                                   ("CALL_REJECTED", "Call Rejected", "Answer XML") if rejected else
+                                   ("NORMAL_CLEARING", "Normal Hangup",
+                                    "Caller" if log.ended_by == "caller" else "Answer XML"))
+            # Plivo reports an inbound call's end as "completed" whatever stopped it; the cause says why.
+            status = "completed" if base["Direction"] == "inbound" or not rejected else log.ended_by
+            self._send(log, "POST", hangup_url, {
+                **base, "Event": "Hangup", "CallStatus": status, "Duration": str(duration),
+                "BillDuration": str(duration), "HangupCause": cause, "HangupCauseName": name, "HangupSource": source,
+                "StartTime": _plivo_time(started_at), "AnswerTime": "" if rejected else _plivo_time(started_at),
+                "EndTime": _plivo_time(datetime.now(UTC))})
+        for session in sessions:  # a whole-call recording is uploaded once the call has ended
+            if not session.on_dial_answer:
+                self._upload(log, session, base, f"(the whole call {log.call_sid})")
+        self._out("☎  call rejected, never answered" if rejected else
+                  f"☎  call ended ({'by the caller' if log.ended_by == 'caller' else 'by the hotline'})")
+        return log
+
+    # -- Plivo XML -----------------------------------------------------------------------------------
+
+    def _prompt(self, log: CallLog, element: ElementTree.Element) -> None:
+        if element.tag == "Speak":
+            text = (element.text or "").strip()
+            log.said.append(text)
+            self._out(f"  🔊 [{element.get('language', '')}] {text}")
+        elif element.tag == "Play":
+            log.said.append(f"<play {(element.text or '').strip()}>")
+            self._out(f"  🔊 (plays {(element.text or '').strip()})")
+        elif element.tag == "Wait":
+            self._out(f"  (waits {element.get('length', '1')} s)")
+
+    def _run_document(self, log: CallLog, document: str, base: dict[str, str], answerer: Answerer,
+                      sessions: list[_SessionRecording]) -> str:
+        try:
+            root = ElementTree.fromstring(document)
+        except ElementTree.ParseError:
+            self._out("  ! the hotline answered something that is not Plivo XML; Plivo would hang up")
+            log.ended_by = "error"
+            return ""
+        for element in root:
+            if element.tag in ("Speak", "Play", "Wait"):
+                self._prompt(log, element)
+            elif element.tag == "PreAnswer":  # early media, before the call is answered
+                for prompt in element:
+                    self._prompt(log, prompt)
+            elif element.tag == "GetDigits":
+                follow = self._get_digits(log, element, base, answerer)
+                if follow is not None:
+                    return follow
+            elif element.tag == "Record":
+                if _true(element, "recordSession", False) or _true(element, "startOnDialAnswer", False):
+                    sessions.append(_SessionRecording(element.get("callbackUrl"),
+                                                      element.get("callbackMethod", "POST"),
+                                                      _true(element, "startOnDialAnswer", False)))
+                    continue
+                follow = self._record(log, element, base, answerer)
+                if follow is not None:
+                    return follow
+            elif element.tag == "Dial":
+                follow = self._dial(log, element, base, answerer, sessions)
+                if follow is not None:
+                    return follow
+            elif element.tag == "Redirect":
+                return self._send(log, element.get("method", "POST"), (element.text or "").strip(),
+                                  {**base, "Event": "Redirect"})
+            elif element.tag == "Hangup":
+                reason = element.get("reason")
+                if reason in ("rejected", "busy"):
+                    # Never answered (nothing billed); Plivo's hangup cause tells a busy line from a rejected call.
+                    log.ended_by = "busy" if reason == "busy" else "no-answer"
+                    self._out(f"  (rejected unanswered: {reason})")
+                else:
+                    log.ended_by = "hotline"
+                return ""
+        return ""
+
+    def _action(self, log: CallLog, element: ElementTree.Element, form: dict[str, str]) -> str | None:
+        """Request the element's action; its answer goes on with the call when redirect is true (the
+        default), else the call goes on with the next element. None: go on with the next element."""
+        action = element.get("action")
+        if not action:
+            return None
+        answer = self._send(log, element.get("method", "POST"), action, form)
+        return answer if _true(element, "redirect", True) else None
+
+    def _get_digits(self, log: CallLog, element: ElementTree.Element, base: dict[str, str],
+                    answerer: Answerer) -> str | None:
+        finish = element.get("finishOnKey", "#")
+        num_digits = int(element.get("numDigits", "99"))
+        for _ in range(max(1, int(element.get("retries", "1")))):
+            for prompt in element:
+                self._prompt(log, prompt)
+            digits = answerer.digits(num_digits)
+            if finish and finish.lower() != "none" and digits and digits.endswith(finish):
+                digits = digits[:-len(finish)]  # Plivo sends the digits without the finishing key
+            if digits:
+                return self._action(log, element, {**base, "Digits": digits[:num_digits]})
+        return None  # nothing pressed: Plivo goes on with the next element
+
+    def _recording(self, log: CallLog, base: dict[str, str], text: str | None, wav: bytes | None,
+                   started_ms: int) -> dict[str, str]:
+        """Keep a recording where Plivo would (the sandbox's Plivo recordings when it has them) and give the
+        fields Plivo sends about it."""
+        add_plivo = getattr(self._recordings, "add_plivo_recording", None)
+        if add_plivo is not None:
+            rec = add_plivo(text=text, wav=wav, call={"uuid": log.call_sid, "from": base["From"], "to": base["To"]})
+        else:
+            rec = self._recordings.add_recording(text=text, wav=wav, call={
+                "sid": log.call_sid, "from": base["From"], "to": base["To"]})
+        # Plivo's Recording object (recording_id, recording_url, recording_duration_ms), or the sandbox's own.
+        milliseconds = round(float(rec["recording_duration_ms"])) if "recording_duration_ms" in rec \
+            else int(rec["duration"]) * 1000
+        fields = {"RecordUrl": rec.get("recording_url") or rec["url"],
+                  "RecordingID": rec.get("recording_id") or rec["sid"],
+                  "RecordingDuration": str(max(1, round(milliseconds / 1000))),
+                  "RecordingDurationMs": str(milliseconds),
+                  "RecordingStartMs": str(started_ms), "RecordingEndMs": str(started_ms + milliseconds)}
+        log.recording_sid = fields["RecordingID"]
+        return fields
+
+    def _record(self, log: CallLog, element: ElementTree.Element, base: dict[str, str],
+                answerer: Answerer) -> str | None:
+        if _true(element, "playBeep", True):
+            self._out("  (beep)")
+        started_ms = int(time.time() * 1000)
+        spoken = answerer.recording()
+        if spoken is None:
+            return None
+        fields = self._recording(log, base, spoken.text, spoken.wav, started_ms)
+        follow = self._action(log, element, {**base, **fields})
+        if element.get("callbackUrl"):  # the file is ready after the action, as Plivo posts it
+            self._send(log, element.get("callbackMethod", "POST"), element.get("callbackUrl", ""),
+                       {"CallUUID": log.call_sid, "From": base["From"], "To": base["To"], **fields})
+        return follow
+
+    def _upload(self, log: CallLog, session: _SessionRecording, base: dict[str, str], what: str) -> None:
+        fields = self._recording(log, base, what, None, int(time.time() * 1000))
+        if session.callback_url:
+            self._send(log, session.callback_method, session.callback_url,
+                       {"CallUUID": log.call_sid, "From": base["From"], "To": base["To"], **fields})
+
+    def _dial(self, log: CallLog, element: ElementTree.Element, base: dict[str, str], answerer: Answerer,
+              sessions: list[_SessionRecording]) -> str | None:
+        """Plivo's <Dial> to <Number>s, the answerer playing the operators. None: go on with the next element."""
+        numbers = [(n.text or "").strip() for n in element if n.tag == "Number"]
+        caller_id = element.get("callerId", base["From"])
+        self._out(f"  📞 ringing {', '.join(numbers)} from {caller_id} (up to {element.get('timeout', '—')} s)")
+        choose = getattr(answerer, "operator", None)
+        picked = choose(numbers) if choose else None
+        dial = {"DialALegUUID": log.call_sid, "DialRingStatus": "true"}
+        if picked is None:
+            self._out("  (nobody answered in time)")
+            return self._action(log, element, {**base, **dial, "DialStatus": "no-answer",
+                                               "DialHangupCause": "NO_ANSWER", "DialBLegUUID": ""})
+        log.answered_by = picked
+        leg = str(uuid.uuid4())
+        if element.get("confirmSound"):  # fetched (POST) on the operator's leg when they pick up
+            heard = self._send(log, "POST", element.get("confirmSound", ""), {
+                "CallUUID": leg, "From": caller_id, "To": picked, "Direction": "outbound",
+                "CallStatus": "in-progress", "ALegUUID": log.call_sid})
+            try:
+                spoken = ElementTree.fromstring(heard).iter("Speak") if heard else iter(())
+            except ElementTree.ParseError:
+                spoken = iter(())
+            for said in spoken:
+                log.whispered.append((said.text or "").strip())
+                self._out(f"  🎧 (to the operator) {(said.text or '').strip()}")
+        self._out(f"  (operator {picked} answered; caller and operator are talking)")
+        talk = getattr(answerer, "conversation", None)
+        if talk:
+            talk(picked)
+        follow = self._action(log, element, {**base, **dial, "DialStatus": "completed",
+                                             "DialHangupCause": "NORMAL_CLEARING", "DialBLegUUID": leg})
+        for session in [s for s in sessions if s.on_dial_answer]:  # recorded from the answer to the dial's end
+            sessions.remove(session)
+            self._upload(log, session, base, f"(the caller's conversation with {picked})")
+        return follow

@@ -1,19 +1,37 @@
 """Rings the citizen when the app places a call: the sandbox hands each placed call here, and the
-call simulator answers it as `manage.py answer <phone> <script>` said (default: nobody answers)."""
+call simulator answers it as `manage.py answer <phone> <script>` said (default: nobody answers) — with
+Twilio's protocol, or Plivo's for a call the app placed through Plivo's API (stored with carrier "plivo")."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.local.caller import CallEmulator, HttpTransport, ScriptedAnswerer
-from chalicelib.local.sandbox import SandboxState
+from chalicelib.local.caller import CallEmulator, HttpTransport, ScriptedAnswerer, Transport
+
+if TYPE_CHECKING:
+    from chalicelib.local.sandbox import SandboxState
+
+
+def _field(placed: dict[str, Any], *names: str) -> str:
+    """The first of `names` the placed call's request (or the call itself) carries: Twilio's API takes
+    To/From/Url/StatusCallback, Plivo's to/from/answer_url/hangup_url."""
+    request = placed.get("request", {})
+    for name in names:
+        value = request.get(name) or placed.get(name)
+        if value:
+            return str(value)
+    return ""
 
 
 class Ringer:
-    def __init__(self, state: SandboxState, base_url: str) -> None:
+    def __init__(self, state: SandboxState, base_url: str, plivo_auth_id: str = "", plivo_auth_token: str = "",
+                 transport: Transport | None = None) -> None:
         self._state = state
-        self._emulator = CallEmulator(HttpTransport(), base_url, state.auth_token, state.account_sid, state,
-                                      out=lambda line: print(f"[sandbox] {line}", flush=True))
+        out = lambda line: print(f"[sandbox] {line}", flush=True)  # noqa: E731
+        transport = transport or HttpTransport()
+        self._emulator = CallEmulator(transport, base_url, state.auth_token, state.account_sid, state, out=out)
+        self._plivo = CallEmulator(transport, base_url, plivo_auth_token, plivo_auth_id, state, out=out,
+                                   carrier="plivo")
         self._threads: list[threading.Thread] = []
 
     def ring(self, placed: dict[str, Any]) -> None:
@@ -22,26 +40,44 @@ class Ringer:
         self._threads.append(thread)
         thread.start()
 
+    def _script(self, to: str) -> str | None:
+        # Plivo's API takes numbers without the "+"; `manage.py answer` names phones with it.
+        answers = self._state.answers
+        return answers.get(to, answers.get(f"+{to}")) if not to.startswith("+") else answers.get(to)
+
     def _connect(self, placed: dict[str, Any]) -> None:
-        request = placed["request"]
-        script = self._state.answers.get(request.get("To", ""))
-        answerer = ScriptedAnswerer.parse(script) if script is not None else None
-        log = self._emulator.answer(placed["sid"], request.get("From", ""), request.get("To", ""),
-                                    request.get("Url", ""), request.get("StatusCallback"), answerer)
+        if placed.get("carrier") == "plivo":
+            to = _field(placed, "to", "To")
+            script = self._script(to)
+            answerer = ScriptedAnswerer.parse(script) if script is not None else None
+            log = self._plivo.answer(placed["sid"], _field(placed, "from", "From"), to,
+                                     _field(placed, "answer_url", "Url"),
+                                     _field(placed, "hangup_url", "StatusCallback") or None, answerer)
+        else:
+            request = placed["request"]
+            script = self._state.answers.get(request.get("To", ""))
+            answerer = ScriptedAnswerer.parse(script) if script is not None else None
+            log = self._emulator.answer(placed["sid"], request.get("From", ""), request.get("To", ""),
+                                        request.get("Url", ""), request.get("StatusCallback"), answerer)
         with self._state.lock:
             placed["status"] = "completed" if log.ended_by != "no-answer" else "no-answer"
             placed["said"] = log.said
 
     def deliver(self, message: dict[str, Any]) -> None:
-        """Post the message's status callback ("delivered"), signed, as Twilio does once it lands."""
+        """Post the message's status callback ("delivered"), signed, as the carrier does once it lands."""
         with self._state.lock:
             message["status"] = "delivered"
-        callback = message["request"].get("StatusCallback")
+        if message.get("carrier") == "plivo":  # Message create's `url`, V3-signed, in Plivo's names
+            callback, emulator = _field(message, "url"), self._plivo
+            form = {"MessageUUID": message["sid"], "Status": "delivered", "From": _field(message, "src", "from"),
+                    "To": _field(message, "dst", "to"), "ErrorCode": "", "Units": "1"}
+        else:
+            callback, emulator = message["request"].get("StatusCallback"), self._emulator
+            form = {"AccountSid": self._state.account_sid, "MessageSid": message["sid"], "MessageStatus": "delivered",
+                    "To": message["request"].get("To", ""), "From": message["request"].get("From", "")}
         if not callback:
             return
-        form = {"AccountSid": self._state.account_sid, "MessageSid": message["sid"], "MessageStatus": "delivered",
-                "To": message["request"].get("To", ""), "From": message["request"].get("From", "")}
-        thread = threading.Thread(target=self._emulator.post_signed, args=(callback, form), daemon=True)
+        thread = threading.Thread(target=emulator.post_signed, args=(callback, form), daemon=True)
         self._threads.append(thread)
         thread.start()
 

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 STATE_FILE = Path(os.environ.get("SAMVAD_LOCAL_STATE", ROOT / ".local" / "stack.json"))
 LOCAL_ACCOUNT_SID = "AC" + "0" * 32
 LOCAL_AUTH_TOKEN = "local-sandbox-auth-token"
+# The Plivo account the sandbox plays (an Auth ID is "MA" or "SA" and 18 more characters).
+LOCAL_PLIVO_AUTH_ID = "MA" + "0" * 18
+LOCAL_PLIVO_AUTH_TOKEN = "local-plivo-sandbox-auth-token"
 REGION = "ap-south-1"
 
 
@@ -37,11 +40,14 @@ def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: st
         "SAMVAD_STAGE": stage, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
         "TWILIO_API_BASE": sandbox_url,
+        # The same sandbox plays Plivo's REST API (/v1/Account/<auth id>/…) beside Twilio's.
+        "PLIVO_AUTH_ID": LOCAL_PLIVO_AUTH_ID, "PLIVO_AUTH_TOKEN": LOCAL_PLIVO_AUTH_TOKEN, "PLIVO_API_BASE": sandbox_url,
         # The user pool's stand-in lives on the sandbox: the API fetches its JWKS like Cognito's.
         "SAMVAD_AUTH_ISSUER": f"{sandbox_url}/auth", "SAMVAD_AUTH_CLIENT_ID": CLIENT_ID,
         "SAMVAD_AUTH_ENDPOINT": f"{sandbox_url}/auth/",
     })
     os.environ.pop("SAMVAD_AUTH_JWKS_URL", None)
+    os.environ.pop("PLIVO_AUTH_TOKEN_PARAMETER", None)  # the token above, not a deployed stage's from SSM
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         os.environ.pop(name, None)
 
@@ -74,14 +80,15 @@ class LocalStack:
         aws = EmbeddedAwsEndpoint("127.0.0.1", self.moto_port).start()  # `manage.py fault aws stop` stops it
         self._stoppers.append(aws.stop)
 
-        sandbox = Sandbox("127.0.0.1", self.sandbox_port, LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN).start()
+        sandbox = Sandbox("127.0.0.1", self.sandbox_port, LOCAL_ACCOUNT_SID, LOCAL_AUTH_TOKEN,
+                          LOCAL_PLIVO_AUTH_ID, LOCAL_PLIVO_AUTH_TOKEN).start()
         from chalicelib.local.listen_backlog import hold_bursts
 
         hold_bursts(sandbox.server)  # many callers' recordings arrive at once
         sandbox.state.faults.aws = aws
         self._stoppers.append(sandbox.stop)
         self.sandbox = sandbox
-        _progress(f"Twilio sandbox on {sandbox.url}")
+        _progress(f"Twilio and Plivo sandbox on {sandbox.url}")
         from chalicelib.routing.fallback import VOICE_DOCUMENT, documents
 
         sandbox.state.documents = documents(f"{sandbox.url}/fallback")
@@ -109,11 +116,17 @@ class LocalStack:
 
         lines: list[str] = []
         self.hotlines: list[str] = []  # what a person can phone, and how each line answers
+        self.carriers: dict[str, str] = {}  # line -> the carrier its calls come through (`manage.py call`)
+        # `manage.py call --outage` phones a Twilio IVR line: the fallback URL is a Twilio number's setting.
+        self.outage_line: str | None = None
         states = [path for path in self.districts if is_state_file(path)]
         for path in [p for p in self.districts if p not in states]:
             district = read_district_file(path)
             load_district(district)
             lines += [line for line, _ in district.lines()]
+            self.carriers.update({line: h.carrier for h in district.hotlines for line in h.lines})
+            self.outage_line = self.outage_line or next(
+                (h.lines[0] for h in district.hotlines if h.carrier == "twilio" and h.mode == "ivr"), None)
             self.hotlines += [f"{district.code} {h.id:<12} {_how(h):<34} {', '.join(h.lines)}"
                               for h in district.hotlines]
             _progress(f"loaded district {district.code} ({district.name_in('en')}) from {_shown(path)}")
@@ -122,6 +135,7 @@ class LocalStack:
             state = read_state_file(path)
             load_state(state)
             self.state_lines += list(state.lines)
+            self.carriers.update({line: getattr(state, "carrier", "twilio") for line in state.lines})
             _progress(f"loaded state number {state.code} ({len(state.districts)} districts: "
                       f"{', '.join(d.code for d in state.districts)}) from {_shown(path)}")
 
@@ -148,7 +162,8 @@ class LocalStack:
         self.pump = pump
         from chalicelib.local.ringer import Ringer
 
-        self.ringer = Ringer(sandbox.state, f"http://127.0.0.1:{self.port}")
+        self.ringer = Ringer(sandbox.state, f"http://127.0.0.1:{self.port}", LOCAL_PLIVO_AUTH_ID,
+                             LOCAL_PLIVO_AUTH_TOKEN)
         sandbox.state.on_call = self.ringer.ring
         sandbox.state.on_message = self.ringer.deliver
         sandbox.state.on_advance = self.advance
@@ -160,6 +175,8 @@ class LocalStack:
         _wait_for(f"{base}/health")
         state = {"base_url": base, "sandbox_url": sandbox.url, "aws_endpoint": f"http://127.0.0.1:{self.moto_port}",
                  "account_sid": LOCAL_ACCOUNT_SID, "auth_token": LOCAL_AUTH_TOKEN, "lines": lines,
+                 "plivo_auth_id": LOCAL_PLIVO_AUTH_ID, "plivo_auth_token": LOCAL_PLIVO_AUTH_TOKEN,
+                 "carriers": self.carriers, "outage_line": self.outage_line,
                  "state_lines": self.state_lines, "hotlines": self.hotlines,
                  "fallback_url": fallback_url,
                  "stage": settings.stage(), "region": settings.region(),
@@ -265,7 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     logins = "\n".join(f"  {u['role']:<12} {u['username']:<20} {u['password']:<16} {u.get('district', 'all')}"
                         f"{' ' + u['department'] + ' ' + u['level'] if u.get('department') else ''}"
                         for u in load_users().values())
-    hotlines = "\n".join(f"    {row}" for row in state["hotlines"])
+    # Each row ends with its lines; the carrier is shown beside them (the rows in stack.json stay as scripts read them).
+    carriers = state["carriers"]
+    hotlines = "\n".join(f"    {carriers.get(row.split()[-1], 'twilio'):<6} {row}" for row in state["hotlines"])
+    state_numbers = ", ".join(f"{line} ({state['carriers'].get(line, 'twilio')})" for line in state["state_lines"])
+    state_numbers = state_numbers or "none"
     print(f"""
 Samvad is running: {base}/health answers.
 
@@ -273,9 +294,9 @@ Samvad is running: {base}/health answers.
   Scripted call:         .venv/bin/python manage.py call --script '1|1|2|say:मेरा नाम राम है, गाँव खरोरा, हैंडपंप खराब है'
   Messages sent (SMS):   curl {state['sandbox_url']}/sandbox/messages
   Calls placed:          curl {state['sandbox_url']}/sandbox/calls
-  Demo lines (manage.py call --to <line>):
+  Demo lines (manage.py call --to <line>; each line's carrier, twilio or plivo, is the protocol the call speaks):
 {hotlines}
-  State number (181):    {', '.join(state['state_lines']) or 'none'}
+  State number (181):    {state_numbers}
                          (manage.py call --to <it> --script '01|1|1|3|say:…': district 01, Hindi, new, category 3)
 
 The console: {base}/console  — sign in as (role, user, password, scope):
@@ -288,7 +309,13 @@ Twilio webhooks (on a real number, with PUBLIC_BASE_URL set to your API's URL):
   recordings                                      (set by the IVR itself: /twilio/voice/recording-status)
   fallback GET  {state['fallback_url']}   (deployed: the S3 object, stack output FallbackVoiceUrl)
 
-An outage, played locally: .venv/bin/python manage.py call --outage --script 'say:हैंडपंप खराब है'
+Plivo webhooks (the Plivo application of a number: answer and hangup URL, POST; V3 signatures):
+  answer POST {base}/plivo/voice/incoming
+  hangup POST {base}/plivo/voice/status
+  recordings                                      (set by the IVR itself: the Record's callbackUrl,
+                                                   /plivo/voice/recording-status)
+
+An outage, played locally (on a Twilio line): .venv/bin/python manage.py call --outage --script 'say:हैंडपंप खराब है'
   then (every 15 minutes by itself, or now):  .venv/bin/python manage.py reconcile --local --min-age 0
 
 Ctrl-C stops everything.""", flush=True)

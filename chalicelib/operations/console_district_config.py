@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.carrier_plan import check_carrier_plan
 from chalicelib.domain.district import District, DistrictConfigError, parse_district
 from chalicelib.domain.ports import DistrictConfigs, StaleConfig
 
@@ -51,7 +52,9 @@ def save_district_config(code: str, version: int, config: dict[str, Any], summar
 
 def _parsed(config: dict[str, Any], languages: set[str]) -> District:
     try:
-        return parse_district(config, languages)
+        district = parse_district(config, languages)
+        check_carrier_plan(district)  # as load-district does: what the carriers cannot carry in India
+        return district
     except DistrictConfigError as error:
         raise InvalidDistrict(str(error)) from None
     except (TypeError, ValueError, AttributeError, KeyError) as error:  # a section of the wrong shape

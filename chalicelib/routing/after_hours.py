@@ -11,7 +11,8 @@ from chalicelib.domain.clock import IST
 from chalicelib.domain.district import District, Hotline, OfficeHours
 from chalicelib.i18n import Catalog, catalog
 from chalicelib.routing import ivr
-from chalicelib.telephony.call_script import CallScript, render, say, url
+from chalicelib.telephony.call_script import CallScript, say, url
+from chalicelib.telephony.carriers import render
 
 RECORD, CALLBACK = "1", "2"  # the keys stay the same whichever choices a hotline offers
 

@@ -13,7 +13,8 @@ reconciler (chalicelib/domain/reconcile.py) turns the recording into a ticket af
 from __future__ import annotations
 
 from chalicelib.i18n import catalog
-from chalicelib.telephony.call_script import CallScript, render, say
+from chalicelib.telephony.call_script import CallScript, say
+from chalicelib.telephony.carriers import render
 
 PREFIX = "fallback/"  # the S3 key prefix, the only public one
 VOICE_DOCUMENT = "voice.xml"

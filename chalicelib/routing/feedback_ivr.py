@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.i18n import catalog
-from chalicelib.telephony.call_script import CallScript, render, say, url
+from chalicelib.telephony.call_script import CallScript, say, url
+from chalicelib.telephony.carriers import render
 
 MAX_TRIES = 3
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District, Hotline
 from chalicelib.i18n import available_languages, catalog
-from chalicelib.telephony.call_script import CallScript, render, say, url
+from chalicelib.telephony.call_script import CallScript, say, url
+from chalicelib.telephony.carriers import render
 
 MAX_ATTEMPTS = 3
 GATHER_TIMEOUT_SECONDS = 6

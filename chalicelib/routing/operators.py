@@ -11,7 +11,8 @@ from chalicelib.domain.district import District, Hotline
 from chalicelib.domain.roster import Operator
 from chalicelib.i18n import catalog
 from chalicelib.routing import ivr
-from chalicelib.telephony.call_script import CallScript, render, say, url
+from chalicelib.telephony.call_script import CallScript, say, url
+from chalicelib.telephony.carriers import render
 
 OPERATORS = f"{ivr.VOICE}/operators"
 # Twilio's DialCallStatus values for "nobody took the call": ring the next one, or fall back to the IVR.

@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from chalicelib.domain.state_line import StateLine
 from chalicelib.i18n import catalog
 from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, VOICE
-from chalicelib.telephony.call_script import CallScript, render, say, url
+from chalicelib.telephony.call_script import CallScript, say, url
+from chalicelib.telephony.carriers import render
 
 STATE_STEP = f"{VOICE}/state"
 INCOMING = f"{VOICE}/incoming"

@@ -17,7 +17,8 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.i18n import Catalog, catalog
 from chalicelib.routing import ivr
 from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, RECORD_SILENCE_SECONDS, VOICE
-from chalicelib.telephony.call_script import CallScript, render, say, url
+from chalicelib.telephony.call_script import CallScript, say, url
+from chalicelib.telephony.carriers import render
 
 KEY_NUMBER_TIMEOUT_SECONDS = 12  # the digits of a complaint number take a while on a keypad
 NOTE_MAX_SECONDS = 120

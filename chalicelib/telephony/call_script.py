@@ -1,6 +1,6 @@
 """The call script every menu is written in, once, for every carrier: say, play, pause, gather digits,
 record, dial, reject, redirect, hang up. A carrier adapter (telephony/twilio_voice.py, plivo_voice.py)
-renders it as its own XML; the menus (chalicelib/routing/) never see a carrier's markup.
+renders it (carriers.render) as its own XML; the menus (chalicelib/routing/) never see a carrier's markup.
 
 URLs in a script are built by url(): the carrier of the request being answered (set by the webhook wrapper)
 is the first segment of every step path, so a call stays on its carrier's routes from its first request
@@ -156,10 +156,3 @@ class CallScript:
 
 def say(node: CallScript | Gather, text: str, speech: Catalog) -> None:
     node.say(text, speech.voice, speech.tts_language)
-
-
-def render(script: CallScript, carrier: str | None = None) -> str:
-    """The script in the markup of `carrier` (by default the carrier of the request being answered)."""
-    from chalicelib.telephony.carriers import adapter
-
-    return adapter(carrier or current_carrier.get()).render(script)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from importlib import import_module
 from typing import Protocol
 
-from chalicelib.telephony.call_script import CallScript
+from chalicelib.telephony.call_script import CallScript, current_carrier
 
 _MODULES = {"twilio": "chalicelib.telephony.twilio_voice", "plivo": "chalicelib.telephony.plivo_voice"}
 CARRIERS = tuple(_MODULES)
@@ -39,3 +39,8 @@ def adapter(name: str) -> VoiceAdapter:
         raise UnknownCarrier(name)
     adapter_module: VoiceAdapter = import_module(module)  # type: ignore[assignment]
     return adapter_module
+
+
+def render(script: CallScript, carrier: str | None = None) -> str:
+    """The script in the markup of `carrier` (by default the carrier of the request being answered)."""
+    return adapter(carrier or current_carrier.get()).render(script)

@@ -8,6 +8,10 @@ with a redirect to a temporary, pre-signed URL on its media storage; that hop is
 (a pre-signed URL needs none, and S3 refuses a request that carries two kinds of authorisation) and only to
 Twilio's media hosts.
 
+Plivo's recordings are held the same way: https://media.plivo.com/v1/Account/<our Auth ID>/Recording/<RecordingID>
+.mp3 (or .wav), and locally the sandbox's <PLIVO_API_BASE>/media/… with the same path. Only those get Plivo's
+credentials (telephony/plivo_rest.py), and no redirect is followed from them.
+
 Pure string work, no I/O: the webhook path imports this module.
 """
 from __future__ import annotations
@@ -29,6 +33,13 @@ _SID = r"RE[0-9a-fA-F]{32}"
 _TWILIO_PATH = re.compile(rf"^/2010-04-01/Accounts/(?P<account>AC[0-9a-fA-F]{{32}})/Recordings/(?P<sid>{_SID})$")
 _SANDBOX_PATH = re.compile(rf"^/recordings/(?P<sid>{_SID})$")
 _EXTENSION = re.compile(r"\.(?:mp3|wav)$")
+
+
+PLIVO_MEDIA = "https://media.plivo.com"
+_PLIVO_ACCOUNT = re.compile(r"^MA[A-Z0-9]{18}$")
+_PLIVO_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_PLIVO_PATH = re.compile(rf"^/v1/Account/(?P<account>MA[A-Z0-9]{{18}})/Recording/(?P<id>{_PLIVO_ID})\.(?:mp3|wav)$")
+PLIVO_SANDBOX_MEDIA = "/media"  # the sandbox serves Plivo's media host under its own base URL
 
 
 def _sandbox_base() -> str | None:
@@ -55,12 +66,38 @@ def recording_sid_of(url: str) -> str | None:
     return match["sid"] if match and match["account"] == account else None
 
 
+def plivo_recording_id_of(url: str) -> str | None:
+    """The RecordingID when `url` is Plivo's media URL of a recording in our account (or the sandbox's, locally),
+    exactly as Plivo writes it; None otherwise."""
+    account = settings.plivo_auth_id()
+    if not _PLIVO_ACCOUNT.match(account) or not url.isascii():
+        return None
+    base = settings.plivo_api_base()
+    sandbox = base.rstrip("/") + PLIVO_SANDBOX_MEDIA if base else None
+    if url.startswith(PLIVO_MEDIA + "/"):
+        path = url[len(PLIVO_MEDIA):]
+    elif sandbox and url.startswith(sandbox + "/"):
+        path = url[len(sandbox):]
+    else:
+        return None
+    match = _PLIVO_PATH.match(path)
+    return match["id"] if match and match["account"] == account else None
+
+
+def carrier_of(url: str) -> str | None:
+    """Whose recording of our account `url` is: "twilio", "plivo", or None for any other URL."""
+    if recording_sid_of(url) is not None:
+        return "twilio"
+    return "plivo" if plivo_recording_id_of(url) is not None else None
+
+
 def carrier_recording_url(url: str | None, recording_sid: str | None) -> str | None:
-    """`url` when it is the carrier's URL of this very recording in our account; None for anything else
-    (another host, another account, another recording, a path to something that is not a recording)."""
+    """`url` when it is the carrier's URL of this very recording in our account (Twilio's RecordingSid or
+    Plivo's RecordingID); None for anything else (another host, another account, another recording, a path to
+    something that is not a recording)."""
     if not url or not recording_sid:
         return None
-    return url if recording_sid_of(url) == recording_sid else None
+    return url if recording_sid in (recording_sid_of(url), plivo_recording_id_of(url)) else None
 
 
 def media_url(recording_url: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib import settings
 from chalicelib.domain.clock import parse_iso
-from chalicelib.domain.ports import Attempt, OutcomeUnknown
+from chalicelib.domain.ports import Attempt, DltIds, OutcomeUnknown
 from chalicelib.singleton import singleton
 
 _TIMEOUT_SECONDS = 10  # the SDK's own client waits forever; a consumer killed mid-send knows even less
@@ -78,7 +78,7 @@ def _unanswered_rest_error() -> type[Exception]:
     return UnansweredRestError
 
 
-def _never_connected(error: Exception) -> bool:
+def never_connected(error: Exception) -> bool:
     """The request never left: a connection refused, a name not resolved, a connect timeout."""
     from requests.exceptions import ConnectTimeout
     from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
@@ -104,7 +104,7 @@ def _created(create: Any) -> Any:
         raise _unanswered_rest_error()(error.status, error.uri, error.msg, error.code, error.method,
                                        error.details) from error
     except RequestException as error:
-        if _never_connected(error):
+        if never_connected(error):
             raise
         raise OutcomeUnknown(f"no answer from Twilio: {error}") from error
     except (TimeoutError, ConnectionError) as error:  # a socket's own, from an HttpClient that is not requests'
@@ -118,14 +118,27 @@ def _newer(resource: Any, attempt: Attempt) -> bool:
     return created is None or created >= parse_iso(attempt.at) - _SKEW
 
 
+PREFIX = "/twilio"
+
+
+def carrier_path(path: str, prefix: str = PREFIX) -> str:
+    """A carrier-neutral path ("/voice/callback/…") under the carrier's own routes. A path that already
+    names the carrier passes as it is: the domain handed out "/twilio/…" paths before carriers were named,
+    and an attempt held then may still be retried."""
+    return path if path.startswith(prefix + "/") else prefix + path
+
+
 def _callback(path: str | None) -> dict[str, str]:
-    return {"status_callback": settings.public_base_url() + path} if path else {}
+    return {"status_callback": settings.public_base_url() + carrier_path(path)} if path else {}
 
 
 class TwilioMessaging:
     """Messenger over Twilio Programmable Messaging (SMS, and WhatsApp by approved Content template)."""
 
-    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str:
+    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None, *,
+                 carrier: str = "twilio", dlt: DltIds | None = None) -> str:
+        """`dlt` is not sent: Twilio takes no DLT ids per message (its Indian routes match the sender's
+        templates registered with Twilio beforehand); `carrier` is this adapter's, named by the router."""
         origin = {"messaging_service_sid": sender} if sender.startswith("MG") else {"from_": sender}
         return _created(lambda: client().messages.create(to=to, body=body, **origin,
                                                          **_callback(status_callback))).sid
@@ -167,10 +180,12 @@ def _same_content(attempt: Attempt, body: str) -> bool:
 class TwilioCalls:
     """The Dialer port over Twilio Programmable Voice."""
 
-    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
+    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str, *,
+                   carrier: str = "twilio") -> str:
         base = settings.public_base_url()
         return _created(lambda: client().calls.create(
-            to=to, from_=caller_id, url=base + answer_path, method="POST", status_callback=base + status_path,
+            to=to, from_=caller_id, url=base + carrier_path(answer_path), method="POST",
+            status_callback=base + carrier_path(status_path),
             status_callback_method="POST", status_callback_event=["completed"], timeout=30)).sid
 
     def find_call(self, attempt: Attempt) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.fixtures import aws  # noqa: F401
+from tests.support.fixtures import aws, demo_carrier  # noqa: F401
 
 
 @pytest.fixture(params=["memory", "dynamo"])

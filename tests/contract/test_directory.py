@@ -10,9 +10,9 @@ from chalicelib.district_file import read_district_file
 from chalicelib.domain.ports import Directory
 from chalicelib.state_file import read_state_file
 from tests.fakes.directory import MemoryDirectory
-from tests.support.demo import CALLER, DEMO, LINE, ROOT
+from tests.support.demo import CALLER, LINE, ROOT, demo_on
 
-RAIPUR = read_district_file(DEMO)
+RAIPUR = demo_on("twilio")  # as the `aws` fixture loads it
 BILASPUR = read_district_file(ROOT / "examples" / "bilaspur.yaml")
 STATE = read_state_file(ROOT / "examples" / "state-181.yaml")
 

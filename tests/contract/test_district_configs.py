@@ -7,14 +7,13 @@ from typing import Any
 
 import pytest
 
-from chalicelib.district_file import read_district_file
 from chalicelib.domain.district import District, parse_district
 from chalicelib.domain.ports import DistrictConfigs, LineTaken, StaleConfig, TooManyLines
 from chalicelib.i18n import available_languages
 from tests.fakes.district_configs import MemoryDistrictConfigs
-from tests.support.demo import DEMO
+from tests.support.demo import demo_on
 
-DISTRICT = read_district_file(DEMO)
+DISTRICT = demo_on("twilio")  # as the `aws` fixture loads it
 OTHER_LINE = "+917752000001"
 
 

@@ -1,6 +1,7 @@
 """The Messenger port in memory (what was sent, to whom) and recording links made without a secret.
 
-Like Twilio through telephony/rest.py: `answer_late` takes the next messages and raises OutcomeUnknown
+Like the carriers through telephony/rest.py and plivo_rest.py (an SMS through Plivo to India without DLT ids is
+refused before anything is sent): `answer_late` takes the next messages and raises OutcomeUnknown
 (the carrier has them, the caller does not know); find_sent finds a message by recipient, sender, content
 and time, as rest.py reads Twilio's Messages list."""
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.clock import iso
-from chalicelib.domain.ports import Attempt, Messenger, OutcomeUnknown
+from chalicelib.domain.ports import Attempt, DltIds, Messenger, OutcomeUnknown
 
 
 class MemoryMessenger:
@@ -36,9 +37,13 @@ class MemoryMessenger:
             raise OutcomeUnknown("carrier answered after the timeout")
         return f"SM{len(self.sent)}"
 
-    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None) -> str:
+    def send_sms(self, to: str, body: str, sender: str, status_callback: str | None = None, *,
+                 carrier: str = "twilio", dlt: DltIds | None = None) -> str:
+        if carrier == "plivo" and dlt is None and to.startswith("+91"):
+            raise ValueError("an SMS to an Indian number through Plivo needs its DLT ids")  # as plivo_rest.py
         self._fail()
-        return self._taken({"channel": "sms", "to": to, "body": body, "sender": sender})
+        return self._taken({"channel": "sms", "to": to, "body": body, "sender": sender, "carrier": carrier,
+                            "dlt": dlt, "status_callback": status_callback})
 
     def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
                       status_callback: str | None = None) -> str:
@@ -46,15 +51,16 @@ class MemoryMessenger:
         if self.refuse_whatsapp:
             raise ConnectionError("63016: outside the 24-hour window")
         return self._taken({"channel": "whatsapp", "to": to, "content_sid": content_sid, "variables": variables,
-                            "sender": sender})
+                            "sender": sender, "carrier": "twilio"})
 
     def find_sent(self, attempt: Attempt) -> str | None:
         self.lookups.append(attempt)
         for n, message in reversed(list(enumerate(self.sent, 1))):
             content = message.get("body") if message["channel"] == "sms" else json.dumps(
                 {"content_sid": message["content_sid"], "variables": message["variables"]}, ensure_ascii=False)
-            same = (message["channel"], message["to"], message["sender"], content) == (
-                attempt.channel, attempt.to, attempt.sender, attempt.content)
+            same = (message["channel"], message["to"], message["sender"], content,
+                    message.get("carrier", "twilio")) == (attempt.channel, attempt.to, attempt.sender, attempt.content,
+                                                          attempt.carrier)
             if same and self._sent_at[id(message)] >= attempt.at:
                 return f"SM{n}"
         return None

@@ -1,6 +1,6 @@
 """The reconciler's RecordingsSource in memory: recordings, the calls they were made on, and what each call
 chose in the IVR — the same answers as telephony/recordings.py gives from Twilio (tests/contract holds them
-to it)."""
+to it), or by telephony/plivo_rest.py from Plivo (logs_requests=False: no call's choices are ever known)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,8 +11,9 @@ from chalicelib.domain.ports import CallChoices, CallDetails, Recording, Recordi
 
 
 class MemoryRecordings:
-    def __init__(self, page_size: int = 100) -> None:
+    def __init__(self, page_size: int = 100, logs_requests: bool = True) -> None:
         self.page_size = page_size
+        self.logs_requests = logs_requests  # False: a carrier like Plivo, which keeps no log of its requests to us
         self.recordings: list[Recording] = []
         self.calls: dict[str, CallDetails] = {}
         self.choices: dict[str, dict[str, CallChoices]] = {}  # call → recording → what its requests carried
@@ -38,6 +39,8 @@ class MemoryRecordings:
         return self.calls[call_sid]
 
     def call_choices(self, call_sid: str, recording_sid: str) -> CallChoices | None:
+        if not self.logs_requests:
+            return CallChoices()  # nothing known, ever (telephony/plivo_rest.py)
         if call_sid not in self.logged:
             return None
         chosen = self.choices.get(call_sid, {})

@@ -6,7 +6,6 @@ import threading
 import pytest
 
 from chalicelib import settings, wiring
-from chalicelib.district_file import read_district_file
 from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.district import parse_district
 from chalicelib.domain.reconcile import OVER_CAP
@@ -15,7 +14,7 @@ from chalicelib.store.calls import DynamoCallTickets
 from chalicelib.store.district_loader import load_district
 from chalicelib.store.models import CallModel, TicketModel, TimelineModel
 from tests.flows.test_reliability import serialised_moto  # noqa: F401  (a fixture)
-from tests.support.fixtures import CALLER, DEMO, LINE, scan_all, signed_post
+from tests.support.fixtures import CALLER, LINE, demo_on, scan_all, signed_post
 
 OTHER = "+919811122233"
 CAP_HI = "आप आज इस नंबर से {n} शिकायतें दर्ज कर चुके हैं। कृपया कल फिर कॉल करें।"
@@ -24,7 +23,7 @@ BLOCKED_HI = "क्षमा करें, इस नंबर से इस �
 
 def _with_callers(**callers: int) -> None:
     """The demo district with other caller limits, loaded as `manage.py load-district` would."""
-    raw = read_district_file(DEMO).raw
+    raw = demo_on("twilio").raw
     load_district(parse_district({**raw, "callers": {**raw.get("callers", {}), **callers}}, available_languages()))
     wiring.directory().clear()
 

@@ -298,35 +298,46 @@ CONSOLE_FILES = {("/console", "GET"), ("/console/{name}", "GET")}  # no data: ev
 OWN_SIGNED_LINK = {("/recordings/{token}", "GET"), ("/recordings/{token}", "POST")}
 
 
-def test_nothing_but_health_and_signed_twilio_routes_answers_without_a_token(api, app_module):
+CARRIERS = ("twilio", "plivo")
+
+
+def _carriers(path: str) -> list[str]:
+    """A carrier's webhook route, once per carrier (and a carrier we have not: 404)."""
+    return [path.replace("{carrier}", name) for name in (*CARRIERS, "exotel")] if "{carrier}" in path else [path]
+
+
+def test_nothing_but_health_and_signed_carrier_routes_answers_without_a_token(api, app_module):
     """Every route the app has, called with no credentials at all."""
     seen = []
-    for path, methods in app_module.app.routes.items():
+    for template, methods in app_module.app.routes.items():
         for method, entry in methods.items():
-            concrete = (path.replace("{number}", "RPR2611230001").replace("{code}", "RPR")
-                        .replace("{action}", "acknowledge").replace("{token}", "bm90LWEtbGluaw.eHh4")
-                        .replace("{name}", "index.html"))
-            concrete = re.sub(r"\{[a-z_]+\}", "1", concrete)
-            form = "application/x-www-form-urlencoded" in (entry.content_types or [])
-            headers = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/json"}
-            response = api.client.http.request(method, concrete, headers=headers, body=b"")
-            key = (path, method)
-            seen.append(key)
-            if key in PUBLIC:
-                assert response.status_code == 200, key
-            elif key in CONSOLE_FILES:
-                assert response.status_code in (200, 302, 404), key
-            elif key in OWN_SIGNED_LINK:
-                assert response.status_code in (400, 403), (key, response.status_code)
-                assert b"<audio" not in response.body
-            elif path.startswith("/twilio/"):
-                # Twilio's webhooks prove themselves with X-Twilio-Signature; none: 403, nothing written.
-                assert response.status_code == 403, (key, response.status_code)
-            elif path.startswith("/api/"):
-                assert response.status_code == 401, (key, response.status_code, response.body)
-                _error_shape(_with_json(response), "unauthorized")
-            else:
-                pytest.fail(f"{method} {path}: a route this test does not know; decide whether it needs a token")
+            for path in _carriers(template):
+                concrete = (path.replace("{number}", "RPR2611230001").replace("{code}", "RPR")
+                            .replace("{action}", "acknowledge").replace("{token}", "bm90LWEtbGluaw.eHh4")
+                            .replace("{name}", "index.html"))
+                concrete = re.sub(r"\{[a-z_]+\}", "1", concrete)
+                form = "application/x-www-form-urlencoded" in (entry.content_types or [])
+                headers = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/json"}
+                response = api.client.http.request(method, concrete, headers=headers, body=b"")
+                key = (path, method)
+                seen.append(key)
+                if key in PUBLIC:
+                    assert response.status_code == 200, key
+                elif key in CONSOLE_FILES:
+                    assert response.status_code in (200, 302, 404), key
+                elif key in OWN_SIGNED_LINK:
+                    assert response.status_code in (400, 403), (key, response.status_code)
+                    assert b"<audio" not in response.body
+                elif path.startswith(tuple(f"/{name}/" for name in CARRIERS)):
+                    # A carrier's webhooks prove themselves with its signature; none: 403, nothing written.
+                    assert response.status_code == 403, (key, response.status_code)
+                elif path.startswith("/exotel/"):
+                    assert response.status_code == 404, (key, response.status_code)  # no such carrier
+                elif path.startswith("/api/"):
+                    assert response.status_code == 401, (key, response.status_code, response.body)
+                    _error_shape(_with_json(response), "unauthorized")
+                else:
+                    pytest.fail(f"{method} {path}: a route this test does not know; decide whether it needs a token")
     assert ("/api/openapi.json", "GET") in seen and len(seen) > 20
 
 

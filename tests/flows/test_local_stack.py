@@ -1,6 +1,7 @@
 """`make run` for real: the stack in its own process, phoned through `manage.py call` over HTTP."""
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -43,11 +44,15 @@ def test_make_run_answers_health_and_a_scripted_call_ends_in_an_sms(local_stack)
     while not messages and time.monotonic() < deadline:  # the pump delivers within a couple of seconds
         messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919822200011")["messages"]
         time.sleep(0.3)
-    [sms] = messages
-    assert sms["body"].startswith("आपकी शिकायत क्र. RPR") and sms["from"] == "+919977222500"
-    assert sms["request"]["To"] == "+919822200011"  # the fields Twilio's API received
+    [sms] = messages  # Raipur's Collectorate lines and its SMS are on Plivo: a DLT SMS from its header
+    assert sms["body"].startswith("आपकी शिकायत क्र. RPR") and (sms["carrier"], sms["from"]) == ("plivo", "RPRCOL")
+    assert sms["request"]["dst"].lstrip("+") == "919822200011"  # the fields Plivo's API received
+    assert sms["request"]["dlt_entity_id"].startswith("DEMO") and sms["request"]["dlt_template_id"].startswith("DEMO")
     [recording] = _get_json(f"{state['sandbox_url']}/sandbox/recordings")["recordings"]
-    with urllib.request.urlopen(recording["url"], timeout=5) as response:
+    assert recording["carrier"] == "plivo"  # its media, like Plivo's, only with the account's credentials
+    login = base64.b64encode(f"{state['plivo_auth_id']}:{state['plivo_auth_token']}".encode()).decode()
+    fetch = urllib.request.Request(recording["url"], headers={"Authorization": f"Basic {login}"})
+    with urllib.request.urlopen(fetch, timeout=5) as response:
         assert "राशन दुकान" in response.read().decode()
 
 

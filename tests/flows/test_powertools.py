@@ -29,7 +29,8 @@ with mock_aws():
     provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
     from chalicelib.district_file import read_district_file
     from chalicelib.store.district_loader import load_district
-    load_district(read_district_file("examples/raipur.yaml"))
+    from tests.support.demo import demo_on
+    load_district(demo_on("twilio"))
     loaded_by_setup = sorted(m for m in sys.modules if m.startswith("aws_lambda_powertools"))
     import app
     from chalice.test import Client

@@ -14,6 +14,28 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "raipur.yaml"
 LINE = "+919977222564"
 CALLER = "+919812345678"
+CARRIERS = ("twilio", "plivo")
+
+
+def demo_on(carrier: str) -> District:
+    """The demo district with every line and its SMS on one carrier: the tests that run once per carrier
+    drive the same lines through each. On Twilio the SMS sender is its plain number, as before carriers had
+    names; on Plivo every hotline is Plivo's and the sender is the demo file's DLT one. (The file itself mixes
+    them; its checks are tests/unit/test_carrier_plan.py's. The flows test the mechanism, so the plan's
+    India refusals are accepted here.)"""
+    from chalicelib.district_file import read_yaml
+    from chalicelib.domain.district import parse_district
+    from chalicelib.i18n import available_languages
+
+    data = read_yaml(DEMO)
+    for hotline in data["hotlines"]:
+        hotline["carrier"] = carrier
+        hotline["accept_international_caller_id"] = True
+    if carrier == "twilio":
+        data["sms_sender"] = {"from": "+919977222500", "accept_no_sms_replies": True}
+    else:
+        data["sms_sender"] = {**data["sms_sender"], "accept_no_sms_replies": True}
+    return parse_district(data, available_languages())
 
 
 def register_demo_call(tickets: TicketStore, district: District, sequence: int, at: datetime,

@@ -20,7 +20,8 @@ from chalicelib.local.pump import QueuePump
 from chalicelib.telephony import rest
 from chalicelib.telephony.signature import sign
 from tests.support.carrier_recordings import CarrierRecordings
-from tests.support.demo import CALLER, DEMO, LINE, ROOT  # noqa: F401 (flow tests name them from here too)
+from tests.support.demo import CALLER, CARRIERS, DEMO, LINE, ROOT, demo_on  # noqa: F401 (flow tests name them from here too)
+from tests.support.plivo_recorder import plivo  # noqa: F401 (autouse: every flow's Plivo requests to a recorder)
 from tests.support.twilio_recorder import RecordingTwilioHttp
 
 
@@ -53,17 +54,23 @@ def background_logger() -> Iterator[None]:
 
 
 @pytest.fixture
-def aws():
+def demo_carrier(request: pytest.FixtureRequest) -> str:
+    """The carrier the demo district's lines and SMS are on: Twilio, or each in turn in a module marked
+    `pytest.mark.parametrize("demo_carrier", CARRIERS, indirect=True)`."""
+    return str(getattr(request, "param", "twilio"))
+
+
+@pytest.fixture
+def aws(demo_carrier):
     """Fresh moto state with every table and queue from infra/resources.json and the demo district."""
     _reset_caches()
     serialise_dynamodb()  # else a failing transaction wipes what another thread committed meanwhile
     with mock_aws():
         dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
         provision(dynamodb, sqs, settings.stage())
-        from chalicelib.district_file import read_district_file
         from chalicelib.store.district_loader import load_district
 
-        load_district(read_district_file(DEMO))
+        load_district(demo_on(demo_carrier))
         yield {"dynamodb": dynamodb, "sqs": sqs}
     _reset_caches()
 
@@ -121,12 +128,17 @@ def recordings():
 
 @pytest.fixture
 def phone(client, recordings):
-    """phone('1|1|3|say:...') places a scripted call and returns its CallLog."""
-    emulator = CallEmulator(ChaliceTransport(client), settings.public_base_url(), settings.twilio_auth_token(),
-                            settings.twilio_account_sid(), recordings, out=lambda _line: None)
+    """phone('1|1|3|say:...') places a scripted call and returns its CallLog; carrier="plivo" plays Plivo's
+    part (its parameters, V3 signatures, Plivo XML) at /plivo/voice/incoming instead of Twilio's."""
+    emulators = {
+        "twilio": CallEmulator(ChaliceTransport(client), settings.public_base_url(), settings.twilio_auth_token(),
+                               settings.twilio_account_sid(), recordings, out=lambda _line: None),
+        "plivo": CallEmulator(ChaliceTransport(client), settings.public_base_url(), settings.plivo_auth_token(),
+                              settings.plivo_auth_id(), recordings, out=lambda _line: None, carrier="plivo"),
+    }
 
-    def call(script: str, caller: str = CALLER, line: str = LINE):
-        return emulator.call(caller, line, ScriptedAnswerer.parse(script))
+    def call(script: str, caller: str = CALLER, line: str = LINE, carrier: str = "twilio"):
+        return emulators[carrier].call(caller, line, ScriptedAnswerer.parse(script))
 
     return call
 
@@ -161,9 +173,11 @@ def clock():
 
 
 @pytest.fixture
-def hotline(aws, client, twilio, phone, pump, app_module, clock, recordings):
+def hotline(aws, client, twilio, phone, pump, app_module, clock, recordings, plivo):  # noqa: F811 (the fixture)
     """The follow-through, driven the way Twilio and time drive it."""
-    return Hotline(client, twilio, phone, pump, app_module, clock, recordings)
+    made = Hotline(client, twilio, phone, pump, app_module, clock, recordings)
+    made.plivo = plivo  # the SMS of a district whose sms_sender is on Plivo
+    return made
 
 
 class Hotline:
@@ -222,7 +236,9 @@ class Hotline:
         return report
 
     def sms_bodies(self, to: str) -> list[str]:
-        return [r.data["Body"] for r in self.twilio.sms(to=to)]
+        """The SMS each carrier took for `to` (Twilio's, then Plivo's)."""
+        by_plivo = [r.body["text"] for r in self.plivo.sms(to=to)] if getattr(self, "plivo", None) else []
+        return [r.data["Body"] for r in self.twilio.sms(to=to)] + by_plivo
 
     def answer_feedback_call(self, script: str | None):
         """Play Twilio's part in the last feedback call the app placed; None: nobody answers."""

@@ -52,8 +52,9 @@ def test_a_missed_call_is_written_due_now_and_placed_to_the_caller_from_the_line
 
     sweep = place_due_callbacks(requests, dialer, NOW + timedelta(seconds=30))
     assert (sweep.placed, sweep.failed, sweep.given_up) == (1, 0, 0)
-    assert dialer.placed == [{"to": CALLER, "caller_id": LINE, "answer_path": "/twilio/voice/callback/CA" + "1" * 32,
-                              "status_path": "/twilio/voice/callback-status/CA" + "1" * 32 + "/1"}]
+    # Carrier-neutral paths: the Dialer's adapter prefixes its carrier; without a directory, Twilio.
+    assert dialer.placed == [{"to": CALLER, "caller_id": LINE, "answer_path": "/voice/callback/CA" + "1" * 32,
+                              "status_path": "/voice/callback-status/CA" + "1" * 32 + "/1", "carrier": "twilio"}]
     request = requests.get("CA" + "1" * 32)
     assert (request.state, request.tries_made) == (CALLING, 1)
     # Not again while the call may still be going on (an answered call's status comes after the whole IVR).

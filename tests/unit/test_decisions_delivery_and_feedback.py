@@ -22,7 +22,8 @@ class MemoryCaller:
     def __init__(self) -> None:
         self.placed: list[str] = []
 
-    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str) -> str:
+    def place_call(self, to: str, caller_id: str, answer_path: str, status_path: str, *,
+                   carrier: str = "twilio") -> str:
         self.placed.append(to)
         return f"CA{len(self.placed)}"
 

@@ -9,6 +9,7 @@ from chalicelib.district_file import read_district_file
 from chalicelib.domain.clock import FixedClock
 from chalicelib.domain.delivery import deliver
 from chalicelib.domain.intake import register_call_complaint
+from chalicelib.domain.ports import DltIds
 from chalicelib.domain.registration import CallComplaint, UnknownCategory
 from tests.fakes.claims import MemoryClaims
 from tests.fakes.directory import MemoryDirectory
@@ -78,8 +79,11 @@ def test_a_new_ticket_reaches_its_officer_and_the_citizen_once_however_often_the
     assert deliver(event, directory, messenger, claims, links) == ["officer: SM1", "citizen: SM2"]
     assert deliver(event, directory, messenger, claims, links) == ["officer: sent before", "citizen: sent before"]
     officer, citizen = messenger.sent
-    assert citizen == {"channel": "sms", "to": "+919812345678", "sender": "+919977222500",
-                       "body": "आपकी शिकायत क्र. RPR2611230001 दि. 23-11-2026 को दर्ज हुई। -रायपुर जिला प्रशासन"}
+    # The demo's SMS go through Plivo from its DLT header, each with the template of exactly its message.
+    assert citizen == {"channel": "sms", "to": "+919812345678", "sender": "RPRCOL", "carrier": "plivo",
+                       "body": "आपकी शिकायत क्र. RPR2611230001 दि. 23-11-2026 को दर्ज हुई। -रायपुर जिला प्रशासन",
+                       "dlt": DltIds("DEMO1101RPR00000001", "DEMO1107RPR00000201"),
+                       "status_callback": "/messaging/status/RPR2611230001"}
     assert officer["to"] == "+919000000301"  # water, L1: the PHE sub engineer
     assert "RPR2611230001" in officer["body"] and "26-11 01:30" in officer["body"]  # due in IST
     assert "recordings/RPR2611230001-0301-72h" in officer["body"]
