@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 
-for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in ("AWS_PROFILE", "TWILIO_API_BASE", "PLIVO_API_BASE")]:
+_LOCAL_ONLY = ("AWS_PROFILE", "TWILIO_API_BASE", "PLIVO_API_BASE")
+for _name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL") or n in _LOCAL_ONLY]:
     del os.environ[_name]
 os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",

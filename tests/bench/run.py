@@ -52,6 +52,7 @@ def _env() -> None:
         "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-south-1",
         "AWS_REGION": "ap-south-1", "SAMVAD_STAGE": "bench", "PUBLIC_BASE_URL": "https://bench.samvad.test/api",
         "TWILIO_ACCOUNT_SID": "AC" + "2" * 32, "TWILIO_AUTH_TOKEN": "bench-token",
+        "PLIVO_AUTH_ID": "MA" + "B2" * 9, "PLIVO_AUTH_TOKEN": "bench-plivo-token",
         # moto makes a 10,000-ticket sweep take minutes; a real one takes seconds, inside one cache period
         "SAMVAD_DIRECTORY_CACHE_SECONDS": "3600"})
 
@@ -60,20 +61,24 @@ def _progress(text: str) -> None:
     print(f"  … {text}", file=sys.stderr, flush=True)
 
 
+CARRIERS = ("twilio", "plivo")
+
+
 @contextmanager
-def demo_district():
-    """moto with the tables and queues of infra/resources.json and the demo district loaded."""
+def demo_district(carrier: str = "twilio"):
+    """moto with the tables and queues of infra/resources.json and the demo district loaded, its lines and SMS
+    on `carrier`."""
     import boto3
     from moto import mock_aws
 
     from chalicelib import settings, wiring
-    from chalicelib.district_file import read_district_file
     from chalicelib.local.provision import provision
     from chalicelib.store.district_loader import load_district
+    from tests.support.demo import demo_on
 
     with mock_aws():
         provision(boto3.client("dynamodb"), boto3.client("sqs"), settings.stage())
-        district = read_district_file(ROOT / "examples" / "raipur.yaml")
+        district = demo_on(carrier)
         load_district(district)
         wiring.reset()
         yield district
@@ -81,6 +86,11 @@ def demo_district():
 
 
 def requests_per_call() -> None:
+    for carrier in CARRIERS:
+        _requests_per_call(carrier)
+
+
+def _requests_per_call(carrier: str) -> None:
     import boto3
     from chalice.test import Client
 
@@ -88,20 +98,24 @@ def requests_per_call() -> None:
     from chalicelib.local.caller import CallEmulator
     from chalicelib.local.pump import QueuePump
     from chalicelib.local.sandbox import SandboxState
-    from chalicelib.telephony import rest
+    from chalicelib.telephony import plivo_rest, rest
     from tests.support.fixtures import ChaliceTransport
+    from tests.support.plivo_recorder import RecordingPlivoTransport
     from tests.support.twilio_recorder import RecordingTwilioHttp
 
-    with demo_district():
+    with demo_district(carrier):
         import app
 
-        recorder = RecordingTwilioHttp()
+        recorder, plivo = RecordingTwilioHttp(), RecordingPlivoTransport()
         rest.use_http_client(recorder)
+        plivo_rest.use_transport(plivo)
+        credentials = ((settings.twilio_auth_token(), settings.twilio_account_sid()) if carrier == "twilio"
+                       else (settings.plivo_auth_token(), settings.plivo_auth_id()))
         pump = QueuePump(app, boto3.client("sqs"), settings.region())
         with Client(app.app, stage_name="bench") as client:
             transport = CountingTransport(ChaliceTransport(client))
-            emulator = CallEmulator(transport, settings.public_base_url(), settings.twilio_auth_token(),
-                                    settings.twilio_account_sid(), SandboxState("AC", "x"), out=lambda _: None)
+            emulator = CallEmulator(transport, settings.public_base_url(), *credentials, SandboxState("AC", "x"),
+                                    out=lambda _: None, carrier=carrier)
 
             def one_call(n: int) -> dict[str, int]:
                 transport.steps.clear()
@@ -118,17 +132,19 @@ def requests_per_call() -> None:
             one_call(0)  # a cold container: directory and queue URLs not cached yet
             runs = [one_call(n) for n in range(1, 6)]
         rest.use_http_client(None)
+        plivo_rest.use_transport(None)
     steps = runs[-1]
-    print("\nAWS requests per completed complaint call (directory cached; median of 5 calls)")
+    print(f"\n{carrier.capitalize()} lines: AWS requests per completed complaint call (directory cached; median of 5)")
     for step in steps:
         print(f"  {step:<48} {statistics.median(r[step] for r in runs):>4.0f}")
     to_sms = sum(statistics.median(r[s] for r in runs) for s in steps
-                 if s not in ("/twilio/voice/status", "/twilio/voice/recording-status"))
+                 if s not in ("/{carrier}/voice/status", "/{carrier}/voice/recording-status"))
     total = sum(statistics.median(r[s] for r in runs) for s in steps)
-    print(f"  {'first webhook → SMS handed to Twilio':<48} {to_sms:>4.0f}   (target ≤ 8)")
-    FIGURES["aws_requests_first_webhook_to_sms"] = to_sms
+    print(f"  {'first webhook → SMS handed to the carrier':<48} {to_sms:>4.0f}   (target ≤ 8)")
+    FIGURES["aws_requests_first_webhook_to_sms" + ("" if carrier == "twilio" else f"_{carrier}")] = to_sms
     print(f"  {'the whole call, with both status callbacks':<48} {total:>4.0f}")
-    print(f"  Twilio REST requests per call: {len(recorder.requests) / 6:.0f} "
+    carrier_requests = len(recorder.requests) if carrier == "twilio" else len(plivo.requests)
+    print(f"  {carrier.capitalize()} REST requests per call: {carrier_requests / 6:.0f} "
           "(the citizen's SMS and the officer's forward)")
 
 
@@ -140,9 +156,9 @@ class CountingTransport:
     def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
         before = sum(AWS_CALLS.values())
         result = self._inner.post(url, form, headers)
-        step = url.split("/api", 1)[1]
-        for prefix in ("/twilio/voice/language/", "/twilio/voice/menu/", "/twilio/voice/category/",
-                       "/twilio/voice/record/"):
+        step = "/{carrier}/" + url.split("/api", 1)[1].split("/", 2)[2]  # the same steps on every carrier
+        for prefix in ("/{carrier}/voice/language/", "/{carrier}/voice/menu/", "/{carrier}/voice/category/",
+                       "/{carrier}/voice/record/"):
             if step.startswith(prefix):
                 step = prefix + "…"
         self.steps[step] = self.steps.get(step, 0) + sum(AWS_CALLS.values()) - before
@@ -164,48 +180,73 @@ class ScriptedAnswer:
 
 def cold_import(runs: int = 11) -> None:
     probe = "import time,sys; t=time.perf_counter(); {stmt}; print(time.perf_counter()-t)"
-    eager = "import boto3, pynamodb.models, twilio.rest"
-    webhook = "import app; assert not {'boto3', 'pynamodb', 'twilio.rest'} & set(sys.modules)"
+    heavy = "{'boto3', 'pynamodb', 'twilio.rest', 'plivo'}"
+    statements = {
+        # Each carrier's webhook path: the app and what its first step loads (its adapter and, for Twilio,
+        # twilio.twiml and the request validator).
+        "twilio": "import app; from chalicelib.telephony import twilio_voice; import twilio.twiml.voice_response, "
+                  f"twilio.request_validator; assert not {heavy} & set(sys.modules)",
+        "plivo": f"import app; from chalicelib.telephony import plivo_voice; assert not {heavy} & set(sys.modules)",
+        "eager": "import boto3, pynamodb.models, twilio.rest",
+        "plivo SDK": "import plivo",
+    }
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    timings: dict[str, list[float]] = {"webhook": [], "eager": []}
+    timings: dict[str, list[float]] = {name: [] for name in statements}
     for n in range(runs):
         _progress(f"cold import {n + 1}/{runs}")
-        for name, stmt in (("webhook", webhook), ("eager", eager)):
+        for name, stmt in statements.items():
             out = subprocess.run([sys.executable, "-c", probe.format(stmt=stmt)], cwd=ROOT, env=env,
                                  capture_output=True, text=True, check=True)
             timings[name].append(float(out.stdout))
-    app_ms, eager_ms = (statistics.median(timings[k]) * 1000 for k in ("webhook", "eager"))
+    ms = {name: statistics.median(values) * 1000 for name, values in timings.items()}
     print(f"\nCold start (fresh process, median of {runs})")
-    print(f"  import app (webhook path)                     {app_ms:7.1f} ms")
-    print(f"  import boto3 + pynamodb + twilio.rest          {eager_ms:7.1f} ms")
-    print(f"  ratio                                          {app_ms / eager_ms:7.2f}   (target < 0.5)")
-    FIGURES["cold_import_ratio_webhook_to_eager"] = round(app_ms / eager_ms, 2)
-    print("  boto3, pynamodb and twilio.rest are not imported by `import app` (checked in each run)")
+    for carrier in CARRIERS:
+        print(f"  import app + the {carrier} adapter (webhook path) {ms[carrier]:7.1f} ms   "
+              f"ratio to eager {ms[carrier] / ms['eager']:5.2f}   (target < 0.5)")
+    print(f"  import boto3 + pynamodb + twilio.rest (eager)    {ms['eager']:7.1f} ms")
+    print(f"  import plivo (the SDK, kept off the webhook path) {ms['plivo SDK']:6.1f} ms   "
+          f"= {ms['plivo SDK'] / ms['eager']:.2f} of eager")
+    FIGURES["cold_import_ratio_webhook_to_eager"] = round(ms["twilio"] / ms["eager"], 2)
+    FIGURES["cold_import_ratio_webhook_to_eager_plivo"] = round(ms["plivo"] / ms["eager"], 2)
+    print("  boto3, pynamodb, twilio.rest and plivo are not imported by either webhook path (checked in each run)")
 
 
 def ivr_step_latency(requests: int = 1000) -> None:
+    for carrier in CARRIERS:
+        _ivr_step_latency(carrier, requests)
 
+
+def _ivr_step_latency(carrier: str, requests: int) -> None:
     from chalicelib import settings
     from chalicelib.local.lambda_events import LambdaContext
-    from chalicelib.telephony.signature import sign
+    from chalicelib.telephony import plivo_voice, twilio_voice
 
-    with demo_district():
+    with demo_district(carrier):
         import app
 
-        form = {"CallSid": "CA" + "9" * 32, "From": "+919812345678", "To": "+919977222564", "Digits": "3"}
-        steps = {"incoming": ("/twilio/voice/incoming", {}, "/twilio/voice/incoming"),
-                 "language": ("/twilio/voice/language/{attempt}", {"attempt": "1"}, "/twilio/voice/language/1"),
-                 "category": ("/twilio/voice/category/{lang}/{attempt}", {"lang": "hi", "attempt": "1"},
-                              "/twilio/voice/category/hi/1")}
-        print(f"\nWarm handler time per IVR step (Lambda entry point, {requests} requests each)")
+        if carrier == "twilio":
+            form = {"CallSid": "CA" + "9" * 32, "From": "+919812345678", "To": "+919977222564", "Digits": "3"}
+        else:
+            form = {"CallUUID": "9" * 8 + "-0000-4000-8000-" + "9" * 12, "From": "+919812345678",
+                    "To": "+919977222564", "Direction": "inbound", "Digits": "3"}
+
+        def signed(path: str) -> dict[str, str]:
+            url = settings.public_base_url() + path
+            if carrier == "twilio":
+                return twilio_voice.signature_header(url, form, settings.twilio_auth_token())
+            return plivo_voice.signature_header(url, form, settings.plivo_auth_token(), "1" * 20)
+
+        steps = {"incoming": ("/{carrier}/voice/incoming", {}, f"/{carrier}/voice/incoming"),
+                 "language": ("/{carrier}/voice/language/{attempt}", {"attempt": "1"}, f"/{carrier}/voice/language/1"),
+                 "category": ("/{carrier}/voice/category/{lang}/{attempt}", {"lang": "hi", "attempt": "1"},
+                              f"/{carrier}/voice/category/hi/1")}
+        print(f"\nWarm handler time per IVR step on a {carrier} line (Lambda entry point, {requests} requests each)")
         for name, (resource, params, path) in steps.items():
             body = urlencode(form)
             event = {"resource": resource, "path": path, "httpMethod": "POST", "body": body,
-                     "isBase64Encoded": False, "pathParameters": params or None, "queryStringParameters": None,
-                     "stageVariables": None, "multiValueQueryStringParameters": None,
-                     "headers": {"Content-Type": "application/x-www-form-urlencoded",
-                                 "X-Twilio-Signature": sign(settings.public_base_url() + path, form,
-                                                            settings.twilio_auth_token())},
+                     "isBase64Encoded": False, "pathParameters": {"carrier": carrier, **params},
+                     "queryStringParameters": None, "stageVariables": None, "multiValueQueryStringParameters": None,
+                     "headers": {"Content-Type": "application/x-www-form-urlencoded", **signed(path)},
                      "requestContext": {"resourcePath": resource, "httpMethod": "POST", "stage": "api",
                                         "path": f"/api{path}", "identity": {"sourceIp": "127.0.0.1"}}}
             context = LambdaContext("api_handler")
@@ -218,6 +259,7 @@ def ivr_step_latency(requests: int = 1000) -> None:
                 assert response["statusCode"] == 200, response
             samples.sort()
             median, p99 = statistics.median(samples), samples[int(len(samples) * .99)]
+            FIGURES[f"ivr_step_median_ms_{carrier}_{name}"] = round(median, 2)
             print(f"  {name:<10} median {median:6.2f} ms   p99 {p99:6.2f} ms   "
                   f"AWS requests in {requests}: {sum(AWS_CALLS.values()) - before}")
         print("  (the 2 requests are the directory's first fill in this container; cached for 60 s after)")
