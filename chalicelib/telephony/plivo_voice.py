@@ -118,9 +118,24 @@ _CALL_STATUS = {"timeout": "no-answer", "cancel": "canceled"}
 _KEPT = ("From", "To", "Digits", "CallStatus", "ErrorCode", "RecordingDuration")
 
 
+# A call refused before its answer (our <Hangup reason> on a missed call): Plivo says "completed" with this
+# cause; Twilio, like the call log, says "busy".
+_REFUSED = frozenset({"USER_BUSY", "CALL_REJECTED"})
+
+
+def _e164(number: str) -> str:
+    """Plivo writes numbers without their "+" ("919812345678"); the neutral form is E.164, as Twilio's."""
+    return "+" + number if number.isascii() and number.isdigit() and len(number) >= 10 else number
+
+
 def parse(form: Mapping[str, str]) -> dict[str, str]:
     parsed = {name: form[name] for name in _KEPT if name in form}
     parsed |= {neutral: form[name] for name, neutral in _RENAMED.items() if name in form}
+    for name in ("From", "To"):
+        if name in parsed:
+            parsed[name] = _e164(parsed[name])
+    if form.get("HangupCause") in _REFUSED and form.get("Duration", "0") == "0":
+        parsed["CallStatus"] = "busy"
     if "Direction" in form:
         parsed["Direction"] = "outbound-api" if form["Direction"] == "outbound" else form["Direction"]
     for name in ("CallStatus", "DialCallStatus"):

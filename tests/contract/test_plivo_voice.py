@@ -157,3 +157,20 @@ def test_a_signature_made_by_either_side_validates_on_the_other(monkeypatch, for
     assert plivo_voice.is_signed(url, form, headers, method=method)
     assert not plivo_voice.is_signed(url, {**form, "Digits": "9"}, headers, method=method)
     assert not plivo_voice.is_signed(url + ("&" if "?" in url else "?") + "x=1", form, headers, method=method)
+
+
+def test_plivos_fields_become_the_neutral_form():
+    hangup = {"CallUUID": "u-1", "From": "919812345678", "To": "919977222564", "Direction": "inbound",
+              "CallStatus": "completed", "Duration": "0", "HangupCause": "USER_BUSY", "EndTime": "2026-12-03 10:15:02"}
+    assert plivo_voice.parse(hangup) == {
+        "CallSid": "u-1", "From": "+919812345678", "To": "+919977222564", "Direction": "inbound",
+        "CallStatus": "busy", "CallDuration": "0", "Timestamp": "Thu, 03 Dec 2026 10:15:02 +0000"}
+    recorded = {"CallUUID": "u-2", "From": "+919812345678", "To": "+919977222564", "Direction": "outbound",
+                "RecordUrl": "https://media.plivo.com/v1/Account/MA/Recording/r-1.mp3", "RecordingID": "r-1",
+                "RecordingDurationMs": "4200", "DialStatus": "timeout", "Digits": "2"}
+    assert plivo_voice.parse(recorded) == {
+        "CallSid": "u-2", "From": "+919812345678", "To": "+919977222564", "Direction": "outbound-api",
+        "RecordingUrl": recorded["RecordUrl"], "RecordingSid": "r-1", "RecordingDuration": "5",
+        "RecordingStatus": "completed", "DialCallStatus": "no-answer", "Digits": "2"}
+    assert plivo_voice.parse({"MessageUUID": "m-1", "Status": "delivered", "To": "919812345678", "From": "RPRCOL"}) \
+        == {"MessageSid": "m-1", "MessageStatus": "delivered", "To": "+919812345678", "From": "RPRCOL"}
