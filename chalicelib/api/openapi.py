@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.call_log import CALL_ID_PATTERN
 from chalicelib.domain.ticket_actions import API_ACTIONS
 
 ROLES = ("operator", "officer", "collector", "state_admin")
@@ -154,7 +155,7 @@ SCHEMAS["NewTicket"] = {
         "description": _free(2000, 1),
         "category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
         "language": {"type": "string", "pattern": "^[a-z]{2}$"},
-        "call_sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$"},
+        "call_sid": {"type": "string", "pattern": CALL_ID_PATTERN},
         "district": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
     },
 }
@@ -256,7 +257,7 @@ SCHEMAS["OperatorCallDetail"] = {"allOf": [_ref("OperatorCall"), _obj({
     "tickets": {"type": "array", "items": _ref("TicketSummary"), "description": "The caller's tickets in the "
                                                                              "district, newest first"}})]}
 CALL_SID_PARAM = {"name": "call_sid", "in": "path", "required": True, "description": "Twilio's CallSid",
-                  "schema": {"type": "string", "pattern": "^CA[0-9a-f]{32}$"}}
+                  "schema": {"type": "string", "pattern": CALL_ID_PATTERN}}
 
 
 def _call_paths() -> dict[str, Any]:

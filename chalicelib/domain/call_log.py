@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# A call's id as its carrier writes it: Twilio's CallSid (CA + 32 hex), Plivo's CallUUID (a UUID).
+CALL_ID_PATTERN = r"^(?:CA[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+
 # Twilio's final call statuses: only these end a call in the log (ringing, in-progress… are ignored).
 TERMINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 

@@ -10,6 +10,7 @@ import logging
 import re
 
 from chalicelib import wiring
+from chalicelib.domain.call_log import CALL_ID_PATTERN
 from chalicelib.domain.clock import iso
 from chalicelib.domain.district import District, Hotline
 from chalicelib.domain.on_duty import on_duty
@@ -19,7 +20,7 @@ from chalicelib.routing import operators as twiml
 
 log = logging.getLogger(__name__)
 
-_CALL_SID = re.compile(r"^CA[0-9a-f]{32}$")
+_CALL_SID = re.compile(CALL_ID_PATTERN)
 _MAX_INDEX = 100
 
 

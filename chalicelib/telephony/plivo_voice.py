@@ -111,7 +111,7 @@ def empty() -> str:
 # -- the neutral form -------------------------------------------------------------------------------
 
 # Plivo's field → the neutral form's (docs/architecture.md, "the call request").
-_RENAMED = {"CallUUID": "CallSid", "RecordingID": "RecordingSid", "RecordUrl": "RecordingUrl",
+NEUTRAL_NAMES = {"CallUUID": "CallSid", "RecordingID": "RecordingSid", "RecordUrl": "RecordingUrl",
             "Duration": "CallDuration", "DialStatus": "DialCallStatus", "MessageUUID": "MessageSid",
             "Status": "MessageStatus", "Text": "Body"}
 _CALL_STATUS = {"timeout": "no-answer", "cancel": "canceled"}
@@ -130,7 +130,7 @@ def _e164(number: str) -> str:
 
 def parse(form: Mapping[str, str]) -> dict[str, str]:
     parsed = {name: form[name] for name in _KEPT if name in form}
-    parsed |= {neutral: form[name] for name, neutral in _RENAMED.items() if name in form}
+    parsed |= {neutral: form[name] for name, neutral in NEUTRAL_NAMES.items() if name in form}
     for name in ("From", "To"):
         if name in parsed:
             parsed[name] = _e164(parsed[name])

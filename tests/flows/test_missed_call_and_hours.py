@@ -1,13 +1,18 @@
-"""Missed calls and office hours, driven as Twilio drives them: signed webhooks, the sweeper on the clock,
-the callback placed through the real twilio.rest.Client (recorded), answered by the call simulator."""
+"""Missed calls and office hours, driven as each carrier drives them: signed webhooks, the sweeper on the clock,
+the callback placed through the carrier's real SDK client (recorded), answered by the call simulator playing that
+carrier."""
 from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from chalicelib import settings
 from chalicelib.domain.clock import IST
 from tests.flows.test_least_privilege import requests_by_function  # noqa: F401 - a fixture used below
-from tests.support.fixtures import scan_all, signed_post
+from tests.support.fixtures import CARRIERS, scan_all
+
+pytestmark = pytest.mark.parametrize("demo_carrier", CARRIERS, indirect=True)
 
 MISSED = "+919977222600"  # examples/raipur.yaml: hotline missed_call
 OFFICE = "+919977222610"  # hotline office: Mon-Fri 10:00-18:00, after hours record or callback
@@ -26,24 +31,44 @@ def _tickets(aws, caller: str) -> list[dict]:
     return [item for item in scan_all(aws["dynamodb"], "tickets") if item["caller_phone"]["S"] == caller]
 
 
+def _assert_the_carriers_call_request(hotline, caller: str, call_sid: str) -> None:
+    """The callback as the carrier's API took it (the SDK's request, not our reading of it)."""
+    at = f"{BASE}/{hotline.carrier}/voice"
+    if hotline.carrier == "twilio":
+        [placed] = hotline.twilio.calls()
+        account = settings.twilio_account_sid()
+        assert placed.method == "POST"
+        assert placed.url == f"https://api.twilio.com/2010-04-01/Accounts/{account}/Calls.json"
+        assert placed.data == {
+            "To": caller, "From": MISSED, "Url": f"{at}/callback/{call_sid}", "Method": "POST",
+            "StatusCallback": f"{at}/callback-status/{call_sid}/1", "StatusCallbackMethod": "POST",
+            "StatusCallbackEvent": ["completed"], "Timeout": 30}
+        assert placed.auth == (account, settings.twilio_auth_token())
+    else:
+        [placed] = hotline.plivo.calls()
+        assert placed.path == f"/v1/Account/{settings.plivo_auth_id()}/Call/"
+        ours = {"from": MISSED.lstrip("+"), "to": caller.lstrip("+"), "answer_url": f"{at}/callback/{call_sid}",
+                "answer_method": "POST", "hangup_url": f"{at}/callback-status/{call_sid}/1", "hangup_method": "POST",
+                "ring_timeout": 30}
+        assert {name: placed.body.get(name) for name in ours} == ours  # beside the SDK's own defaults
+
+
 def test_missed_call_is_rejected_then_called_back_into_the_ivr(hotline, aws):
     caller = "+919811100001"
     log = hotline.phone("", caller=caller, line=MISSED)
     assert log.ended_by == "busy" and log.said == []  # rejected unanswered: nothing played, nothing billed
-    assert log.requests == [("/twilio/voice/incoming", 200), ("/twilio/voice/status", 200)]
+    at = f"/{hotline.carrier}"
+    assert log.requests == [(f"{at}/voice/incoming", 200), (f"{at}/voice/status", 200)]
     [request] = _callbacks(aws)
     assert (request["key"]["S"], request["caller_phone"]["S"], request["line"]["S"]) == (log.call_sid, caller, MISSED)
-    assert hotline.twilio.calls() == []  # written before the Reject; placed by the sweeper
+    assert hotline.outbound.calls() == []  # written before the Reject; placed by the sweeper
 
     hotline.advance(seconds=30)
-    [placed] = hotline.twilio.calls()
-    account = settings.twilio_account_sid()
-    assert placed.method == "POST" and placed.url == f"https://api.twilio.com/2010-04-01/Accounts/{account}/Calls.json"
-    assert placed.data == {
-        "To": caller, "From": MISSED, "Url": f"{BASE}/twilio/voice/callback/{log.call_sid}", "Method": "POST",
-        "StatusCallback": f"{BASE}/twilio/voice/callback-status/{log.call_sid}/1", "StatusCallbackMethod": "POST",
-        "StatusCallbackEvent": ["completed"], "Timeout": 30}
-    assert placed.auth == (account, settings.twilio_auth_token())
+    [placed] = hotline.outbound.calls()
+    assert (placed.to, placed.caller_id) == (caller, MISSED)
+    assert placed.answer_url == f"{BASE}{at}/voice/callback/{log.call_sid}"
+    assert placed.status_url == f"{BASE}{at}/voice/callback-status/{log.call_sid}/1"
+    _assert_the_carriers_call_request(hotline, caller, log.call_sid)
 
     answered = hotline.answer_feedback_call("1|1|3|say:हैंडपंप खराब है, वार्ड पाँच")  # the citizen picks up
     assert answered.said[0] == "रायपुर जिला प्रशासन की शिकायत सेवा में आपका स्वागत है।"
@@ -54,7 +79,7 @@ def test_missed_call_is_rejected_then_called_back_into_the_ivr(hotline, aws):
     [request] = _callbacks(aws)
     assert request["state"]["S"] == "answered" and "due_at" not in request
     hotline.advance(minutes=30)
-    assert len(hotline.twilio.calls()) == 1  # answered: never called again
+    assert len(hotline.outbound.calls()) == 1  # answered: never called again
 
 
 def test_an_unanswered_callback_is_tried_again_after_retry_minutes_up_to_tries(hotline, aws):
@@ -62,29 +87,29 @@ def test_an_unanswered_callback_is_tried_again_after_retry_minutes_up_to_tries(h
     log = hotline.phone("", caller=caller, line=MISSED)
     hotline.advance(seconds=30)
     for n in (1, 2, 3):  # the demo's policy: 3 tries, 10 minutes apart
-        assert len(hotline.twilio.calls(to=caller)) == n
-        assert hotline.twilio.calls()[-1].data["StatusCallback"].endswith(f"/callback-status/{log.call_sid}/{n}")
+        assert len(hotline.outbound.calls(to=caller)) == n
+        assert hotline.outbound.calls()[-1].status_url.endswith(f"/callback-status/{log.call_sid}/{n}")
         hotline.answer_feedback_call(None)  # rings out: no-answer
         hotline.advance(minutes=9)
-        assert len(hotline.twilio.calls(to=caller)) == n  # not before retry_minutes
+        assert len(hotline.outbound.calls(to=caller)) == n  # not before retry_minutes
         hotline.advance(minutes=1)
-    assert len(hotline.twilio.calls(to=caller)) == 3
+    assert len(hotline.outbound.calls(to=caller)) == 3
     hotline.advance(hours=2)
-    assert len(hotline.twilio.calls(to=caller)) == 3
+    assert len(hotline.outbound.calls(to=caller)) == 3
     [request] = _callbacks(aws)
     assert request["state"]["S"] == "unanswered" and "due_shard" not in request
 
 
-def test_twilio_refusing_the_callback_is_tried_again_after_retry_minutes(hotline, aws):
+def test_the_carrier_refusing_the_callback_is_tried_again_after_retry_minutes(hotline, aws):
     caller = "+919811100012"
     hotline.phone("", caller=caller, line=MISSED)
-    hotline.twilio.fail_next(429)  # a 4xx refuses; a 5xx leaves the call's fate unknown (test_slow_carrier.py)
+    hotline.outbound.fail_next(429)  # a 4xx refuses; a 5xx leaves the call's fate unknown (test_slow_carrier.py)
     report = hotline.advance(seconds=30)
     assert (report["callbacks_placed"], report["callbacks_failed"]) == (0, 1)
-    assert hotline.twilio.calls(to=caller) == []  # refused: not a call
+    assert hotline.outbound.calls(to=caller) == []  # refused: not a call
     hotline.advance(minutes=10)
-    [placed] = hotline.twilio.calls(to=caller)
-    assert placed.data["StatusCallback"].endswith("/2")  # the refused request counted as the first try
+    [placed] = hotline.outbound.calls(to=caller)
+    assert placed.status_url.endswith("/2")  # the refused request counted as the first try
 
 
 def test_a_caller_gets_at_most_callbacks_per_day(hotline, aws):
@@ -93,7 +118,7 @@ def test_a_caller_gets_at_most_callbacks_per_day(hotline, aws):
     assert all(log.ended_by == "busy" for log in logs)  # the fourth is still rejected
     assert sorted(r["key"]["S"] for r in _callbacks(aws)) == sorted(log.call_sid for log in logs[:3])
     hotline.advance(seconds=30)
-    assert len(hotline.twilio.calls(to=caller)) == 3
+    assert len(hotline.outbound.calls(to=caller)) == 3
 
 
 def test_a_withheld_number_gets_no_callback(hotline, aws):
@@ -101,7 +126,7 @@ def test_a_withheld_number_gets_no_callback(hotline, aws):
     assert log.ended_by == "busy"
     assert _callbacks(aws) == []
     hotline.advance(minutes=1)
-    assert hotline.twilio.calls() == []
+    assert hotline.outbound.calls() == []
 
 
 def test_after_hours_the_caller_hears_the_hours_and_can_record(hotline, aws, clock):
@@ -109,7 +134,7 @@ def test_after_hours_the_caller_hears_the_hours_and_can_record(hotline, aws, clo
     caller = "+919811100004"
     log = hotline.phone("1|1|3|say:नाली जाम है, वार्ड नौ", caller=caller, line=OFFICE)
     assert any("सोमवार से शुक्रवार, सुबह 10 बजे से शाम 6 बजे तक" in said for said in log.said)
-    assert ("/twilio/voice/after-hours/hi/1", 200) in log.requests
+    assert (f"/{hotline.carrier}/voice/after-hours/hi/1", 200) in log.requests
     [ticket] = _tickets(aws, caller)
     assert ticket["line"]["S"] == OFFICE
     assert _callbacks(aws) == []
@@ -121,7 +146,7 @@ def test_after_hours_an_english_speaker_chooses_english_first_and_files_in_engli
     log = hotline.phone("2|1|1|say:The streetlight in ward 9 is broken", caller=caller, line=OFFICE)
     assert log.said[0] == "रायपुर जिला प्रशासन की शिकायत सेवा में आपका स्वागत है।"  # the welcome, then the language
     assert any("Monday to Friday" in said for said in log.said), log.said  # the hours in the chosen language
-    assert ("/twilio/voice/after-hours/en/1", 200) in log.requests
+    assert (f"/{hotline.carrier}/voice/after-hours/en/1", 200) in log.requests
     [ticket] = _tickets(aws, caller)
     assert (ticket["language"]["S"], ticket["line"]["S"]) == ("en", OFFICE)
 
@@ -131,9 +156,9 @@ def test_after_hours_pressing_nothing_asks_again_then_takes_the_complaint(hotlin
     caller = "+919811100011"
     log = hotline.phone("1|-|9|-|3|say:सड़क पर गड्ढा", caller=caller, line=OFFICE)
     paths = [path for path, _ in log.requests]
-    assert paths[:5] == ["/twilio/voice/incoming", "/twilio/voice/after-hours-language/1",
-                         "/twilio/voice/after-hours/hi/1", "/twilio/voice/after-hours/hi/2",
-                         "/twilio/voice/after-hours/hi/3"]
+    at = f"/{hotline.carrier}/voice"
+    assert paths[:5] == [f"{at}/incoming", f"{at}/after-hours-language/1", f"{at}/after-hours/hi/1",
+                         f"{at}/after-hours/hi/2", f"{at}/after-hours/hi/3"]
     assert "हमें आपका जवाब नहीं मिला।" in log.said and "यह सही विकल्प नहीं है।" in log.said
     [ticket] = _tickets(aws, caller)
     assert ticket["line"]["S"] == OFFICE
@@ -149,10 +174,10 @@ def test_after_hours_a_callback_on_the_next_working_morning(hotline, aws, clock)
     assert _tickets(aws, caller) == []
 
     hotline.advance(days=2, hours=14, minutes=59)  # Monday 09:59
-    assert hotline.twilio.calls(to=caller) == []
+    assert hotline.outbound.calls(to=caller) == []
     hotline.advance(minutes=1)
-    [placed] = hotline.twilio.calls(to=caller)
-    assert placed.data["From"] == OFFICE and placed.data["Url"] == f"{BASE}/twilio/voice/callback/{log.call_sid}"
+    [placed] = hotline.outbound.calls(to=caller)
+    assert placed.caller_id == OFFICE and placed.answer_url == f"{BASE}/{hotline.carrier}/voice/callback/{log.call_sid}"
     answered = hotline.answer_feedback_call("1|1|3|say:नाली जाम है")  # inside hours now: the usual IVR
     assert not any("बंद है" in said for said in answered.said)
     [ticket] = _tickets(aws, caller)
@@ -171,7 +196,8 @@ def test_after_hours_callback_from_a_withheld_number_is_refused_and_recording_of
     _set_time(clock, datetime(2026, 12, 5, 11, 0, tzinfo=IST))  # a Saturday
     log = hotline.phone("1|2|-", caller="+266696687", line=OFFICE)
     assert any("वापस कॉल नहीं कर सकते" in said for said in log.said)
-    assert any("/twilio/voice/category/hi/1" in path for path, _ in log.requests)  # offered to record instead
+    offered = f"/{hotline.carrier}/voice/category/hi/1"  # to record instead
+    assert any(offered in path for path, _ in log.requests)
     assert _callbacks(aws) == []
 
 
@@ -180,16 +206,16 @@ def test_inside_hours_the_usual_greeting(hotline, aws, clock):
     log = hotline.phone("", caller="+919811100007", line=OFFICE)
     assert log.said[0] == "रायपुर जिला प्रशासन की शिकायत सेवा में आपका स्वागत है।"
     assert not any("बंद है" in said for said in log.said)
-    assert log.requests[0] == ("/twilio/voice/incoming", 200) and log.ended_by == "caller"
+    assert log.requests[0] == (f"/{hotline.carrier}/voice/incoming", 200) and log.ended_by == "caller"
 
 
-def test_a_stale_or_unsigned_callback_status_changes_nothing(hotline, aws):
+def test_a_stale_or_unsigned_callback_status_changes_nothing(hotline, aws, webhooks):
     log = hotline.phone("", caller="+919811100008", line=MISSED)
-    form = {"CallSid": "CA" + "e" * 32, "CallStatus": "no-answer", "From": MISSED, "To": "+919811100008",
+    form = {"CallSid": webhooks.call_sid("e"), "CallStatus": "no-answer", "From": MISSED, "To": "+919811100008",
             "Direction": "outbound-api"}
-    path = f"/twilio/voice/callback-status/{log.call_sid}/1"
-    assert signed_post(hotline.client, path, form, signature="bad").status_code == 403
-    assert signed_post(hotline.client, path, form).status_code == 200  # no try placed yet: nothing to do
+    path = f"/voice/callback-status/{log.call_sid}/1"
+    assert webhooks.post(path, form, signature="bad").status_code == 403
+    assert webhooks.post(path, form).status_code == 200  # no try placed yet: nothing to do
     [request] = _callbacks(aws)
     assert request["state"]["S"] == "waiting" and int(request["tries_made"]["N"]) == 0
 

@@ -2,6 +2,9 @@
 the call recorded; nobody answers, or nobody is on duty: the IVR's recorded intake. The operator's
 console finds the ringing call, registers the complaint with its CallSid, and the Dial's recording
 joins that ticket — whichever of the two lands first.
+
+The tests that read a carrier's own markup of the Dial (TwiML's record/recordingStatusCallback/<Number url>) or
+fetch the recording from Twilio's sandbox stay Twilio's; the rest run once per carrier.
 """
 from __future__ import annotations
 
@@ -9,13 +12,15 @@ import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
+import pytest
+
 from chalicelib import settings, wiring
 from chalicelib.domain.reconcile import OPERATORS_CALL
 from chalicelib.i18n import catalog
 from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
 from chalicelib.store.calls import DynamoCallTickets
 from chalicelib.store.models import CallModel
-from tests.support.fixtures import CALLER, ChaliceTransport, signed_post
+from tests.support.fixtures import CALLER, CARRIERS, ChaliceTransport, signed_post
 from tests.support.operators import (
     DAY_OPERATOR,
     EXTRA_OPERATOR,
@@ -30,6 +35,7 @@ from tests.support.operators import (
 )
 
 BASE = settings.public_base_url()
+per_carrier = pytest.mark.parametrize("demo_carrier", CARRIERS, indirect=True)
 
 
 def _twiml(response) -> ElementTree.Element:
@@ -61,7 +67,7 @@ def _complaint_number(said: list[str]) -> str:
     return "RPR" + (spoken.group(1) + spoken.group(2)).replace(" ", "")
 
 
-def test_a_call_rings_every_operator_on_duty_at_once_recorded_from_the_answer(api, clock):
+def test_a_call_rings_every_operator_on_duty_at_once_recorded_from_the_answer(api, clock):  # TwiML's Dial
     pin(clock, TUESDAY_MORNING)
     with_roster("simultaneous", answer_seconds=25)
     call_sid, response = incoming(api.client)
@@ -83,13 +89,14 @@ def test_a_call_rings_every_operator_on_duty_at_once_recorded_from_the_answer(ap
     assert api.get("operator.bsp", "/api/calls/ringing").json["items"] == []  # another district's operators
 
 
-def test_at_night_the_night_shift_is_rung(api, clock):
+@per_carrier
+def test_at_night_the_night_shift_is_rung(api, clock, demo_carrier):
     pin(clock, TUESDAY_NIGHT)
-    _sid, response = incoming(api.client)
+    _sid, response = incoming(api.client, carrier=demo_carrier)
     assert _numbers(_dial(_twiml(response))) == [NIGHT_OPERATOR[1]]
 
 
-def test_in_turn_rings_one_operator_then_the_next_then_the_ivr(api, clock):
+def test_in_turn_rings_one_operator_then_the_next_then_the_ivr(api, clock):  # TwiML's Dial and Gather
     pin(clock, TUESDAY_MORNING)
     with_roster("in_turn", answer_seconds=15)
     call_sid, response = incoming(api.client)
@@ -111,6 +118,7 @@ def test_in_turn_rings_one_operator_then_the_next_then_the_ivr(api, clock):
     assert call["state"] == "missed"
 
 
+@per_carrier
 def test_nobody_answers_and_the_caller_records_the_complaint_through_the_ivr(hotline, api, clock, phone):
     pin(clock, TUESDAY_MORNING)
     log = phone("-|1|1|3|say:नल से पानी नहीं आ रहा", line=OPERATORS_LINE)  # no operator; hi; new; water
@@ -125,12 +133,14 @@ def test_nobody_answers_and_the_caller_records_the_complaint_through_the_ivr(hot
     assert (call["call_sid"], call["state"], call["complaint_number"]) == (log.call_sid, "missed", number)
 
 
-def test_nobody_on_duty_goes_straight_to_the_ivr(hotline, api, clock, phone):
+@per_carrier
+def test_nobody_on_duty_goes_straight_to_the_ivr(hotline, api, clock, phone, demo_carrier):
     pin(clock, SUNDAY_NOON)
-    _sid, response = incoming(api.client)
+    _sid, response = incoming(api.client, carrier=demo_carrier)
     root = _twiml(response)
     assert root.find("Dial") is None
-    assert root.find("Gather").get("action") == BASE + "/twilio/voice/language/1"
+    gather = root.find({"twilio": "Gather", "plivo": "GetDigits"}[demo_carrier])
+    assert gather.get("action") == BASE + f"/{demo_carrier}/voice/language/1"
     log = phone("1|1|3|say:हैंडपंप खराब है", line=OPERATORS_LINE)
     assert catalog("hi").text("operators_busy") not in log.said
     assert _complaint_number(log.said).startswith("RPR")
@@ -138,7 +148,11 @@ def test_nobody_on_duty_goes_straight_to_the_ivr(hotline, api, clock, phone):
 
 
 def _emulator(api, hotline) -> CallEmulator:
-    """The call simulator, with an answerer of the test's own (the `phone` fixture takes scripts only)."""
+    """The call simulator on the demo carrier, with an answerer of the test's own (the `phone` fixture takes
+    scripts only)."""
+    if hotline.carrier == "plivo":
+        return CallEmulator(ChaliceTransport(api.client), BASE, settings.plivo_auth_token(),
+                            settings.plivo_auth_id(), hotline.recordings, out=lambda _line: None, carrier="plivo")
     return CallEmulator(ChaliceTransport(api.client), BASE, settings.twilio_auth_token(),
                         settings.twilio_account_sid(), hotline.recordings, out=lambda _line: None)
 
@@ -166,6 +180,7 @@ class OperatorAtTheConsole(ScriptedAnswerer):
             self.number = answer.json["complaint_number"]
 
 
+# Twilio's: the recording is heard from Twilio's sandbox (twilio_audio).
 def test_an_answered_call_pops_in_the_console_and_its_recording_joins_the_operators_ticket(hotline, api, clock,
                                                                                             twilio_audio):
     pin(clock, TUESDAY_MORNING)
@@ -195,6 +210,7 @@ def test_an_answered_call_pops_in_the_console_and_its_recording_joins_the_operat
     assert CallModel.get(log.call_sid).outcome == "ticket"
 
 
+@per_carrier
 def test_a_ticket_registered_after_the_call_still_gets_its_recording(hotline, api, clock):
     pin(clock, TUESDAY_NIGHT)
     operator = OperatorAtTheConsole(api, ["answer"], register=False)
@@ -215,9 +231,10 @@ def test_a_ticket_registered_after_the_call_still_gets_its_recording(hotline, ap
     assert again.status_code == 409  # one ticket per call
 
 
-def test_the_call_api_keeps_to_the_district(api, clock):
+@per_carrier
+def test_the_call_api_keeps_to_the_district(api, clock, demo_carrier):
     pin(clock, TUESDAY_MORNING)
-    call_sid, _response = incoming(api.client)
+    call_sid, _response = incoming(api.client, carrier=demo_carrier)
     assert api.get("collector.rpr", f"/api/calls/{call_sid}").json["state"] == "ringing"
     assert api.get("operator.bsp", f"/api/calls/{call_sid}").status_code == 404
     assert api.get("officer.water.l1", f"/api/calls/{call_sid}").status_code == 403

@@ -1,17 +1,23 @@
-"""Twilio's status callbacks racing or repeating, feedback calls that come too late, and withheld callers."""
+"""Status callbacks racing or repeating, feedback calls that come too late, and withheld callers.
+
+Only the tests a Plivo district can live through run once per carrier: the rest need WhatsApp (Twilio's) or a
+text back from an officer or citizen, and Plivo's Indian numbers take no SMS.
+"""
 from __future__ import annotations
 
 import pytest
 
 from chalicelib import settings
 from chalicelib.store.models import TicketModel
-from tests.support.fixtures import CALLER, signed_post
+from tests.support.fixtures import CALLER, CARRIERS, signed_post
+
+per_carrier = pytest.mark.parametrize("demo_carrier", CARRIERS, indirect=True)
 
 HEALTH_L1, WATER_L1 = "+919000000101", "+919000000301"
 ACCOUNT = "AC" + "1" * 32
 
 
-def test_a_bounced_whatsapp_reminder_comes_back_once_by_sms_as_the_reminder(hotline):
+def test_a_bounced_whatsapp_reminder_comes_back_once_by_sms_as_the_reminder(hotline):  # Twilio's: WhatsApp
     number = hotline.complaint("1")  # health: its L1 officer is on WhatsApp
     hotline.advance(hours=36)
     reminder = hotline.twilio.sms(to=f"whatsapp:{HEALTH_L1}")[-1].data
@@ -28,22 +34,26 @@ def test_a_bounced_whatsapp_reminder_comes_back_once_by_sms_as_the_reminder(hotl
     assert fallback.startswith(f"स्मरण: शिकायत {number} (स्वास्थ्य)")
 
 
-def test_a_failure_behind_a_message_status_is_answered_without_voice(hotline, monkeypatch):
+@per_carrier
+def test_a_failure_behind_a_message_status_is_answered_without_voice(hotline, webhooks, monkeypatch):
     from chalicelib import wiring
 
     number = hotline.complaint("3")
+    [forward] = hotline.outbound.sms(to=WATER_L1)
+    assert forward.status_callback == f"{settings.public_base_url()}/{hotline.carrier}/messaging/status/{number}"
 
     def broken():
         raise ConnectionError("DynamoDB unreachable")
 
     monkeypatch.setattr(wiring, "ticket_store", broken)
-    status = {"MessageSid": "SMx", "MessageStatus": "delivered", "To": WATER_L1, "AccountSid": ACCOUNT}
-    response = signed_post(hotline.client, f"/twilio/messaging/status/{number}", status)
+    status = {"MessageSid": webhooks.call_sid("f"), "MessageStatus": "delivered", "To": WATER_L1,
+              "AccountSid": ACCOUNT}
+    response = webhooks.post(f"/messaging/status/{number}", status)
     assert response.status_code == 200
     assert response.body.decode() == '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
-def test_a_transition_cannot_undo_the_recordings_confirmation(hotline):
+def test_a_transition_cannot_undo_the_recordings_confirmation(hotline):  # Twilio's: the officer ACKs by SMS
     from chalicelib import wiring
     from chalicelib.domain.lifecycle import Actor, Lifecycle
     from chalicelib.domain.ports import StaleTicket
@@ -65,7 +75,7 @@ def test_a_transition_cannot_undo_the_recordings_confirmation(hotline):
     assert TicketModel.get(number).recording_confirmed
 
 
-def test_a_citizen_who_answered_by_sms_hears_only_goodbye_on_the_call(hotline):
+def test_a_citizen_who_answered_by_sms_hears_only_goodbye_on_the_call(hotline):  # Twilio's: SMS intake
     number = hotline.complaint("3")
     hotline.text(WATER_L1, f"DONE {number} pump repaired")
     hotline.advance(minutes=1)
@@ -76,7 +86,7 @@ def test_a_citizen_who_answered_by_sms_hears_only_goodbye_on_the_call(hotline):
     assert TicketModel.get(number).closure == "satisfied"
 
 
-def test_a_caller_with_a_withheld_number_registers_but_is_never_texted_or_called(hotline):
+def test_a_caller_with_a_withheld_number_registers_but_is_never_texted_or_called(hotline):  # Twilio's: DONE by SMS
     withheld = "+266696687"  # what Twilio puts in From for an anonymous caller
     number = hotline.complaint("3", caller=withheld)
     assert TicketModel.get(number).caller_phone == withheld

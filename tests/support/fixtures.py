@@ -20,6 +20,7 @@ from chalicelib.local.pump import QueuePump
 from chalicelib.telephony import rest
 from chalicelib.telephony.signature import sign
 from tests.support.carrier_recordings import CarrierRecordings
+from tests.support.carrier_webhooks import CarrierWebhooks, Outbound
 from tests.support.demo import CALLER, CARRIERS, DEMO, LINE, ROOT, demo_on  # noqa: F401 (flow tests name them from here too)
 from tests.support.plivo_recorder import plivo  # noqa: F401 (autouse: every flow's Plivo requests to a recorder)
 from tests.support.twilio_recorder import RecordingTwilioHttp
@@ -123,13 +124,30 @@ class ChaliceTransport:
 
 @pytest.fixture
 def recordings():
-    return CarrierRecordings("AC" + "1" * 32, "unused")
+    from chalicelib.telephony.recording_urls import PLIVO_MEDIA
+
+    made = CarrierRecordings("AC" + "1" * 32, "unused", settings.plivo_auth_id(), settings.plivo_auth_token())
+    made.plivo_media_base = PLIVO_MEDIA  # a Plivo call's recordings at Plivo's media host, as its webhooks say
+    return made
 
 
 @pytest.fixture
-def phone(client, recordings):
-    """phone('1|1|3|say:...') places a scripted call and returns its CallLog; carrier="plivo" plays Plivo's
-    part (its parameters, V3 signatures, Plivo XML) at /plivo/voice/incoming instead of Twilio's."""
+def webhooks(client, demo_carrier) -> CarrierWebhooks:
+    """Webhooks written in the neutral form, sent in the demo carrier's names, signature and paths."""
+    return CarrierWebhooks(client, demo_carrier)
+
+
+@pytest.fixture
+def carrier_out(demo_carrier, twilio, plivo) -> Outbound:  # noqa: F811 (the fixture)
+    """The SMS and calls the app asked the demo carrier for."""
+    return Outbound(demo_carrier, twilio, plivo)
+
+
+@pytest.fixture
+def phone(client, recordings, demo_carrier):
+    """phone('1|1|3|say:...') places a scripted call and returns its CallLog, on the demo carrier's protocol;
+    carrier="plivo" plays Plivo's part (its parameters, V3 signatures, Plivo XML) at /plivo/voice/incoming,
+    "twilio" Twilio's."""
     emulators = {
         "twilio": CallEmulator(ChaliceTransport(client), settings.public_base_url(), settings.twilio_auth_token(),
                                settings.twilio_account_sid(), recordings, out=lambda _line: None),
@@ -137,8 +155,8 @@ def phone(client, recordings):
                               settings.plivo_auth_id(), recordings, out=lambda _line: None, carrier="plivo"),
     }
 
-    def call(script: str, caller: str = CALLER, line: str = LINE, carrier: str = "twilio"):
-        return emulators[carrier].call(caller, line, ScriptedAnswerer.parse(script))
+    def call(script: str, caller: str = CALLER, line: str = LINE, carrier: str | None = None):
+        return emulators[carrier or demo_carrier].call(caller, line, ScriptedAnswerer.parse(script))
 
     return call
 
@@ -173,10 +191,12 @@ def clock():
 
 
 @pytest.fixture
-def hotline(aws, client, twilio, phone, pump, app_module, clock, recordings, plivo):  # noqa: F811 (the fixture)
-    """The follow-through, driven the way Twilio and time drive it."""
+def hotline(aws, client, twilio, phone, pump, app_module, clock, recordings, plivo,  # noqa: F811 (the fixture)
+            demo_carrier, carrier_out):
+    """The follow-through, driven the way the demo carrier and time drive it."""
     made = Hotline(client, twilio, phone, pump, app_module, clock, recordings)
     made.plivo = plivo  # the SMS of a district whose sms_sender is on Plivo
+    made.carrier, made.outbound = demo_carrier, carrier_out
     return made
 
 
@@ -185,6 +205,8 @@ class Hotline:
     def __init__(self, client, twilio, phone, pump, app_module, clock, recordings) -> None:
         self.client, self.twilio, self.phone, self.pump = client, twilio, phone, pump
         self.app, self.clock, self.recordings = app_module, clock, recordings
+        self.carrier = "twilio"  # whose lines the demo district is on (the fixture sets it)
+        self.outbound: Outbound = Outbound("twilio", twilio, None)
 
     def complaint(self, category_key: str = "3", caller: str = CALLER) -> str:
         import re
@@ -241,17 +263,20 @@ class Hotline:
         return [r.data["Body"] for r in self.twilio.sms(to=to)] + by_plivo
 
     def answer_feedback_call(self, script: str | None):
-        """Play Twilio's part in the last feedback call the app placed; None: nobody answers."""
+        """Play the demo carrier's part in the last call the app placed through it; None: nobody answers."""
         from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
 
-        calls = self.twilio.calls()
-        placed = calls[-1].data
-        call_sid = f"CA{len(calls):032x}"  # each call its own CallSid, as Twilio gives
-        emulator = CallEmulator(ChaliceTransport(self.client), settings.public_base_url(),
-                                settings.twilio_auth_token(), settings.twilio_account_sid(), self.recordings,
-                                out=lambda _line: None)
+        placed = self.outbound.calls()[-1]  # each call its own id, as the carrier gives
+        if self.carrier == "plivo":
+            emulator = CallEmulator(ChaliceTransport(self.client), settings.public_base_url(),
+                                    settings.plivo_auth_token(), settings.plivo_auth_id(), self.recordings,
+                                    out=lambda _line: None, carrier="plivo")
+        else:
+            emulator = CallEmulator(ChaliceTransport(self.client), settings.public_base_url(),
+                                    settings.twilio_auth_token(), settings.twilio_account_sid(), self.recordings,
+                                    out=lambda _line: None)
         answerer = ScriptedAnswerer.parse(script) if script is not None else None
-        log = emulator.answer(call_sid, placed["From"], placed["To"], placed["Url"], placed["StatusCallback"],
+        log = emulator.answer(placed.call_id, placed.caller_id, placed.to, placed.answer_url, placed.status_url,
                               answerer)
         self.deliver()
         return log

@@ -1,13 +1,13 @@
 """Operators-mode helpers: the demo's operators line, a clock pinned inside a shift, a roster with overlaps."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 from chalicelib import wiring
 from chalicelib.domain.clock import IST
-from tests.support.fixtures import CALLER, DEMO, signed_post
+from tests.support.carrier_webhooks import CarrierWebhooks
+from tests.support.fixtures import CALLER, DEMO
 
 OPERATORS_LINE = "+919977222620"
 DAY_OPERATOR = ("operator.rpr", "+919000000501")  # the demo roster's day shift, Mon–Sat 08:00–20:00
@@ -42,10 +42,12 @@ def with_roster(order: str = "simultaneous", answer_seconds: int = 20, extra: bo
     wiring.directory().clear()
 
 
-def incoming(client: Any, call_sid: str | None = None, caller: str = CALLER) -> tuple[str, Any]:
-    """Twilio's first webhook for a call on the operators line: (CallSid, response)."""
-    call_sid = call_sid or "CA" + uuid.uuid4().hex
-    response = signed_post(client, "/twilio/voice/incoming", {
+def incoming(client: Any, call_sid: str | None = None, caller: str = CALLER,
+             carrier: str = "twilio") -> tuple[str, Any]:
+    """The carrier's first webhook for a call on the operators line: (CallSid, response)."""
+    webhooks = CarrierWebhooks(client, carrier)
+    call_sid = call_sid or webhooks.call_sid()
+    response = webhooks.post("/voice/incoming", {
         "CallSid": call_sid, "From": caller, "To": OPERATORS_LINE, "Direction": "inbound",
         "CallStatus": "ringing", "AccountSid": "AC" + "1" * 32})
     assert response.status_code == 200, response.body
