@@ -168,7 +168,9 @@ def voice_operators_answered(carrier, code, call_sid):
 def messaging_incoming(carrier):
     from chalicelib.handlers import messaging
 
-    return telephony_webhook(app.current_request, carrier, messaging.incoming, messaging.apology)
+    # Only Twilio's numbers take messages (its WhatsApp and SMS intake); Plivo's Indian numbers take none.
+    return telephony_webhook(app.current_request, carrier, messaging.incoming, messaging.apology,
+                             carriers=("twilio",))
 
 
 @app.route(f"{MESSAGING}/status/{{number}}", methods=["POST"], content_types=FORM)

@@ -31,12 +31,16 @@ Step = Callable[[dict[str, str], dict[str, str]], str]
 
 
 def telephony_webhook(request: Request, carrier: str, step: Step,
-                      on_failure: Callable[[dict[str, str]], str] | None = None) -> Response:
-    """`on_failure` answers when the step raises; by default a spoken apology in the call's language."""
+                      on_failure: Callable[[dict[str, str]], str] | None = None,
+                      carriers: tuple[str, ...] | None = None) -> Response:
+    """`on_failure` answers when the step raises; by default a spoken apology in the call's language.
+    `carriers`: the only ones this route serves (all by default)."""
     try:
         voice = adapter(carrier)
     except UnknownCarrier:
         return _plain(404, f"Not Found: no carrier called {carrier!r}.")
+    if carriers is not None and carrier not in carriers:
+        return _plain(404, f"Not Found: {carrier} has no such webhook.")
     params = {name: value for name, value in (request.uri_params or {}).items() if name != "carrier"}
     raw_form = parse_form(request.raw_body)
     path = request_path(request.path, request.uri_params)

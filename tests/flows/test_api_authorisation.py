@@ -328,6 +328,8 @@ def test_nothing_but_health_and_signed_carrier_routes_answers_without_a_token(ap
                 elif key in OWN_SIGNED_LINK:
                     assert response.status_code in (400, 403), (key, response.status_code)
                     assert b"<audio" not in response.body
+                elif path == "/plivo/messaging/incoming":
+                    assert response.status_code == 404, (key, response.status_code)  # Plivo takes no SMS here
                 elif path.startswith(tuple(f"/{name}/" for name in CARRIERS)):
                     # A carrier's webhooks prove themselves with its signature; none: 403, nothing written.
                     assert response.status_code == 403, (key, response.status_code)
