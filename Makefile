@@ -53,9 +53,10 @@ CALLS   ?= 10
 soak: $(STAMP)                      ## make soak CALLERS=16 CALLS=10: lost, duplicates, 5xx, p50/p99 per IVR step; build/bench.json "soak"
 	$(BIN)/python -m tests.bench.soak --callers $(CALLERS) --calls $(CALLS) $(if $(NO_FAULTS),--no-faults)
 
-# Measured counts (build/bench.json; only the usage section of the bench when it is missing) × infra/prices.json.
-cost: $(STAMP)                      ## cost per 1,000 complaint calls, AWS and Twilio apart (docs/deploy.md)
-	test -f build/bench.json || $(BIN)/python -m tests.bench.run --only usage
+# Measured counts (build/bench.json; only the usage section of the bench when it is missing or has no plans) ×
+# infra/prices.json. Its last line: "India plan: ₹<amount> per complaint (goal ₹5)".
+cost: $(STAMP)                      ## cost per 1,000 complaints per channel plan, ₹ and US$ (docs/deploy.md)
+	$(BIN)/python -m infra.cost --has-usage || $(BIN)/python -m tests.bench.run --only usage
 	$(BIN)/python -m infra.cost $(if $(DISTRICT),--district "$(DISTRICT)") \
 		$(if $(PROVISIONED_CONCURRENCY),--provisioned-concurrency $(PROVISIONED_CONCURRENCY))
 

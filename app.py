@@ -60,6 +60,11 @@ def voice_record(carrier, lang, category, attempt):
     return telephony_webhook(app.current_request, carrier, voice.record)
 
 
+@app.route(f"{VOICE}/consent/{{lang}}/{{number}}", methods=["POST"], content_types=FORM)
+def voice_consent(carrier, lang, number):
+    return telephony_webhook(app.current_request, carrier, voice.consent)
+
+
 @app.route(f"{VOICE}/menu/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_menu(carrier, lang, attempt):
     from chalicelib.handlers import voice_status
@@ -93,6 +98,59 @@ def voice_add_note(carrier, lang, number, attempt):
     from chalicelib.handlers import voice_status
 
     return telephony_webhook(app.current_request, carrier, voice_status.add_note)
+
+
+# The officers' IVR (handlers/officer_ivr.py, routing/officer_ivr.py): PIN, their complaints, one key per action.
+OFFICER = f"{VOICE}/officer"
+
+
+def _officer_step(carrier, name):
+    from chalicelib.handlers import officer_ivr
+
+    return telephony_webhook(app.current_request, carrier, getattr(officer_ivr, name))
+
+
+@app.route(f"{OFFICER}/start", methods=["POST"], content_types=FORM)
+def voice_officer_start(carrier):
+    return _officer_step(carrier, "start")
+
+
+@app.route(f"{OFFICER}/pin/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_officer_pin(carrier, attempt):
+    return _officer_step(carrier, "pin")
+
+
+@app.route(f"{OFFICER}/item/{{session}}/{{position}}", methods=["POST"], content_types=FORM)
+def voice_officer_item(carrier, session, position):
+    return _officer_step(carrier, "item")
+
+
+@app.route(f"{OFFICER}/key/{{session}}/{{position}}/{{kind}}/{{number}}/{{attempt}}", methods=["POST"],
+           content_types=FORM)
+def voice_officer_key(carrier, session, position, kind, number, attempt):
+    return _officer_step(carrier, "key")
+
+
+@app.route(f"{OFFICER}/resolve/{{session}}/{{position}}/{{number}}/{{attempt}}", methods=["POST"],
+           content_types=FORM)
+def voice_officer_resolve(carrier, session, position, number, attempt):
+    return _officer_step(carrier, "resolve")
+
+
+@app.route(f"{OFFICER}/days/{{session}}/{{position}}/{{number}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_officer_days(carrier, session, position, number, attempt):
+    return _officer_step(carrier, "days")
+
+
+@app.route(f"{OFFICER}/time/{{session}}/{{position}}/{{number}}/{{days}}", methods=["POST"], content_types=FORM)
+def voice_officer_more_time(carrier, session, position, number, days):
+    return _officer_step(carrier, "more_time")
+
+
+@app.route(f"{OFFICER}/transfer/{{session}}/{{position}}/{{number}}/{{attempt}}", methods=["POST"],
+           content_types=FORM)
+def voice_officer_transfer(carrier, session, position, number, attempt):
+    return _officer_step(carrier, "transfer")
 
 
 @app.route(f"{VOICE}/status", methods=["POST"], content_types=FORM)
@@ -189,6 +247,21 @@ def recording_page(token):
 
 @app.route("/recordings/{token}", methods=["POST"], content_types=FORM)
 def recording_play(token):
+    from chalicelib.handlers import recordings
+
+    return recordings.open_link(app.current_request, token)
+
+
+# The short links officers get now (chalicelib/recording_links.py); /recordings/ opens the signed ones sent before.
+@app.route("/r/{token}", methods=["GET"])
+def short_recording_page(token):
+    from chalicelib.handlers import recordings
+
+    return recordings.open_link(app.current_request, token)
+
+
+@app.route("/r/{token}", methods=["POST"], content_types=FORM)
+def short_recording_play(token):
     from chalicelib.handlers import recordings
 
     return recordings.open_link(app.current_request, token)
@@ -302,6 +375,22 @@ def api_block_caller(code, phone):
 @app.route("/api/districts/{code}/blocklist/{phone}", methods=["DELETE"])
 def api_unblock_caller(code, phone):
     return _blocklist_api("unblockCaller")
+
+
+def _officer_pin_api(operation_id: str):
+    from chalicelib.handlers import api_officer_pins
+
+    return api_officer_pins.serve(app.current_request, operation_id)
+
+
+@app.route("/api/me/pin", methods=["PUT"])
+def api_set_own_pin():
+    return _officer_pin_api("setOwnPin")
+
+
+@app.route("/api/districts/{code}/officer-pins/{phone}", methods=["PUT"])
+def api_reset_officer_pin(code, phone):
+    return _officer_pin_api("resetOfficerPin")
 
 
 @app.route("/console", methods=["GET"])

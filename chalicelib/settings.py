@@ -46,6 +46,13 @@ def public_base_url() -> str:
     return os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+def short_link_base_url() -> str:
+    """Where officers' recording links point: a short domain mapped to the API (e.g. https://smvd.cg.gov.in,
+    an API Gateway custom domain, registered as the DLT templates' URL), so a link leaves room in two SMS
+    segments; without it, the public base URL."""
+    return (os.environ.get("SHORT_LINK_BASE_URL") or public_base_url()).rstrip("/")
+
+
 def twilio_account_sid() -> str:
     return os.environ.get("TWILIO_ACCOUNT_SID", "")
 

@@ -29,8 +29,11 @@ if TYPE_CHECKING:
         EventDispatcher,
         LinkAttempts,
         Messenger,
+        OfficerPins,
+        OfficerQueues,
         RecordingAudio,
         RecordingsSource,
+        ShortLinks,
         TicketStore,
     )
 
@@ -190,3 +193,24 @@ def link_attempts() -> LinkAttempts:
     from chalicelib.store.link_attempts import DynamoLinkAttempts
 
     return DynamoLinkAttempts()
+
+
+@singleton
+def short_links() -> ShortLinks:
+    from chalicelib.store.short_links import DynamoShortLinks
+
+    return DynamoShortLinks()
+
+
+@singleton
+def officer_pins() -> OfficerPins:
+    from chalicelib.store.officer_pins import DynamoOfficerPins
+
+    return DynamoOfficerPins()
+
+
+@singleton
+def officer_queues() -> OfficerQueues:
+    from chalicelib.store.officer_queues import DynamoOfficerQueues
+
+    return DynamoOfficerQueues()

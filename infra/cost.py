@@ -1,12 +1,18 @@
-"""Cost per 1,000 complaint calls, from measured request counts and published unit prices.
+"""Cost per 1,000 complaints on each channel plan, in ₹ and US$, from measured counts and published unit prices.
 
     python -m infra.cost                       # make cost: reads build/bench.json (make bench writes it)
     python -m infra.cost --provisioned-concurrency 1 --district my-district.yaml
 
-The counts come from `make bench` (tests/bench/usage.py: one complaint's whole life through moto, request by
-request); the prices and what a bench cannot measure (call minutes, billed durations) from infra/prices.json;
-the tables, their indexes and the alarms from infra/resources.json; memory sizes from .chalice/config.json.
-Nothing here is a hard-coded total: change a price or an assumption and run it again. Free tiers are left out.
+The counts come from `make bench` (tests/bench/usage.py: one complaint's whole life through moto on each plan
+of tests/bench/plans/, request by request, message by message, twice: everyone reachable on WhatsApp, and
+nobody); the prices, the rupee and what a bench cannot measure (call minutes, billed durations, how many
+citizens say yes to WhatsApp) from infra/prices.json; the tables, their indexes and the alarms from
+infra/resources.json; memory sizes from .chalice/config.json. Nothing here is a hard-coded total: change a
+price or an assumption and run it again. Free tiers are left out.
+
+The goal (issue 13): at most ₹5 a complaint for AWS and every message and outbound call. The citizen's own
+call in (the inbound minutes the district pays on its line) is shown apart from it. The last line printed is
+`India plan: ₹<amount> per complaint (goal ₹5)`, for scripts.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ import argparse
 import json
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +32,19 @@ CONFIG = ROOT / ".chalice" / "config.json"
 CONSUMERS = ("notifier", "followup")  # invoked by SQS: one invocation per message at a district's rate
 SCHEDULED = ("sweeper", "reconciler")  # run on a schedule, calls or not
 WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
+GOAL_INR = 5.0
+INDIA_PLAN = "india"
+PARTIES = ("citizen", "officer")
 
 
 @dataclass(frozen=True)
 class Line:
-    provider: str
+    provider: str  # AWS, Twilio, Plivo, or Meta
     what: str
     quantity: float
     unit: str
     unit_usd: float
+    in_goal: bool = True  # False: the citizen's own call in, shown apart from the ₹5 goal
 
     @property
     def usd(self) -> float:
@@ -168,14 +178,23 @@ def _value(assumptions: dict[str, Any], name: str) -> Any:
     return assumptions[name]["value"]
 
 
+def inr_per_usd(prices: dict[str, Any]) -> float:
+    return float(prices["exchange_rate"]["inr_per_usd"])
+
+
+def unit_usd(price: dict[str, Any], prices: dict[str, Any]) -> float:
+    """A price in US$: as published in dollars, or its rupees at the file's exchange rate."""
+    return float(price["usd"]) if "usd" in price else float(price["inr"]) / inr_per_usd(prices)
+
+
 def _ops(run: dict[str, Any], functions: tuple[str, ...]) -> list[dict[str, Any]]:
     return [op for op in run["operations"] if op.get("function") in functions]
 
 
-def per_call(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any], config: dict[str, Any],
-             stage: str = "prod") -> list[Line]:
-    """What one complaint call costs, line by line (its whole life: call, messages, resolution, feedback)."""
-    aws, twilio, assume = prices["aws"], prices["twilio"], prices["assumptions"]
+def aws_per_complaint(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any],
+                      config: dict[str, Any], stage: str = "prod") -> list[Line]:
+    """AWS's part of one complaint's whole life (one run of tests/bench/usage.py), line by line."""
+    aws, assume = prices["aws"], prices["assumptions"]
     life, idle, sizes = usage["lifecycle"], usage["idle_runs"], usage["item_bytes"]
     indexes = table_indexes(resources)
     durations = _value(assume, "duration_ms")
@@ -209,44 +228,168 @@ def per_call(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str,
     traces = sum(runs.values()) * _value(assume, "traced_fraction")
     kept_gb = stored_bytes(life["operations"], sizes, indexes) / 1e9
 
-    sent = life["twilio"]
-    lines = [
-        Line("AWS", "Lambda invocations", sum(runs.values()), "invocation", aws["lambda_request"]["usd"]),
-        Line("AWS", "Lambda duration", gb_seconds, "GB-s", aws["lambda_gb_second"]["usd"]),
+    def usd(name: str) -> float:
+        return unit_usd(aws[name], prices)
+
+    return [
+        Line("AWS", "Lambda invocations", sum(runs.values()), "invocation", usd("lambda_request")),
+        Line("AWS", "Lambda duration", gb_seconds, "GB-s", usd("lambda_gb_second")),
         Line("AWS", "API Gateway (REST) requests", invocations.get("api_handler", 0), "request",
-             aws["apigw_rest_request"]["usd"]),
-        Line("AWS", "DynamoDB writes", wru, "WRU", aws["dynamodb_wru"]["usd"]),
-        Line("AWS", "DynamoDB reads", rru, "RRU", aws["dynamodb_rru"]["usd"]),
-        Line("AWS", "SQS requests (functions and event source mapping)", sqs, "request", aws["sqs_request"]["usd"]),
-        Line("AWS", "CloudWatch Logs ingestion", log_gb, "GB", aws["logs_ingest_gb"]["usd"]),
+             usd("apigw_rest_request")),
+        Line("AWS", "DynamoDB writes", wru, "WRU", usd("dynamodb_wru")),
+        Line("AWS", "DynamoDB reads", rru, "RRU", usd("dynamodb_rru")),
+        Line("AWS", "SQS requests (functions and event source mapping)", sqs, "request", usd("sqs_request")),
+        Line("AWS", "CloudWatch Logs ingestion", log_gb, "GB", usd("logs_ingest_gb")),
         Line("AWS", "CloudWatch Logs storage (90 days)", log_gb * _value(assume, "log_months_kept"), "GB-month",
-             aws["logs_storage_gb_month"]["usd"]),
-        Line("AWS", "X-Ray traces", traces, "trace", aws["xray_trace"]["usd"]),
+             usd("logs_storage_gb_month")),
+        Line("AWS", "X-Ray traces", traces, "trace", usd("xray_trace")),
         Line("AWS", "DynamoDB storage + PITR, per month kept", kept_gb, "GB-month",
-             aws["dynamodb_storage_gb_month"]["usd"] + aws["dynamodb_pitr_gb_month"]["usd"]),
-        Line("Twilio", "Inbound minutes (toll-free)", _value(assume, "complaint_call_billed_minutes"), "minute",
-             twilio["inbound_minute"]["usd"]),
-        Line("Twilio", "Recording", _value(assume, "recording_minutes"), "minute", twilio["recording_minute"]["usd"]),
-        Line("Twilio", "Recording storage, per month kept", _value(assume, "recording_minutes"), "minute-month",
-             twilio["recording_storage_minute_month"]["usd"]),
-        Line("Twilio", "Outbound calls (feedback)", sent["calls"] * _value(assume, "outbound_call_billed_minutes"),
-             "minute", twilio["outbound_minute"]["usd"]),
-        Line("Twilio", "SMS", sum(sent["sms_segments"]), "segment", twilio["sms_segment"]["usd"]),
-        Line("Twilio", "WhatsApp templates", sent["whatsapp"], "message",
-             twilio["whatsapp_message"]["usd"] + twilio["whatsapp_template_in"]["usd"]),
+             usd("dynamodb_storage_gb_month") + usd("dynamodb_pitr_gb_month")),
     ]
-    return lines
+
+
+CARRIER_NAMES = {"twilio": "Twilio", "plivo": "Plivo"}
+CHANNEL_WORDS = {"whatsapp": "WhatsApp", "sms": "SMS", "international_sms": "International SMS"}
+
+
+def _people(party: str) -> str:
+    return "citizens" if party == "citizen" else "officers"
+
+
+def carrier_per_complaint(usage: dict[str, Any], prices: dict[str, Any]) -> dict[str | None, list[Line]]:
+    """What one run asked of the carriers (and Meta), line by line, by whom it reached: citizen, officer, or
+    None for the citizen's call in and its recording (the same whoever is on WhatsApp)."""
+    life, assume = usage["lifecycle"], prices["assumptions"]
+    by_party: dict[str | None, list[Line]] = {"citizen": [], "officer": [], None: []}
+    for message in life["messages"]:
+        name, rates = CARRIER_NAMES[message["carrier"]], prices[message["carrier"]]
+        people = _people(message["to"])
+        if message["channel"] == "whatsapp":
+            template = bool(message.get("template"))
+            kind = "templates" if template else "replies"
+            meta = prices["meta"]["whatsapp_utility_in" if template else "whatsapp_service_in"]
+            by_party[message["to"]] += [
+                Line(name, f"WhatsApp {kind} to {people} ({name}'s fee)", 1, "message",
+                     unit_usd(rates["whatsapp_message"], prices)),
+                Line("Meta", f"WhatsApp {kind} to {people} (Meta's {'utility' if template else 'service'} rate)",
+                     1, "message", unit_usd(meta, prices))]
+        else:
+            route = " (DLT)" if message["carrier"] == "plivo" else ""
+            by_party[message["to"]].append(Line(name, f"{CHANNEL_WORDS[message['channel']]}{route} to {people}",
+                                                message["segments"], "segment",
+                                                unit_usd(rates["sms_segment"], prices)))
+    for message in life.get("inbound_messages", []):
+        if message["channel"] == "whatsapp":  # an SMS in costs nothing on Twilio's Indian routes
+            name = CARRIER_NAMES[message["carrier"]]
+            by_party[message["from"]].append(Line(name, f"WhatsApp in from {_people(message['from'])} ({name}'s fee)",
+                                                  1, "message",
+                                                  unit_usd(prices[message["carrier"]]["whatsapp_message"], prices)))
+    for call in life["calls"]:
+        name = CARRIER_NAMES[call["carrier"]]
+        by_party[call["to"]].append(Line(name, f"Calls to {_people(call['to'])} (feedback, callbacks)",
+                                         _value(assume, "outbound_call_billed_minutes"), "minute",
+                                         unit_usd(prices[call["carrier"]]["outbound_minute"], prices)))
+    for call in life.get("complaint_calls", []):
+        name, rates = CARRIER_NAMES[call["carrier"]], prices[call["carrier"]]
+        by_party[None].append(Line(name, "The citizen's call in (the line's inbound minutes)",
+                                   _value(assume, "complaint_call_billed_minutes"), "minute",
+                                   unit_usd(rates["inbound_minute"], prices), in_goal=False))
+        if call.get("recorded"):
+            minutes = _value(assume, "recording_minutes")
+            by_party[None] += [
+                Line(name, "Recording", minutes, "minute", unit_usd(rates["recording_minute"], prices)),
+                Line(name, "Recording storage, per month kept", minutes, "minute-month",
+                     unit_usd(rates["recording_storage_minute_month"], prices))]
+    for call in life.get("officer_calls", []):  # the officers' IVR: the district pays the minutes in
+        name, rates = CARRIER_NAMES[call["carrier"]], prices[call["carrier"]]
+        by_party["officer"].append(Line(name, "Officers' calls in (the officers' IVR)",
+                                        _value(assume, "officer_ivr_billed_minutes"), "minute",
+                                        unit_usd(rates["inbound_minute"], prices)))
+        if call.get("recorded"):
+            minutes = _value(assume, "officer_remark_recording_minutes")
+            by_party["officer"] += [
+                Line(name, "Recording (officers' remarks)", minutes, "minute",
+                     unit_usd(rates["recording_minute"], prices)),
+                Line(name, "Recording storage (officers' remarks), per month kept", minutes, "minute-month",
+                     unit_usd(rates["recording_storage_minute_month"], prices))]
+    return {party: merged(lines) for party, lines in by_party.items()}
+
+
+def merged(lines: list[Line]) -> list[Line]:
+    """Lines of the same thing at the same price added up, in the order they first came."""
+    sums: dict[tuple[str, str, str, float, bool], Line] = {}
+    for line in lines:
+        key = (line.provider, line.what, line.unit, line.unit_usd, line.in_goal)
+        sums[key] = replace(line, quantity=sums[key].quantity + line.quantity) if key in sums else line
+    return list(sums.values())
+
+
+def run_weights(prices: dict[str, Any]) -> dict[str, dict[str | None, float]]:
+    """How much of each run a complaint is, for what reaches each party: a share `s` of people are on WhatsApp
+    and a share `b` of WhatsApp messages bounce (then the next channel carries them, as in the run where nobody
+    is on WhatsApp): reachable s·(1 - b), unreachable 1 - s·(1 - b). The call in: the citizen's weights."""
+    assume = prices["assumptions"]
+    bounce = _value(assume, "whatsapp_bounce_share")
+    shares = {"citizen": _value(assume, "citizens_consenting_share"),
+              "officer": _value(assume, "officers_on_whatsapp_share")}
+    reached: dict[str | None, float] = {party: share * (1 - bounce) for party, share in shares.items()}
+    reached[None] = reached["citizen"]
+    return {"reachable": reached, "unreachable": {party: 1 - w for party, w in reached.items()}}
+
+
+def plan_per_complaint(plan: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any],
+                       config: dict[str, Any]) -> list[Line]:
+    """One complaint on this plan (tests/bench/usage.py's two runs of it), line by line: the carriers' lines
+    weighed by run_weights, AWS's the larger of the two runs' (they differ by a request or two)."""
+    runs = plan["runs"]
+    weights = run_weights(prices)
+    lines: list[Line] = []
+    for variant, run in runs.items():
+        for party, party_lines in carrier_per_complaint(run, prices).items():
+            lines += [replace(line, quantity=line.quantity * weights[variant][party]) for line in party_lines]
+    # A bounced WhatsApp message: Twilio's fee is paid, Meta's is not; the message that follows it is in the
+    # unreachable run's weight above.
+    assume = prices["assumptions"]
+    for party, share in (("citizen", _value(assume, "citizens_consenting_share")),
+                         ("officer", _value(assume, "officers_on_whatsapp_share"))):
+        for message in runs["reachable"]["lifecycle"]["messages"]:
+            if message["channel"] == "whatsapp" and message.get("template") and message["to"] == party:
+                name = CARRIER_NAMES[message["carrier"]]
+                lines.append(Line(name, f"WhatsApp bounced to {_people(party)} ({name}'s fee)",
+                                  share * _value(assume, "whatsapp_bounce_share"), "message",
+                                  unit_usd(prices[message["carrier"]]["whatsapp_message"], prices)))
+    by_run = [aws_per_complaint(run, prices, resources, config) for run in runs.values()]
+    aws = [max(same, key=lambda line: line.usd) for same in zip(*by_run, strict=True)]
+    return aws + [line for line in merged(lines) if line.quantity]
+
+
+def numbers_rented(district: Any, every_carrier: str | None = None) -> dict[str, int]:
+    """Numbers a district rents, by carrier: each hotline's lines on its carrier (or all on `every_carrier`),
+    and the senders that are numbers (the WhatsApp sender, an SMS sender that is not a DLT header)."""
+    rented: dict[str, set[str]] = {}
+    for hotline in district.hotlines:
+        rented.setdefault(str(every_carrier or hotline.carrier), set()).update(hotline.lines)
+    lines = {line for numbers in rented.values() for line in numbers}
+    if district.whatsapp and district.whatsapp.sender.removeprefix("whatsapp:") not in lines:
+        rented.setdefault("twilio", set()).add(district.whatsapp.sender.removeprefix("whatsapp:"))
+    sms_carrier = str(every_carrier or getattr(district, "sms_carrier", "twilio"))
+    if district.sms_sender.startswith("+") and district.sms_sender not in lines:
+        rented.setdefault(sms_carrier, set()).add(district.sms_sender)
+    return {carrier: len(numbers) for carrier, numbers in sorted(rented.items())}
 
 
 def fixed_monthly(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any], config: dict[str, Any],
-                  numbers: int, provisioned: int, stage: str = "prod") -> list[Line]:
-    """What a stack costs a month with no calls at all."""
-    aws, twilio, assume = prices["aws"], prices["twilio"], prices["assumptions"]
+                  numbers: dict[str, int], provisioned: int, stage: str = "prod") -> list[Line]:
+    """What a stack costs a month with no calls at all (`usage`: one run, for the scheduled functions' idle runs)."""
+    aws, assume = prices["aws"], prices["assumptions"]
     indexes, sizes = table_indexes(resources), usage["item_bytes"]
     minutes = _value(assume, "days_per_month") * 24 * 60
     durations = _value(assume, "duration_ms")
-    lines = [Line("AWS", "CloudWatch alarms", alarm_count(resources), "alarm-month",
-                  aws["cloudwatch_alarm_month"]["usd"])]
+
+    def usd(name: str) -> float:
+        return unit_usd(aws[name], prices)
+
+    lines = [Line("AWS", "CloudWatch alarms", alarm_count(resources), "alarm-month", usd("cloudwatch_alarm_month"))]
     for name in SCHEDULED:
         every = usage[name]["every_minutes"]
         runs = minutes / every
@@ -255,86 +398,182 @@ def fixed_monthly(usage: dict[str, Any], prices: dict[str, Any], resources: dict
         sqs = sum(1 for op in run["operations"] if op["service"] == "sqs")
         log_gb = runs * (run["log"]["bytes"] + _value(assume, "platform_log_bytes_per_invocation")) / 1e9
         lines += [
-            Line("AWS", f"{name}: Lambda invocations (every {every} min)", runs, "invocation",
-                 aws["lambda_request"]["usd"]),
+            Line("AWS", f"{name}: Lambda invocations (every {every} min)", runs, "invocation", usd("lambda_request")),
             Line("AWS", f"{name}: Lambda duration", runs * durations[name] / 1000 * memory_gb(config, stage, name),
-                 "GB-s", aws["lambda_gb_second"]["usd"]),
-            Line("AWS", f"{name}: DynamoDB writes", runs * wru, "WRU", aws["dynamodb_wru"]["usd"]),
-            Line("AWS", f"{name}: DynamoDB reads", runs * rru, "RRU", aws["dynamodb_rru"]["usd"]),
-            Line("AWS", f"{name}: SQS requests", runs * sqs, "request", aws["sqs_request"]["usd"]),
-            Line("AWS", f"{name}: logs ingested", log_gb, "GB", aws["logs_ingest_gb"]["usd"]),
-            Line("AWS", f"{name}: X-Ray traces", runs * _value(assume, "traced_fraction"), "trace",
-                 aws["xray_trace"]["usd"]),
+                 "GB-s", usd("lambda_gb_second")),
+            Line("AWS", f"{name}: DynamoDB writes", runs * wru, "WRU", usd("dynamodb_wru")),
+            Line("AWS", f"{name}: DynamoDB reads", runs * rru, "RRU", usd("dynamodb_rru")),
+            Line("AWS", f"{name}: SQS requests", runs * sqs, "request", usd("sqs_request")),
+            Line("AWS", f"{name}: logs ingested", log_gb, "GB", usd("logs_ingest_gb")),
+            Line("AWS", f"{name}: X-Ray traces", runs * _value(assume, "traced_fraction"), "trace", usd("xray_trace")),
         ]
     lines.append(Line("AWS", "SQS: the event source mappings' long polls", consumed_queues(resources)
-                      * _value(assume, "sqs_idle_receives_per_queue_month"), "request", aws["sqs_request"]["usd"]))
+                      * _value(assume, "sqs_idle_receives_per_queue_month"), "request", usd("sqs_request")))
     if provisioned:
         seconds = _value(assume, "days_per_month") * 86400
         lines.append(Line("AWS", f"Provisioned concurrency ({provisioned} on the webhook function)",
                           provisioned * memory_gb(config, stage, "api_handler") * seconds, "GB-s",
-                          aws["lambda_provisioned_gb_second"]["usd"]))
-    lines.append(Line("Twilio", "Phone numbers (rent)", numbers, "number-month", twilio["number_month"]["usd"]))
+                          usd("lambda_provisioned_gb_second")))
+    for carrier, count in numbers.items():
+        lines.append(Line(CARRIER_NAMES[carrier], "Phone numbers (rent)", count, "number-month",
+                          unit_usd(prices[carrier]["number_month"], prices)))
     return lines
 
 
-def total(lines: list[Line], provider: str | None = None) -> float:
-    return sum(line.usd for line in lines if provider is None or line.provider == provider)
+def total(lines: list[Line], provider: str | None = None, in_goal: bool | None = True) -> float:
+    """US$ of these lines (one provider's, if given; the goal's by default, None: every line)."""
+    return sum(line.usd for line in lines
+               if (provider is None or line.provider == provider) and (in_goal is None or line.in_goal == in_goal))
 
 
 # -- output ----------------------------------------------------------------------------------------------
+
+PROVIDERS = ("AWS", "Plivo", "Twilio", "Meta")
+
 
 def _quantity(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:,.4g}"
 
 
-def table(lines: list[Line], scale: float, title: str) -> str:
-    rows = [f"| {title} | quantity | unit price (USD) | USD |", "| --- | ---: | ---: | ---: |"]
-    for provider in ("AWS", "Twilio"):
-        mine = [line for line in lines if line.provider == provider]
-        for line in mine:
-            rows.append(f"| {provider}: {line.what} | {_quantity(line.quantity * scale)} {line.unit} | "
-                        f"{line.unit_usd:.4g} | {line.usd * scale:,.2f} |")
+def table(lines: list[Line], scale: float, title: str, rate: float,
+          total_label: str = "**Total for the goal** (AWS, messages, calls out, recording)") -> str:
+    """The lines times `scale`, in US$ and ₹: the goal's lines by provider, then those shown apart."""
+    rows = [f"| {title} | quantity | unit price (US$) | US$ | ₹ |", "| --- | ---: | ---: | ---: | ---: |"]
+
+    def row(label: str, line: Line) -> str:
+        return (f"| {label} | {_quantity(line.quantity * scale)} {line.unit} | {line.unit_usd:.4g} | "
+                f"{line.usd * scale:,.2f} | {line.usd * scale * rate:,.2f} |")
+
+    for provider in PROVIDERS:
+        mine = [line for line in lines if line.provider == provider and line.in_goal]
+        rows += [row(f"{provider}: {line.what}", line) for line in mine]
         if mine:
-            rows.append(f"| **{provider} subtotal** | | | **{total(mine) * scale:,.2f}** |")
-    rows.append(f"| **Total** | | | **{total(lines) * scale:,.2f}** |")
+            usd = total(mine) * scale
+            rows.append(f"| **{provider} subtotal** | | | **{usd:,.2f}** | **{usd * rate:,.2f}** |")
+    usd = total(lines) * scale
+    rows.append(f"| {total_label} | | | **{usd:,.2f}** | **{usd * rate:,.2f}** |")
+    rows += [row(f"apart — {line.provider}: {line.what}", line) for line in lines if not line.in_goal]
     return "\n".join(rows)
 
 
+BAR_WIDTH = 40
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(value: float, largest: float) -> str:
+    eighths = round(BAR_WIDTH * 8 * value / largest) if largest > 0 else 0
+    return "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+
+
+def bar_chart(per_plan: dict[str, list[Line]], rate: float) -> str:
+    """₹ per complaint: each plan's total against the goal on one scale, then each plan's lines on its own
+    (AWS as one bar; lines under half a paisa left out; the call in, apart from the goal, is not a bar)."""
+    totals = {name: total(lines) * rate for name, lines in per_plan.items()}
+    largest = max([*totals.values(), GOAL_INR])
+    width = max(len(name) for name in [*totals, "goal"])
+    out = ["₹ per complaint, each plan on one scale"]
+    out += [f"  {name:<{width}} {_bar(inr, largest):<{BAR_WIDTH}} ₹{inr:.2f}" for name, inr in totals.items()]
+    out.append(f"  {'goal':<{width}} {_bar(GOAL_INR, largest):<{BAR_WIDTH}} ₹{GOAL_INR:.2f}")
+    for name, lines in per_plan.items():
+        goal = [line for line in lines if line.in_goal]
+        items = [("AWS (every service)", total(goal, "AWS") * rate)]
+        items += [(f"{line.provider}: {line.what}", line.usd * rate) for line in goal if line.provider != "AWS"]
+        bars = sorted(((label, inr) for label, inr in items if inr >= 0.005), key=lambda item: -item[1])
+        biggest = max((inr for _, inr in bars), default=0.0)
+        label_width = max((len(label) for label, _ in bars), default=0)
+        out.append(f"{name}: ₹ per complaint by line (its own scale)")
+        out += [f"  {label:<{label_width}} {_bar(inr, biggest):<{BAR_WIDTH}} ₹{inr:.2f}" for label, inr in bars]
+    return "\n".join(out)
+
+
+def measured(plan: dict[str, Any]) -> list[str]:
+    """What the bench counted on this plan, run by run: messages by carrier, channel and party, with segments;
+    calls placed; how the officer acted; AWS requests."""
+    out = []
+    for variant, run in plan["runs"].items():
+        life = run["lifecycle"]
+        counts: dict[str, list[int]] = {}
+        for message in life["messages"]:
+            key = f"{message['carrier']} {message['channel']} → {message['to']}"
+            counts.setdefault(key, [0, 0])
+            counts[key][0] += 1
+            counts[key][1] += message["segments"]
+        sent = "; ".join(f"{key} {n}" + (f" ({segments} segments)" if segments else "")
+                         for key, (n, segments) in sorted(counts.items()))
+        requests = sum(1 for op in life["operations"] if op.get("function") != "outside")
+        out.append(f"  {variant}: {sent}; calls placed {len(life['calls'])}; the officer by "
+                   f"{life.get('officer_action', '?')}; {requests} AWS requests")
+    return out
+
+
 def report(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any], config: dict[str, Any],
-           numbers: int, provisioned: int) -> str:
-    assume = prices["assumptions"]
-    call = per_call(usage, prices, resources, config)
-    fixed = fixed_monthly(usage, prices, resources, config, numbers, provisioned)
+           numbers: dict[str, dict[str, int]], provisioned: int) -> str:
+    """Every plan's table per 1,000 complaints, the bar chart, the fixed costs, the state-wide month, and the
+    India plan's ₹ per complaint as the last line. `numbers`: by plan id, the numbers rented by carrier."""
+    assume, rate = prices["assumptions"], inr_per_usd(prices)
+    plans = usage["plans"]
+    per = {plan_id: plan_per_complaint(plan, prices, resources, config) for plan_id, plan in plans.items()}
+    weights = run_weights(prices)
+    out = [f"Cost per 1,000 complaints, per channel plan ({prices['region']}; ₹{rate:g} a US$; {prices['as_of']})",
+           f"Each plan's two runs (tests/bench/usage.py) weighed: {_value(assume, 'citizens_consenting_share'):.0%} "
+           f"of citizens and {_value(assume, 'officers_on_whatsapp_share'):.0%} of officers on WhatsApp, "
+           f"{_value(assume, 'whatsapp_bounce_share'):.0%} of WhatsApp messages bouncing "
+           f"(reachable run: citizens {weights['reachable']['citizen']:.3f}, "
+           f"officers {weights['reachable']['officer']:.3f}).", ""]
     state_calls = _value(assume, "state_calls_per_day") * _value(assume, "days_per_month")
-    state_fixed = fixed_monthly(usage, prices, resources, config, _value(assume, "state_numbers"), provisioned)
-    aws_call, twilio_call = total(call, "AWS"), total(call, "Twilio")
-    bigger, smaller = ("Twilio", "AWS") if twilio_call >= aws_call else ("AWS", "Twilio")
-    ratio = max(aws_call, twilio_call) / max(min(aws_call, twilio_call), 1e-12)
-    state = {provider: total(call, provider) * state_calls + total(state_fixed, provider)
-             for provider in ("AWS", "Twilio")}
-    return "\n".join([
-        f"Cost per 1,000 complaint calls ({prices['region']}; {prices['as_of']})", "",
-        table(call, 1000, "per 1,000 complaint calls"), "",
-        f"{bigger} dominates: {ratio:,.0f} × {smaller}'s share per call.", "",
-        table(fixed, 1, f"fixed, per month ({numbers} numbers"
-                        + (f", provisioned concurrency {provisioned})" if provisioned else ")")), "",
-        f"State-wide, {_value(assume, 'state_calls_per_day'):,} calls a day ({state_calls:,} a month, "
-        f"{_value(assume, 'state_numbers')} numbers, one stack): AWS {state['AWS']:,.0f} USD, "
-        f"Twilio {state['Twilio']:,.0f} USD, total {sum(state.values()):,.0f} USD a month.",
-    ])
+    state = []
+    for plan_id, plan in plans.items():
+        lines = per[plan_id]
+        first_run = next(iter(plan["runs"].values()))
+        fixed = fixed_monthly(first_run, prices, resources, config, numbers[plan_id], provisioned)
+        rented = ", ".join(f"{count} on {CARRIER_NAMES[c]}" for c, count in numbers[plan_id].items())
+        out += [f"## {plan['name']} ({plan.get('file', plan_id)}: {plan['district']})", "",
+                "Measured for one complaint (tests/bench/usage.py):", *measured(plan), "",
+                table(lines, 1000, "per 1,000 complaints", rate), "",
+                table(fixed, 1, f"fixed, per month (numbers: {rented}"
+                                + (f"; provisioned concurrency {provisioned})" if provisioned else ")"), rate,
+                      "**Total a month**"), ""]
+        factor = _value(assume, "state_numbers") / max(1, sum(numbers[plan_id].values()))
+        state_numbers = {c: round(n * factor) for c, n in numbers[plan_id].items()}
+        state_fixed = fixed_monthly(first_run, prices, resources, config, state_numbers, provisioned)
+        month = (total(lines, in_goal=None) * state_calls + total(state_fixed, in_goal=None))
+        state.append(f"  {plan['name']}: {month:,.0f} US$ (₹{month * rate / 1e5:,.1f} lakh) a month, "
+                     f"of which the citizens' calls in {total(lines, in_goal=False) * state_calls:,.0f} US$")
+    out += [f"State-wide, {_value(assume, 'state_calls_per_day'):,} complaints a day ({state_calls:,} a month, "
+            f"{_value(assume, 'state_numbers')} numbers, one stack):", *state, "",
+            bar_chart({plans[p]["name"]: per[p] for p in plans}, rate), ""]
+    for plan_id, plan in plans.items():
+        lines = per[plan_id]
+        out.append(f"{plan['name']}: ₹{total(lines) * rate:.2f} per complaint for the goal "
+                   f"(US${total(lines):.4f}); the citizen's call in apart: ₹{total(lines, in_goal=False) * rate:.2f}")
+    india = per.get(INDIA_PLAN) or next(iter(per.values()))
+    out.append(f"India plan: ₹{total(india) * rate:.2f} per complaint (goal ₹{GOAL_INR:g})")
+    return "\n".join(out)
+
+
+def has_plans(bench: Path) -> bool:
+    """Whether `bench` holds the usage this estimate reads (a usage from before the plans does not)."""
+    try:
+        return bool(json.loads(bench.read_text()).get("usage", {}).get("plans"))
+    except (OSError, ValueError):
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.cost", description=__doc__.splitlines()[0])
     parser.add_argument("--bench", type=Path, default=BENCH, help="make bench's figures (default build/bench.json)")
     parser.add_argument("--prices", type=Path, default=PRICES)
-    parser.add_argument("--district", type=Path, default=ROOT / "examples" / "raipur.yaml",
-                        help="its lines are the numbers rented")
+    parser.add_argument("--district", type=Path, default=None,
+                        help="its lines and senders are the numbers rented (default: each plan's district)")
     parser.add_argument("--provisioned-concurrency", type=int, default=None)
+    parser.add_argument("--has-usage", action="store_true",
+                        help="only say (exit status) whether --bench holds the per-plan usage this reads")
     args = parser.parse_args(argv)
-    if not args.bench.exists():
-        print(f"{args.bench} is missing: run `make bench` (or `python -m tests.bench.run --only usage`) first",
-              file=sys.stderr)
+    if args.has_usage:
+        return 0 if has_plans(args.bench) else 1
+    if not has_plans(args.bench):
+        print(f"{args.bench} has no per-plan usage: run `make bench` (or `python -m tests.bench.run --only usage`) "
+              "first", file=sys.stderr)
         return 1
     from chalicelib.district_file import read_district_file
 
@@ -342,7 +581,8 @@ def main(argv: list[str] | None = None) -> int:
     prices = json.loads(args.prices.read_text())
     provisioned = (args.provisioned_concurrency if args.provisioned_concurrency is not None
                    else prices["assumptions"]["provisioned_concurrency"]["value"])
-    numbers = len(read_district_file(args.district).lines())
+    numbers = {plan_id: (numbers_rented(read_district_file(args.district), plan.get("every_hotline_carrier"))
+                         if args.district else plan["numbers"]) for plan_id, plan in usage["plans"].items()}
     print(report(usage, prices, json.loads(RESOURCES.read_text()), json.loads(CONFIG.read_text()), numbers,
                  provisioned))
     return 0

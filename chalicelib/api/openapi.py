@@ -140,6 +140,7 @@ SCHEMAS["Ticket"] = {"allOf": [_ref("TicketSummary"), _obj({
     "acknowledged_at": _opt_time, "resolved_at": _opt_time, "resolution_remark": {"type": ["string", "null"]},
     "closed_at": _opt_time, "closure": {"type": ["string", "null"]}, "reopen_count": {"type": "integer"},
     "has_recording": {"type": "boolean"},
+    "whatsapp_consent": {"type": "boolean", "description": "The citizen agreed to updates on WhatsApp"},
     "allowed_actions": {"type": "array", "items": {"type": "string"},
                         "description": "What this user may do now: "
                                        + ", ".join(action.key for action in API_ACTIONS)},
@@ -157,6 +158,9 @@ SCHEMAS["NewTicket"] = {
         "language": {"type": "string", "pattern": "^[a-z]{2}$"},
         "call_sid": {"type": "string", "pattern": CALL_ID_PATTERN},
         "district": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
+        "whatsapp_consent": {"type": "boolean",
+                             "description": "The caller agrees to updates on WhatsApp (kept on the caller and "
+                                            "the ticket); absent or false: no answer"},
     },
 }
 
@@ -306,6 +310,28 @@ def _blocklist_paths() -> dict[str, Any]:
     }
 
 
+SCHEMAS["PinSet"] = _obj({"phone": {"type": "string"}, "district": {"type": "string"},
+                          "at": {"type": "string", "description": "UTC ISO time"},
+                          "by": {"type": "string", "description": "who set it"}})
+OFFICER_PHONE_PARAM = {**BLOCKED_PHONE_PARAM, "description": "The officer's E.164 number without its +"}
+PIN_BODY = _body({"pin": {"type": "string", "pattern": "^[0-9]{4,8}$",
+                          "description": "4 to 8 digits, keyed on the officers' IVR; only its hash is kept"}}, ["pin"])
+
+
+def _officer_pin_paths() -> dict[str, Any]:
+    """The officers' IVR PINs (handlers/api_officer_pins.py): set one's own, or reset an officer's."""
+    return {
+        "/api/me/pin": {"put": _op(
+            "Sets the user's own PIN for the officers' IVR (an officer's post's phone; the Collector's)",
+            ("officer", "collector"), {"200": _json(_ref("PinSet"), "Set"), **_errors(400, 404, 422)},
+            body=PIN_BODY, op_id="setOwnPin")},
+        "/api/districts/{code}/officer-pins/{phone}": {"put": _op(
+            "Resets an officer's PIN for the officers' IVR (audited)", ("collector", "state_admin"),
+            {"200": _json(_ref("PinSet"), "Set"), **_errors(400, 404, 422)},
+            params=[DISTRICT_PARAM, OFFICER_PHONE_PARAM], body=PIN_BODY, op_id="resetOfficerPin")},
+    }
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/me": {"get": _op("Who the token belongs to", ROLES, {"200": _json(_ref("User"), "The user")},
@@ -371,6 +397,7 @@ def document() -> dict[str, Any]:
     paths.update(_action_paths())
     paths.update(_call_paths())
     paths.update(_blocklist_paths())
+    paths.update(_officer_pin_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Samvad API", "version": "1",

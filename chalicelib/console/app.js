@@ -169,12 +169,14 @@ async function complaintForm(prefill = {}) {
   const category = h("select", { id: "category" }, info.categories.map((c) => h("option", { value: c.id, text: name(c.names) })));
   const language = h("select", { id: "language" }, info.languages.map((l) => h("option", { value: l, text: l === "hi" ? "हिंदी" : l === "en" ? "English" : l })));
   const description = h("textarea", { id: "description", required: true });
+  const whatsapp = h("input", { id: "whatsapp_consent", type: "checkbox" });
   const result = h("div");
   const form = h("form", { class: "card", onsubmit: (e) => {
     e.preventDefault();
     run(async () => {
       const body = { caller_phone: phone.value.trim(), category: category.value, language: language.value,
                      description: description.value, caller_name: callerName.value, address: address.value };
+      if (whatsapp.checked) body.whatsapp_consent = true;  // unticked: no answer, the caller's stays as it was
       if (prefill.call_sid) body.call_sid = prefill.call_sid;
       if (state.me.role === "state_admin") body.district = districtCode();
       const ticket = await api("/tickets", { method: "POST", body });
@@ -188,6 +190,7 @@ async function complaintForm(prefill = {}) {
   ...field("address", "address", address),
   h("div", { class: "row" }, h("div", {}, ...field("category", "category", category)), h("div", {}, ...field("language", "language", language))),
   ...field("description", "description", description),
+  h("label", { for: "whatsapp_consent" }, whatsapp, ` ${t("whatsapp_consent")}`),
   prefill.call_sid ? h("p", { class: "muted", text: `${t("call_sid")}: ${prefill.call_sid}` }) : null,
   h("button", { class: "primary", type: "submit", text: t("register") }), result);
   return form;
@@ -282,6 +285,13 @@ function actionForm(action, number, fields, onDone) {
       : h("button", { class: "primary", type: "submit", text: t("send") })));
 }
 
+// A message's timeline entry (domain/delivery.py), one line per person: "Citizen · resolution → SMS (WhatsApp: no consent)".
+function noticeLine(n) {
+  const word = (prefix, key) => t(`${prefix}_${String(key).replaceAll("-", "_")}`);
+  const skipped = (n.skipped || []).map((s) => `${word("channel", s.channel)}: ${word("skip", s.reason)}`).join(", ");
+  return `${word("to", n.to)} · ${word("kind", n.kind)} → ${n.channel ? word("channel", n.channel) : t("not_sent")}${skipped ? ` (${skipped})` : ""}`;
+}
+
 async function ticketPage(number) {
   const ticket = await api(`/tickets/${number}`);
   const info = await district(ticket.district);
@@ -291,7 +301,8 @@ async function ticketPage(number) {
     ["department", label(info.departments, ticket.department)], ["level", ticket.level],
     ["caller_phone", ticket.caller_phone], ["caller_name", ticket.caller_name], ["address", ticket.address], ["description", ticket.description],
     ["created", when(ticket.created_at)], ["due", when(ticket.level_due_at)], ["sla_due", when(ticket.sla_due_at)],
-    ["remark", ticket.resolution_remark], ["closure", ticket.closure]].filter(([, v]) => v !== null && v !== undefined && v !== "");
+    ["remark", ticket.resolution_remark], ["closure", ticket.closure],
+    ["whatsapp_updates", t(ticket.whatsapp_consent ? "yes" : "no")]].filter(([, v]) => v !== null && v !== undefined && v !== "");
   const facts = h("table", { class: "list" }, h("tbody", {}, rows.map(([k, v]) => h("tr", {}, h("th", { text: t(k) }), h("td", { "data-label": t(k) }, v)))));
   const player = h("div");
   if (ticket.has_recording) {
@@ -312,7 +323,8 @@ async function ticketPage(number) {
   const pending = ticket.pending ? h("p", { class: "badge warn", text: `${t("pending_request")}: ${ticket.pending.kind} — ${ticket.pending.reason || ""}` }) : null;
   const timeline = h("ol", { class: "timeline" }, ticket.timeline.map((e) => h("li", {},
     h("b", { text: e.action.replaceAll("_", " ") }), " · ", h("span", { class: "muted", text: `${when(e.at)} · ${e.actor_type} ${e.actor_id} · ${e.channel}` }),
-    e.detail && (e.detail.remark || e.detail.reason || e.detail.text) ? h("div", { text: e.detail.remark || e.detail.reason || e.detail.text }) : null)));
+    e.detail && (e.detail.remark || e.detail.reason || e.detail.text) ? h("div", { text: e.detail.remark || e.detail.reason || e.detail.text }) : null,
+    e.detail && Array.isArray(e.detail.notices) ? e.detail.notices.map((n) => h("div", { class: "muted", text: noticeLine(n) })) : null)));
   return [h("h1", {}, `${t("complaint_number")}: `, h("span", { id: "ticket-number", text: ticket.complaint_number })),
     h("section", { class: "card" }, facts, pending),
     h("section", { class: "card" }, h("h2", { text: t("recording") }), player),
@@ -409,6 +421,8 @@ async function directoryPage() {
     h("section", { class: "card" }, h("h2", { text: t("other_sections") }), restBox),
     h("section", { class: "card" }, h("label", { for: "summary", text: t("summary") }), summary, h("button", { class: "primary", type: "button", id: "save", text: t("save"), onclick: save })),
     blocked,
+    pinResetSection(code),
+    state.me.role === "collector" ? ownPinCard() : null,
     h("section", { class: "card" }, h("h2", { text: t("audit") }), h("table", { class: "list" }, h("tbody", {}, audit.items.map((a) => h("tr", {},
       h("td", { "data-label": t("created"), text: when(a.at) }), h("td", { text: a.by }), h("td", { text: `${t("version")} ${a.version}` }), h("td", { text: a.summary })))))),
   ];
@@ -433,6 +447,36 @@ async function blocklistSection(code) {
       onclick: () => change("PUT", phone.value.trim(), { reason: reason.value.trim() }) }));
 }
 
+// The officers' IVR PIN: one's own (an officer's post, the Collector), and the Collector's office's reset of any
+// officer's. Only its hash is kept; nothing here shows a PIN back.
+function pinInput(id) {
+  return h("input", { id, type: "password", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]{4,8}",
+    maxlength: 8, "aria-label": t("ivr_pin") });
+}
+
+function ownPinCard() {
+  const pin = pinInput("own-pin");
+  const save = () => run(async () => {
+    await api("/me/pin", { method: "PUT", body: { pin: pin.value.trim() } });
+    pin.value = "";
+    notice(t("ivr_pin_set"), true);
+  });
+  return h("section", { class: "card", id: "ivr-pin" }, h("h2", { text: t("ivr_pin") }), h("p", { text: t("ivr_pin_help") }),
+    pin, h("button", { type: "button", id: "set-pin", text: t("save"), onclick: save }));
+}
+
+function pinResetSection(code) {
+  const phone = h("input", { id: "pin-phone", placeholder: "+91…", "aria-label": t("phone") });
+  const pin = pinInput("reset-pin");
+  const reset = () => run(async () => {
+    await api(`/districts/${code}/officer-pins/${phone.value.trim().replace(/^\+/, "")}`, { method: "PUT", body: { pin: pin.value.trim() } });
+    notice(t("ivr_pin_set"), true);
+    render();  // the change record shows the reset
+  });
+  return h("section", { class: "card", id: "pin-reset" }, h("h2", { text: t("ivr_pin_reset") }), h("p", { text: t("ivr_pin_reset_help") }),
+    phone, pin, h("button", { type: "button", id: "reset-pin-button", text: t("save"), onclick: reset }));
+}
+
 // -- frame -------------------------------------------------------------------------------------------
 function navigation() {
   const links = {
@@ -455,7 +499,7 @@ async function page() {
     case "/new": return [h("h1", { text: t("nav_new") }), await complaintForm({})];
     case "/search": return searchPage(params);
     case "/queue": return [h("h1", { text: t("nav_queue") }), pagedList(`view=recent&limit=25${districtQuery()}`, t("nav_queue"), state.me.role !== "operator")];
-    case "/inbox": return [h("h1", { text: t("nav_inbox") }), pagedList("view=inbox&limit=25", `${state.me.department} ${state.me.level}`)];
+    case "/inbox": return [h("h1", { text: t("nav_inbox") }), pagedList("view=inbox&limit=25", `${state.me.department} ${state.me.level}`), ownPinCard()];
     case "/dashboard": return dashboardPage();
     case "/directory": return directoryPage();
     default: location.hash = home(); return [];

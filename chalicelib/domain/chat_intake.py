@@ -1,7 +1,12 @@
 """A citizen's complaint by WhatsApp or SMS: a short conversation, then the IVR's registration.
 
     [language: 1 हिंदी / 2 English] → category (the district's menu) → description (+ photo or voice note)
-    → name → address → registered (one ticket per conversation) → "done"
+    → name → address → [updates on WhatsApp? 1 yes / 2 no] → registered (one ticket per conversation) → "done"
+
+The WhatsApp question (domain/consent.py) comes only where the district sends citizens WhatsApp, and only
+to a phone that never answered it (its caller item, read once, at the address); the answer goes on the ticket
+and the caller's item in the registration's transaction. STOP on WhatsApp withdraws it at any point, START
+gives it again, on the caller and on their open tickets.
 
 The conversation is one small item per (district, phone, channel), saved conditional on its version with
 the MessageSid it answered and the reply it gave: a retried webhook gets the same reply and moves nothing.
@@ -19,12 +24,14 @@ from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.clock import Clock, iso, parse_iso
 from chalicelib.domain.commands import Unparsable, parse
 from chalicelib.domain.complaint_number import is_valid
+from chalicelib.domain.consent import WhatsAppConsent, asks_consent, chat_says_yes, consent_keyword
 from chalicelib.domain.conversation import CHAT_TTL, Conversation, conversation_key
 from chalicelib.domain.district import District
 from chalicelib.domain.inbox import handle_message
 from chalicelib.domain.intake import register_chat_complaint
 from chalicelib.domain.notices import citizen_date
 from chalicelib.domain.ports import (
+    CallerHistory,
     ConversationMoved,
     Conversations,
     Directory,
@@ -43,6 +50,9 @@ STATUS_WORDS = ("STATUS", "स्थिति")
 SEEN_SIDS = 10
 
 LANGUAGE, CATEGORY, DESCRIPTION, NAME, ADDRESS, DONE = "language", "category", "description", "name", "address", "done"
+CONSENT = "consent"
+# The open tickets a STOP or START changes at most: one transaction (2 items each, and the caller's item).
+MOST_TICKETS_PER_CONSENT = 40
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
@@ -58,13 +68,18 @@ class IncomingText:
 
 
 def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets: TicketStore,
-                conversations: Conversations, dispatcher: EventDispatcher, clock: Clock) -> str:
+                conversations: Conversations, dispatcher: EventDispatcher, clock: Clock,
+                callers: CallerHistory | None = None) -> str:
     """The reply to one incoming text. `district` owns the number texted (None: a number of no district, where
-    only commands are understood)."""
+    only commands are understood). `callers`: where the citizen's answer on WhatsApp updates is kept (without
+    it the conversation asks nothing and STOP is no keyword)."""
     if district is None or message.phone in district.officer_phones():
         return _inbox(message, district, directory, tickets, dispatcher, clock)
     if message.phone in directory.blocked_phones(district.code):
         return catalog(district.default_language).text("caller_blocked")  # no conversation, no ticket
+    keyword = consent_keyword(message.body) if message.channel == "whatsapp" and callers else None
+    if callers is not None and keyword is not None:
+        return consent_by_keyword(message.phone, keyword, district, callers, clock)
     asked = status_query(message.body)
     if asked is not None:
         return status_reply(asked, message.phone, district, tickets)
@@ -76,7 +91,7 @@ def answer_text(message: IncomingText, district: District | None, directory: Dir
         live = current if current and is_live(current, clock) else None
         if live is None and _for_the_inbox(message.body, message.phone, tickets):
             return _inbox(message, district, directory, tickets, dispatcher, clock)
-        after, reply = advance(live, message, district, tickets, dispatcher, clock)
+        after, reply = advance(live, message, district, tickets, dispatcher, clock, callers)
         version = current.version if current else 0
         seen = (*(current.seen_sids if current else ()), message.message_sid)[-SEEN_SIDS:]
         after = replace(after, key=key, version=version + 1, updated_at=iso(clock.now()),
@@ -97,7 +112,8 @@ def is_live(conversation: Conversation, clock: Clock) -> bool:
 
 
 def advance(live: Conversation | None, message: IncomingText, district: District, tickets: TicketStore,
-            dispatcher: EventDispatcher, clock: Clock) -> tuple[Conversation, str]:
+            dispatcher: EventDispatcher, clock: Clock,
+            callers: CallerHistory | None = None) -> tuple[Conversation, str]:
     """The conversation after this message and the reply; registers the ticket at the last step."""
     text = message.body.strip()
     if live is None or text.upper() in RESTART_WORDS:
@@ -127,10 +143,18 @@ def advance(live: Conversation | None, message: IncomingText, district: District
         if refusal:
             return conversation, refusal
         return replace(conversation, caller_name=text, step=ADDRESS), words.text("chat_ask_address")
+    if conversation.step == CONSENT:
+        answer = WhatsAppConsent(chat_says_yes(text), iso(clock.now()), conversation.channel)
+        return _register(conversation, district, tickets, dispatcher, clock, words, answer, new=True)
     refusal = _refusal(text, MAX_ADDRESS, "chat_address_empty", words)
     if refusal:
         return conversation, refusal
-    return _register(replace(conversation, address=text), district, tickets, dispatcher, clock, words)
+    conversation = replace(conversation, address=text)
+    known = callers.consent(conversation.phone) if callers is not None and asks_consent(district) else None
+    if callers is not None and asks_consent(district) and known is None:
+        # On WhatsApp the citizen is here already: keep writing here? On SMS: may WhatsApp carry the updates?
+        return replace(conversation, step=CONSENT), words.text(f"consent_chat_{conversation.channel}")
+    return _register(conversation, district, tickets, dispatcher, clock, words, known)
 
 
 def _start(message: IncomingText, district: District) -> tuple[Conversation, str]:
@@ -150,14 +174,18 @@ def _start(message: IncomingText, district: District) -> tuple[Conversation, str
 
 
 def _register(conversation: Conversation, district: District, tickets: TicketStore, dispatcher: EventDispatcher,
-              clock: Clock, words: Catalog) -> tuple[Conversation, str]:
+              clock: Clock, words: Catalog, consent: WhatsAppConsent | None = None,
+              new: bool = False) -> tuple[Conversation, str]:
+    """`consent`: the citizen's answer on WhatsApp updates, copied on the ticket; `new`: given in this
+    conversation, so kept on the caller's item too (in the same transaction)."""
 
     complaint = ChatComplaint(
         conversation_id=conversation.conversation_id, caller_phone=conversation.phone,
         channel=conversation.channel, language=conversation.language or district.default_language,
         category_id=conversation.category or district.catch_all.id, description=conversation.description or "",
         caller_name=conversation.caller_name or "", address=conversation.address or "",
-        media_url=conversation.media_url, media_type=conversation.media_type)
+        media_url=conversation.media_url, media_type=conversation.media_type, consent=consent,
+        consent_is_new=new)
     try:
         result = register_chat_complaint(complaint, district, tickets, dispatcher, clock)
     except OverDailyLimit:
@@ -219,6 +247,18 @@ def _inbox(message: IncomingText, district: District | None, directory: Director
            dispatcher: EventDispatcher, clock: Clock) -> str:
     return handle_message(message.phone, message.channel, message.body, directory, tickets, dispatcher, clock,
                           district).text
+
+
+# -- STOP / START on WhatsApp ---------------------------------------------------------------------------
+
+def consent_by_keyword(phone: str, given: bool, district: District, callers: CallerHistory, clock: Clock) -> str:
+    """STOP (False) or START (True) texted on WhatsApp: the answer on the caller and on their open tickets, so
+    every later message of those tickets honours it; one Query and one TransactWrite."""
+    tickets = callers.caller_tickets(phone)
+    still_open = [t.complaint_number for t in tickets if t.is_open][:MOST_TICKETS_PER_CONSENT]
+    callers.record_consent(phone, WhatsAppConsent(given, iso(clock.now()), "whatsapp"), still_open)
+    words = catalog(tickets[0].language if tickets else district.default_language)
+    return words.text("consent_started" if given else "consent_stopped")
 
 
 # -- STATUS <number> ------------------------------------------------------------------------------------

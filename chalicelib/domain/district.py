@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.message_kinds import ALL_KINDS, CITIZEN_KINDS
 from chalicelib.domain.roster import Operator, RosterError, parse_operators
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -66,6 +67,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOTLINE_MODES = ("ivr", "missed_call", "operators")
 AFTER_HOURS_CHOICES = ("record", "callback")
 RING_ORDERS = ("simultaneous", "in_turn")
+HOTLINE_PURPOSES = ("citizens", "officers")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ class Hotline:
     # Twilio calls India only from an international caller ID: the file accepts that for this hotline's calls
     # to citizens (callbacks; feedback calls from the first hotline). Checked by domain/carrier_plan.py.
     accept_international_caller_id: bool = False
+    # citizens: the IVR and its modes; officers: a line only for officers, who go straight to their PIN
+    # (routing/officer_ivr.py). Officers may also call a citizens' line and press star.
+    purpose: str = "citizens"  # one of HOTLINE_PURPOSES
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,33 @@ class FollowUpPolicy:
 class WhatsAppConfig:
     sender: str  # "whatsapp:+91..."
     templates: dict[str, str]  # message kind -> approved Content SID (HX...)
+
+
+# The channels a message can go by, in the channel plan's words: a WhatsApp template (Twilio), the district's
+# `sms_sender` (DLT SMS on Plivo in the India plan), Twilio SMS from `international_sms_sender` (no DLT).
+CHANNELS = ("whatsapp", "sms", "international_sms")
+PLAN_GROUPS = ("citizen", "officer")  # the keys that set the defaults of every citizen's and officer's kind
+# The whatsapp.templates keys from before message kinds, loaded as the kinds they always meant.
+OLD_TEMPLATE_KEYS = {"officer_assignment": "forward", "officer_reminder": "reminder"}
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """For each kind of message, the channels tried in order until one takes it. Without a plan a district
+    keeps what it did before: citizens by SMS, officers by WhatsApp and SMS when WhatsApp fails."""
+    citizen: tuple[str, ...] = ("sms",)
+    officer: tuple[str, ...] = ("whatsapp", "sms")  # the Collector's alert too
+    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a kind's own order, over its group's
+    given: tuple[str, ...] = ()  # the keys the file wrote (citizen, officer, kinds): the rest are defaults
+
+    def channels_for(self, kind: str) -> tuple[str, ...]:
+        if kind in self.kinds:
+            return self.kinds[kind]
+        return self.citizen if kind in CITIZEN_KINDS else self.officer
+
+    def named(self) -> set[str]:
+        """Every channel some kind goes by."""
+        return {channel for kind in ALL_KINDS for channel in self.channels_for(kind)}
 
 
 @dataclass(frozen=True)
@@ -166,11 +198,19 @@ class District:
     # Officers without WhatsApp and citizens cannot text back through the SMS sender in India; the file
     # accepts that (they act in the console, answer the feedback call). Checked by domain/carrier_plan.py.
     accept_no_sms_replies: bool = False
+    channel_plan: ChannelPlan = field(default_factory=ChannelPlan)
+    international_sms_sender: str | None = None  # Twilio: the `international_sms` channel's sender, no DLT
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    @property
+    def sms_replies(self) -> bool:
+        """Whether an SMS from `sms_sender` can be answered by SMS: not over India's DLT routes (Plivo's
+        headers and numbers take no SMS), nor where the file accepts that nobody can text back."""
+        return self.sms_carrier == "twilio" and self.dlt is None and not self.accept_no_sms_replies
 
     def hotline_for_line(self, line: str) -> Hotline | None:
         return next((h for h in self.hotlines if line in h.lines), None)
@@ -232,6 +272,13 @@ class District:
         phones = {o.phone for dep in self.departments.values() for o in dep.officers.values()}
         return phones | ({self.collector.phone} if self.collector else set())
 
+    @property
+    def officers_line(self) -> str:
+        """The number officers call for their IVR (PIN, then their complaints): the first line of a hotline
+        with `purpose: officers`, else the first citizens' line, where they press star."""
+        own = next((h for h in self.hotlines if h.purpose == "officers"), None)
+        return (own or self.hotlines[0]).lines[0]
+
 
 def _names(value: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:
     if isinstance(value, str):
@@ -285,6 +332,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
                                 greeting_audio_url=h.get("greeting_audio_url") or None,
                                 record_max_seconds=max_seconds, carrier=_carrier(h.get("carrier"), where),
                                 accept_international_caller_id=_flag(h, "accept_international_caller_id", where),
+                                purpose=_hotline_purpose(h.get("purpose"), where),
                                 **_hotline_modes(h, where, data.get("holidays"))))
 
     departments: dict[str, Department] = {}
@@ -352,9 +400,18 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         sms_carrier=sms["sms_carrier"],
         dlt=sms["dlt"],
         accept_no_sms_replies=sms["accept_no_sms_replies"],
+        channel_plan=_channel_plan(data.get("channel_plan"), has_whatsapp=bool(data.get("whatsapp"))),
+        international_sms_sender=_international_sms_sender(data.get("international_sms_sender")),
         fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
         raw=data,
     )
+
+
+def _hotline_purpose(value: Any, where: str) -> str:
+    purpose = str(value or "citizens")
+    if purpose not in HOTLINE_PURPOSES:
+        raise DistrictConfigError(f"{where}: purpose '{purpose}' must be one of {', '.join(HOTLINE_PURPOSES)}")
+    return purpose
 
 
 def _carrier(value: Any, where: str) -> str:
@@ -534,8 +591,59 @@ def _whatsapp(data: Any) -> WhatsAppConfig | None:
     sender = str(_require(data, "sender", "whatsapp"))
     if not sender.startswith("whatsapp:+"):
         raise DistrictConfigError("whatsapp.sender: like whatsapp:+14155238886")
-    templates = {str(k): str(v) for k, v in (data.get("templates") or {}).items()}
+    raw = data.get("templates") or {}
+    if not isinstance(raw, dict):
+        raise DistrictConfigError("whatsapp.templates: {message kind: Content SID}, e.g. {forward: HX…}")
+    templates: dict[str, str] = {}
+    for key, sid in raw.items():
+        kind = OLD_TEMPLATE_KEYS.get(str(key), str(key))
+        if kind not in ALL_KINDS:
+            raise DistrictConfigError(f"whatsapp.templates: '{key}' is no kind of message (the kinds are "
+                                      f"{', '.join(ALL_KINDS)})")
+        if kind in templates:
+            raise DistrictConfigError(f"whatsapp.templates: {kind} is given twice (once as its old name "
+                                      f"{next(k for k, v in OLD_TEMPLATE_KEYS.items() if v == kind)}): keep one")
+        templates[kind] = str(sid)
     bad = [k for k, v in templates.items() if not v.startswith("HX")]
     if bad:
         raise DistrictConfigError(f"whatsapp.templates: {', '.join(bad)} must be Content SIDs (HX...)")
     return WhatsAppConfig(sender=sender, templates=templates)
+
+
+def _channel_plan(data: Any, has_whatsapp: bool) -> ChannelPlan:
+    """`channel_plan: {citizen: [whatsapp, sms], officer: [whatsapp, sms], acknowledgement: [...]}`; what it
+    leaves out keeps its default (officers' WhatsApp only where the district has a WhatsApp sender). Whether
+    the district can send on each channel the file names is domain/carrier_plan.py's."""
+    default = ChannelPlan() if has_whatsapp else ChannelPlan(officer=("sms",))
+    if data is None:
+        return default
+    if not isinstance(data, dict):
+        raise DistrictConfigError("channel_plan: a mapping of message kind (or citizen / officer) to channels, e.g. "
+                                  "{citizen: [whatsapp, sms], acknowledgement: [whatsapp, sms, international_sms]}")
+    orders: dict[str, tuple[str, ...]] = {}
+    for key, channels in data.items():
+        where = f"channel_plan.{key}"
+        if key not in PLAN_GROUPS and key not in ALL_KINDS:
+            raise DistrictConfigError(f"{where}: '{key}' is no kind of message: one of citizen, officer or a kind "
+                                      f"({', '.join(ALL_KINDS)})")
+        if not isinstance(channels, list) or not channels:
+            raise DistrictConfigError(f"{where}: the channels to try in order, e.g. [whatsapp, sms]")
+        unknown = [str(c) for c in channels if c not in CHANNELS]
+        if unknown:
+            raise DistrictConfigError(f"{where}: {', '.join(unknown)} is no channel: use {', '.join(CHANNELS)}")
+        if len(set(channels)) != len(channels):
+            raise DistrictConfigError(f"{where}: each channel once (a refused channel is not tried again)")
+        orders[str(key)] = tuple(str(c) for c in channels)
+    given = tuple(orders)
+    return ChannelPlan(citizen=orders.pop("citizen", default.citizen), officer=orders.pop("officer", default.officer),
+                       kinds=orders, given=given)
+
+
+def _international_sms_sender(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    sender = str(value)
+    if not (is_e164(sender) or sender.startswith("MG")):
+        raise DistrictConfigError("international_sms_sender: a Twilio number (E.164, e.g. +14155550100) or "
+                                  "Messaging Service SID (MG...)")
+    return sender

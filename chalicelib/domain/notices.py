@@ -1,10 +1,22 @@
-"""Who is told what, for each event: officers (WhatsApp template, SMS fallback) and citizens (SMS).
+"""Who is told what, for each event: officers, the Collector and citizens, each notice with its message kind
+(domain/message_kinds.py) for the channel plan, the WhatsApp template's values and the SMS text.
 
-Pure: returns Notice values; the notifier sends each one once (claims keyed by event and notice).
+Pure: returns Notice values; the notifier (domain/delivery.py) walks the district's channel plan for each.
+
+Replies only where they can arrive. Each SMS has its words for the district's `sms` route: where that route
+carries replies back (District.sms_replies) a message may ask for one ("Reply 1 if satisfied"); where it does not
+(India's DLT routes, Twilio SMS to India) it says what to do instead: an officer calls the officers' line and
+enters their PIN (the officers' IVR), a citizen hears the feedback call or calls the hotline. The catalog key
+without a suffix is the no-reply wording (India's); `<key>_reply` asks for a reply; the international route
+(Twilio SMS, no replies in India) always takes the no-reply wording (Notice.international_body). WhatsApp
+carries replies, so its text asks for them.
 
 Each SMS is a catalog message, and on India's DLT routes it must match the template registered for that
 message and language: the catalog text with each {variable} as DLT's {#var#} (dlt_template). A DLT variable
 takes at most 30 characters, so on such a route every value is cut to fit (a remark, a name, a reason).
+
+A segment budget: no SMS is sent longer than two segments (tests/unit/test_segment_budget.py holds each
+message to its own budget, most citizens' to one); free text (a remark, a reason, a name) is shortened to fit.
 """
 from __future__ import annotations
 
@@ -17,29 +29,48 @@ from chalicelib.domain.clock import IST, parse_iso
 from chalicelib.domain.district import District, is_reachable
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.lifecycle import next_level
-from chalicelib.domain.sms_segments import segments
+from chalicelib.domain.message_kinds import ASKS_A_REPLY, KIND_OF
+from chalicelib.domain.sms_segments import is_gsm7, segments
 from chalicelib.i18n import Catalog, catalog
 
 # An officer's link to hear the recording: (complaint number, officer phone, valid hours) -> URL
 RecordingLinks = Callable[[str, str, int], str]
 
-# Every catalog message the notifier sends by SMS. Officers (and the Collector) read the district's first
-# language; citizens their own, any of the district's languages.
+# Every message the notifier sends by SMS, by its no-reply key. Officers (and the Collector) read the
+# district's first language; citizens their own, any of the district's languages.
 OFFICER_SMS = ("officer_assigned", "officer_assigned_text", "officer_reopened", "officer_reminder",
                "officer_moved_up", "approval_extension", "approval_closure", "decision_approved",
                "decision_rejected", "collector_flag")
 CITIZEN_SMS = ("sms_ticket_registered", "citizen_reopened", "citizen_resolved", "citizen_closed_satisfied",
-               "citizen_closed_no_response", "citizen_closed_special")
+               "citizen_closed_no_response", "citizen_closed_special", "citizen_extended")
+REPLY_SUFFIX = "_reply"
+# Every catalog key the notifier may send by SMS, in any wording.
+SMS_KEYS = (*OFFICER_SMS, *CITIZEN_SMS, *(key + REPLY_SUFFIX for key in sorted(ASKS_A_REPLY)))
+
 DLT_VAR_MAX = 30  # characters a DLT {#var#} takes
 # A link is DLT's URL variable (its domain registered with the template), never cut: a cut link opens nothing.
 URL_VARIABLES = frozenset({"link"})
+MOST_SEGMENTS = 2  # no SMS goes longer: free text is shortened until the message fits
+# Values written by people (officers' remarks and reasons, names, a complaint's text) that may be shortened to
+# keep a message in budget, down to this many characters; everything else (numbers, dates, links) stays whole.
+FREE_TEXT = ("remark", "reason", "note", "summary", "requester", "category", "department", "caller_name")
+FREE_TEXT_KEPT = 12
+WRITTEN = ("remark", "reason", "note")  # typed or said by an officer: their spacing and last full stop go
+WHATSAPP_FREE_MAX = 200  # a WhatsApp template value is not cut to DLT's 30, but a page-long remark is
 _VARIABLE = re.compile(r"\{(\w+)\}")
 
 
+def sms_key(district: District, key: str) -> str:
+    """The catalog key of message `key` worded for the district's `sms` route (see the module's docstring)."""
+    if district.sms_replies and key in ASKS_A_REPLY:
+        return key + REPLY_SUFFIX
+    return key
+
+
 def sms_messages(district: District) -> list[tuple[str, str]]:
-    """(catalog key, language) of every SMS the district can send: each needs its DLT template id."""
-    return [(key, district.default_language) for key in OFFICER_SMS] + [
-        (key, language) for key in CITIZEN_SMS for language in district.languages]
+    """(catalog key, language) of every SMS the district's `sms` route can carry: each needs its DLT template id."""
+    return [(sms_key(district, key), district.default_language) for key in OFFICER_SMS] + [
+        (sms_key(district, key), language) for key in CITIZEN_SMS for language in district.languages]
 
 
 def dlt_template(key: str, language: str) -> str:
@@ -48,25 +79,58 @@ def dlt_template(key: str, language: str) -> str:
                          catalog(language).raw(key))
 
 
+def shortened(text: str, most: int) -> str:
+    """`text` in at most `most` characters, marked as cut; the mark in GSM-7 when the text is, so a cut English
+    value does not turn a whole message into UCS-2 (70 characters a segment instead of 160)."""
+    if len(text) <= most:
+        return text
+    mark = _cut_mark(text)
+    return text[:most - len(mark)].rstrip() + mark
+
+
+def _cut_mark(text: str) -> str:
+    return "..." if is_gsm7(text) else "…"
+
+
 def dlt_value(text: str) -> str:
     """A value cut to what a DLT variable takes, marked as cut."""
-    return text if len(text) <= DLT_VAR_MAX else text[:DLT_VAR_MAX - 1] + "…"
+    return shortened(text, DLT_VAR_MAX)
+
+
+def dialled(phone: str) -> str:
+    """A number as people in India dial it from a mobile: 0 and the ten digits (a toll-free 1800 number
+    without the 0); numbers elsewhere stay as they are."""
+    if phone.startswith("+91") and len(phone) == 13:
+        national = phone[3:]
+        return national if national.startswith(("1800", "1860")) else "0" + national
+    return phone
 
 
 @dataclass(frozen=True)
 class Notice:
     key: str  # unique within its event: officer, previous-officer, approver, collector, citizen
     to: str
-    body: str  # the SMS text (and the WhatsApp fallback)
+    body: str  # the SMS text for the district's `sms` route
     whatsapp_to: str | None = None
-    template: str | None = None  # a kind in the district's whatsapp.templates
-    variables: dict[str, str] = field(default_factory=dict)
+    template: str | None = None  # the kind: its key in the district's whatsapp.templates
+    variables: dict[str, str] = field(default_factory=dict)  # the WhatsApp template's values, "1", "2", …
     message: str = ""  # the catalog key `body` was written from: its DLT template
     language: str = ""  # and the catalog's language
+    # The message kind (domain/message_kinds.py): the channel plan's and whatsapp.templates' key.
+    kind: str = field(default="", kw_only=True)
+    # May this go by WhatsApp: officers always; a citizen only with the ticket's whatsapp_consent.
+    consent: bool = field(default=False, kw_only=True)
+    # The words for the international route (Twilio SMS, no DLT, no replies in India); None: the same as `body`.
+    international_body: str | None = field(default=None, kw_only=True)
 
 
 def officer_due(iso_time: str) -> str:
     return f"{parse_iso(iso_time).astimezone(IST):%d-%m %H:%M}"
+
+
+def citizen_date(iso_time: str) -> str:
+    """A date as citizens read it in a text: the IST day, dd-mm-yyyy."""
+    return f"{parse_iso(iso_time).astimezone(IST):%d-%m-%Y}"
 
 
 def notices_for(event: DomainEvent, district: District, links: RecordingLinks) -> list[Notice]:
@@ -75,16 +139,84 @@ def notices_for(event: DomainEvent, district: District, links: RecordingLinks) -
     return builder(event, data, district, links) if builder else []
 
 
-def _words(district: District) -> Catalog:
+# -- the words -------------------------------------------------------------------------------------------
+
+def _render(words: Catalog, key: str, values: dict[str, object], most: int = MOST_SEGMENTS) -> str:
+    """The message, its free text shortened (the longest first) until it fits `most` segments."""
+    values = dict(values)
+    text = words.text(key, **values)
+    while segments(text) > most:
+        free = [name for name in FREE_TEXT if len(str(values.get(name, ""))) > FREE_TEXT_KEPT]
+        if not free:
+            break  # nothing left to shorten: the catalog's words themselves are over budget (a test says so)
+        longest = max(free, key=lambda name: len(str(values[name])))
+        values[longest] = _one_shorter(str(values[longest]))
+        text = words.text(key, **values)
+    # A cut value's mark before the sentence's full stop would make four dots.
+    return text.replace("....", "...")
+
+
+def _one_shorter(value: str) -> str:
+    """The value a character shorter, marked as cut (once)."""
+    kept = value.removesuffix("...").removesuffix("…")
+    mark = _cut_mark(kept)
+    return kept[:len(value) - 1 - len(mark)].rstrip() + mark
+
+
+@dataclass(frozen=True)
+class _Texts:
+    body: str
+    message: str
+    language: str
+    international_body: str | None
+    whatsapp_text: str  # the message as WhatsApp carries it: replies asked for where the message takes one
+
+
+def _texts(district: District, words: Catalog, key: str, values: dict[str, object]) -> _Texts:
+    message = sms_key(district, key)
+    # People end their words with a full stop, and the catalog's sentence ends them again.
+    values = {name: " ".join(str(value).split()).rstrip(" ।.") if name in WRITTEN else value
+              for name, value in values.items()}
+    sms_values = values
+    if district.dlt:
+        sms_values = {name: value if name in URL_VARIABLES else dlt_value(str(value)) for name, value in values.items()}
+    body = _render(words, message, sms_values)
+    international = _render(words, key, values)
+    whatsapp_key = key + REPLY_SUFFIX if key in ASKS_A_REPLY else key
+    whatsapp_values = {name: shortened(str(value), WHATSAPP_FREE_MAX) if name in FREE_TEXT else value
+                       for name, value in values.items()}
+    return _Texts(body, message, words.language, None if international == body else international,
+                  words.text(whatsapp_key, **whatsapp_values))
+
+
+def _officers_words(district: District) -> Catalog:
     return catalog(district.default_language)
 
 
-def _sms(district: District, words: Catalog, key: str, /, **values: object) -> tuple[str, str, str]:
-    """The SMS body from catalog message `key`, with its key and language (Notice's body, message, language);
-    on a DLT route each value fits its variable."""
-    if district.dlt:
-        values = {name: value if name in URL_VARIABLES else dlt_value(str(value)) for name, value in values.items()}
-    return words.text(key, **values), key, words.language
+def _officer_values(district: District) -> dict[str, object]:
+    """What every officer's message may name: the line of the officers' IVR."""
+    return {"line": dialled(district.officers_line)}
+
+
+def _citizen_values(district: District) -> dict[str, object]:
+    """What every citizen's message may name: the hotline to call."""
+    hotline = next((h for h in district.hotlines if h.purpose == "citizens"), district.hotlines[0])
+    return {"hotline": dialled(hotline.lines[0])}
+
+
+def _officer_notice(key: str, to: str, whatsapp_to: str | None, texts: _Texts, message: str, number: str,
+                    variables: dict[str, str] | None = None) -> Notice:
+    """An officer's (or the Collector's) notice; officers take WhatsApp without being asked (it is their work)."""
+    kind = KIND_OF[message]
+    return Notice(key, to, texts.body, whatsapp_to, kind, variables or _text_variables(number, texts),
+                  texts.message, texts.language, kind=kind, consent=True,
+                  international_body=texts.international_body)
+
+
+def _text_variables(number: str, texts: _Texts) -> dict[str, str]:
+    """A kind's WhatsApp template values: the complaint number and the whole message in the person's language,
+    so one template per kind serves every language and every message of the kind."""
+    return {"1": number, "2": texts.whatsapp_text}
 
 
 def _category_name(district: District, data: dict[str, Any], language: str) -> str:
@@ -92,64 +224,68 @@ def _category_name(district: District, data: dict[str, Any], language: str) -> s
     return category.names.get(language, category.id) if category else data.get("category", "")
 
 
+def _reason(words: Catalog, reason: str) -> str:
+    # The Collector's ESCALATE carries their own words, not a catalog key.
+    return words.text(f"reason_{reason}") if f"reason_{reason}" in words.keys() else reason
+
+
+# -- officers --------------------------------------------------------------------------------------------
+
 def _assignment(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     officer = district.officer(data["department"], data["level"])
-    words = _words(district)
+    words = _officers_words(district)
     notices = []
     if officer:
         lang = district.default_language
         hours = district.follow_up.recording_link_hours
         link = links(event.complaint_number, officer.phone, hours) if data.get("has_recording") else "-"
-        values = {"number": event.complaint_number, "category": _category_name(district, data, lang),
-                  "due": officer_due(data["level_due_at"]), "link": link}
+        values: dict[str, object] = {
+            **_officer_values(district), "number": event.complaint_number,
+            "category": _category_name(district, data, lang), "due": officer_due(data["level_due_at"]),
+            "link": link}
         summary = data.get("summary") or ""
         if event.type == "ticket.reopened":
-            sms = _sms(district, words, "officer_reopened", remark=data.get("remark", "")[:60], **values)
+            key = "officer_reopened"
         elif link == "-" and summary:  # written by an operator or texted: the officer reads its start
-            sms = _sms(district, words, "officer_assigned_text", summary=summary, **values)
-            link = summary
+            key, values["summary"], link = "officer_assigned_text", summary, summary
         else:
-            sms = _sms(district, words, "officer_assigned", **values)
-        body, message, language = sms
-        notices.append(Notice("officer", officer.phone, body, officer.whatsapp, "officer_assignment",
-                              {"1": values["number"], "2": values["category"], "3": data.get("caller_name", "-"),
-                               "4": values["due"], "5": link}, message, language))
+            key = "officer_assigned"
+        texts = _texts(district, words, key, values)
+        # The forward's template was registered before kinds, with these five values: it keeps them.
+        forward = {"1": event.complaint_number, "2": str(values["category"]),
+                   "3": shortened(data.get("caller_name") or "-", WHATSAPP_FREE_MAX), "4": str(values["due"]),
+                   "5": shortened(link, WHATSAPP_FREE_MAX)}
+        notices.append(_officer_notice("officer", officer.phone, officer.whatsapp, texts, key,
+                                       event.complaint_number, forward))
     if event.type == "ticket.escalated":
         previous = district.officer(data["department"], data["from_level"])
         if previous and (not officer or previous.phone != officer.phone):
-            body, message, language = _sms(district, words, "officer_moved_up", number=event.complaint_number,
-                                           level=data["level"], reason=_reason(words, data["reason"]))
-            notices.append(Notice("previous-officer", previous.phone, body, message=message, language=language))
+            texts = _texts(district, words, "officer_moved_up", {
+                **_officer_values(district), "number": event.complaint_number, "level": data["level"],
+                "reason": _reason(words, data["reason"])})
+            notices.append(_officer_notice("previous-officer", previous.phone, previous.whatsapp, texts,
+                                           "officer_moved_up", event.complaint_number))
     if event.type == "ticket.reopened":
         notices += _citizen(event, data, district, "citizen_reopened")
     if event.type == "ticket.created":
-        notices += _citizen(event, data, district, "sms_ticket_registered", date=citizen_date(data["created_at"]),
+        notices += _citizen(event, data, district, "sms_ticket_registered",
                             district=district.name_in(data["language"]))
     return notices
-
-
-def _whatsapp_failed(event: DomainEvent, data: dict[str, Any], district: District,
-                     links: RecordingLinks) -> list[Notice]:
-    """A WhatsApp message bounced: the same message again by SMS, to the officer it was for."""
-    failed = data.get("failed_event", "")
-    # Escalations and transfers forward in the same words as a new ticket; a callback that names no
-    # event was set on a forward.
-    again = replace(event, type=failed if failed in ("ticket.reopened", "ticket.reminder") else "ticket.created")
-    # Officers may have WhatsApp on another number than their SMS phone; Twilio names the WhatsApp one.
-    return [Notice("officer-sms", n.to, n.body, message=n.message, language=n.language)
-            for n in notices_for(again, district, links) if n.whatsapp_to and n.whatsapp_to == data.get("phone")]
 
 
 def _reminder(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     officer = district.officer(data["department"], data["level"])
     if not officer:
         return []
-    lang = district.default_language
-    values = {"number": event.complaint_number, "category": _category_name(district, data, lang),
-              "due": officer_due(data["level_due_at"])}
-    body, message, language = _sms(district, _words(district), "officer_reminder", **values)
-    return [Notice("officer", officer.phone, body, officer.whatsapp, "officer_reminder",
-                   {"1": values["number"], "2": values["category"], "3": values["due"]}, message, language)]
+    values: dict[str, object] = {
+        **_officer_values(district), "number": event.complaint_number,
+        "category": _category_name(district, data, district.default_language),
+        "due": officer_due(data["level_due_at"])}
+    texts = _texts(district, _officers_words(district), "officer_reminder", values)
+    # Like the forward's, the reminder's template keeps the values it was registered with.
+    reminder = {"1": event.complaint_number, "2": str(values["category"]), "3": str(values["due"])}
+    return [_officer_notice("officer", officer.phone, officer.whatsapp, texts, "officer_reminder",
+                           event.complaint_number, reminder)]
 
 
 def _approval(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
@@ -160,49 +296,65 @@ def _approval(event: DomainEvent, data: dict[str, Any], district: District, link
     if approver is None:
         return []
     requester = district.officer(data["department"], data["level"])
-    values = {"number": event.complaint_number, "requester": requester.name if requester else data["requested_by"],
-              "reason": data.get("reason", "")[:80]}
+    values: dict[str, object] = {
+        **_officer_values(district), "number": event.complaint_number,
+        "requester": requester.name if requester else data["requested_by"], "reason": data.get("reason", "")}
     if event.type == "ticket.extension_requested":
-        body, message, language = _sms(district, _words(district), "approval_extension", days=data["days"], **values)
+        key, values["days"] = "approval_extension", data["days"]
     else:
-        body, message, language = _sms(district, _words(district), "approval_closure", code=data["code"], **values)
-    return [Notice("approver", approver.phone, body, message=message, language=language)]
+        key, values["code"] = "approval_closure", data["code"]
+    texts = _texts(district, _officers_words(district), key, values)
+    return [_officer_notice("approver", approver.phone, approver.whatsapp, texts, key, event.complaint_number)]
 
 
 def _decision(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
-    words = _words(district)
     key = "decision_approved" if data["approved"] else "decision_rejected"
-    body, message, language = _sms(district, words, key, number=event.complaint_number,
-                                   note=data.get("note", "")[:80])
-    return [Notice("requester", data["requested_by"], body, message=message, language=language)]
+    texts = _texts(district, _officers_words(district), key, {
+        **_officer_values(district), "number": event.complaint_number, "note": data.get("note", "")})
+    requester = data["requested_by"]
+    notices = [_officer_notice("requester", requester, _whatsapp_of(district, requester), texts, key,
+                               event.complaint_number)]
+    if data["approved"] and data.get("kind") == "extension":
+        notices += _citizen(event, data, district, "citizen_extended", date=citizen_date(data["level_due_at"]))
+    return notices
+
+
+def _whatsapp_of(district: District, phone: str) -> str | None:
+    """The WhatsApp number of whoever holds this phone in the directory (a requester is named by phone)."""
+    people = [o for dep in district.departments.values() for o in dep.officers.values()]
+    people += [district.collector] if district.collector else []
+    return next((o.whatsapp for o in people if o.phone == phone and o.whatsapp), None)
 
 
 def _flagged(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
-    if not district.collector:
+    collector = district.collector
+    if not collector:
         return []
-    words = _words(district)
+    words = _officers_words(district)
     department = district.departments.get(data["department"])
-    body, message, language = _sms(
-        district, words, "collector_flag", number=event.complaint_number, level=data["level"],
-        department=department.names.get(district.default_language) if department else data["department"],
-        reason=_reason(words, data["reason"]))
-    return [Notice("collector", district.collector.phone, body, message=message, language=language)]
+    texts = _texts(district, words, "collector_flag", {
+        **_officer_values(district), "number": event.complaint_number, "level": data["level"],
+        "department": department.names.get(district.default_language) if department else data["department"],
+        "reason": _reason(words, data["reason"])})
+    return [_officer_notice("collector", collector.phone, collector.whatsapp, texts, "collector_flag",
+                            event.complaint_number)]
 
 
-def _reason(words: Catalog, reason: str) -> str:
-    # The Collector's ESCALATE carries their own words, not a catalog key.
-    return words.text(f"reason_{reason}") if f"reason_{reason}" in words.keys() else reason
-
+# -- citizens --------------------------------------------------------------------------------------------
 
 def _resolved(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
+    # The ask "satisfied?" travels in the resolution itself (one message, kind resolution): a second message
+    # would cost a second SMS for the same moment, and the feedback call asks again where nobody can reply.
     return _citizen(event, data, district, "citizen_resolved", remark=data.get("remark", ""))
 
 
 def _closed(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
-    closure = data["closure"]
+    closure = data.get("closure") or ""
     if closure.startswith("special:"):
         words = catalog(data["language"])
         return _citizen(event, data, district, "citizen_closed_special", reason=words.text(f"closure_{closure[8:]}"))
+    if closure not in ("satisfied", "no_response"):
+        return []  # a bounce's event names no closure (only the ticket's snapshot): nothing to repeat
     return _citizen(event, data, district, f"citizen_closed_{closure}")
 
 
@@ -212,22 +364,42 @@ def _citizen(event: DomainEvent, data: dict[str, Any], district: District, key: 
     if not is_reachable(phone):
         return []  # caller ID withheld: nothing to text
     words = catalog(data["language"])
-    body, message, language = _sms(district, words, key, number=event.complaint_number, **values)
-    if "remark" in values and segments(body) > 2:
-        # The officer's remark is free text: shorten it so the citizen's SMS stays within two segments.
-        remark = values["remark"]
-        def shortened(text: str) -> str:
-            return _sms(district, words, key, number=event.complaint_number, **{**values, "remark": text + "…"})[0]
-
-        while remark and segments(shortened(remark)) > 2:
-            remark = remark[:-1]
-        body = shortened(remark)
-    return [Notice("citizen", phone, body, message=message, language=language)]
+    texts = _texts(district, words, key, {**_citizen_values(district), "number": event.complaint_number, **values})
+    kind = KIND_OF[key]
+    # WhatsApp to the phone that called: the citizen said yes (or no) to WhatsApp on that number.
+    return [Notice("citizen", phone, texts.body, phone, kind, _text_variables(event.complaint_number, texts),
+                   texts.message, texts.language, kind=kind, consent=bool(data.get("whatsapp_consent", False)),
+                   international_body=texts.international_body)]
 
 
-def citizen_date(iso_time: str) -> str:
-    """A date as citizens read it in a text: the IST day, dd-mm-yyyy."""
-    return f"{parse_iso(iso_time).astimezone(IST):%d-%m-%Y}"
+# -- a WhatsApp message that bounced ---------------------------------------------------------------------
+
+# A bounced forward for an escalation or a transfer is repeated in a new ticket's words: the bounce carries
+# the ticket as it is now, not the escalation's reason.
+_REPEATED_AS = {"ticket.escalated": "ticket.created", "ticket.transferred": "ticket.created"}
+
+
+def _bounced(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
+    """WhatsApp said a message failed: the same notice again (delivery walks on to the next channel). The bounce
+    carries the ticket's snapshot, the notice's key and the event the message was for."""
+    failed = data.get("failed_event", "")
+    again = replace(event, type=_REPEATED_AS.get(failed, failed))
+    try:
+        notices = notices_for(again, district, links) if again.type in _BUILDERS else []
+    except KeyError:
+        # What the first message said is not in the ticket now (a request's days, a decision): not repeatable.
+        return []
+    return [n for n in notices if n.key == data.get("notice") and n.whatsapp_to == data.get("phone")]
+
+
+def _whatsapp_failed(event: DomainEvent, data: dict[str, Any], district: District,
+                     links: RecordingLinks) -> list[Notice]:
+    """A bounce from before citizens had WhatsApp (still in queues): the officer's forward or reminder again."""
+    failed = data.get("failed_event", "")
+    again = replace(event, type=failed if failed in ("ticket.reopened", "ticket.reminder") else "ticket.created")
+    # Officers may have WhatsApp on another number than their SMS phone; Twilio names the WhatsApp one.
+    return [replace(n, key="officer-sms") for n in notices_for(again, district, links)
+            if n.key == "officer" and n.whatsapp_to and n.whatsapp_to == data.get("phone")]
 
 
 _BUILDERS = {
@@ -235,6 +407,7 @@ _BUILDERS = {
     "ticket.escalated": _assignment,
     "ticket.transferred": _assignment,
     "ticket.reopened": _assignment,
+    "notice.whatsapp_bounced": _bounced,
     "officer.whatsapp_failed": _whatsapp_failed,
     "ticket.reminder": _reminder,
     "ticket.extension_requested": _approval,

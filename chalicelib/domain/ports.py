@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from chalicelib.domain.consent import WhatsAppConsent
 from chalicelib.domain.conversation import Conversation
 from chalicelib.domain.district import District
 from chalicelib.domain.events import DomainEvent
@@ -328,6 +329,9 @@ class CallLog(OperatorCalls, Protocol):
     def mark_over_cap(self, call_sid: str) -> None:
         """The call's recording was refused for the caller's daily cap (unless it has a ticket after all)."""
 
+    def mark_officer_call(self, call_sid: str) -> None:
+        """An officer's call to their IVR: its recordings are no complaints (unless it has a ticket after all)."""
+
 
 class NoteAlreadyAdded(Exception):
     """This call already left its message on the ticket (a retried webhook); nothing was written."""
@@ -342,6 +346,13 @@ class CallerHistory(Protocol):
     def add_call_note(self, change: Change, call_sid: str, recording_sid: str) -> None:
         """Write the note's change and tie the call to the ticket, once per call: raises NoteAlreadyAdded
         when the call left its message before, StaleTicket when the ticket moved on since it was read."""
+
+    def consent(self, phone: str) -> WhatsAppConsent | None:
+        """The phone's answer on WhatsApp updates (domain/consent.py), None when it never gave one."""
+
+    def record_consent(self, phone: str, consent: WhatsAppConsent, numbers: Sequence[str]) -> None:
+        """The answer on the caller and on these tickets of theirs (each with a timeline entry, its version
+        moved), at once; raises domain.consent.NotTheCallersTicket, writing nothing, for a ticket not theirs."""
 
 
 # == The console: its queries, the district file it edits, the blocklist, a recording's audio =============
@@ -476,3 +487,45 @@ class LinkAttempts(Protocol):
 
     def remove_failure(self, key: str, now: datetime) -> None:
         """Take back one try counted in the open window (a try reserved before it proved right)."""
+
+
+@dataclass(frozen=True)
+class ShortLink:
+    """What a short recording link opens (chalicelib/recording_links.py): one complaint, for one officer's
+    phone, until `expires_at` (epoch seconds)."""
+    complaint_number: str
+    phone: str
+    expires_at: int
+
+
+class ShortLinks(Protocol):
+    """Short recording links, keyed by a digest of their token (the token itself is never stored)."""
+
+    def add(self, digest: str, link: ShortLink) -> bool:
+        """Keep the link; False when the digest is taken already (nothing written)."""
+
+    def find(self, digest: str) -> ShortLink | None:
+        """The link, while it is kept (a week past its expiry, so an old link says it expired)."""
+
+
+# == The officers' IVR (routing/officer_ivr.py): PINs and what an officer hears (store/officer_pins.py,
+# store/officer_queues.py) ===================================================================================
+
+class OfficerPins(Protocol):
+    """Officers' PINs, hashed (domain/officer_pins.py), per district and phone."""
+
+    def pin_hash(self, district: str, phone: str) -> str | None:
+        """The stored hash of the phone's PIN in the district; None when none was set."""
+
+    def set_pin_hash(self, district: str, phone: str, pin_hash: str, by: str, at: str) -> None:
+        """Set (or reset) the phone's PIN, with an entry in the district's audit trail, at once."""
+
+
+class OfficerQueues(Protocol):
+    """What an officer's IVR reads: one Query per post on the tickets' `by_queue` index."""
+
+    def post_tickets(self, district: str, department: str, level: str, limit: int) -> list[Ticket]:
+        """Open tickets at the post, the nearest level deadline first."""
+
+    def pending_requests(self, district: str, department: str, level: str, limit: int) -> list[Ticket]:
+        """Open tickets at the post with a request waiting for the level above, the nearest deadline first."""

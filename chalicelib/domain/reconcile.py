@@ -48,7 +48,10 @@ DEFAULT_MIN_AGE = timedelta(minutes=2)
 # what was said in the console, and not every call is a complaint), or the caller was over the daily cap.
 OPERATORS_CALL = "operators_call"
 OVER_CAP = "over_cap"
-NO_TICKET = (OPERATORS_CALL, OVER_CAP)
+# An officer's call to their IVR (routing/officer_ivr.py): its recordings are remarks and reasons, kept on the
+# timeline of the tickets they were about, never complaints.
+OFFICER_CALL = "officer_call"
+NO_TICKET = (OPERATORS_CALL, OVER_CAP, OFFICER_CALL)
 # The carrier's log of a call's requests (what the caller chose before the outage) comes a while after the
 # call: Twilio keeps it from 15 minutes after the end. A recording with no log yet waits this long for one,
 # then is registered without it (catch-all category) rather than never.

@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.domain.callers import CallerDayLimit
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.complaint_number import format_number
+from chalicelib.domain.consent import WhatsAppConsent
 from chalicelib.domain.district import District
 from chalicelib.domain.events import TICKET_CREATED, DomainEvent
 from chalicelib.domain.figures import day_period, district_scope, line_day, open_gauges
@@ -32,6 +33,9 @@ class CallComplaint:
     recording_url: str
     recording_duration: int
     channel: str = "ivr"  # "fallback": recorded by the static fallback TwiML, registered by the reconciler
+    # The caller's answer on WhatsApp updates, known before the recording (domain/consent.py): copied on the ticket.
+    whatsapp_consent: bool = False
+    whatsapp_consent_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ class Registration:
     # The ticket's number taken in the same transaction (domain/intake.py), so a registration that is refused
     # takes none; None: the number is the builder's to vouch for and no sequence moves.
     sequence: DaySequence | None = None
+    # An answer on WhatsApp updates given with this complaint (chat, console): written on the caller's item in the
+    # same transaction. None: nothing new to keep (the IVR asks after the recording, in its own step).
+    consent: WhatsAppConsent | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class ConsoleComplaint:
     caller_name: str | None = None
     address: str | None = None
     call_sid: str | None = None
+    whatsapp_consent: bool = False  # the operator ticked "the caller agrees to WhatsApp updates"
 
 
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
@@ -88,19 +96,28 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
         language=complaint.language, line=complaint.line, channel=complaint.channel, actor=complaint.caller_phone,
         actor_type="citizen", call_sid=complaint.call_sid,
         extra={"recording_sid": complaint.recording_sid, "recording_url": complaint.recording_url,
-               "recording_duration": complaint.recording_duration},
+               "recording_duration": complaint.recording_duration,
+               "whatsapp_consent": complaint.whatsapp_consent, "whatsapp_consent_at": complaint.whatsapp_consent_at},
         detail={"call_sid": complaint.call_sid, "recording_sid": complaint.recording_sid})
 
 
 def build_console_registration(complaint: ConsoleComplaint, district: District, sequence: int,
                                clock: Clock) -> Registration:
-    return _registration(
+    # An unticked box is no answer (the operator may not have asked): the caller's item keeps what it had.
+    consent = WhatsAppConsent(True, iso(clock.now()), "console") if complaint.whatsapp_consent else None
+    registration = _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
         language=complaint.language, line="", channel="console", actor=complaint.operator,
         actor_type="operator", call_sid=complaint.call_sid,
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
-               "description": complaint.description, "registered_by": complaint.operator},
+               "description": complaint.description, "registered_by": complaint.operator,
+               **_consent_fields(consent)},
         detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
+    return replace(registration, consent=consent)
+
+
+def _consent_fields(consent: WhatsAppConsent | None) -> dict[str, Any]:
+    return {"whatsapp_consent": consent.given, "whatsapp_consent_at": consent.at} if consent else {}
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,8 @@ class ChatComplaint:
     address: str
     media_url: str | None = None
     media_type: str | None = None
+    consent: WhatsAppConsent | None = None  # the citizen's answer, asked in the conversation or read from before
+    consent_is_new: bool = False  # given in this conversation: kept on the caller's item too
 
 
 def build_chat_registration(complaint: ChatComplaint, district: District, sequence: int,
@@ -127,11 +146,12 @@ def build_chat_registration(complaint: ChatComplaint, district: District, sequen
         actor_type="citizen", call_sid=None,
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
                "description": complaint.description or None, "media_url": complaint.media_url,
-               "media_type": complaint.media_type},
+               "media_type": complaint.media_type, **_consent_fields(complaint.consent)},
         # The media's URL stays on the ticket (the console's timeline shows details as they are).
         detail={"conversation_id": complaint.conversation_id, "media_type": complaint.media_type}
         if complaint.media_type else {"conversation_id": complaint.conversation_id})
-    return replace(registration, once_key=f"chat#{complaint.conversation_id}")
+    return replace(registration, once_key=f"chat#{complaint.conversation_id}",
+                   consent=complaint.consent if complaint.consent_is_new else None)
 
 
 def _registration(district: District, sequence: int, clock: Clock, *, category_id: str, caller_phone: str,

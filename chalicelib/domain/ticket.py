@@ -60,6 +60,10 @@ class Ticket:
     registered_by: str | None = None  # the operator's user name, for console registrations
     media_url: str | None = None  # a chat complaint's photo or voice note (Twilio's URL: evidence, never shown)
     media_type: str | None = None
+    # The citizen's answer to "updates on WhatsApp?" (domain/consent.py), copied from the caller: yes/no, and
+    # when it was given (None: never asked, so the IVR asks).
+    whatsapp_consent: bool = False
+    whatsapp_consent_at: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -92,7 +96,8 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
             "category": ticket.category, "caller_phone": ticket.caller_phone, "language": ticket.language,
             "status": ticket.status, "level_due_at": ticket.level_due_at, "sla_due_at": ticket.sla_due_at,
             "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid),
-            "caller_name": ticket.caller_name or "-", "summary": _summary(ticket.description)}
+            "caller_name": ticket.caller_name or "-", "summary": _summary(ticket.description),
+            "whatsapp_consent": ticket.whatsapp_consent}
 
 
 SUMMARY_CHARACTERS = 60  # the start of a written complaint, in the officer's SMS (Hindi: 70 per segment)

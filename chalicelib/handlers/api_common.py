@@ -56,6 +56,7 @@ def detail(call: Call, ticket: Ticket) -> dict[str, Any]:
             "acknowledged_at": ticket.acknowledged_at, "resolved_at": ticket.resolved_at,
             "resolution_remark": ticket.resolution_remark, "closed_at": ticket.closed_at, "closure": ticket.closure,
             "reopen_count": ticket.reopen_count, "has_recording": bool(ticket.recording_url),
+            "whatsapp_consent": ticket.whatsapp_consent,
             "allowed_actions": access.allowed_actions(call.user, ticket, district(ticket.district)),
             "timeline": [_entry(e) for e in entries]}
 

@@ -167,7 +167,8 @@ def register(call: Call) -> dict[str, Any]:
         caller_phone=body["caller_phone"], category_id=body["category"], language=language,
         description=body["description"].strip(), operator=call.user.username,
         caller_name=(body.get("caller_name") or "").strip() or None,
-        address=(body.get("address") or "").strip() or None, call_sid=body.get("call_sid"))
+        address=(body.get("address") or "").strip() or None, call_sid=body.get("call_sid"),
+        whatsapp_consent=body.get("whatsapp_consent") is True)
     if not complaint.description:
         raise bad_request("Write the complaint in 'description'")
     try:

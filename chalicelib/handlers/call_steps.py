@@ -75,9 +75,29 @@ def district_required(step: DistrictStep) -> Step:
         district = call_district(form, params)
         if district is None:
             return ivr.unknown_number()
+        keep_consent(params)
         return step(form, params, district)
 
     return with_district
+
+
+def keep_consent(params: Params) -> None:
+    """What the new-complaint check learnt of the caller's answer on WhatsApp updates (domain/consent.py) goes
+    on in every later URL of the call, whichever steps come between it and the recording."""
+    from chalicelib.domain.consent import URL_PARAM, from_token
+
+    token = params.get(URL_PARAM)
+    if token and from_token(token).known:
+        carry(URL_PARAM, token)
+
+
+def carry_consent(token: str | None) -> None:
+    """From this step on, the call's URLs carry what the caller answered before (`yes@…`, `no@…`); None: no
+    answer found, nothing carried, and the recording's step asks (domain/consent.py)."""
+    from chalicelib.domain.consent import URL_PARAM
+
+    if token:
+        carry(URL_PARAM, token)
 
 
 # Bounds on the numbers a carrier's form carries: Twilio ends a call after 24 hours at most, a <Record> after

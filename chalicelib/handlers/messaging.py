@@ -41,19 +41,19 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
         media_url=form["MediaUrl0"] if has_media else None,
         media_type=form.get("MediaContentType0") if has_media else None)
     reply = answer_text(message, home, wiring.directory(), wiring.ticket_store(), wiring.conversations(),
-                        wiring.dispatcher(), wiring.clock())
+                        wiring.dispatcher(), wiring.clock(), wiring.caller_history())
     return _message(reply) if reply else EMPTY_RESPONSE
 
 
 def status(form: dict[str, str], params: dict[str, str]) -> str:
-    from chalicelib.domain.delivery import FAILED_EVENT_PARAM
+    from chalicelib.domain.delivery import FAILED_EVENT_PARAM, NOTICE_PARAM
     from chalicelib.domain.delivery_status import record_delivery
 
     try:
         if form.get("MessageSid") and form.get("MessageStatus"):
             record_delivery(params["number"], form["MessageSid"], form["MessageStatus"], form.get("To", ""),
                             form.get("ErrorCode", ""), wiring.ticket_store(), wiring.dispatcher(), wiring.clock(),
-                            sent_for=params.get(FAILED_EVENT_PARAM, ""))
+                            sent_for=params.get(FAILED_EVENT_PARAM, ""), notice=params.get(NOTICE_PARAM, ""))
     except Exception:
         # Not the webhook's spoken apology: a message's status callback is answered with an empty
         # messaging response, whatever happened on our side.

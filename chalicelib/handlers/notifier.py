@@ -12,4 +12,5 @@ def handle(sqs_event: Any) -> dict[str, Any]:
     from chalicelib.domain.delivery import deliver
 
     return process_batch(sqs_event, lambda event: deliver(
-        event, wiring.directory(), wiring.messenger(), wiring.claims(), recording_links.link))
+        event, wiring.directory(), wiring.messenger(), wiring.claims(), recording_links.link,
+        timeline=wiring.ticket_store(), clock=wiring.clock()))

@@ -38,7 +38,9 @@ _TRANSIENT_CODES = frozenset({
 _SAFE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")  # what a language or category id in our URLs looks like
 _DISTRICT = re.compile(r"^[A-Z]{2,5}$")
 _PLAYING = ("ringing", "in-progress")  # the call waits for TwiML; status callbacks carry neither
-NOT_INTAKE = ("/voice/feedback/",)  # steps that take no complaint: a feedback call's answers
+# Steps that take no complaint: a feedback call's answers, and the WhatsApp question after a registered one;
+# the officers' IVR (an officer's remark is no complaint: an outage there is the spoken apology).
+NOT_INTAKE = ("/voice/feedback/", "/voice/consent/", "/voice/officer/")
 
 
 def is_infrastructure_failure(error: BaseException | None) -> bool:

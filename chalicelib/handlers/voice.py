@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from chalicelib import logs, wiring
 from chalicelib.domain.district import District
@@ -32,12 +33,16 @@ from chalicelib.handlers.call_steps import (
 from chalicelib.handlers.webhook import EMPTY_RESPONSE
 from chalicelib.routing import ivr
 
+if TYPE_CHECKING:
+    from chalicelib.domain.consent import CarriedConsent
+
 log = logging.getLogger(__name__)
 
 
-def incoming(form: Form, params: Params) -> str:
+def incoming(form: Form, params: Params, as_citizen: bool = False) -> str:
     """The first step of a call: which district, then how its hotline takes calls, in this order:
-    state number → district → blocklist → hours → missed call → operators → the IVR."""
+    state number → district → blocklist → an officer's phone → hours → missed call → operators → the IVR.
+    `as_citizen`: an officer's phone that chose the citizens' IVR (handlers/officer_ivr.py) goes on as any caller."""
     from chalicelib.domain.working_time import is_open
     from chalicelib.handlers import callback_requests, operators, state_line
     from chalicelib.handlers.caller_checks import is_blocked
@@ -54,6 +59,10 @@ def incoming(form: Form, params: Params) -> str:
 
         return status_menu.blocked(district)  # the Collector's office blocked this number: no ticket, no callback
     hotline = district.hotline_for_line(line)
+    if not as_citizen and caller in district.officer_phones():
+        from chalicelib.routing import officer_ivr
+
+        return officer_ivr.entry(district, hotline)  # "officers: press star" (their own line: the PIN at once)
     if hotline is None:
         return ivr.greeting(district, line)
     now = wiring.clock().now()
@@ -82,6 +91,8 @@ def category(form: Form, params: Params, district: District) -> str:
 @district_required
 def record(form: Form, params: Params, district: District) -> str:
     from chalicelib.domain.callers import OverDailyLimit
+    from chalicelib.domain.consent import asks_consent
+    from chalicelib.domain.district import is_reachable
     from chalicelib.domain.intake import register_call_complaint
     from chalicelib.domain.registration import CallComplaint
 
@@ -95,10 +106,12 @@ def record(form: Form, params: Params, district: District) -> str:
     if not recording_heard(form, record_max_seconds(district, line)):
         return ivr.record_retry(district, line, lang, category_id, tries)
     url = recording_url(form)  # not the carrier's: the ticket waits for the recording status callback's
+    known = carried_consent(params)
     complaint = CallComplaint(
         call_sid=form["CallSid"], caller_phone=caller or "unknown", line=line, language=lang,
         category_id=category_id, recording_sid=form["RecordingSid"] if url else "", recording_url=url or "",
-        recording_duration=recording_seconds(form, record_max_seconds(district, line)) or 0)
+        recording_duration=recording_seconds(form, record_max_seconds(district, line)) or 0,
+        whatsapp_consent=known.given, whatsapp_consent_at=known.at)
     try:
         result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                          wiring.clock(), capped=True)
@@ -113,7 +126,36 @@ def record(form: Form, params: Params, district: District) -> str:
     logs.bind(complaint_number=result.complaint_number)
     log.info("call %s: ticket %s (%s)", complaint.call_sid, result.complaint_number,
              "created" if result.created else "already registered")
-    return ivr.registered(lang, result.complaint_number)
+    ask = not known.known and is_reachable(caller) and asks_consent(district)  # a withheld number: never
+    return ivr.registered(lang, result.complaint_number, ask_consent=ask)
+
+
+@district_required
+def consent(form: Form, params: Params, district: District) -> str:
+    """The answer to "updates on WhatsApp? press 1" after the recording: 1 is yes, no key or another is no;
+    kept on the caller and on the ticket just registered (one TransactWrite)."""
+    from chalicelib.domain.clock import iso
+    from chalicelib.domain.complaint_number import is_valid
+    from chalicelib.domain.consent import NotTheCallersTicket, WhatsAppConsent, pressed_yes
+
+    lang, number = params.get("lang", ""), params.get("number", "")
+    if lang not in district.languages or not is_valid(number) or not number.startswith(district.code):
+        raise BadRequest(f"language {lang!r} / complaint number {number!r}")
+    _line, caller = line_and_caller(form)
+    answer = WhatsAppConsent(pressed_yes(keyed_digits(form)), iso(wiring.clock().now()), "ivr")
+    try:
+        wiring.caller_history().record_consent(caller, answer, [number])
+    except NotTheCallersTicket as refused:
+        raise BadRequest(f"ticket {number} is not the caller's") from refused
+    log.info("call %s: WhatsApp updates %s for %s", form.get("CallSid"), "given" if answer.given else "declined",
+             number)
+    return ivr.consent_answered(lang, answer.given)
+
+
+def carried_consent(params: Params) -> CarriedConsent:
+    from chalicelib.domain.consent import URL_PARAM, from_token
+
+    return from_token(params.get(URL_PARAM))
 
 
 def _ended_at(form: Form) -> datetime:

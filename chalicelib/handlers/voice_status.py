@@ -15,6 +15,7 @@ from chalicelib.handlers.call_steps import (
     Form,
     Params,
     attempt,
+    carry_consent,
     district_required,
     keyed_digits,
     line_and_caller,
@@ -122,6 +123,7 @@ def _new_complaint(form: Form, district: District, lang: str) -> str:
     check = check_new_complaint(line_and_caller(form)[1], district, wiring.clock().now(), wiring.caller_history())
     if check.over_cap:
         return status_menu.cap_reached(district, lang, check.latest_today)
+    carry_consent(check.consent)  # to the recording, which asks about WhatsApp updates only if never answered
     if check.earlier:
         return status_menu.repeat_offer(district, lang, check.earlier)
     return ivr.category_menu(district, lang)

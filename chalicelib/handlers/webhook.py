@@ -10,7 +10,8 @@ the carrier play the number's fallback URL.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import permutations
 from typing import Any
 from urllib.parse import urlencode
 
@@ -45,11 +46,8 @@ def telephony_webhook(request: Request, carrier: str, step: Step,
     raw_form = parse_form(request.raw_body)
     path = request_path(request.path, request.uri_params)
     query: Any = request.query_params or {}
-    if query:
-        # A carrier signs the whole URL it was given; our own callback URLs carry at most one parameter,
-        # so re-encoding gives back the exact query string.
-        path += "?" + urlencode([(name, value) for name in query for value in query.getlist(name)])
-    if not voice.is_signed(settings.public_base_url() + path, raw_form, request.headers):
+    if not any(voice.is_signed(settings.public_base_url() + signed, raw_form, request.headers)
+               for signed in _signed_paths(path, query)):
         return _plain(403, f"Forbidden: the {voice.SIGNATURE_HEADER} header is missing or wrong.")
     form = voice.parse(raw_form)
     params = {**{name: query[name] for name in query}, **params}  # signed with the URL, so as trusted
@@ -69,6 +67,22 @@ def telephony_webhook(request: Request, carrier: str, step: Step,
         # The carrier plays the number's fallback URL on an error status, never on a 200.
         return _plain(503, "Service Unavailable: the hotline's database is unreachable.", {"Retry-After": "60"})
     return Response(body=body, status_code=200, headers={"Content-Type": "text/xml; charset=utf-8"})
+
+
+MAX_ORDERED_PARAMETERS = 4  # our own URLs carry at most three (district, consent; event, notice)
+
+
+def _signed_paths(path: str, query: Any) -> Iterator[str]:
+    """The path with its query string as the carrier may have signed it. A carrier signs the URL it was given,
+    parameters in our order; API Gateway hands them over as a mapping, whose order it does not promise. So the
+    given order first, then every other order of a few parameters (an HMAC each: cheap)."""
+    if not query:
+        yield path
+        return
+    pairs = [(name, value) for name in query for value in query.getlist(name)]
+    orders = permutations(pairs) if len(pairs) <= MAX_ORDERED_PARAMETERS else iter([tuple(pairs)])
+    for order in orders:
+        yield path + "?" + urlencode(list(order))
 
 
 def _plain(status: int, text: str, headers: dict[str, str] | None = None) -> Response:

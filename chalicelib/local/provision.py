@@ -56,3 +56,19 @@ def provision(dynamodb: Any, sqs: Any, stage: str) -> dict[str, str]:
                                              TimeToLiveSpecification=props["TimeToLiveSpecification"])
             names[logical] = props["TableName"]
     return names
+
+
+DEMO_PIN = "1234"  # every demo officer's IVR PIN (README), set when `make run` loads the demo districts
+
+
+def give_demo_pins(district: Any) -> int:
+    """Set DEMO_PIN for every officer and the Collector of a demo district; how many phones got one."""
+    from chalicelib.domain.clock import SystemClock
+    from chalicelib.operations.officer_pins import set_pin
+    from chalicelib.store.officer_pins import DynamoOfficerPins
+
+    pins, now = DynamoOfficerPins(), SystemClock().now()
+    phones = sorted(district.officer_phones())
+    for phone in phones:
+        set_pin(district, phone, DEMO_PIN, "make-run", now, pins)
+    return len(phones)

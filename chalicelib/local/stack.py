@@ -104,7 +104,7 @@ class LocalStack:
         import boto3
 
         from chalicelib import settings
-        from chalicelib.local.provision import provision
+        from chalicelib.local.provision import give_demo_pins, provision
 
         dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
         created = provision(dynamodb, sqs, settings.stage())
@@ -123,6 +123,7 @@ class LocalStack:
         for path in [p for p in self.districts if p not in states]:
             district = read_district_file(path)
             load_district(district)
+            give_demo_pins(district)  # every demo officer's IVR PIN is 1234
             lines += [line for line, _ in district.lines()]
             self.carriers.update({line: h.carrier for h in district.hotlines for line in h.lines})
             self.outage_line = self.outage_line or next(

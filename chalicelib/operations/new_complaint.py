@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.callers import lookup_since, over_cap, registered_today, repeat_candidate
+from chalicelib.domain.consent import answered_on, asks_consent, url_token
 from chalicelib.domain.district import District, is_reachable
 from chalicelib.domain.ports import CallerHistory
 from chalicelib.domain.ticket import Ticket
@@ -18,6 +19,9 @@ class NewComplaintCheck:
     over_cap: bool = False
     latest_today: str | None = None
     earlier: Ticket | None = None
+    # From the same tickets: the caller's answer on WhatsApp updates as the call's URLs carry it (domain/consent.py
+    # url_token), to copy onto the new ticket; None: no answer found (the recording's step asks), or no question.
+    consent: str | None = None
 
 
 def check_new_complaint(caller: str, district: District, now: datetime, history: CallerHistory) -> NewComplaintCheck:
@@ -27,4 +31,5 @@ def check_new_complaint(caller: str, district: District, now: datetime, history:
     if over_cap(tickets, district, caller, now):
         return NewComplaintCheck(over_cap=True,
                                  latest_today=registered_today(tickets, district, now)[0].complaint_number)
-    return NewComplaintCheck(earlier=repeat_candidate(tickets, district, now))
+    return NewComplaintCheck(earlier=repeat_candidate(tickets, district, now),
+                             consent=url_token(answered_on(tickets)) if asks_consent(district) else None)

@@ -1,9 +1,10 @@
 """The IVR's menu tree, one function per step, each returning TwiML.
 
 State travels in the action URL path (/language/{attempt}, /category/{lang}/{attempt},
-/record/{lang}/{category}/{attempt}), so no step before the recording reads or writes the
-database. A Gather's action and the Redirect that follows it point at the same URL: a request
-with no Digits there means the caller pressed nothing.
+/record/{lang}/{category}/{attempt}, /consent/{lang}/{number}), so no step before the recording reads or
+writes the database (what the new-complaint check learnt of the caller's WhatsApp answer travels as the
+URLs' `consent` parameter, domain/consent.py). A Gather's action and the Redirect that follows it point at
+the same URL: a request with no Digits there means the caller pressed nothing.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from chalicelib.telephony.carriers import render
 MAX_ATTEMPTS = 3
 GATHER_TIMEOUT_SECONDS = 6
 RECORD_SILENCE_SECONDS = 5
+CONSENT_TIMEOUT_SECONDS = 4  # the WhatsApp question after the number: a caller who wants it presses at once
 VOICE = "/voice"  # under each carrier's own prefix: /twilio/voice, /plivo/voice (call_script.url)
 RECORDING_STATUS_PATH = f"{VOICE}/recording-status"
 
@@ -113,7 +115,9 @@ def record_retry(district: District, line: str, lang: str, category_id: str, att
     return render(vr)
 
 
-def registered(lang: str, complaint_number: str) -> str:
+def registered(lang: str, complaint_number: str, ask_consent: bool = False) -> str:
+    """The number, twice, and that it comes by SMS; then, for a caller who never answered it, whether they want
+    updates on WhatsApp: asked after the complaint is safe, so a caller who hangs up loses nothing."""
     speech = catalog(lang)
     spoken = ", ".join(spoken_groups(complaint_number))
     vr = CallScript()
@@ -121,7 +125,23 @@ def registered(lang: str, complaint_number: str) -> str:
     vr.pause(1)
     say(vr, f"{speech.text('repeat')} {spoken}.", speech)
     say(vr, speech.text("sms_coming"), speech)
+    if ask_consent:
+        # No key by the timeout is no: the redirect brings the answer step no Digits.
+        action = url(f"{VOICE}/consent/{lang}/{complaint_number}")
+        gather = vr.gather(action, timeout=CONSENT_TIMEOUT_SECONDS, num_digits=1)
+        say(gather, speech.text("consent_ask"), speech)
+        vr.redirect(action)
+        return render(vr)
     say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+def consent_answered(lang: str, given: bool) -> str:
+    """What the caller hears after the WhatsApp question, then the call ends."""
+    speech = catalog(lang)
+    vr = CallScript()
+    say(vr, speech.text("consent_yes" if given else "consent_no"), speech)
     vr.hangup()
     return render(vr)
 

@@ -1,19 +1,30 @@
-"""Callers: their tickets by caller ID, and a repeat caller's note on a ticket.
+"""Callers: their tickets by caller ID, a repeat caller's note on a ticket, and their answer on WhatsApp updates.
 
 The district's blocklist is store/blocklist.py's.
 """
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.consent import NotTheCallersTicket, WhatsAppConsent, consent_entry
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import NoteAlreadyAdded, StaleTicket
 from chalicelib.domain.ticket import Ticket
 from chalicelib.store.connection import connection
-from chalicelib.store.models import CallModel, CounterModel, OutboxModel, TicketModel
-from chalicelib.store.tickets import _timeline_item, ticket_from_item, ticket_item, timeline_key
+from chalicelib.store.models import CallerModel, CallModel, CounterModel, OutboxModel, TicketModel
+from chalicelib.store.tickets import (
+    _timeline_item,
+    caller_item,
+    consent_actions,
+    ticket_from_item,
+    ticket_item,
+    timeline_key,
+)
 
 LOOKUP_LIMIT = 100  # a caller's tickets in the lookup window: the daily cap is at most 100
 
@@ -57,4 +68,38 @@ class DynamoCallerHistory:
             codes = {r.code for r in reasons if r is not None}
             if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
                 raise StaleTicket(change.before.complaint_number) from error
+            raise
+
+    # -- the caller's answer on WhatsApp updates (domain/consent.py) ----------------------------------------
+
+    def consent(self, phone: str) -> WhatsAppConsent | None:
+        """The phone's answer, or None when it never gave one: one GetItem."""
+        try:
+            item = CallerModel.get(f"CALLER#{phone}", "CONSENT")
+        except CallerModel.DoesNotExist:
+            return None
+        if item.whatsapp_consent is None or not item.whatsapp_consent_at:
+            return None
+        return WhatsAppConsent(bool(item.whatsapp_consent), item.whatsapp_consent_at,
+                               item.whatsapp_consent_channel or "")
+
+    def record_consent(self, phone: str, consent: WhatsAppConsent, numbers: Sequence[str]) -> None:
+        """The answer on the caller's item and on each of these tickets (the phone's own), with a timeline entry
+        each, in one transaction. A ticket's version moves, so a transition that read it before cannot write the
+        old answer back (it is stale and reads again). Raises NotTheCallersTicket (nothing written) when one of
+        them is not this phone's ticket."""
+        try:
+            with TransactWrite(connection=connection()) as txn:
+                for number in numbers:
+                    txn.update(TicketModel(number), actions=[
+                        TicketModel.whatsapp_consent.set(consent.given),
+                        TicketModel.whatsapp_consent_at.set(consent.at), TicketModel.version.add(1)],
+                        condition=TicketModel.caller_phone == phone)
+                    entry = consent_entry(number, consent, phone)
+                    txn.save(_timeline_item(entry, timeline_key(entry.at, 0) + uuid.uuid4().hex[:6]))
+                txn.update(caller_item(phone), actions=consent_actions(consent))
+        except TransactWriteError as error:
+            codes = {r.code for r in error.cancellation_reasons or [] if r is not None}
+            if "ConditionalCheckFailed" in codes:
+                raise NotTheCallersTicket(", ".join(numbers)) from error
             raise

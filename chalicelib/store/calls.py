@@ -10,7 +10,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.domain.call_log import CallEnd
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.figures import line_day
-from chalicelib.domain.reconcile import OPERATORS_CALL, OVER_CAP
+from chalicelib.domain.reconcile import OFFICER_CALL, OPERATORS_CALL, OVER_CAP
 from chalicelib.store.connection import connection
 from chalicelib.store.models import CallModel, CounterModel
 from chalicelib.store.operator_calls import DynamoOperatorCalls
@@ -75,6 +75,15 @@ class DynamoCallLog(DynamoOperatorCalls):
         except UpdateError:
             pass  # the call has a ticket after all (a retried webhook that got in first): nothing to mark
 
+    def mark_officer_call(self, call_sid: str) -> None:
+        """An officer passed their PIN on this call: its recordings are their remarks, so the reconciler leaves
+        them alone; the status callback keeps the outcome (it sets one only where there is none)."""
+        try:
+            CallModel(call_sid).update(actions=[CallModel.outcome.set(OFFICER_CALL)],
+                                       condition=CallModel.complaint_number.does_not_exist())
+        except UpdateError:
+            pass  # a citizen's ticket came from this call first (the officer recorded a complaint): it stays
+
 
 class DynamoCallTickets:
     """Which calls have a ticket: the call item's complaint number, read in batches of 100 (consistent)."""
@@ -87,6 +96,6 @@ class DynamoCallTickets:
                 found[item.call_sid] = item.complaint_number
             elif item.answered_by:
                 found[item.call_sid] = OPERATORS_CALL
-            elif item.outcome == OVER_CAP:
-                found[item.call_sid] = OVER_CAP
+            elif item.outcome in (OVER_CAP, OFFICER_CALL):
+                found[item.call_sid] = item.outcome
         return found

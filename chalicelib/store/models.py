@@ -177,6 +177,8 @@ class TicketModel(_StageModel):
     registered_by = UnicodeAttribute(null=True)
     media_url = UnicodeAttribute(null=True)
     media_type = UnicodeAttribute(null=True)
+    whatsapp_consent = BooleanAttribute(default=False)
+    whatsapp_consent_at = UnicodeAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()
@@ -264,6 +266,7 @@ class DirectoryModel(_StageModel):
     version = NumberAttribute(null=True)  # the console saves conditional on it
     updated_by = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)  # DISTRICT#<code>/BLOCK#<phone>: why the Collector's office blocked it
+    pin_hash = UnicodeAttribute(null=True)  # DISTRICT#<code>/PIN#<phone>: an officer's IVR PIN, hashed
 
 
 class CounterModel(_StageModel):
@@ -273,6 +276,18 @@ class CounterModel(_StageModel):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     value = NumberAttribute(null=True)
+
+
+class CallerModel(_StageModel):
+    """A citizen's phone (key CALLER#<e164>/CONSENT, in the counters table): their answer to updates on WhatsApp,
+    when and where it was given (domain/consent.py). One small item per phone, every district alike."""
+
+    Meta = _meta("counters")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    whatsapp_consent = BooleanAttribute(null=True)
+    whatsapp_consent_at = UnicodeAttribute(null=True)
+    whatsapp_consent_channel = UnicodeAttribute(null=True)
 
 
 class PendingIndex(GlobalSecondaryIndex):
@@ -317,6 +332,18 @@ class LinkAttemptModel(_StageModel):
     failures = NumberAttribute()
     window_ends = NumberAttribute()  # epoch seconds; TTL deletes late, so the window is checked on read
     expires_at = NumberAttribute()
+
+
+class ShortLinkModel(_StageModel):
+    """A short recording link (store/short_links.py), beside the claims: keyed `link#<digest of the token>`,
+    gone through the same TTL."""
+
+    Meta = _meta("idempotency")
+    key = UnicodeAttribute(hash_key=True)
+    complaint_number = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    link_expires_at = NumberAttribute()  # epoch seconds: the link opens until then
+    expires_at = NumberAttribute()  # TTL: a while later, so an expired link says so rather than "not valid"
 
 
 class CallbackDueIndex(GlobalSecondaryIndex):

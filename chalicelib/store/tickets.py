@@ -15,12 +15,21 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.callers import OverDailyLimit
+from chalicelib.domain.consent import WhatsAppConsent
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import AlreadyRegistered, SequenceTaken, StaleTicket
 from chalicelib.domain.registration import Registration
 from chalicelib.domain.ticket import Ticket, TimelineEntry
 from chalicelib.store.connection import connection
-from chalicelib.store.models import CallModel, ClaimModel, CounterModel, OutboxModel, TicketModel, TimelineModel
+from chalicelib.store.models import (
+    CallerModel,
+    CallModel,
+    ClaimModel,
+    CounterModel,
+    OutboxModel,
+    TicketModel,
+    TimelineModel,
+)
 
 log = logging.getLogger(__name__)
 
@@ -238,11 +247,25 @@ def _registration_write(registration: Registration) -> _LabelledWrite:
         was = CounterModel.value == sequence.number - 1 if sequence.number > 1 else CounterModel.value.does_not_exist()
         write.update("sequence", CounterModel(_sequence_key(sequence.district), sequence.ist_day),
                      actions=[CounterModel.value.set(sequence.number)], condition=was)
+    if registration.consent:
+        # The citizen's answer on WhatsApp updates given with the complaint (chat, console): kept on their phone's
+        # item in the same transaction, so the ticket and the caller never disagree. No condition: never refused.
+        consent = registration.consent
+        write.update("consent", caller_item(ticket.caller_phone), actions=consent_actions(consent))
     if registration.caller_limit:
         cap = registration.caller_limit
         write.update("caller_limit", CounterModel(cap.scope, cap.period), actions=[CounterModel.value.add(1)],
                      condition=CounterModel.value.does_not_exist() | (CounterModel.value < cap.limit))
     return write
+
+
+def caller_item(phone: str) -> CallerModel:
+    return CallerModel(f"CALLER#{phone}", "CONSENT")
+
+
+def consent_actions(consent: WhatsAppConsent) -> list[Action]:
+    return [CallerModel.whatsapp_consent.set(consent.given), CallerModel.whatsapp_consent_at.set(consent.at),
+            CallerModel.whatsapp_consent_channel.set(consent.channel)]
 
 
 def _sequence_key(district_code: str) -> str:

@@ -591,12 +591,105 @@ def packaged_cold_start(runs: int = 9) -> None:
           "(Lambda's limit: 50 MB uploaded directly, 250 MB unzipped)")
 
 
+def officer_ivr_requests() -> None:
+    """The officers' IVR: AWS requests per step of an officer's call, and per action (a keyed ack or decision, a
+    spoken remark, more time, a transfer), warm (directory cached), on each carrier."""
+    for carrier in CARRIERS:
+        _officer_ivr_requests(carrier)
+
+
+class StepCounter:
+    """The call emulator's HTTP, with the AWS requests each step made, by operation."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.steps: list[tuple[str, Counter[str]]] = []
+
+    def post(self, url: str, form: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        before = Counter(AWS_CALLS)
+        result = self._inner.post(url, form, headers)
+        parts = url.split("/api", 1)[1].split("/")[3:]  # after /{carrier}/voice/: the same on every carrier
+        step = "/".join(parts[:2]) if parts[0] == "officer" else parts[0]
+        self.steps.append((step, AWS_CALLS - before))
+        return result
+
+
+def _officer_ivr_requests(carrier: str) -> None:
+    from chalice.test import Client
+
+    from chalicelib import settings
+    from chalicelib.local.caller import CallEmulator
+    from chalicelib.store.officer_pins import DynamoOfficerPins
+    from chalicelib.store.tickets import DynamoTicketStore
+    from chalicelib.telephony.recording_urls import PLIVO_MEDIA
+    from tests.support.carrier_recordings import CarrierRecordings
+    from tests.support.demo import LINE, give_demo_pins, register_demo_call
+    from tests.support.fixtures import ChaliceTransport
+
+    officer_l1, officer_l2 = "+919000000301", "+919000000302"
+    with demo_district(carrier) as district:
+        import app
+
+        give_demo_pins(DynamoOfficerPins(), district)
+        store = DynamoTicketStore()
+        from datetime import UTC, datetime
+
+        now = datetime.now(UTC)
+        for n in range(1, 7):
+            register_demo_call(store, district, n, now)
+        credentials = ((settings.twilio_auth_token(), settings.twilio_account_sid()) if carrier == "twilio"
+                       else (settings.plivo_auth_token(), settings.plivo_auth_id()))
+        with Client(app.app, stage_name="bench") as client:
+            counter = StepCounter(ChaliceTransport(client))
+            # Recordings at the carrier's URLs of our account: the app keeps no other as a remark's evidence.
+            recordings = CarrierRecordings(settings.twilio_account_sid(), "unused", settings.plivo_auth_id(),
+                                           settings.plivo_auth_token())
+            recordings.plivo_media_base = PLIVO_MEDIA
+            emulator = CallEmulator(counter, settings.public_base_url(), *credentials, recordings,
+                                    out=lambda _: None, carrier=carrier)
+
+            def call(phone: str, script: str) -> list[tuple[str, Counter[str]]]:
+                counter.steps.clear()
+                emulator.call(phone, LINE, ScriptedAnswer(script.split("|")))
+                return list(counter.steps)
+
+            call(officer_l1, "*|1234|9|9|9|9|9|1")  # warm: the directory, the queue URLs (the 6th acknowledged)
+            # acknowledge; resolved (a spoken remark); more time (3 days, silence); transfer (to the 3rd
+            # department); the recording (none here), then hang up.
+            l1 = call(officer_l1, "*|1234|1|2|say:हैंडपंप ठीक कर दिया|3|3|silence|4|3|hangup")
+            l2 = call(officer_l2, "*|1234|1|hangup")  # approves the extension
+    print(f"\n{carrier.capitalize()} lines: AWS requests per step of an officer's IVR call (warm)")
+
+    def shown(counts: Counter[str]) -> str:
+        return ", ".join(f"{n} {name.split(':', 1)[1]}" for name, n in sorted(counts.items())) or "none"
+
+    for step, counts in l1 + l2:
+        print(f"  {step:<28} {sum(counts.values()):>3}   {shown(counts)}")
+    actions = {"acknowledge (key 1)": [c for s, c in l1 if s == "officer/key"][:1],
+               "resolved (the remark's <Record>)": [c for s, c in l1 if s == "officer/resolve"],
+               "more time (the reason's <Record>)": [c for s, c in l1 if s == "officer/time"],
+               "transfer (the department's key)": [c for s, c in l1 if s == "officer/transfer"],
+               "approve (key 1, the level above)": [c for s, c in l2 if s == "officer/key"][:1]}
+    print("  per action, in the step that writes (the same commit as SMS and the console):")
+    fan_out = ("sqs:SendMessage", "dynamodb:DeleteItem")  # both queues, then the event out of the outbox
+    per_action = []
+    for label, counted in actions.items():
+        counts = sum(counted, Counter())
+        action = Counter({k: v for k, v in counts.items() if k not in fan_out})
+        per_action.append(sum(action.values()))
+        print(f"    {label:<36} {sum(action.values())} ({shown(action)}), then the events' fan-out: "
+              f"{shown(Counter({k: v for k, v in counts.items() if k in fan_out}))}")
+    item = [sum(c.values()) for s, c in l1 if s == "officer/item"]
+    print(f"  the next item after an action: {statistics.median(item):.0f} Query per post (and one more per post "
+          "that decides the level below's requests)")
+    FIGURES["officer_ivr_requests_per_action" + ("" if carrier == "twilio" else f"_{carrier}")] = max(per_action)
+
+
 def usage_figures(path: Path) -> None:
     """One complaint's requests, operation by operation, written to `path` for `make cost` (infra/cost.py)."""
     from tests.bench import usage
 
-    _progress("one complaint's whole life, request by request")
-    figures = usage.measure(demo_district, ScriptedAnswer)
+    figures = usage.measure(progress=_progress)  # each plan of tests/bench/plans/, two runs each
     print("\n".join(usage.summary(figures)))
     _write_json(path, "usage", figures)
     print(f"  written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} (make cost reads it)")
@@ -622,7 +715,7 @@ def soak() -> None:
 
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
             "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
-            "size": package_size, "package": packaged_cold_start, "soak": soak}
+            "size": package_size, "package": packaged_cold_start, "soak": soak, "officers": officer_ivr_requests}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,7 @@ from chalicelib.domain.call_log import CallEnd, OperatorCall
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.figures import line_day
 from chalicelib.domain.ports import CallLog
-from chalicelib.domain.reconcile import OVER_CAP
+from chalicelib.domain.reconcile import OFFICER_CALL, OVER_CAP
 from tests.fakes.tickets import MemoryTicketStore
 
 
@@ -81,6 +81,10 @@ class MemoryCallLog:
     def mark_over_cap(self, call_sid: str) -> None:
         if self._complaint_number(call_sid) is None:
             self._item(call_sid).outcome = OVER_CAP
+
+    def mark_officer_call(self, call_sid: str) -> None:
+        if self._complaint_number(call_sid) is None:
+            self._item(call_sid).outcome = OFFICER_CALL
 
     # -- operators' calls
 

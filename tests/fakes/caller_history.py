@@ -1,8 +1,11 @@
 """The CallerHistory port in memory, over a MemoryTicketStore: the same conditions as store/callers.py."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.consent import NotTheCallersTicket, WhatsAppConsent, consent_entry
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import CallerHistory, NoteAlreadyAdded, StaleTicket
 from chalicelib.domain.ticket import Ticket
@@ -29,6 +32,21 @@ class MemoryCallerHistory:
         self.tickets.save_change(change)
         self.tickets.by_call[call_sid] = change.after.complaint_number
         self.notes[call_sid] = recording_sid
+
+    def consent(self, phone: str) -> WhatsAppConsent | None:
+        return self.tickets.consents.get(phone)
+
+    def record_consent(self, phone: str, consent: WhatsAppConsent, numbers: Sequence[str]) -> None:
+        found = [self.tickets.tickets.get(number) for number in numbers]
+        if any(t is None or t.caller_phone != phone for t in found):
+            raise NotTheCallersTicket(", ".join(numbers))
+        for ticket in found:
+            assert ticket is not None
+            self.tickets.tickets[ticket.complaint_number] = replace(
+                ticket, whatsapp_consent=consent.given, whatsapp_consent_at=consent.at, version=ticket.version + 1)
+            self.tickets.timelines[ticket.complaint_number].append(consent_entry(ticket.complaint_number, consent,
+                                                                                 phone))
+        self.tickets.consents[phone] = consent
 
 
 if TYPE_CHECKING:

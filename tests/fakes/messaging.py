@@ -20,6 +20,9 @@ class MemoryMessenger:
         self.answer_late = 0  # this many sends are taken, then OutcomeUnknown
         self.lookups: list[Attempt] = []
         self.refuse_whatsapp = False
+        self.refuse_whatsapp_to: set[str] = set()  # WhatsApp refuses these numbers outright (not on WhatsApp)
+        self.refuse_sms_from: set[str] = set()  # SMS from these senders are refused (a route down, a DLT mismatch)
+        self.answer_late_to: set[str] = set()  # messages to these numbers are taken, then OutcomeUnknown
         self._sent_at: dict[int, str] = {}  # id of a message in `sent` → when (a test may drop messages)
 
     def _fail(self) -> None:
@@ -32,8 +35,8 @@ class MemoryMessenger:
 
         self.sent.append(message)
         self._sent_at[id(message)] = iso(datetime.now(UTC))
-        if self.answer_late:
-            self.answer_late -= 1
+        if self.answer_late or message["to"] in self.answer_late_to:
+            self.answer_late = max(self.answer_late - 1, 0)
             raise OutcomeUnknown("carrier answered after the timeout")
         return f"SM{len(self.sent)}"
 
@@ -42,16 +45,18 @@ class MemoryMessenger:
         if carrier == "plivo" and dlt is None and to.startswith("+91"):
             raise ValueError("an SMS to an Indian number through Plivo needs its DLT ids")  # as plivo_rest.py
         self._fail()
+        if sender in self.refuse_sms_from:
+            raise ConnectionError(f"21612: cannot route an SMS from {sender} to {to}")
         return self._taken({"channel": "sms", "to": to, "body": body, "sender": sender, "carrier": carrier,
                             "dlt": dlt, "status_callback": status_callback})
 
     def send_whatsapp(self, to: str, sender: str, content_sid: str, variables: dict[str, str],
                       status_callback: str | None = None) -> str:
         self._fail()
-        if self.refuse_whatsapp:
+        if self.refuse_whatsapp or to in self.refuse_whatsapp_to:
             raise ConnectionError("63016: outside the 24-hour window")
         return self._taken({"channel": "whatsapp", "to": to, "content_sid": content_sid, "variables": variables,
-                            "sender": sender, "carrier": "twilio"})
+                            "sender": sender, "carrier": "twilio", "status_callback": status_callback})
 
     def find_sent(self, attempt: Attempt) -> str | None:
         self.lookups.append(attempt)

@@ -5,6 +5,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.callers import OverDailyLimit
+from chalicelib.domain.consent import WhatsAppConsent
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.ports import AlreadyRegistered, SequenceTaken, StaleTicket, TicketStore
 from chalicelib.domain.registration import Registration
@@ -25,6 +26,7 @@ class MemoryTicketStore:
         self.timeline_once_keys: set[str] = set()  # timeline entries' once_keys (a delivery status's)
         self.outright_holds: set[str] = set()  # registrations one of whose copies is taking a number outright
         self.counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.consents: dict[str, WhatsAppConsent] = {}  # phone → its answer on WhatsApp updates (the caller's item)
 
     def peek_sequence(self, district_code: str, ist_day: str) -> int:
         return self.sequences[(district_code, ist_day)] + 1
@@ -76,6 +78,8 @@ class MemoryTicketStore:
             self.by_once_key[registration.once_key] = ticket.complaint_number
         if cap:
             self.counters[(cap.scope, cap.period)]["value"] += 1
+        if registration.consent:
+            self.consents[ticket.caller_phone] = registration.consent
         if sequence:
             self.sequences[(sequence.district, sequence.ist_day)] = sequence.number
         for counter in registration.counters:

@@ -220,7 +220,7 @@ def test_a_repeat_caller_pressing_2_registers_a_new_complaint(hotline, aws):
     assert "आपकी शिकायत दर्ज हो गई है" in log.said[-4]
     numbers = {item["complaint_number"]["S"] for item in scan_all(aws["dynamodb"], "tickets")}
     assert len(numbers) == 2 and number in numbers
-    assert [e.action for e in TimelineModel.query(number)] == ["registered"]
+    assert [e.action for e in TimelineModel.query(number) if e.action != "message"] == ["registered"]
 
 
 def test_a_complaint_outside_the_repeat_window_is_not_offered(hotline, aws, clock):
@@ -240,7 +240,7 @@ def test_another_callers_ticket_takes_no_note(hotline, client):
             "RecordingSid": "RE" + "8" * 32, "RecordingUrl": "https://api.twilio.com/x/RE8", "RecordingDuration": "9"}
     answer = signed_post(client, f"/twilio/voice/add-note/hi/{number}/1", form)
     assert "<Hangup" in answer.body.decode()  # the spoken apology; nothing written
-    assert [e.action for e in TimelineModel.query(number)] == ["registered"]
+    assert [e.action for e in TimelineModel.query(number) if e.action != "message"] == ["registered"]
     assert TicketModel.get(number).version == version
 
 

@@ -151,6 +151,8 @@ RECIPES: dict[str, Callable[[World, str], Request]] = {
     "getBlocklist": lambda w, u: Request("GET", "/api/districts/RPR/blocklist"),
     "blockCaller": lambda w, u: Request("PUT", "/api/districts/RPR/blocklist/919800011122", {"reason": "गाली"}),
     "unblockCaller": lambda w, u: Request("DELETE", "/api/districts/RPR/blocklist/919800011122"),
+    "setOwnPin": lambda w, u: Request("PUT", "/api/me/pin", {"pin": "4321"}),
+    "resetOfficerPin": lambda w, u: Request("PUT", "/api/districts/RPR/officer-pins/919000000301", {"pin": "4321"}),
 }
 
 
@@ -295,7 +297,8 @@ def test_a_good_token_is_still_good(api, issuer):
 
 PUBLIC = {("/health", "GET")}
 CONSOLE_FILES = {("/console", "GET"), ("/console/{name}", "GET")}  # no data: every figure comes from /api
-OWN_SIGNED_LINK = {("/recordings/{token}", "GET"), ("/recordings/{token}", "POST")}
+OWN_SIGNED_LINK = {("/recordings/{token}", "GET"), ("/recordings/{token}", "POST"), ("/r/{token}", "GET"),
+                   ("/r/{token}", "POST")}
 
 
 CARRIERS = ("twilio", "plivo")

@@ -142,6 +142,8 @@ def _aim_at_real_data(case: Any, data: st.DataObject, seeded: dict[str, Any], ap
         path["code"] = "RPR"
     if "call_sid" in path and real():
         path["call_sid"] = data.draw(st.sampled_from(seeded["calls"]), label="call_sid")
+    if "phone" in path and case.operation.path.endswith("/officer-pins/{phone}") and real():
+        path["phone"] = "919000000301"  # an officer's phone: only officers have an IVR PIN
     if real():
         query.pop("district", None)
         if query.get("view") == "number":

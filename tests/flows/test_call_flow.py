@@ -51,11 +51,11 @@ def test_hindi_call_creates_ticket_and_sends_hindi_sms(aws, twilio, plivo, phone
         assert twilio.sms(to=CALLER)[0].auth == (settings.twilio_account_sid(), settings.twilio_auth_token())
     else:
         assert plivo.sms(to=CALLER)[0].path == f"/v1/Account/{settings.plivo_auth_id()}/Message/"
-    assert complaint_number in sms.body and "को दर्ज हुई" in sms.body
+    assert complaint_number in sms.body and "दर्ज हो गई है" in sms.body
     assert segments(sms.body) <= 2
 
     [forward] = carrier_out.sms(to="+919000000301")  # the water department's L1 officer, by SMS (no WhatsApp)
-    assert complaint_number in forward.body and "/recordings/" in forward.body
+    assert complaint_number in forward.body and "/r/" in forward.body
     assert (forward.status_callback or "").endswith(f"/{demo_carrier}/messaging/status/{complaint_number}")
 
 

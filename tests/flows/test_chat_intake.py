@@ -26,7 +26,9 @@ def hindi_whatsapp_complaint(hotline, sender: str = CITIZEN_WA) -> str:
     assert hotline.text(sender, "3", to=WHATSAPP_SENDER) == HI.text("chat_ask_description")
     assert hotline.text(sender, "हैंडपंप तीन दिन से खराब है", to=WHATSAPP_SENDER, **PHOTO) == HI.text("chat_ask_name")
     assert hotline.text(sender, "रामू साहू", to=WHATSAPP_SENDER) == HI.text("chat_ask_address")
-    return hotline.text(sender, "वार्ड 7, अभनपुर", to=WHATSAPP_SENDER)
+    # The demo sends citizens WhatsApp first: asked once whether to keep writing here; 2, no (so SMS, as before).
+    assert hotline.text(sender, "वार्ड 7, अभनपुर", to=WHATSAPP_SENDER) == HI.text("consent_chat_whatsapp")
+    return hotline.text(sender, "2", to=WHATSAPP_SENDER)
 
 
 def test_a_hindi_whatsapp_conversation_with_a_photo_registers_and_forwards_the_ticket(hotline):
@@ -39,7 +41,7 @@ def test_a_hindi_whatsapp_conversation_with_a_photo_registers_and_forwards_the_t
     assert (ticket.caller_phone, ticket.caller_name, ticket.address) == (CALLER, "रामू साहू", "वार्ड 7, अभनपुर")
     assert ticket.description == "हैंडपंप तीन दिन से खराब है"
     assert (ticket.media_url, ticket.media_type) == (PHOTO["MediaUrl0"], "image/jpeg")  # evidence, kept
-    [entry] = TimelineModel.query(number)
+    [entry] = [e for e in TimelineModel.query(number) if e.action != "message"]  # and the notices' entry
     assert (entry.action, entry.channel, entry.actor_id) == ("registered", "whatsapp", CALLER)
     assert entry.detail["media_type"] == "image/jpeg" and "media_url" not in entry.detail  # never shown
     [forward] = hotline.sms_bodies(WATER_L1)  # the notifier forwarded it, through the queue (pump)
@@ -57,13 +59,14 @@ def test_an_english_sms_conversation_registers_a_ticket(hotline):
     assert sms("4") == EN.text("chat_ask_description")
     assert sms("No power in our lane for three days") == EN.text("chat_ask_name")
     assert sms("Asha Verma") == EN.text("chat_ask_address")
-    reply = sms("House 12, Ward 3, Tilda")
+    assert sms("House 12, Ward 3, Tilda") == EN.text("consent_chat_sms")
+    reply = sms("2")
     number = _number(reply)
     assert reply == EN.text("chat_registered", number=number)
     ticket = TicketModel.get(number)
     assert (ticket.channel, ticket.language, ticket.category, ticket.media_url) == ("sms", "en", "electricity", None)
     assert any(number in body for body in hotline.sms_bodies(ELECTRICITY_L1))
-    assert hotline.sms_bodies(NEIGHBOUR)[-1].startswith(f"Your complaint {number} was registered")
+    assert hotline.sms_bodies(NEIGHBOUR)[-1].startswith(f"Your complaint {number} is registered")
 
 
 def test_texts_to_a_hotline_line_start_the_conversation_too(hotline):
@@ -91,8 +94,9 @@ def test_a_retried_webhook_neither_advances_nor_registers_twice(hotline):
     assert ConversationModel.get(key).state["step"] == "description"
     hotline.text(CITIZEN_WA, "पानी नहीं आ रहा", to=WHATSAPP_SENDER)
     hotline.text(CITIZEN_WA, "रामू", to=WHATSAPP_SENDER)
-    done = hotline.text(CITIZEN_WA, "वार्ड 7", to=WHATSAPP_SENDER, sid="SMlast")
-    assert hotline.text(CITIZEN_WA, "वार्ड 7", to=WHATSAPP_SENDER, sid="SMlast") == done
+    hotline.text(CITIZEN_WA, "वार्ड 7", to=WHATSAPP_SENDER)
+    done = hotline.text(CITIZEN_WA, "2", to=WHATSAPP_SENDER, sid="SMlast")  # the WhatsApp question's answer
+    assert hotline.text(CITIZEN_WA, "2", to=WHATSAPP_SENDER, sid="SMlast") == done
     assert [t.complaint_number for t in TicketModel.by_caller.query(CALLER)] == [_number(done)]
     assert len(hotline.sms_bodies(WATER_L1)) == 1 and len(hotline.sms_bodies(CALLER)) == 1
 
@@ -100,13 +104,13 @@ def test_a_retried_webhook_neither_advances_nor_registers_twice(hotline):
 def test_a_registration_whose_reply_was_lost_keeps_its_number(hotline, aws):
     """The ticket was written but the conversation's save was not (the function died in between): Twilio's
     retry registers nothing new and answers with the first number."""
-    for body in ("नमस्ते", "3", "पानी नहीं आ रहा", "रामू"):
+    for body in ("नमस्ते", "3", "पानी नहीं आ रहा", "रामू", "वार्ड 7"):
         hotline.text(CITIZEN_WA, body, to=WHATSAPP_SENDER)
     key = {"key": {"S": f"RPR#{CALLER}#whatsapp"}}
     before = aws["dynamodb"].get_item(TableName="samvad-test-conversations", Key=key)["Item"]
-    done = hotline.text(CITIZEN_WA, "वार्ड 7", to=WHATSAPP_SENDER, sid="SMlast")
+    done = hotline.text(CITIZEN_WA, "2", to=WHATSAPP_SENDER, sid="SMlast")  # registers, after the WhatsApp question
     aws["dynamodb"].put_item(TableName="samvad-test-conversations", Item=before)
-    assert hotline.text(CITIZEN_WA, "वार्ड 7", to=WHATSAPP_SENDER, sid="SMlast") == done
+    assert hotline.text(CITIZEN_WA, "2", to=WHATSAPP_SENDER, sid="SMlast") == done
     assert [t.complaint_number for t in TicketModel.by_caller.query(CALLER)] == [_number(done)]
 
 
@@ -118,7 +122,7 @@ def test_feedback_after_resolution_and_officers_commands_still_work(hotline):
     assert hotline.text(CITIZEN_WA, "1", to=WHATSAPP_SENDER) == HI.text("reply_closed_satisfied", number=number)
     ticket = TicketModel.get(number)
     assert (ticket.status, ticket.closure) == ("closed", "satisfied")
-    assert [e.channel for e in TimelineModel.query(number)][-1] == "whatsapp"
+    assert [e.channel for e in TimelineModel.query(number) if e.action != "message"][-1] == "whatsapp"
 
 
 def test_a_feedback_digit_inside_a_conversation_is_the_conversations(hotline):

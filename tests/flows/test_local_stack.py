@@ -45,7 +45,7 @@ def test_make_run_answers_health_and_a_scripted_call_ends_in_an_sms(local_stack)
         messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919822200011")["messages"]
         time.sleep(0.3)
     [sms] = messages  # Raipur's Collectorate lines and its SMS are on Plivo: a DLT SMS from its header
-    assert sms["body"].startswith("आपकी शिकायत क्र. RPR") and (sms["carrier"], sms["from"]) == ("plivo", "RPRCOL")
+    assert sms["body"].startswith("आपकी शिकायत RPR") and (sms["carrier"], sms["from"]) == ("plivo", "RPRCOL")
     assert sms["request"]["dst"].lstrip("+") == "919822200011"  # the fields Plivo's API received
     assert sms["request"]["dlt_entity_id"].startswith("DEMO") and sms["request"]["dlt_template_id"].startswith("DEMO")
     [recording] = _get_json(f"{state['sandbox_url']}/sandbox/recordings")["recordings"]
@@ -105,7 +105,7 @@ def test_a_call_during_an_outage_is_reconciled_into_a_ticket_and_an_sms(local_st
         messages = _get_json(f"{state['sandbox_url']}/sandbox/messages?to=%2B919844400033")["messages"]
         time.sleep(0.3)
     [sms] = messages
-    assert sms["body"].startswith(f"आपकी शिकायत क्र. {number}")
+    assert sms["body"].startswith(f"आपकी शिकायत {number} दर्ज")
     assert "0 tickets created" in manage("reconcile", "--local", "--min-age", "0")
 
 

@@ -225,7 +225,7 @@ def test_digits_no_keypad_can_send_are_a_wrong_key_not_an_error(aws, client):
 
 def _link_token(hotline: Any) -> str:
     [forward] = hotline.sms_bodies(WATER_L1)
-    return re.search(r"/recordings/(\S+)", forward).group(1)
+    return re.search(r"/r/(\w+)", forward).group(1)
 
 
 def test_a_link_takes_five_wrong_numbers_then_refuses_every_number_for_a_while(hotline, twilio_audio, aws, clock):
@@ -235,7 +235,7 @@ def test_a_link_takes_five_wrong_numbers_then_refuses_every_number_for_a_while(h
 
     def attempt(phone: str) -> Any:
         wiring.link_attempts.cache_clear()  # each try may land in another container: the count is in DynamoDB
-        return hotline.client.http.post(f"/recordings/{token}", headers=form, body=f"phone={phone}")
+        return hotline.client.http.post(f"/r/{token}", headers=form, body=f"phone={phone}")
 
     for guess in range(4):
         assert attempt(f"90000004{guess:02d}").status_code == 403

@@ -31,32 +31,54 @@ def live_recordings(sandbox, recordings, monkeypatch):
     return recordings
 
 
-def _link_token(hotline, number: str) -> str:
+def _link_path(hotline, number: str) -> str:
+    """The path of the short link in the officer's forward: /r/<token>."""
     [forward] = hotline.sms_bodies(WATER_L1)
-    return re.search(r"/recordings/(\S+)", forward).group(1)
+    link = re.search(r"https://hotline\.samvad\.test/api(/r/(\w+))", forward)
+    assert link is not None and len(link.group(2)) == recording_links.TOKEN_LENGTH, forward
+    return link.group(1)
 
 
-def test_the_link_plays_the_recording_only_for_its_officer(hotline, live_recordings):
+def _signed_path(number: str, phone: str = WATER_L1, hours: int = 72, now: float | None = None) -> str:
+    """A link as forwards carried before the short ones: still opened until it expires."""
+    return "/recordings/" + recording_links.token(number, phone, hours=hours, now=now)
+
+
+@pytest.mark.parametrize("kind", ["short", "signed"])
+def test_the_link_plays_the_recording_only_for_its_officer(hotline, live_recordings, kind):
     number = hotline.complaint("3")
-    token = _link_token(hotline, number)
-    page = hotline.client.http.get(f"/recordings/{token}")
-    assert page.status_code == 200 and b'name="phone"' in page.body
+    path = _link_path(hotline, number) if kind == "short" else _signed_path(number)
+    page = hotline.client.http.get(path)
+    assert page.status_code == 200 and b'name="phone"' in page.body and number.encode() in page.body
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    wrong = hotline.client.http.post(f"/recordings/{token}", headers=form, body="phone=9000000302")
+    wrong = hotline.client.http.post(path, headers=form, body="phone=9000000302")
     assert wrong.status_code == 403 and b"<audio" not in wrong.body
-    right = hotline.client.http.post(f"/recordings/{token}", headers=form, body="phone=090000%2000301")
+    right = hotline.client.http.post(path, headers=form, body="phone=090000%2000301")
     assert right.status_code == 200
     assert b'<audio controls autoplay src="data:text/plain;base64,' in right.body
     assert b"sandbox" not in right.body and b"/recordings/RE" not in right.body  # no Twilio URL shown
 
 
-def test_a_tampered_or_expired_link_is_refused(hotline):
+def test_a_tampered_unknown_or_expired_link_is_refused(hotline):
     number = hotline.complaint("3")
-    token = _link_token(hotline, number)
-    payload, mac = token.split(".")
+    path = _link_path(hotline, number)
+    assert hotline.client.http.get(path[:-2] + ("xx" if not path.endswith("xx") else "yy")).status_code == 403
+    assert hotline.client.http.get("/r/" + "A" * recording_links.TOKEN_LENGTH).status_code == 403
+    expired = recording_links.short_token(number, WATER_L1, hours=1, now=time.time() - 7200)
+    assert hotline.client.http.get(f"/r/{expired}").status_code == 410
+    payload, mac = recording_links.token(number, WATER_L1, hours=72).split(".")
     assert hotline.client.http.get(f"/recordings/{payload}.{mac[:-2]}xx").status_code == 403
-    old = recording_links.token(number, WATER_L1, hours=1, now=time.time() - 7200)
-    assert hotline.client.http.get(f"/recordings/{old}").status_code == 410
+    assert hotline.client.http.get(_signed_path(number, hours=1, now=time.time() - 7200)).status_code == 410
+
+
+def test_the_short_token_is_not_kept_in_the_table(hotline):
+    from chalicelib.store.models import ShortLinkModel
+
+    number = hotline.complaint("3")
+    token = _link_path(hotline, number).removeprefix("/r/")
+    [item] = [i for i in ShortLinkModel.scan() if i.complaint_number == number]
+    assert token not in item.key and item.phone == WATER_L1
+    assert item.link_expires_at - time.time() == pytest.approx(72 * 3600, abs=600)  # follow_up.recording_link_hours
 
 
 def test_a_message_failing_every_time_ends_in_the_dlq_and_is_redriven(aws, app_module):
@@ -113,31 +135,33 @@ def test_the_feedback_call_is_retried_after_a_twilio_error_and_placed_once(hotli
 
 def test_a_link_with_characters_no_token_has_gets_the_page_not_an_error(hotline):
     number = hotline.complaint("3")
-    payload, _mac = _link_token(hotline, number).split(".")
-    for token in (f"{payload}.{'é' * 24}", f"{payload}.%C3%A9%C3%A9", "%E0%A4%95.%E0%A4%95"):
-        page = hotline.client.http.get(f"/recordings/{token}")
-        assert page.status_code in (400, 403), (token, page.status_code)
+    payload, _mac = recording_links.token(number, WATER_L1, hours=72).split(".")
+    short = _link_path(hotline, number)
+    for path in (f"/recordings/{payload}.{'é' * 24}", f"/recordings/{payload}.%C3%A9%C3%A9",
+                 "/recordings/%E0%A4%95.%E0%A4%95", f"{short[:-1]}é", "/r/%E0%A4%95%E0%A4%95"):
+        page = hotline.client.http.get(path)
+        assert page.status_code in (400, 403), (path, page.status_code)
         assert "यह लिंक सही नहीं है / This link is not valid." in page.body.decode()
 
 
 def test_the_officer_may_type_any_e164_number_or_a_ten_digit_indian_one(hotline, live_recordings):
     number = hotline.complaint("3")
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    indian = _link_token(hotline, number)
+    indian = _link_path(hotline, number)
     for typed in ("9000000301", "%2B91%2090000%2000301", "91-90000-00301", "%E0%A5%AF000000301"):  # ९ = 9
-        assert hotline.client.http.post(f"/recordings/{indian}", headers=form, body=f"phone={typed}").status_code == 200
-    foreign = recording_links.token(number, "+14155550123", hours=1)
-    assert hotline.client.http.post(f"/recordings/{foreign}", headers=form,
+        assert hotline.client.http.post(indian, headers=form, body=f"phone={typed}").status_code == 200
+    foreign = recording_links.short_token(number, "+14155550123", hours=1)
+    assert hotline.client.http.post(f"/r/{foreign}", headers=form,
                                     body="phone=%2B1%20415%20555%200123").status_code == 200
-    assert hotline.client.http.post(f"/recordings/{foreign}", headers=form,
+    assert hotline.client.http.post(f"/r/{foreign}", headers=form,
                                     body="phone=4155550123").status_code == 403  # read as +91 4155550123
 
 
 def test_twilio_failing_to_hand_over_the_recording_gets_a_page_that_says_so(hotline, live_recordings, sandbox):
     number = hotline.complaint("3")
-    token = _link_token(hotline, number)
+    path = _link_path(hotline, number)
     sandbox.state.recordings.clear()  # Twilio answers 404 (or fails) for the recording
-    page = hotline.client.http.post(f"/recordings/{token}", headers={
+    page = hotline.client.http.post(path, headers={
         "Content-Type": "application/x-www-form-urlencoded"}, body="phone=9000000301")
     assert page.status_code == 502 and b"<audio" not in page.body
     assert "The recording could not be fetched just now" in page.body.decode() and b'name="phone"' in page.body
@@ -148,9 +172,9 @@ def test_a_recording_too_large_for_a_lambda_response_gets_a_page_that_says_so(ho
     from chalicelib.handlers import recordings
 
     number = hotline.complaint("3")
-    token = _link_token(hotline, number)
+    path = _link_path(hotline, number)
     monkeypatch.setattr(recordings, "MAX_AUDIO_BYTES", 8)  # the sandbox's recording stands in for a long one
-    page = hotline.client.http.post(f"/recordings/{token}", headers={
+    page = hotline.client.http.post(path, headers={
         "Content-Type": "application/x-www-form-urlencoded"}, body="phone=9000000301")
     assert page.status_code == 502 and b"<audio" not in page.body
     assert "The recording is too large to play here" in page.body.decode()

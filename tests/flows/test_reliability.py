@@ -63,7 +63,8 @@ def test_twilio_error_returns_the_message_to_the_queue_and_the_retry_sends_once(
     assert result == {"batchItemFailures": [{"itemIdentifier": message["MessageId"]}]}
     # the officer's forward failed first, nothing else was attempted: a refusal (429) frees its claim; a 5xx
     # says nothing of what Twilio did, so the claim is held for the retry to ask Twilio before sending
-    held = [c["state"]["S"] for c in scan_all(aws["dynamodb"], "idempotency")]
+    held = [c["state"]["S"] for c in scan_all(aws["dynamodb"], "idempotency")
+            if c["key"]["S"].startswith("notice#")]
     assert held == ([] if failure < 500 else ["unconfirmed"])
 
     result = app_module.notifier(sqs_event([message], arn, settings.region()), LambdaContext("notifier"))

@@ -157,6 +157,21 @@ def test_the_signature_covers_the_query_string(state_number, client):
     assert action.startswith(f"{base}/twilio/voice/") and action.endswith("/en/1?district=RPR")
 
 
+def test_the_signature_holds_whatever_order_the_gateway_gives_the_parameters(state_number, client):
+    # A state line's later steps carry two parameters (the district and the caller's known WhatsApp answer);
+    # the carrier signed them in our order, API Gateway hands them over as a mapping in an order it never
+    # promised: both orders pass, a changed value in either fails.
+    from chalicelib.telephony.signature import sign
+
+    form = _form(Digits="1")
+    base = settings.public_base_url()
+    signed = sign(f"{base}/twilio/voice/language/1?consent=no&district=RPR", form, settings.twilio_auth_token())
+    for path in ("/twilio/voice/language/1?district=RPR&consent=no", "/twilio/voice/language/1?consent=no&district=RPR"):
+        assert signed_post(client, path, form, signature=signed).status_code == 200
+    for path in ("/twilio/voice/language/1?district=RPR&consent=yes", "/twilio/voice/language/1?consent=no&district=BSP"):
+        assert signed_post(client, path, form, signature=signed).status_code == 403
+
+
 def test_a_line_belongs_to_one_district_or_one_state_number(state_number):
     import yaml
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.domain.district import District
-    from chalicelib.domain.ports import TicketStore
+    from chalicelib.domain.ports import OfficerPins, TicketStore
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "raipur.yaml"
@@ -17,7 +17,7 @@ CALLER = "+919812345678"
 CARRIERS = ("twilio", "plivo")
 
 
-def demo_on(carrier: str) -> District:
+def demo_on(carrier: str, citizen_channels: list[str] | None = None) -> District:
     """The demo district with every line and its SMS on one carrier: the tests that run once per carrier
     drive the same lines through each. On Twilio the SMS sender is its plain number, as before carriers had
     names; on Plivo every hotline is Plivo's and the sender is the demo file's DLT one. (The file itself mixes
@@ -35,6 +35,9 @@ def demo_on(carrier: str) -> District:
         data["sms_sender"] = {"from": "+919977222500", "accept_no_sms_replies": True}
     else:
         data["sms_sender"] = {**data["sms_sender"], "accept_no_sms_replies": True}
+    if citizen_channels is not None:  # another plan for citizens' messages than the demo's (WhatsApp, then SMS)
+        data["channel_plan"] = {**(data.get("channel_plan") or {}), "citizen": citizen_channels,
+                                "acknowledgement": citizen_channels}
     return parse_district(data, available_languages())
 
 
@@ -50,3 +53,16 @@ def register_demo_call(tickets: TicketStore, district: District, sequence: int, 
     registration = build_call_registration(complaint, district, sequence, FixedClock(at))
     tickets.register(registration)
     return registration.ticket.complaint_number
+
+
+DEMO_PIN = "1234"  # every demo officer's IVR PIN, as `make run` sets it (chalicelib/local/provision.py)
+
+
+def give_demo_pins(pins: OfficerPins, district: District, at: str = "2026-12-01T00:00:00Z") -> None:
+    """DEMO_PIN for every officer and the Collector of `district`. One hash (few rounds) for all: the tests check
+    the IVR, not the hash's cost."""
+    from chalicelib.domain.officer_pins import hash_pin
+
+    stored = hash_pin(DEMO_PIN, iterations=1000)
+    for phone in sorted(district.officer_phones()):
+        pins.set_pin_hash(district.code, phone, stored, "tests", at)

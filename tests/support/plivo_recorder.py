@@ -45,10 +45,23 @@ class RecordingPlivoTransport(BaseAdapter):
         self.accepted: list[bool] = []
         self.failures: list[int | Exception] = []
         self.late: list[str | None] = []  # creates taken, then answered after the client's timeout
+        self.targeted: list[tuple[str, int | Exception]] = []  # (destination, outcome): a create to it fails so
 
     def fail_next(self, *outcomes: int | Exception) -> None:
         """Answer the next requests with these HTTP statuses (or raise these errors), in order."""
         self.failures.extend(outcomes)
+
+    def fail_next_to(self, to: str, *outcomes: int | Exception) -> None:
+        """Answer the next creates to `to` (+E.164) with these HTTP statuses (or raise these errors), in order."""
+        self.targeted.extend((to.lstrip("+"), outcome) for outcome in outcomes)
+
+    def _targeted(self, body: dict[str, Any]) -> int | Exception | None:
+        destination = str(body.get("dst") or body.get("to") or "").lstrip("+")
+        for n, (to, outcome) in enumerate(self.targeted):
+            if to == destination:
+                del self.targeted[n]
+                return outcome
+        return None
 
     def answer_late(self, count: int = 1, to: str | None = None) -> None:
         """The next `count` creates (to `to`, Plivo's digits or +E.164, if given) are taken, and the client gets a
@@ -72,7 +85,9 @@ class RecordingPlivoTransport(BaseAdapter):
         body = json.loads(text) if text.strip().startswith("{") else {}
         self.requests.append(PlivoRequest(str(request.method), url, parts.path, dict(parse_qsl(parts.query)), body,
                                           dict(request.headers)))
-        outcome = self.failures.pop(0) if self.failures else None
+        outcome = self._targeted(body) if request.method == "POST" else None
+        if outcome is None:
+            outcome = self.failures.pop(0) if self.failures else None
         self.accepted.append(outcome is None)
         if isinstance(outcome, Exception):
             raise outcome

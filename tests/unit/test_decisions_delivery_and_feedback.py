@@ -118,11 +118,11 @@ def test_a_bounced_whatsapp_forward_goes_by_sms_once_however_often_twilio_says_s
                           {**snapshot(world.ticket), "actor": CITIZEN})
     _deliver(world, created, messenger, claims)
     assert [m["channel"] for m in messenger.to("+919111100301")] == ["whatsapp"]
-    assert _deliver(world, _bounce(world, "SMbounced1", "ticket.created"), messenger, claims) == ["officer-sms: SM3"]
+    assert _deliver(world, _bounce(world, "SMbounced1", "ticket.created"), messenger, claims) == ["officer: SM3"]
     assert _deliver(world, _bounce(world, "SMbounced1", "ticket.created"), messenger, claims) == [
-        "officer-sms: sent before"]
+        "officer: sent before"]
     [sms] = messenger.to(WATER["L1"])
-    assert sms["channel"] == "sms" and sms["body"].startswith(f"शिकायत {world.number} (पेयजल) आपको सौंपी गई")
+    assert sms["channel"] == "sms" and sms["body"].startswith(f"शिकायत {world.number} (पेयजल), ")
 
 
 def test_a_bounced_whatsapp_reminder_comes_back_as_the_reminder():
@@ -130,7 +130,7 @@ def test_a_bounced_whatsapp_reminder_comes_back_as_the_reminder():
     assert world.advance(hours=36) == ["ticket.reminder"]
     _deliver(world, world.dispatcher.sent[-1], messenger, claims)
     assert _deliver(world, _bounce(world, "SMbounced2", "ticket.reminder"), messenger, claims) == [
-        "officer-sms: SM2"]
+        "officer: SM2"]
     [sms] = messenger.to(WATER["L1"])
     assert sms["body"].startswith(f"स्मरण: शिकायत {world.number} (पेयजल)")
 

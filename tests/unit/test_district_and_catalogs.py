@@ -83,7 +83,7 @@ CITIZEN_MESSAGES = ["citizen_closed_satisfied", "citizen_closed_no_response", "c
 def test_every_message_a_citizen_reads_fits_two_segments(language, key):
     words = catalog(language)
     longest_reason = max((words.text(k) for k in words.keys() if k.startswith("closure_")), key=len)
-    body = words.text(key, number="JJGCH26112312345", reason=longest_reason)
+    body = words.text(key, number="JJGCH26112312345", reason=longest_reason, hotline="09977222564")
     assert segments(body) <= 2, (len(body), body)
 
 
@@ -97,7 +97,7 @@ def test_the_resolution_sms_shortens_a_long_remark_to_two_segments():
     event = DomainEvent("ticket.resolved", "RPR26112312345", 3, "2026-11-23T05:00:00Z",
                         {"caller_phone": "+919812345678", "language": "hi", "remark": remark, "district": "RPR"})
     [notice] = notices_for(event, district, lambda *_: "")
-    assert segments(notice.body) == 2 and "…" in notice.body and notice.body.endswith("नहीं तो 2 भेजें।")
+    assert segments(notice.body) == 2 and "…" in notice.body and notice.body.endswith("आपकी राय जानने हम कॉल करेंगे।")
 
 
 def test_every_example_district_file_has_the_schemas_shape():
@@ -118,7 +118,7 @@ def test_every_example_district_file_has_the_schemas_shape():
      "departments[2].officers: must not contain {'L5'}"),
     (lambda d: d["hotlines"][1]["missed_call"].update(tries=[3]), "hotlines[1].missed_call.tries: must be integer"),
     (lambda d: d["follow_up"].update(clock="lunar"), "follow_up.clock: must be one of"),
-    (lambda d: d.update(collector=None, office_hours=None, whatsapp=None), None),
+    (lambda d: d.update(collector=None, office_hours=None, whatsapp=None, channel_plan=None), None),
 ])
 def test_a_district_file_of_the_wrong_shape_is_refused_before_it_is_read(tmp_path, change, message):
     from chalicelib.district_file import read_district_file

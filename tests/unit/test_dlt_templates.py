@@ -16,7 +16,7 @@ from chalicelib.domain.carrier_plan import check_carrier_plan
 from chalicelib.domain.delivery import deliver
 from chalicelib.domain.district import District, parse_district
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.notices import CITIZEN_SMS, DLT_VAR_MAX, OFFICER_SMS, dlt_template, sms_messages
+from chalicelib.domain.notices import CITIZEN_SMS, DLT_VAR_MAX, OFFICER_SMS, SMS_KEYS, dlt_template, sms_messages
 from chalicelib.i18n import available_languages, catalog
 from tests.fakes.claims import MemoryClaims
 from tests.fakes.directory import MemoryDirectory
@@ -52,8 +52,8 @@ def _events(language: str) -> list[DomainEvent]:
             "caller_phone": CITIZEN, "caller_name": LONG, "created_at": "2026-11-23T05:00:00Z",
             "level_due_at": "2026-11-26T05:00:00Z"}
 
-    def event(kind: str, **data: object) -> DomainEvent:
-        return DomainEvent(kind, NUMBER, 2, "2026-11-23T06:00:00Z", {**base, "level": "L1", **data})
+    def event(event_type: str, /, **data: object) -> DomainEvent:
+        return DomainEvent(event_type, NUMBER, 2, "2026-11-23T06:00:00Z", {**base, "level": "L1", **data})
 
     return [
         event("ticket.created", has_recording=True),
@@ -65,6 +65,8 @@ def _events(language: str) -> list[DomainEvent]:
         event("ticket.extension_requested", days=30, reason=LONG, requested_by="+919000000301"),
         event("ticket.closure_proposed", code="false_complaint", reason=LONG, requested_by="+919000000301"),
         event("ticket.request_decided", approved=True, requested_by="+919000000301"),
+        event("ticket.request_decided", approved=True, kind="extension", requested_by="+919000000301",
+              level_due_at="2026-12-23T05:00:00Z"),  # the citizen is told the new date
         event("ticket.request_decided", approved=False, note=LONG, requested_by="+919000000301"),
         event("ticket.flagged", level="L4", reason="l4_by_hand"),
         event("ticket.resolved", remark=LONG),
@@ -137,15 +139,17 @@ def test_the_catalogs_fixed_reasons_fit_a_dlt_variable_whole(language):
         (k, len(words.text(k))) for k in fixed if len(words.text(k)) > DLT_VAR_MAX]
 
 
-def test_off_dlt_the_values_are_as_before():
+def test_off_dlt_values_are_not_cut_to_a_dlt_variable():
     data = copy.deepcopy(read_yaml(DEMO))
     data["sms_sender"] = {"from": "+919977222500", "accept_no_sms_replies": True}
     district = parse_district(data, available_languages())
     sent = _sent_by_sms(district)
     assert sent and all(m["dlt"] is None and m["carrier"] == "twilio" for m in sent)
-    assert any(LONG[:60] in str(m["body"]) for m in sent)  # the reopening's remark keeps its 60 characters
+    # The resolution's remark keeps what two segments leave it, more than a DLT variable's 30 characters.
+    resolved = [str(m["body"]) for m in sent if str(m["body"]).startswith(f"शिकायत {NUMBER} का निराकरण: ")]
+    assert resolved and all(LONG[:DLT_VAR_MAX + 5] in body for body in resolved)
 
 
 def test_the_message_keys_cover_the_catalog():
-    for key in (*OFFICER_SMS, *CITIZEN_SMS):
+    for key in (*OFFICER_SMS, *CITIZEN_SMS, *SMS_KEYS):
         assert key in catalog("hi").keys() and key in catalog("en").keys()
