@@ -166,10 +166,11 @@ def test_the_signature_holds_whatever_order_the_gateway_gives_the_parameters(sta
     form = _form(Digits="1")
     base = settings.public_base_url()
     signed = sign(f"{base}/twilio/voice/language/1?consent=no&district=RPR", form, settings.twilio_auth_token())
-    for path in ("/twilio/voice/language/1?district=RPR&consent=no", "/twilio/voice/language/1?consent=no&district=RPR"):
-        assert signed_post(client, path, form, signature=signed).status_code == 200
-    for path in ("/twilio/voice/language/1?district=RPR&consent=yes", "/twilio/voice/language/1?consent=no&district=BSP"):
-        assert signed_post(client, path, form, signature=signed).status_code == 403
+    step = "/twilio/voice/language/1"
+    for query in ("district=RPR&consent=no", "consent=no&district=RPR"):
+        assert signed_post(client, f"{step}?{query}", form, signature=signed).status_code == 200
+    for query in ("district=RPR&consent=yes", "consent=no&district=BSP"):
+        assert signed_post(client, f"{step}?{query}", form, signature=signed).status_code == 403
 
 
 def test_a_line_belongs_to_one_district_or_one_state_number(state_number):
