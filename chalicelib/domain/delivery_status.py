@@ -2,11 +2,13 @@
 citizen's or an officer's, walks on to the next channel of the district's plan (domain/delivery.py)."""
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.delivery import BOUNCE_EVENT
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.ports import EventDispatcher, TicketStore
-from chalicelib.domain.ticket import TimelineEntry, snapshot
+from chalicelib.domain.ticket import Ticket, TimelineEntry, snapshot
 
 FAILED = ("failed", "undelivered")
 OFFICER_NOTICE = "officer"  # domain/notices.py's key of the officer's notice
@@ -40,5 +42,18 @@ def record_delivery(number: str, message_sid: str, status: str, to: str, error_c
                                         version=ticket.version, at=at, id=f"whatsapp-failed-{message_sid}",
                                         data={**snapshot(ticket), "phone": phone, "message_sid": message_sid,
                                               "failed_event": sent_for, "notice": notice,
-                                              "remark": ticket.resolution_remark or ""}))
+                                              "remark": ticket.resolution_remark or "",
+                                              **_repeatable(ticket)}))
     return True
+
+
+def _repeatable(ticket: Ticket) -> dict[str, Any]:
+    """What a bounced message said that the snapshot lacks and the ticket still knows: its closure, and the
+    request waiting for the level above (the approver's message). A decision's words are gone once made: its
+    bounce stays on the timeline as `message_failed`, and the requester sees the decision in the console."""
+    extra: dict[str, Any] = {"closure": ticket.closure} if ticket.closure else {}
+    pending = ticket.pending or {}
+    if pending:
+        terms: dict[str, Any] = {name: pending[name] for name in ("days", "code") if name in pending}
+        extra |= {**terms, "reason": pending.get("reason", ""), "requested_by": pending.get("by", "")}
+    return extra

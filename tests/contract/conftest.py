@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.ports import CallerHistory, TicketStore
+from tests.fakes.caller_history import MemoryCallerHistory
+from tests.fakes.tickets import MemoryTicketStore
 from tests.support.fixtures import aws, demo_carrier  # noqa: F401
 
 
@@ -16,3 +19,15 @@ def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "dynamo":
         request.getfixturevalue("aws")
     return str(request.param)
+
+
+@pytest.fixture
+def history_and_tickets(backend: str) -> tuple[CallerHistory, TicketStore]:
+    """Callers' history and the tickets it reads, both in memory or both on DynamoDB (test_caller_*)."""
+    if backend == "memory":
+        tickets = MemoryTicketStore()
+        return MemoryCallerHistory(tickets), tickets
+    from chalicelib.store.callers import DynamoCallerHistory
+    from chalicelib.store.tickets import DynamoTicketStore
+
+    return DynamoCallerHistory(), DynamoTicketStore()

@@ -9,26 +9,12 @@ import pytest
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.clock import FixedClock, iso
 from chalicelib.domain.consent import NotTheCallersTicket, WhatsAppConsent
-from chalicelib.domain.ports import CallerHistory, TicketStore
 from chalicelib.domain.registration import ConsoleComplaint, build_console_registration
-from tests.fakes.caller_history import MemoryCallerHistory
-from tests.fakes.tickets import MemoryTicketStore
 from tests.support.demo import CALLER, DEMO, register_demo_call
 
 NEIGHBOUR = "+919800000001"
 AT = datetime(2026, 12, 1, 6, 30, tzinfo=UTC)
 DISTRICT = read_district_file(DEMO)
-
-
-@pytest.fixture
-def history_and_tickets(backend: str) -> tuple[CallerHistory, TicketStore]:
-    if backend == "memory":
-        tickets = MemoryTicketStore()
-        return MemoryCallerHistory(tickets), tickets
-    from chalicelib.store.callers import DynamoCallerHistory
-    from chalicelib.store.tickets import DynamoTicketStore
-
-    return DynamoCallerHistory(), DynamoTicketStore()
 
 
 def test_a_phone_that_never_answered_has_no_consent(history_and_tickets):

@@ -10,26 +10,13 @@ import pytest
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.callers import recorded_note
 from chalicelib.domain.clock import FixedClock, iso
-from chalicelib.domain.ports import CallerHistory, NoteAlreadyAdded, StaleTicket, TicketStore
+from chalicelib.domain.ports import NoteAlreadyAdded, StaleTicket, TicketStore
 from chalicelib.domain.registration import CallComplaint, build_call_registration
-from tests.fakes.caller_history import MemoryCallerHistory
-from tests.fakes.tickets import MemoryTicketStore
 from tests.support.demo import DEMO, LINE
 
 CALLER, NEIGHBOUR = "+919812345678", "+919800000001"
 AT = datetime(2026, 12, 1, 6, 30, tzinfo=UTC)
 DISTRICT = read_district_file(DEMO)
-
-
-@pytest.fixture
-def history_and_tickets(backend: str) -> tuple[CallerHistory, TicketStore]:
-    if backend == "memory":
-        tickets = MemoryTicketStore()
-        return MemoryCallerHistory(tickets), tickets
-    from chalicelib.store.callers import DynamoCallerHistory
-    from chalicelib.store.tickets import DynamoTicketStore
-
-    return DynamoCallerHistory(), DynamoTicketStore()
 
 
 def _register(tickets: TicketStore, sequence: int, caller: str = CALLER, hours_ago: int = 0) -> str:

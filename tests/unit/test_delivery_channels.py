@@ -181,3 +181,34 @@ def test_an_officers_bounced_whatsapp_event_from_before_still_goes_by_sms():
     assert outcome.endswith(": SM3")
     [sms] = messenger.to(WATER["L1"])
     assert sms["channel"] == "sms" and sms["body"].startswith(f"शिकायत {world.number}")
+
+
+def test_an_approvers_bounced_whatsapp_goes_on_by_sms_with_the_request_it_was_for():
+    water = DISTRICT.departments["water"]
+    l2 = replace(water.officers["L2"], whatsapp="+919111100302")
+    world = World(replace(DISTRICT, departments={**DISTRICT.departments,
+                                                 "water": replace(water, officers={**water.officers, "L2": l2})}))
+    messenger, claims = MemoryMessenger(), MemoryClaims()
+    before = len(world.dispatcher.sent)
+    world.text(WATER["L1"], f"TIME {world.number} 3 the road is dug up")
+    [asked] = [e for e in world.dispatcher.sent[before:] if e.type == "ticket.extension_requested"]
+    _deliver(world, asked, messenger, claims)
+    [whatsapp] = messenger.to("+919111100302")
+    assert whatsapp["channel"] == "whatsapp"
+    # The bounce comes from the ticket as it is now: the request still waits, so the message can be said again.
+    bounced = _bounce(world, "SMwa2", "+919111100302", "ticket.extension_requested", "approver")
+    assert _deliver(world, bounced, messenger, claims)[0].startswith("approver: SM")
+    [sms] = messenger.to(WATER["L2"])
+    assert sms["channel"] == "sms" and "3" in sms["body"] and "the road is dug up" in sms["body"]
+
+
+def test_a_citizens_bounced_closure_goes_on_by_sms():
+    world, messenger, claims = _world(), MemoryMessenger(), MemoryClaims()
+    world.store.tickets[world.number] = replace(world.ticket, status="closed", closure="satisfied")
+    closed = DomainEvent("ticket.closed", world.number, world.ticket.version, world.ticket.created_at,
+                         {**snapshot(world.ticket), "closure": "satisfied", "whatsapp_consent": True})
+    _deliver(world, closed, messenger, claims)
+    assert [m["channel"] for m in messenger.to(CITIZEN)] == ["whatsapp"]
+    bounced = _bounce(world, "SMwa3", CITIZEN, "ticket.closed", "citizen")
+    assert _deliver(world, bounced, messenger, claims)[0].startswith("citizen: SM")
+    assert [m["channel"] for m in messenger.to(CITIZEN)] == ["whatsapp", "sms"]
