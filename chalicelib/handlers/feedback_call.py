@@ -10,7 +10,7 @@ from __future__ import annotations
 from chalicelib import wiring
 from chalicelib.handlers.call_steps import CALL_MAX_SECONDS, Form, Params, form_number, keyed_digits
 from chalicelib.handlers.webhook import EMPTY_RESPONSE
-from chalicelib.routing import feedback_ivr
+from chalicelib.routing import feedback_ivr, ivr
 
 
 def answer(form: Form, params: Params) -> str:
@@ -21,7 +21,7 @@ def answer(form: Form, params: Params) -> str:
     reply = answer_feedback(number, int(params["attempt"]), keyed_digits(form) or "", wiring.ticket_store(),
                             wiring.directory(), wiring.dispatcher(), wiring.clock())
     if reply.closing:
-        return feedback_ivr.closing(reply.language, reply.closing)
+        return ivr.closing(reply.language, reply.closing)
     return feedback_ivr.question(number, reply.language, reply.district_name, reply.ask_attempt, reply.retry_key)
 
 

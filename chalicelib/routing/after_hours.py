@@ -129,11 +129,7 @@ def callback_refused(district: District, hotline: Hotline, lang: str) -> str:
 
 
 def goodbye(lang: str) -> str:
-    speech = catalog(lang)
-    vr = CallScript()
-    say(vr, speech.text("goodbye"), speech)
-    vr.hangup()
-    return render(vr)
+    return ivr.closing(lang, "goodbye")
 
 
 def reject() -> str:

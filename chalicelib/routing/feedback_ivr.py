@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.i18n import catalog
+from chalicelib.routing import ivr
 from chalicelib.telephony.call_script import CallScript, say, url
 from chalicelib.telephony.carriers import render
 
@@ -19,7 +20,7 @@ def question(number: str, language: str, district_name: str, attempt: int, retry
     vr = CallScript()
     if retry_key:
         if attempt > MAX_TRIES:
-            return closing(language, "feedback_no_answer")
+            return ivr.closing(language, "feedback_no_answer")
         say(vr, speech.text(retry_key), speech)
     action = url(path(number, attempt))
     gather = vr.gather(action, timeout=8, num_digits=1)
@@ -30,10 +31,3 @@ def question(number: str, language: str, district_name: str, attempt: int, retry
     vr.redirect(action)
     return render(vr)
 
-
-def closing(language: str, key: str) -> str:
-    speech = catalog(language)
-    vr = CallScript()
-    say(vr, speech.text(key), speech)
-    vr.hangup()
-    return render(vr)

@@ -137,13 +137,18 @@ def registered(lang: str, complaint_number: str, ask_consent: bool = False) -> s
     return render(vr)
 
 
-def consent_answered(lang: str, given: bool) -> str:
-    """What the caller hears after the WhatsApp question, then the call ends."""
+def closing(lang: str, key: str) -> str:
+    """One message in the caller's language, then the call ends (every flow's last word)."""
     speech = catalog(lang)
     vr = CallScript()
-    say(vr, speech.text("consent_yes" if given else "consent_no"), speech)
+    say(vr, speech.text(key), speech)
     vr.hangup()
     return render(vr)
+
+
+def consent_answered(lang: str, given: bool) -> str:
+    """What the caller hears after the WhatsApp question, then the call ends."""
+    return closing(lang, "consent_yes" if given else "consent_no")
 
 
 def retry(district: District, lang: str, attempt: int, digits: str | None,

@@ -29,7 +29,7 @@ from chalicelib.domain.lifecycle import MAX_EXTENSION_DAYS
 from chalicelib.domain.officer_work import COMPLAINT, WorkItem, complaint_text, officer_name, time_left
 from chalicelib.domain.ticket import Ticket
 from chalicelib.i18n import Catalog, catalog
-from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, RECORD_SILENCE_SECONDS, VOICE
+from chalicelib.routing.ivr import GATHER_TIMEOUT_SECONDS, MAX_ATTEMPTS, RECORD_SILENCE_SECONDS, VOICE, closing
 from chalicelib.telephony.call_script import CallScript, say, url
 from chalicelib.telephony.carriers import render
 
@@ -85,11 +85,7 @@ def pin_prompt(district: District, attempt: int, before: Sequence[str] = ()) -> 
 
 def goodbye(district: District, key: str) -> str:
     """The call ends politely with one message (a PIN refused, a phone locked out, a menu left unanswered)."""
-    speech = _speech(district)
-    vr = CallScript()
-    say(vr, speech.text(key), speech)
-    vr.hangup()
-    return render(vr)
+    return closing(district.default_language, key)
 
 
 # -- the list -------------------------------------------------------------------------------------------------
