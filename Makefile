@@ -41,10 +41,16 @@ browser:
 
 # wheels first: tests/flows/test_package.py packages from wheelhouse/ with no package index (about 20 s to fill).
 # Two workers (pytest-xdist), each test file on one worker: module fixtures (a local stack, a browser) stay whole,
-# and the suite's own listeners pick free ports. PYTEST_WORKERS=0 runs it in one process.
+# and the suite's own listeners pick free ports. Then the tests marked `alone` (real callers and carriers timed on
+# loopback) with nothing beside them. PYTEST_WORKERS=0 runs it all in one process.
 PYTEST_WORKERS ?= 2
 test: lint browser wheels           ## the whole suite (unit, flows through moto, local stack, the console in Chromium)
-	$(BIN)/python -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+ifeq ($(PYTEST_WORKERS),0)
+	$(BIN)/python -m pytest
+else
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not alone"
+	$(BIN)/python -m pytest -m alone
+endif
 
 bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency, unit tests' import, zip size, the soak; build/bench.json
 	$(BIN)/python -m tests.bench.run

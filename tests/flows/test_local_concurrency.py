@@ -23,6 +23,8 @@ from chalicelib.local.provision import provision
 from chalicelib.telephony.signature import sign
 from tests.support import stack_process
 
+pytestmark = pytest.mark.alone  # timed against real sockets: not beside another worker
+
 WRITERS, TRANSACTIONS_EACH = 16, 40  # half of them replay a call and fail their condition
 CALLERS, ROUNDS, BURSTS = 16, 1, 5
 PORTS = range(18000, 19000)  # below the ephemeral range, apart from the ports other stack tests pick

@@ -12,6 +12,8 @@ from chalicelib.domain.events import DomainEvent
 from tests.support.fixtures import CALLER
 from tests.support.stack_process import free_port_in
 
+pytestmark = pytest.mark.alone  # timed against real sockets: not beside another worker
+
 # Eight officers of the demo district, by department and level; health L1 is on WhatsApp.
 OFFICERS = {("health", "L1"): "+919000000101", ("food", "L1"): "+919000000201", ("water", "L1"): "+919000000301",
             ("electricity", "L1"): "+919000000401", ("revenue", "L1"): "+919000000501",
