@@ -20,6 +20,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import MetaProtocol, Model
 
 from chalicelib import settings, tracing
+from chalicelib.store.connection import with_client
 
 
 class _StageTable(type):
@@ -53,7 +54,9 @@ class _StageModel(Model):
         # patch are settled on first use, so importing the models binds nothing.
         tracing.trace_aws_requests()
         cls.Meta.region = settings.region()
-        return super()._get_connection()
+        made = super()._get_connection()
+        with_client(made.connection)
+        return made
 
 
 class CallerIndex(GlobalSecondaryIndex):
