@@ -183,15 +183,21 @@ def _request_words(district: District, speech: Catalog, ticket: Ticket) -> list[
 
 # -- the steps of an action -------------------------------------------------------------------------------
 
-def remark_prompt(district: District, session: str, position: int, number: str, attempt: int) -> str:
-    """Resolved: a short spoken remark, the resolution's evidence."""
+def _spoken_remark(district: District, prompt_key: str, action_path: str) -> str:
+    """A prompt, then a short recording posted to the action; silence posts there too."""
     speech = _speech(district)
     vr = CallScript()
-    say(vr, speech.text("officer_ivr_resolve_prompt"), speech)
-    action = url(f"{OFFICER}/resolve/{session}/{position}/{number}/{attempt}")
+    say(vr, speech.text(prompt_key), speech)
+    action = url(action_path)
     vr.record(action, max_seconds=REMARK_MAX_SECONDS, silence_seconds=RECORD_SILENCE_SECONDS)
     vr.redirect(action)
     return render(vr)
+
+
+def remark_prompt(district: District, session: str, position: int, number: str, attempt: int) -> str:
+    """Resolved: a short spoken remark, the resolution's evidence."""
+    return _spoken_remark(district, "officer_ivr_resolve_prompt",
+                          f"{OFFICER}/resolve/{session}/{position}/{number}/{attempt}")
 
 
 def days_prompt(district: District, session: str, position: int, number: str, attempt: int,
@@ -209,13 +215,7 @@ def days_prompt(district: District, session: str, position: int, number: str, at
 
 def reason_prompt(district: District, session: str, position: int, number: str, days: int) -> str:
     """More time: the reason, spoken; silence sends the request as made by phone."""
-    speech = _speech(district)
-    vr = CallScript()
-    say(vr, speech.text("officer_ivr_reason_prompt"), speech)
-    action = url(f"{OFFICER}/time/{session}/{position}/{number}/{days}")
-    vr.record(action, max_seconds=REMARK_MAX_SECONDS, silence_seconds=RECORD_SILENCE_SECONDS)
-    vr.redirect(action)
-    return render(vr)
+    return _spoken_remark(district, "officer_ivr_reason_prompt", f"{OFFICER}/time/{session}/{position}/{number}/{days}")
 
 
 def transfer_choices(district: District, ticket: Ticket) -> list[Department]:
