@@ -300,6 +300,11 @@ def api_export_tickets():
     return _api("exportTickets")
 
 
+@app.route("/api/tickets/search", methods=["GET"])
+def api_search_tickets():
+    return _api("searchTickets")
+
+
 @app.route("/api/tickets/{number}", methods=["GET"])
 def api_get_ticket(number):
     return _api("getTicket")
@@ -308,6 +313,11 @@ def api_get_ticket(number):
 @app.route("/api/tickets/{number}/recording", methods=["GET"])
 def api_recording(number):
     return _api("getRecording")
+
+
+@app.route("/api/tickets/{number}/transcript", methods=["PUT"])
+def api_correct_transcript(number):
+    return _api("correctTranscript")
 
 
 @app.route("/api/tickets/{number}/{action}", methods=["POST"])
@@ -433,3 +443,10 @@ def reconciler(event):
     from chalicelib.handlers import reconciler as reconcile
 
     return reconcile.run(event)
+
+
+@app.on_sqs_message(queue=settings.queue_name("transcribe"), batch_size=5, name="transcriber")
+def transcriber(event):
+    from chalicelib.handlers import transcriber as consumer
+
+    return consumer.handle(event)

@@ -39,19 +39,67 @@ def _masked(match: re.Match[str]) -> str:
     return plus + keep + "".join(out)
 
 
-def mask(text: str) -> str:
-    if not text or not _DIGIT.search(text):
+# What a caller said is theirs like their number: a transcript's words never reach the logs, only their length.
+# Always: a transcript and its correction. Where the value is about a transcript (a transcript's JSON, a
+# `transcribed` or `transcript_corrected` timeline entry, a `ticket.transcribed` event): its text, the
+# correction's before and after, the event's summary (the transcript's start).
+_ALWAYS = frozenset({"transcript", "corrected_text"})
+_ABOUT = frozenset({"text", "before", "after", "summary"})
+_TRANSCRIPT_ACTIONS = frozenset({"transcribed", "transcript_corrected"})
+_MENTIONS = ("transcri", "corrected_text", "recording_sid")  # in a string: it is about a transcript
+HIDDEN_WORDS = "[{n} characters]"
+_HIDDEN = re.compile(r"\[\d+ characters\]")
+# A quoted value after its key, as JSON ("text": "…"), a dict's repr ('text': '…') or a dataclass's (text='…').
+_KEYED = re.compile(
+    r"""(?P<key>(?P<kq>["']?)(?P<name>\w+)(?P=kq)\s*[:=]\s*)(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)""",
+    re.DOTALL)
+
+
+def _hidden(words: str) -> str:
+    return words if _HIDDEN.fullmatch(words) else HIDDEN_WORDS.format(n=len(words))
+
+
+def _words_in(text: str) -> str:
+    """A transcript's words in a line of text (an event's JSON, an exception's repr), each replaced by its length."""
+    if not any(mention in text for mention in _MENTIONS):
         return text
-    return _PHONE.sub(_masked, text)
+
+    def hide(match: re.Match[str]) -> str:
+        if match.group("name") not in _ALWAYS | _ABOUT:
+            return match.group(0)
+        quote = match.group("q")
+        return f"{match.group('key')}{quote}{_hidden(match.group('value'))}{quote}"
+
+    return _KEYED.sub(hide, text)
 
 
-def mask_value(value: Any) -> Any:
+def mask(text: str) -> str:
+    if not text:
+        return text
+    if _DIGIT.search(text):
+        text = _PHONE.sub(_masked, text)
+    return _words_in(text)
+
+
+def _about_transcript(value: dict[Any, Any]) -> bool:
+    return "recording_sid" in value or "transcript_status" in value or value.get("action") in _TRANSCRIPT_ACTIONS
+
+
+def mask_value(value: Any, about: bool = False) -> Any:
+    """A log record's extra value, phone numbers masked and a transcript's words hidden (see _ALWAYS, _ABOUT)."""
     if isinstance(value, str):
         return mask(value)
     if isinstance(value, dict):
-        return {key: mask_value(item) for key, item in value.items()}
+        about = about or _about_transcript(value)
+        masked: dict[Any, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, str) and (key in _ALWAYS or (about and key in _ABOUT)):
+                masked[key] = _hidden(item)
+            else:
+                masked[key] = mask_value(item, about or key == "transcript")
+        return masked
     if isinstance(value, list | tuple):
-        return [mask_value(item) for item in value]
+        return [mask_value(item, about) for item in value]
     return value
 
 

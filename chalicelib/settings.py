@@ -13,8 +13,8 @@ from typing import Any
 from chalicelib.singleton import singleton
 
 TABLES = ("tickets", "timeline", "calls", "directory", "counters", "outbox", "idempotency", "callbacks",
-          "conversations")
-QUEUES = ("notify", "followup")
+          "conversations", "search")
+QUEUES = ("notify", "followup", "transcribe")
 
 
 def stage() -> str:
@@ -35,6 +35,12 @@ def queue_name(kind: str) -> str:
 
 def dlq_name(kind: str) -> str:
     return resource_name(f"{kind}-dlq")
+
+
+def audio_bucket() -> str:
+    """The recordings and transcripts bucket. Deployed, the stack names it with the account id (S3 names are
+    global) and hands it over in SAMVAD_AUDIO_BUCKET; the local stack and tests use the stage's plain name."""
+    return os.environ.get("SAMVAD_AUDIO_BUCKET") or resource_name("audio")
 
 
 def region() -> str:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from chalicelib.domain.clock import Clock
     from chalicelib.domain.ports import (
+        AudioStore,
         Blocklist,
         CallbackRequests,
         CallerHistory,
@@ -33,8 +34,11 @@ if TYPE_CHECKING:
         OfficerQueues,
         RecordingAudio,
         RecordingsSource,
+        SearchIndex,
         ShortLinks,
+        SpeechToText,
         TicketStore,
+        TranscriptionQueue,
     )
 
 
@@ -186,6 +190,34 @@ def recording_audio() -> RecordingAudio:
     from chalicelib.telephony.recordings import TwilioRecordingAudio
 
     return CarrierRecordingAudio({"twilio": TwilioRecordingAudio, "plivo": PlivoRecordingAudio})
+
+
+@singleton
+def audio_store() -> AudioStore:
+    from chalicelib.speech.s3_audio import S3AudioStore
+
+    return S3AudioStore()
+
+
+@singleton
+def speech_to_text() -> SpeechToText:
+    from chalicelib.speech.transcribe import TranscribeSpeech
+
+    return TranscribeSpeech()
+
+
+@singleton
+def transcription_queue() -> TranscriptionQueue:
+    from chalicelib.speech.queue import SqsTranscriptionQueue
+
+    return SqsTranscriptionQueue()
+
+
+@singleton
+def search_index() -> SearchIndex:
+    from chalicelib.store.search_index import DynamoSearchIndex
+
+    return DynamoSearchIndex()
 
 
 @singleton

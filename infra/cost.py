@@ -248,6 +248,64 @@ def aws_per_complaint(usage: dict[str, Any], prices: dict[str, Any], resources: 
     ]
 
 
+TRANSCRIBER = "transcriber"
+TRANSCRIBE_MINIMUM_SECONDS = 15  # Transcribe bills each job at least 15 s of audio
+
+
+def _counted(ops: list[dict[str, Any]], service: str, operation: str) -> int:
+    return sum(1 for op in ops if op["service"] == service and op["operation"] == operation)
+
+
+def transcription_per_complaint(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any],
+                                config: dict[str, Any], stage: str = "prod") -> list[Line]:
+    """What transcribing one complaint's recording adds (issue 15), line by line: Transcribe's minutes (a job's
+    15-second minimum), the transcriber Lambda and its queue, the audio and the result in S3 for the district's
+    retention, the transcript's writes. Counted from the bench's run where it transcribed (its transcriber's
+    requests), else from infra/prices.json's assumptions — the label says which. Transcribe's own reads of the
+    audio and writes of the result are S3 requests on our bucket that no client of ours makes: always added."""
+    aws, assume = prices["aws"], prices["assumptions"]
+    life, sizes = usage["lifecycle"], usage["item_bytes"]
+    ops = _ops(life, (TRANSCRIBER,))
+    jobs = _counted(life["operations"], "transcribe", "StartTranscriptionJob")
+    measured = jobs > 0
+    how = "measured" if measured else "assumed"
+    if not measured:
+        jobs = _value(assume, "transcription_jobs_per_complaint")
+    checks = _counted(ops, "transcribe", "GetTranscriptionJob") if measured else jobs * _value(
+        assume, "transcription_checks")
+    messages = life.get("sqs_messages", {}).get(TRANSCRIBER, 0) if measured else jobs + checks
+    seconds = max(_value(assume, "transcribed_audio_seconds"), TRANSCRIBE_MINIMUM_SECONDS)
+    puts = (_counted(ops, "s3", "PutObject") if measured else jobs) + jobs  # the audio; Transcribe's result
+    gets = (_counted(ops, "s3", "GetObject") if measured else jobs) + jobs  # the result; Transcribe's read
+    sends = sum(1 for op in ops if op["service"] == "sqs") if measured else messages  # the start's and each check's
+    if measured:
+        wru, rru = request_units(ops, sizes, table_indexes(resources))
+    else:
+        units = _value(assume, "transcription_table_units")
+        wru, rru = float(units["wru"]), float(units["rru"])
+    retention_months = 365 / _value(assume, "days_per_month")  # the district's default retention_days
+    stored_gb = jobs * _value(assume, "transcribed_audio_seconds") * _value(assume, "audio_bytes_per_second") / 1e9
+    duration = messages * _value(assume, "transcriber_duration_ms") / 1000 * memory_gb(config, stage, TRANSCRIBER)
+
+    def usd(name: str) -> float:
+        return unit_usd(aws[name], prices)
+
+    return [
+        Line("AWS", f"Transcribe, hi-IN/en-IN batch ({jobs:g} job of {seconds:g} s, {how})", jobs * seconds / 60,
+             "minute", usd("transcribe_minute")),
+        Line("AWS", f"Transcriber Lambda invocations ({how})", messages, "invocation", usd("lambda_request")),
+        Line("AWS", "Transcriber Lambda duration", duration, "GB-s", usd("lambda_gb_second")),
+        Line("AWS", f"Transcribe queue SQS requests ({how})",
+             sends + messages * _value(assume, "sqs_mapping_requests_per_message"), "request", usd("sqs_request")),
+        Line("AWS", "S3 PUT (the audio; Transcribe's result)", puts, "request", usd("s3_put_request")),
+        Line("AWS", "S3 GET (Transcribe's read; the result)", gets, "request", usd("s3_get_request")),
+        Line("AWS", f"S3 storage of the audio for its retention ({retention_months:.0f} months)",
+             stored_gb * retention_months, "GB-month", usd("s3_storage_gb_month")),
+        Line("AWS", f"DynamoDB writes for the transcript ({how})", wru, "WRU", usd("dynamodb_wru")),
+        Line("AWS", f"DynamoDB reads for the transcript ({how})", rru, "RRU", usd("dynamodb_rru")),
+    ]
+
+
 CARRIER_NAMES = {"twilio": "Twilio", "plivo": "Plivo"}
 CHANNEL_WORDS = {"whatsapp": "WhatsApp", "sms": "SMS", "international_sms": "International SMS"}
 
@@ -547,8 +605,26 @@ def report(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, A
         out.append(f"{plan['name']}: ₹{total(lines) * rate:.2f} per complaint for the goal "
                    f"(US${total(lines):.4f}); the citizen's call in apart: ₹{total(lines, in_goal=False) * rate:.2f}")
     india = per.get(INDIA_PLAN) or next(iter(per.values()))
+    if "transcribe_minute" in prices["aws"]:  # a price file from before voice to text has none
+        out[-len(plans):-len(plans)] = _transcription_section(plans, prices, resources, config, rate)
+        added = transcription_per_complaint(next(iter((plans.get(INDIA_PLAN) or next(iter(plans.values())))[
+            "runs"].values())), prices, resources, config)
+        out.append(f"India plan with transcription: ₹{(total(india) + total(added)) * rate:.2f} per complaint")
     out.append(f"India plan: ₹{total(india) * rate:.2f} per complaint (goal ₹{GOAL_INR:g})")
     return "\n".join(out)
+
+
+def _transcription_section(plans: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any],
+                           config: dict[str, Any], rate: float) -> list[str]:
+    """What voice to text adds per 1,000 complaints, per plan (the same on every plan: it is AWS's alone)."""
+    out = ["## Voice to text: what transcription adds (on by default; a district or a category may switch it off)",
+           ""]
+    for plan in plans.values():
+        run = next(iter(plan["runs"].values()))
+        lines = transcription_per_complaint(run, prices, resources, config)
+        out += [table(lines, 1000, f"{plan['name']}: transcription per 1,000 complaints", rate,
+                      "**Transcription adds**"), ""]
+    return out
 
 
 def has_plans(bench: Path) -> bool:

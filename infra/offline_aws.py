@@ -68,6 +68,10 @@ class OfflineAccount:
             return 200, {"Stacks": [self.stack]}, f"{self.stack['StackStatus']} (as the dry run deployed it)"
         if key == ("s3", "HeadBucket"):
             return 404, {"Error": {"Code": "404", "Message": "Not Found"}}, "assumed: no such bucket"
+        if key == ("s3", "GetBucketLifecycleConfiguration"):
+            return 404, {"Error": {"Code": "NoSuchLifecycleConfiguration",
+                                   "Message": "The lifecycle configuration does not exist"}}, \
+                "assumed: no lifecycle rules yet (a first load)"
         if key == ("dynamodb", "GetItem"):
             return 200, {}, "assumed: no such item"
         if key == ("dynamodb", "Query"):

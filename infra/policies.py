@@ -40,6 +40,27 @@ def queue_arn(stage: str, kind: str) -> str:
     return f"arn:aws:sqs:*:*:samvad-{stage}-{kind}"
 
 
+# S3 ARNs name no account, and a bucket's name must be unique across accounts: the stack names it with the
+# account id, which a policy file (plain JSON, no Fn::Sub) can only name through this IAM policy variable.
+ACCOUNT_VARIABLE = "${aws:PrincipalAccount}"
+
+
+def bucket_name(stage: str, kind: str) -> str:
+    """`audio` → the bucket infra/resources.json makes: samvad-<stage>-audio-<account id>."""
+    return f"samvad-{stage}-{kind}-{ACCOUNT_VARIABLE}"
+
+
+def object_arn(stage: str, relative: str) -> str:
+    """`audio/recordings` → the objects under recordings/ in the stage's audio bucket."""
+    kind, _, prefix = relative.partition("/")
+    return f"arn:aws:s3:::{bucket_name(stage, kind)}/{prefix}/*"
+
+
+def transcription_job_arn(stage: str) -> str:
+    """The stage's jobs: the transcriber names each samvad-<stage>-<complaint number>-<recording sid>."""
+    return f"arn:aws:transcribe:*:*:transcription-job/samvad-{stage}-*"
+
+
 def parameter_name(stage: str, name: str) -> str:
     return f"/samvad/{stage}/{name}"
 
@@ -69,6 +90,13 @@ def policy_document(stage: str, function: str, needs: dict[str, dict[str, Any]] 
     for kind, actions in need.get("sqs", {}).items():
         statements.append({"Sid": "Queue" + _sid(kind), "Effect": "Allow",
                            "Action": [f"sqs:{a}" for a in actions], "Resource": queue_arn(stage, kind)})
+    for relative, actions in need.get("s3", {}).items():
+        statements.append({"Sid": "Objects" + _sid(relative), "Effect": "Allow",
+                           "Action": [f"s3:{a}" for a in actions], "Resource": object_arn(stage, relative)})
+    if need.get("transcribe"):
+        statements.append({"Sid": "TranscriptionJobs", "Effect": "Allow",
+                           "Action": [f"transcribe:{a}" for a in need["transcribe"]],
+                           "Resource": transcription_job_arn(stage)})
     parameters = need.get("ssm", [])
     if parameters:
         arns = [parameter_arn(stage, p) for p in parameters]

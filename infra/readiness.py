@@ -33,7 +33,9 @@ SAMPLE = {"AWS::Region": "ap-south-1", "AWS::AccountId": "123456789012", "AWS::P
           "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "samvad"}
 # Services whose actions take resource ARNs: a "*" there would reach every table, queue, parameter or log.
 RESOURCE_SCOPED = ("dynamodb:", "sqs:", "ssm:", "logs:", "kms:", "s3:", "sns:", "lambda:")
-CHECKED_SERVICES = ("dynamodb:", "sqs:", "ssm:")  # granted only as infra/needs.json declares
+CHECKED_SERVICES = ("dynamodb:", "sqs:", "ssm:", "s3:", "transcribe:")  # granted only as infra/needs.json declares
+# What an S3 statement may name: a bucket, or the objects under one named prefix of it (bucket/prefix/*).
+_S3_OBJECTS = re.compile(r"^(?P<name>[^*?/]+/[^*?]+)/\*$")
 PLACEHOLDER = "REPLACE-WITH"
 
 
@@ -268,6 +270,9 @@ def _resource_name(arn: str) -> str | None:
         return rest.removeprefix("log-group:").removesuffix(":*")
     if service == "ssm":
         return rest.removeprefix("parameter")
+    if service == "s3":
+        objects = _S3_OBJECTS.match(rest)
+        return objects["name"] if objects else rest
     return rest
 
 
@@ -369,10 +374,14 @@ def _needed(need: dict[str, Any], stage: str) -> list[tuple[str, str]]:
     for kind, actions in need.get("sqs", {}).items():
         pairs += [(f"sqs:{a}", policies.queue_arn(stage, kind)) for a in actions]
     pairs += [("ssm:GetParameter", policies.parameter_arn(stage, p)) for p in need.get("ssm", [])]
+    for relative, actions in need.get("s3", {}).items():
+        pairs += [(f"s3:{a}", policies.object_arn(stage, relative)) for a in actions]
+    pairs += [(f"transcribe:{a}", policies.transcription_job_arn(stage)) for a in need.get("transcribe", [])]
     return [(action, _sample_arn(arn)) for action, arn in pairs]
 
 
 def _sample_arn(arn: str) -> str:
+    arn = arn.replace(policies.ACCOUNT_VARIABLE, SAMPLE["AWS::AccountId"])
     parts = arn.split(":", 5)
     parts[3], parts[4] = parts[3].replace("*", SAMPLE["AWS::Region"]), parts[4].replace("*", SAMPLE["AWS::AccountId"])
     return ":".join(parts)
@@ -387,7 +396,8 @@ def _grants(t: Template, role: str) -> list[tuple[str, str, str]]:
                 continue
             for action in _as_list(statement.get("Action", [])):
                 for resource in _as_list(statement.get("Resource", [])):
-                    grants.append((str(action), str(t.value(resource)), statement.get("Sid") or ""))
+                    named = str(t.value(resource)).replace(policies.ACCOUNT_VARIABLE, SAMPLE["AWS::AccountId"])
+                    grants.append((str(action), named, statement.get("Sid") or ""))
     return grants
 
 

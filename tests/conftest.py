@@ -18,3 +18,24 @@ os.environ.update({
     "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789abcdef",
     "PLIVO_AUTH_ID": "MA" + "A1" * 9, "PLIVO_AUTH_TOKEN": "test-plivo-token-0123456789abcdef",
 })
+
+
+def _loopback_only() -> None:
+    """A name that is not this machine's is refused before it is looked up: a test that would reach the
+    internet fails at once, saying where, instead of waiting on DNS (or, on a networked machine, getting
+    through)."""
+    import socket
+
+    resolve = socket.getaddrinfo
+    local = {None, "", "localhost", "::1", "0.0.0.0"}
+
+    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in local and not str(name).startswith("127."):
+            raise OSError(f"tests never reach the internet: {name} is not on loopback")
+        return resolve(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
+
+
+_loopback_only()

@@ -145,7 +145,32 @@ SCHEMAS["Ticket"] = {"allOf": [_ref("TicketSummary"), _obj({
                         "description": "What this user may do now: "
                                        + ", ".join(action.key for action in API_ACTIONS)},
     "timeline": {"type": "array", "items": _ref("TimelineEntry")},
+    "transcript": {"oneOf": [{"type": "null"}, _ref("Transcript")],
+                   "description": "The recording's transcript once its job has ended; null before, or with no "
+                                  "recording"},
+    "category_hint": {"type": ["string", "null"],
+                      "description": "Another category the transcript's words point to than the one chosen (the "
+                                     "district's keywords): a suggestion for the reroute action, never applied"},
 })]}
+TRANSCRIPT_STATUSES = ("done", "low_confidence", "empty", "failed", "unavailable", "timed_out",
+                       "unsupported_language", "off")
+SCHEMAS["Transcript"] = _obj({
+    "status": {"type": "string", "enum": list(TRANSCRIPT_STATUSES),
+               "description": "done; low_confidence (text kept: listen before acting on it); empty (no words "
+                              "heard); failed, unavailable (the carrier kept the audio, or it was too large), "
+                              "timed_out, unsupported_language, off: no text, the recording is the evidence"},
+    "text": {"type": "string", "description": "What the machine heard, never overwritten"},
+    "confidence": {"type": ["number", "null"], "description": "The mean of the words' confidences, 0–1"},
+    "language": {"type": "string", "description": "Transcribe's language code, e.g. hi-IN"},
+    "reason": {"type": ["string", "null"], "description": "Why there is no text"},
+    "at": _opt_time,
+    "corrected_text": {"type": ["string", "null"], "description": "A person's correction, shown instead"},
+    "corrected_by": {"type": ["string", "null"]}, "corrected_at": _opt_time,
+})
+SCHEMAS["SearchResults"] = _obj({
+    "items": {"type": "array", "items": {"allOf": [_ref("TicketSummary"), _obj({
+        "text": {"type": "string", "description": "The start of the description and transcript"}})]}},
+    "next_cursor": {"type": ["string", "null"]}})
 SCHEMAS["NewTicket"] = {
     "type": "object", "additionalProperties": False,
     "required": ["caller_phone", "category", "description"],
@@ -353,6 +378,19 @@ def document() -> dict[str, Any]:
                                                                   "next rows", "required": False,
                                                    "schema": {"type": "string"}}}},
              **_errors(400, 404)}, params=[p for p in LIST_PARAMS if p["name"] != "limit"], op_id="exportTickets")},
+        "/api/tickets/search": {"get": _op(
+            "Tickets whose description or transcript has every word, newest first (Hindi spelling variants and "
+            "common Latin spellings match: pani, पानी; an officer sees their department's)", ROLES,
+            {"200": _json(_ref("SearchResults"), "One page"), **_errors(400, 404, 422)},
+            params=[_query("q", _free(200, 1), "The words", required=True), DISTRICT_QUERY,
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 25}, "Page size"),
+                    _query("cursor", _free(2000), "next_cursor of the previous page")],
+            op_id="searchTickets")},
+        "/api/tickets/{number}/transcript": {"put": _op(
+            "Corrects the recording's transcript: the machine's text is kept, the correction audited (who, when, "
+            "before, after) and searchable", ROLES,
+            {"200": _json(_ref("Ticket"), "The ticket after"), **_errors(400, 404, 409, 422)},
+            params=[NUMBER_PARAM], body=_body({"text": _free(2000, 1)}, ["text"]), op_id="correctTranscript")},
         "/api/tickets/{number}": {"get": _op(
             "One ticket with its timeline and what this user may do", ROLES,
             {"200": _json(_ref("Ticket"), "The ticket"), **_errors(400, 404)},

@@ -121,25 +121,34 @@ function statusBadges(item) {
 
 function ticketTable(items) {
   if (!items.length) return h("p", { class: "muted", text: t("none") });
-  const head = h("tr", {}, ...["complaint_number", "status", "category", "level", "due", "caller_phone"].map((k) => h("th", { text: t(k) })));
+  const found = items.some((item) => item.text !== undefined); // a search by words: each row says what was said
+  const head = h("tr", {}, ...["complaint_number", "status", "category", "level", "due", "caller_phone", ...(found ? ["description"] : [])].map((k) => h("th", { text: t(k) })));
   const rows = items.map((item) => h("tr", { "data-number": item.complaint_number },
     h("td", { "data-label": t("complaint_number") }, h("a", { href: `#/ticket/${item.complaint_number}`, text: item.complaint_number })),
     h("td", { "data-label": t("status") }, ...statusBadges(item)),
     h("td", { "data-label": t("category"), text: item.category }),
     h("td", { "data-label": t("level"), text: item.level }),
     h("td", { "data-label": t("due"), text: when(item.level_due_at) }),
-    h("td", { "data-label": t("caller_phone"), text: `${item.caller_phone}${item.caller_name ? ` (${item.caller_name})` : ""}` })));
+    h("td", { "data-label": t("caller_phone"), text: `${item.caller_phone}${item.caller_name ? ` (${item.caller_name})` : ""}` }),
+    found ? h("td", { "data-label": t("description"), class: "said", text: item.text }) : null));
   return h("table", { class: "list" }, h("thead", {}, head), h("tbody", {}, rows));
 }
 
-function pagedList(query, title, exportable = false) {
+// The search box over every list: words, a complaint number or a mobile number (searchPage tells them apart).
+function searchBox(q = "") {
+  const input = h("input", { id: "q", type: "search", value: q, placeholder: t("search_words"), "aria-label": t("search_words") });
+  return h("form", { class: "card search", role: "search", onsubmit: (e) => { e.preventDefault(); location.hash = `#/search?q=${encodeURIComponent(input.value.trim())}`; } },
+    input, h("button", { class: "primary", type: "submit", id: "search", text: t("nav_search") }));
+}
+
+function pagedList(query, title, exportable = false, path = "/tickets") {
   const box = h("section", { class: "card" }, h("h2", { text: title }));
   const holder = h("div");
   box.append(holder);
   let cursor = null;
   const items = [];
   async function load() {
-    const page = await api(`/tickets?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page = await api(`${path}?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     items.push(...page.items);
     cursor = page.next_cursor;
     holder.replaceChildren(ticketTable(items));
@@ -247,14 +256,13 @@ function ringingCard(params) {
   return h("section", { class: "card" }, h("h2", { text: t("ringing_calls") }), list);
 }
 
-async function searchPage(params) {
-  const q = params.get("q") || "";
-  const input = h("input", { id: "q", value: q, placeholder: t("search_hint") });
-  const parts = [h("h1", { text: t("nav_search") }),
-    h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); location.hash = `#/search?q=${encodeURIComponent(input.value.trim())}`; } },
-      h("label", { for: "q", text: t("search_hint") }), input, h("button", { class: "primary", type: "submit", text: t("nav_search") }))];
+function searchPage(params) {
+  const q = (params.get("q") || "").trim();
+  const parts = [h("h1", { text: t("nav_search") }), searchBox(q)];
+  const digits = q.replace(/[\s-]/g, "");
   if (/^[A-Z]{2,5}\d{10}$/.test(q.toUpperCase())) parts.push(pagedList(`view=number&number=${q.toUpperCase()}${districtQuery()}`, q.toUpperCase()));
-  else if (q) parts.push(pagedList(`view=caller&phone=${encodeURIComponent(q.startsWith("+") ? q : `+91${q.replace(/\D/g, "").slice(-10)}`)}${districtQuery()}`, q));
+  else if (/^\+?\d{10,15}$/.test(digits)) parts.push(pagedList(`view=caller&phone=${encodeURIComponent(digits.startsWith("+") ? digits : `+91${digits.slice(-10)}`)}${districtQuery()}`, q));
+  else if (q) parts.push(pagedList(`q=${encodeURIComponent(q)}&limit=25${districtQuery()}`, `${t("found_by_words")}: ${q}`, false, "/tickets/search"));
   return parts;
 }
 
@@ -292,6 +300,68 @@ function noticeLine(n) {
   return `${word("to", n.to)} · ${word("kind", n.kind)} → ${n.channel ? word("channel", n.channel) : t("not_sent")}${skipped ? ` (${skipped})` : ""}`;
 }
 
+function entryDetail(e) {
+  const d = e.detail || {};
+  if (e.action === "transcript_corrected") return h("div", { class: "said" }, h("del", { text: d.before || "—" }), " → ", h("ins", { text: d.after }));
+  if (e.action === "transcribed") return h("div", { class: "said", text: [t(`state_${d.status}`), d.text].filter(Boolean).join(" — ") });
+  const said = d.remark || d.reason || d.text;
+  return said ? h("div", { text: said }) : null;
+}
+
+// What the machine heard, said plainly: its status (low confidence: listen first; none: why), the text, who
+// corrected it, and the editor. The machine's own text stays readable under a correction.
+function transcriptStatus(tr) {
+  const percent = tr.confidence === null || tr.confidence === undefined ? "—" : `${Math.round(tr.confidence * 100)}%`;
+  return t(`transcript_${tr.status}`).replace("{percent}", percent).replace("{reason}", tr.reason || "—");
+}
+
+function transcriptBox(ticket, onSaved) {
+  const tr = ticket.transcript;
+  const box = h("div", { id: "transcript" }, h("h3", { text: t("transcript") }));
+  if (!tr) {
+    box.append(h("p", { class: "muted", id: "transcript-status", text: t("transcript_pending") }));
+    return box;
+  }
+  const best = tr.corrected_text ?? tr.text;
+  const corrected = tr.corrected_text !== null && tr.corrected_text !== undefined; // a person has listened: no alarm
+  const warn = corrected || tr.status === "done" ? "" : tr.status === "low_confidence" || tr.status === "empty" ? "warn" : "bad";
+  box.append(h("p", { id: "transcript-status", class: `status ${warn}`, "data-status": tr.status, text: transcriptStatus(tr) }));
+  if (best) box.append(h("blockquote", { id: "transcript-text", lang: (tr.language || ticket.language || "").slice(0, 2) || undefined, text: best }));
+  if (corrected) {
+    box.append(h("p", { class: "muted", id: "transcript-corrected", text: `${t("transcript_corrected_by")} ${tr.corrected_by} · ${when(tr.corrected_at)}` }));
+    if (tr.text) box.append(h("details", {}, h("summary", { text: t("machine_text") }), h("p", { id: "machine-text", text: tr.text })));
+  }
+  const open = h("button", { class: "secondary", type: "button", id: "correct-transcript", text: t(best ? "correct_transcript" : "write_transcript"), onclick: () => {
+    const editor = h("textarea", { id: "transcript-editor", maxlength: 2000, "aria-label": t("transcript") }, best || "");
+    const save = () => run(async () => {
+      await api(`/tickets/${ticket.complaint_number}/transcript`, { method: "PUT", body: { text: editor.value } });
+      notice(t("saved"), true);
+      onSaved();
+    });
+    open.replaceWith(h("form", { onsubmit: (e) => { e.preventDefault(); save(); } }, editor,
+      h("button", { class: "primary", type: "submit", id: "save-transcript", text: t("save") }),
+      h("button", { class: "secondary", type: "button", text: t("cancel"), onclick: onSaved })));
+    editor.focus();
+  } });
+  box.append(open);
+  return box;
+}
+
+// The category the transcript's words point to, beside the existing reroute action (opened and filled in).
+function categoryHint(ticket, info) {
+  if (!ticket.category_hint) return null;
+  const category = info.categories.find((c) => c.id === ticket.category_hint);
+  const apply = ticket.allowed_actions.includes("reroute") ? h("button", { class: "secondary", type: "button", id: "apply-hint", text: t("apply_hint"), onclick: () => {
+    const form = document.querySelector("details[data-action=reroute]");
+    form.open = true;
+    form.querySelector("#reroute-category").value = ticket.category_hint;
+    const reason = form.querySelector("#reroute-reason");
+    if (!reason.value) reason.value = t("hint_reason");
+    form.scrollIntoView({ block: "center" });
+  } }) : null;
+  return h("p", { class: "hint", id: "category-hint" }, `${t("category_hint")} `, h("b", { text: category ? name(category.names) : ticket.category_hint }), " ", apply);
+}
+
 async function ticketPage(number) {
   const ticket = await api(`/tickets/${number}`);
   const info = await district(ticket.district);
@@ -322,12 +392,14 @@ async function ticketPage(number) {
   const actions = ticket.allowed_actions.map((a) => actionForm(a, number, forms[a] || [], reload));
   const pending = ticket.pending ? h("p", { class: "badge warn", text: `${t("pending_request")}: ${ticket.pending.kind} — ${ticket.pending.reason || ""}` }) : null;
   const timeline = h("ol", { class: "timeline" }, ticket.timeline.map((e) => h("li", {},
-    h("b", { text: e.action.replaceAll("_", " ") }), " · ", h("span", { class: "muted", text: `${when(e.at)} · ${e.actor_type} ${e.actor_id} · ${e.channel}` }),
-    e.detail && (e.detail.remark || e.detail.reason || e.detail.text) ? h("div", { text: e.detail.remark || e.detail.reason || e.detail.text }) : null,
+    h("b", { text: STRINGS[state.lang][`action_${e.action}`] || e.action.replaceAll("_", " ") }), " · ", h("span", { class: "muted", text: `${when(e.at)} · ${e.actor_type} ${e.actor_id} · ${e.channel}` }),
+    entryDetail(e),
     e.detail && Array.isArray(e.detail.notices) ? e.detail.notices.map((n) => h("div", { class: "muted", text: noticeLine(n) })) : null)));
+  const heard = ticket.transcript || ticket.has_recording ? transcriptBox(ticket, reload) : null;
   return [h("h1", {}, `${t("complaint_number")}: `, h("span", { id: "ticket-number", text: ticket.complaint_number })),
-    h("section", { class: "card" }, facts, pending),
-    h("section", { class: "card" }, h("h2", { text: t("recording") }), player),
+    h("section", { class: "card" }, facts, pending, categoryHint(ticket, info)),
+    h("section", { class: "card" }, h("h2", { text: t(heard ? "recording_and_transcript" : "recording") }),
+      h("div", { class: "row heard" }, player, heard)),
     h("section", { class: "card actions" }, h("h2", { text: t("actions") }), actions),
     h("section", { class: "card" }, h("h2", { text: t("timeline") }), timeline)];
 }
@@ -498,8 +570,8 @@ async function page() {
     case "/operator": return operatorPage(params);
     case "/new": return [h("h1", { text: t("nav_new") }), await complaintForm({})];
     case "/search": return searchPage(params);
-    case "/queue": return [h("h1", { text: t("nav_queue") }), pagedList(`view=recent&limit=25${districtQuery()}`, t("nav_queue"), state.me.role !== "operator")];
-    case "/inbox": return [h("h1", { text: t("nav_inbox") }), pagedList("view=inbox&limit=25", `${state.me.department} ${state.me.level}`), ownPinCard()];
+    case "/queue": return [h("h1", { text: t("nav_queue") }), searchBox(), pagedList(`view=recent&limit=25${districtQuery()}`, t("nav_queue"), state.me.role !== "operator")];
+    case "/inbox": return [h("h1", { text: t("nav_inbox") }), searchBox(), pagedList("view=inbox&limit=25", `${state.me.department} ${state.me.level}`), ownPinCard()];
     case "/dashboard": return dashboardPage();
     case "/directory": return directoryPage();
     default: location.hash = home(); return [];

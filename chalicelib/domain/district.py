@@ -60,6 +60,9 @@ class Category:
     names: dict[str, str]
     department: str
     sla_hours: int
+    transcribe: bool = True  # False: its recordings are never sent for transcription (e.g. a sensitive category)
+    # Words that point to this category in a transcript, per language (domain/category_hints.py).
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 SPECIAL_CLOSURE_CODES = ("outside_power", "sub_judice", "duplicate", "false_complaint")
@@ -132,6 +135,16 @@ class FollowUpPolicy:
 
 
 @dataclass(frozen=True)
+class TranscriptionPolicy:
+    """Voice to text (operations/transcription.py): whether the district's recordings are transcribed, below
+    which confidence a transcript is shown as "listen before acting", and how long the audio and the
+    transcripts are kept (the bucket's lifecycle rule for the district)."""
+    enabled: bool = True
+    min_confidence: float = 0.5
+    retention_days: int = 365
+
+
+@dataclass(frozen=True)
 class WhatsAppConfig:
     sender: str  # "whatsapp:+91..."
     templates: dict[str, str]  # message kind -> approved Content SID (HX...)
@@ -200,6 +213,7 @@ class District:
     accept_no_sms_replies: bool = False
     channel_plan: ChannelPlan = field(default_factory=ChannelPlan)
     international_sms_sender: str | None = None  # Twilio: the `international_sms` channel's sender, no DLT
+    transcription: TranscriptionPolicy = field(default_factory=TranscriptionPolicy)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -234,6 +248,11 @@ class District:
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
+
+    def transcribes(self, category_id: str) -> bool:
+        """Whether a recording of this category is transcribed: the district's switch and the category's."""
+        category = self.category(category_id)
+        return self.transcription.enabled and category is not None and category.transcribe
 
     @property
     def catch_all(self) -> Category:
@@ -360,7 +379,9 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
             raise DistrictConfigError(f"{where}: sla_hours must be positive")
         categories.append(Category(id=str(_require(c, "id", where)),
                                    names=_names(c.get("name"), where, languages),
-                                   department=dep, sla_hours=sla))
+                                   department=dep, sla_hours=sla,
+                                   transcribe=_flag(c, "transcribe", where, default=True),
+                                   keywords=_keywords(c.get("keywords"), known_languages, f"{where}.keywords")))
     if len(categories) > 9:
         raise DistrictConfigError("categories: at most 9 (one keypad digit each)")
 
@@ -403,6 +424,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         channel_plan=_channel_plan(data.get("channel_plan"), has_whatsapp=bool(data.get("whatsapp"))),
         international_sms_sender=_international_sms_sender(data.get("international_sms_sender")),
         fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
+        transcription=_transcription(data.get("transcription")),
         raw=data,
     )
 
@@ -421,8 +443,8 @@ def _carrier(value: Any, where: str) -> str:
     return carrier
 
 
-def _flag(data: dict[str, Any], key: str, where: str) -> bool:
-    value = data.get(key, False)
+def _flag(data: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
+    value = data.get(key, default)
     if not isinstance(value, bool):
         raise DistrictConfigError(f"{where}.{key}: true or false")
     return value
@@ -511,6 +533,42 @@ def _hotline_modes(h: dict[str, Any], where: str, holidays: Any) -> dict[str, An
         "ring": OperatorRing(order=order, answer_seconds=_int_in(ring, "answer_seconds", 20, 5, 120,
                                                                    f"{where}.operators")),
     }
+
+
+def _keywords(value: Any, known_languages: set[str], where: str) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DistrictConfigError(f"{where}: words per language, e.g. {{hi: [पानी, नल], en: [water, tap]}}")
+    keywords: dict[str, tuple[str, ...]] = {}
+    for language, words in value.items():
+        # Any language Samvad has catalogs for, not only the district's: like names, a district that stops
+        # offering English keeps its English words, which Latin-typed searches and transcripts still meet.
+        if language not in known_languages:
+            raise DistrictConfigError(f"{where}: '{language}' is not one of the languages Samvad speaks "
+                                      f"({', '.join(sorted(known_languages))})")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise DistrictConfigError(f"{where}.{language}: a list of words")
+        keywords[str(language)] = tuple(w.strip() for w in words)
+    return keywords
+
+
+def _transcription(data: Any) -> TranscriptionPolicy:
+    if data is None:
+        return TranscriptionPolicy()
+    if not isinstance(data, dict):
+        raise DistrictConfigError("transcription: {enabled: true, min_confidence: 0.5, retention_days: 365}")
+    unknown = sorted(set(data) - {"enabled", "min_confidence", "retention_days"})
+    if unknown:
+        raise DistrictConfigError(f"transcription: unknown setting {', '.join(unknown)}")
+    default = TranscriptionPolicy()
+    confidence = data.get("min_confidence", default.min_confidence)
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        raise DistrictConfigError("transcription.min_confidence: a number from 0 to 1")
+    return TranscriptionPolicy(
+        enabled=_flag(data, "enabled", "transcription", default=default.enabled),
+        min_confidence=float(confidence),
+        retention_days=_int_in(data, "retention_days", default.retention_days, 1, 36500, "transcription"))
 
 
 def _caller_limits(data: dict[str, Any]) -> CallerLimits:

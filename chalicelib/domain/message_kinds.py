@@ -24,6 +24,7 @@ KIND_OF: dict[str, str] = {
     "citizen_extended": "extension",
     "officer_assigned": "forward",
     "officer_assigned_text": "forward",
+    "officer_assigned_caller": "forward",  # the text forward naming who called and from where
     "officer_reopened": "forward",
     "officer_reminder": "reminder",
     "officer_moved_up": "escalation",
@@ -35,7 +36,7 @@ KIND_OF: dict[str, str] = {
 }
 # The messages that ask for a reply where one can arrive; `<key>_reply` is their wording for such a route
 # (domain/notices.py picks the wording).
-ASKS_A_REPLY = frozenset({"officer_assigned", "officer_assigned_text", "officer_reopened", "officer_reminder",
-                          "approval_extension", "approval_closure", "citizen_resolved",
+ASKS_A_REPLY = frozenset({"officer_assigned", "officer_assigned_text", "officer_assigned_caller", "officer_reopened",
+                          "officer_reminder", "approval_extension", "approval_closure", "citizen_resolved",
                           "citizen_closed_no_response"})
 KIND_OF |= {f"{key}_reply": KIND_OF[key] for key in ASKS_A_REPLY}

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.domain.clock import IST, parse_iso
-from chalicelib.domain.district import District, is_reachable
+from chalicelib.domain.district import District, Officer, is_reachable
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.lifecycle import next_level
 from chalicelib.domain.message_kinds import ASKS_A_REPLY, KIND_OF
 from chalicelib.domain.sms_segments import is_gsm7, segments
+from chalicelib.domain.ticket import OPEN_STATUSES
 from chalicelib.i18n import Catalog, catalog
 
 # An officer's link to hear the recording: (complaint number, officer phone, valid hours) -> URL
@@ -38,8 +39,8 @@ RecordingLinks = Callable[[str, str, int], str]
 
 # Every message the notifier sends by SMS, by its no-reply key. Officers (and the Collector) read the
 # district's first language; citizens their own, any of the district's languages.
-OFFICER_SMS = ("officer_assigned", "officer_assigned_text", "officer_reopened", "officer_reminder",
-               "officer_moved_up", "approval_extension", "approval_closure", "decision_approved",
+OFFICER_SMS = ("officer_assigned", "officer_assigned_text", "officer_assigned_caller", "officer_reopened",
+               "officer_reminder", "officer_moved_up", "approval_extension", "approval_closure", "decision_approved",
                "decision_rejected", "collector_flag")
 CITIZEN_SMS = ("sms_ticket_registered", "citizen_reopened", "citizen_resolved", "citizen_closed_satisfied",
                "citizen_closed_no_response", "citizen_closed_special", "citizen_extended")
@@ -53,7 +54,8 @@ URL_VARIABLES = frozenset({"link"})
 MOST_SEGMENTS = 2  # no SMS goes longer: free text is shortened until the message fits
 # Values written by people (officers' remarks and reasons, names, a complaint's text) that may be shortened to
 # keep a message in budget, down to this many characters; everything else (numbers, dates, links) stays whole.
-FREE_TEXT = ("remark", "reason", "note", "summary", "requester", "category", "department", "caller_name")
+FREE_TEXT = ("remark", "reason", "note", "summary", "caller", "requester", "category", "department",
+             "caller_name")
 FREE_TEXT_KEPT = 12
 WRITTEN = ("remark", "reason", "note")  # typed or said by an officer: their spacing and last full stop go
 WHATSAPP_FREE_MAX = 200  # a WhatsApp template value is not cut to DLT's 30, but a page-long remark is
@@ -233,36 +235,18 @@ def _reason(words: Catalog, reason: str) -> str:
 
 def _assignment(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     officer = district.officer(data["department"], data["level"])
-    words = _officers_words(district)
     notices = []
-    if officer:
-        lang = district.default_language
-        hours = district.follow_up.recording_link_hours
-        link = links(event.complaint_number, officer.phone, hours) if data.get("has_recording") else "-"
-        values: dict[str, object] = {
-            **_officer_values(district), "number": event.complaint_number,
-            "category": _category_name(district, data, lang), "due": officer_due(data["level_due_at"]),
-            "link": link}
-        summary = data.get("summary") or ""
-        if event.type == "ticket.reopened":
-            key = "officer_reopened"
-        elif link == "-" and summary:  # written by an operator or texted: the officer reads its start
-            key, values["summary"], link = "officer_assigned_text", summary, summary
-        else:
-            key = "officer_assigned"
-        texts = _texts(district, words, key, values)
-        # The forward's template was registered before kinds, with these five values: it keeps them.
-        forward = {"1": event.complaint_number, "2": str(values["category"]),
-                   "3": shortened(data.get("caller_name") or "-", WHATSAPP_FREE_MAX), "4": str(values["due"]),
-                   "5": shortened(link, WHATSAPP_FREE_MAX)}
-        notices.append(_officer_notice("officer", officer.phone, officer.whatsapp, texts, key,
-                                       event.complaint_number, forward))
+    # A recording being transcribed: the officer's forward waits for `ticket.transcribed` (_transcribed), so it
+    # can say what the caller said; the citizen's acknowledgement does not wait.
+    waits = event.type == "ticket.created" and bool(data.get("transcribing"))
+    if officer and not waits:
+        notices.append(_forward(event, data, district, links, officer))
     if event.type == "ticket.escalated":
         previous = district.officer(data["department"], data["from_level"])
         if previous and (not officer or previous.phone != officer.phone):
-            texts = _texts(district, words, "officer_moved_up", {
+            texts = _texts(district, _officers_words(district), "officer_moved_up", {
                 **_officer_values(district), "number": event.complaint_number, "level": data["level"],
-                "reason": _reason(words, data["reason"])})
+                "reason": _reason(_officers_words(district), data["reason"])})
             notices.append(_officer_notice("previous-officer", previous.phone, previous.whatsapp, texts,
                                            "officer_moved_up", event.complaint_number))
     if event.type == "ticket.reopened":
@@ -271,6 +255,56 @@ def _assignment(event: DomainEvent, data: dict[str, Any], district: District, li
         notices += _citizen(event, data, district, "sms_ticket_registered",
                             district=district.name_in(data["language"]))
     return notices
+
+
+def caller_words(data: dict[str, Any]) -> str:
+    """Who called and from where, as the forward names them: "रामलाल, गांव खरोरा"; "" when neither is known."""
+    name = data.get("caller_name") or ""
+    return ", ".join(part for part in (name if name != "-" else "", data.get("address") or "") if part)
+
+
+def _forward(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks,
+             officer: Officer) -> Notice:
+    """The officer's forward: by SMS the complaint's words when there are any ("name, village: the start of the
+    complaint" — what an officer on a feature phone can act on), else the link to hear the recording; by
+    WhatsApp both, in the template's five values."""
+    lang = district.default_language
+    hours = district.follow_up.recording_link_hours
+    link = links(event.complaint_number, officer.phone, hours) if data.get("has_recording") else "-"
+    values: dict[str, object] = {
+        **_officer_values(district), "number": event.complaint_number,
+        "category": _category_name(district, data, lang), "due": officer_due(data["level_due_at"]),
+        "link": link}
+    summary = data.get("summary") or ""
+    caller = caller_words(data)
+    if event.type == "ticket.reopened":
+        key = "officer_reopened"
+    elif summary and caller:
+        key, values["summary"], values["caller"] = "officer_assigned_caller", summary, caller
+    elif summary:
+        key, values["summary"] = "officer_assigned_text", summary
+    else:
+        key = "officer_assigned"
+    texts = _texts(district, _officers_words(district), key, values)
+    # The forward's template was registered before kinds, with these five values: it keeps them. The caller's
+    # value says who called and, with a recording, what they said; the last the link, or else the words.
+    said = f"{caller or '-'}: {summary}" if summary and link != "-" else data.get("caller_name") or "-"
+    forward = {"1": event.complaint_number, "2": str(values["category"]),
+               "3": shortened(said, WHATSAPP_FREE_MAX), "4": str(values["due"]),
+               "5": shortened(link if link != "-" or not summary else summary, WHATSAPP_FREE_MAX)}
+    return _officer_notice("officer", officer.phone, officer.whatsapp, texts, key, event.complaint_number, forward)
+
+
+def _transcribed(event: DomainEvent, data: dict[str, Any], district: District,
+                 links: RecordingLinks) -> list[Notice]:
+    """The forward that waited for the transcript (`ticket.created` said `transcribing`), whatever became of
+    it: with the words when there are any, else with the link as before. A transcript of a recording attached
+    later (an operator's call) tells nobody: the officer had the operator's words at registration."""
+    waited = data.get("forward_waits", data.get("channel") != "console")
+    officer = district.officer(data["department"], data["level"])
+    if not waited or officer is None or data.get("status") not in OPEN_STATUSES:
+        return []
+    return [_forward(event, data, district, links, officer)]
 
 
 def _reminder(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
@@ -404,6 +438,7 @@ def _whatsapp_failed(event: DomainEvent, data: dict[str, Any], district: Distric
 
 _BUILDERS = {
     "ticket.created": _assignment,
+    "ticket.transcribed": _transcribed,
     "ticket.escalated": _assignment,
     "ticket.transferred": _assignment,
     "ticket.reopened": _assignment,

@@ -529,3 +529,59 @@ class OfficerQueues(Protocol):
 
     def pending_requests(self, district: str, department: str, level: str, limit: int) -> list[Ticket]:
         """Open tickets at the post with a request waiting for the level above, the nearest deadline first."""
+
+
+# == Voice to text (domain/transcripts.py, operations/transcription.py; adapters in chalicelib/speech/) ========
+
+class AudioStore(Protocol):
+    """The stack's recordings bucket (SSE; a lifecycle rule per district's retention)."""
+
+    def put_audio(self, key: str, audio: bytes, content_type: str) -> str:
+        """Keep the audio under `key` (again is harmless); the s3:// URI a transcription job reads."""
+
+
+@dataclass(frozen=True)
+class SpeechJob:
+    """A transcription job as its service reports it."""
+
+    state: str  # "in_progress", "completed" or "failed"
+    text: str = ""
+    confidence: float | None = None  # the mean of the words' confidences
+    seconds: float | None = None  # from the job's creation to its completion
+    reason: str | None = None  # the service's failure reason
+
+
+class SpeechToText(Protocol):
+    def start(self, job_name: str, media_uri: str, language: str, output_key: str) -> bool:
+        """Start a batch job (language: "hi-IN"; its result written under `output_key` in the bucket). False
+        when a job of that name exists already: a retry starts nothing twice."""
+
+    def job(self, job_name: str) -> SpeechJob:
+        """The job's state; once completed, its text and confidence, read from the result it wrote."""
+
+
+class TranscriptionQueue(Protocol):
+    def send(self, message: dict[str, object], delay_seconds: int = 0) -> None:
+        """Put a step of a transcription on the transcribe queue, seen after `delay_seconds` (≤ 900)."""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    numbers: list[str]  # complaint numbers, newest first
+    cursor: str | None  # where the next page starts; None at the end
+    items_read: int
+
+
+class SearchIndex(Protocol):
+    """Words of tickets' texts, normalised (domain/hindi_search.py), per district: one Query per page."""
+
+    def index(self, district: str, complaint_number: str, created_at: str, terms: set[str],
+              expires_at: int | None = None) -> None:
+        """Make the ticket findable by each term (again is harmless), until `expires_at` (epoch seconds: the
+        district's retention, DynamoDB's TTL; None: kept)."""
+
+    def unindex(self, district: str, complaint_number: str, created_at: str, terms: set[str]) -> None:
+        """Forget those terms of the ticket (a correction took them out)."""
+
+    def find(self, district: str, terms: list[str], limit: int, cursor: str | None = None) -> SearchPage:
+        """Tickets that have every term, newest first, at most `limit`."""

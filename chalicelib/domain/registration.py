@@ -17,6 +17,7 @@ from chalicelib.domain.events import TICKET_CREATED, DomainEvent
 from chalicelib.domain.figures import day_period, district_scope, line_day, open_gauges
 from chalicelib.domain.schedule import next_action_at, sla_risk_at
 from chalicelib.domain.ticket import REGISTERED, CounterIncrement, Ticket, TimelineEntry, snapshot
+from chalicelib.domain.transcripts import TRANSCRIBE_LANGUAGES
 from chalicelib.domain.working_time import add_hours
 
 
@@ -154,6 +155,16 @@ def build_chat_registration(complaint: ChatComplaint, district: District, sequen
                    consent=complaint.consent if complaint.consent_is_new else None)
 
 
+def transcribing(ticket: Ticket, district: District) -> bool:
+    """Whether the ticket's recording goes to be transcribed: it has one, in a language Transcribe takes, and
+    its district and category transcribe. `ticket.created` says so, and the officer's forward then waits for
+    `ticket.transcribed` (domain/notices.py), so the officer reads what was said instead of only a link.
+    The transcription's start (operations/transcription.py) decides with this same function: a forward that
+    waits for a transcription nobody started would never go."""
+    return bool(ticket.recording_sid) and ticket.language in TRANSCRIBE_LANGUAGES \
+        and district.transcribes(ticket.category)
+
+
 def _registration(district: District, sequence: int, clock: Clock, *, category_id: str, caller_phone: str,
                   language: str, line: str, channel: str, actor: str, actor_type: str, call_sid: str | None,
                   extra: dict[str, Any], detail: dict[str, Any]) -> Registration:
@@ -180,7 +191,7 @@ def _registration(district: District, sequence: int, clock: Clock, *, category_i
         detail={**detail, "category": category.id, "department": category.department},
     )
     event = DomainEvent(type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
-                        data={**snapshot(ticket), "actor": actor})
+                        data={**snapshot(ticket), "actor": actor, "transcribing": transcribing(ticket, district)})
     dept = category.department
     counters = [
         CounterIncrement(scope=district_scope(district.code), period=day_period(now),

@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.transcript_fields import spoken_fields
+from chalicelib.domain.transcripts import DONE, Transcript
+
 REGISTERED = "registered"
 ACKNOWLEDGED = "acknowledged"
 REOPENED = "reopened"
@@ -64,6 +67,11 @@ class Ticket:
     # when it was given (None: never asked, so the IVR asks).
     whatsapp_consent: bool = False
     whatsapp_consent_at: str | None = None
+    # The recording's transcript (domain/transcripts.py Transcript.to_json()); None until a job has ended.
+    transcript: dict[str, Any] | None = None
+    # Another category the transcript's words point to than the key the caller pressed (the district's
+    # keyword lists): shown to the operator as a suggestion, never applied by itself.
+    category_hint: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -96,7 +104,8 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
             "category": ticket.category, "caller_phone": ticket.caller_phone, "language": ticket.language,
             "status": ticket.status, "level_due_at": ticket.level_due_at, "sla_due_at": ticket.sla_due_at,
             "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid),
-            "caller_name": ticket.caller_name or "-", "summary": _summary(ticket.description),
+            "caller_name": ticket.caller_name or "-", "address": ticket.address or "",
+            "summary": _summary(ticket.description or _heard(ticket)), "channel": ticket.channel,
             "whatsapp_consent": ticket.whatsapp_consent}
 
 
@@ -106,3 +115,13 @@ SUMMARY_CHARACTERS = 60  # the start of a written complaint, in the officer's SM
 def _summary(description: str | None) -> str:
     text = " ".join((description or "").split())
     return text if len(text) <= SUMMARY_CHARACTERS else text[:SUMMARY_CHARACTERS - 1].rstrip() + "…"
+
+
+def _heard(ticket: Ticket) -> str:
+    """The complaint as the transcript has it, without the caller's introduction (their name and village are
+    the ticket's own fields): the machine's text only when it was sure enough, a person's correction always.
+    A low-confidence text stays out of the officer's message: they hear the recording instead."""
+    transcript = Transcript.from_json(ticket.transcript)
+    if transcript is None or (transcript.corrected_text is None and transcript.status != DONE):
+        return ""
+    return spoken_fields(transcript.best_text, ticket.language).complaint

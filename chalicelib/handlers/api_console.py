@@ -23,9 +23,11 @@ from chalicelib.domain.ports import Page
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.ticket_actions import API_ACTIONS, TicketAction, by_path
 from chalicelib.handlers import api_common as common
+from chalicelib.i18n import catalog
 
 EXPORT_ROWS = 5000
 EXPORT_PAGE = 100
+EXCERPT = 140  # characters of a search result's text: enough to tell the complaints apart
 
 
 def me(call: Call) -> dict[str, Any]:
@@ -149,8 +151,26 @@ def _cell(value: Any) -> str:
 
 # -- one ticket -------------------------------------------------------------------------------------------
 
+def _detail(call: Call, ticket: Ticket) -> dict[str, Any]:
+    """The ticket as the console shows it: api_common's detail, with the recording's transcript and the
+    category its words point to."""
+    return {**common.detail(call, ticket), "transcript": _transcript(ticket),
+            "category_hint": ticket.category_hint if ticket.category_hint != ticket.category else None}
+
+
+def _transcript(ticket: Ticket) -> dict[str, Any] | None:
+    from chalicelib.domain.transcripts import Transcript
+
+    found = Transcript.from_json(ticket.transcript)
+    if found is None:
+        return None
+    return {"status": found.status, "text": found.text, "confidence": found.confidence, "language": found.language,
+            "reason": found.reason, "at": found.at or None, "corrected_text": found.corrected_text,
+            "corrected_by": found.corrected_by, "corrected_at": found.corrected_at}
+
+
 def get_ticket(call: Call) -> dict[str, Any]:
-    return common.detail(call, common.ticket(call, call.path["number"]))
+    return _detail(call, common.ticket(call, call.path["number"]))
 
 
 def register(call: Call) -> dict[str, Any]:
@@ -182,7 +202,7 @@ def register(call: Call) -> dict[str, Any]:
     except CallHasTicket as existing:
         raise ApiError(409, "call_has_ticket",
                        f"This call already has complaint number {existing.complaint_number}") from None
-    return common.detail(call, common.ticket(call, number))
+    return _detail(call, common.ticket(call, number))
 
 
 def act(call: Call, action: TicketAction) -> dict[str, Any]:
@@ -198,7 +218,58 @@ def act(call: Call, action: TicketAction) -> dict[str, Any]:
         raise common.refusal(call, ticket, refused) from None
     except TicketMoved:
         raise common.ticket_moved() from None
-    return common.detail(call, after)
+    return _detail(call, after)
+
+
+def correct_transcript(call: Call) -> dict[str, Any]:
+    """PUT /api/tickets/{number}/transcript {"text"}: whoever may see the ticket (an officer: of its department)."""
+    from chalicelib.operations import transcript_correction as correction
+
+    ticket = common.ticket(call, call.path["number"])
+    try:
+        after = correction.correct_transcript(ticket, call.body["text"], access.actor(call.user),
+                                              common.district(ticket.district), common.now(), wiring.ticket_store(),
+                                              wiring.search_index())
+    except correction.EmptyCorrection:
+        raise _refused(call, 422, "empty_text", "transcript_correction_empty") from None
+    except correction.CorrectionTooLong:
+        raise _refused(call, 422, "too_long", "transcript_correction_too_long", limit=correction.MAX_TEXT) from None
+    except correction.NoTranscript:
+        raise _refused(call, 409, "no_transcript", "transcript_none") from None
+    except correction.TicketMoved:
+        raise common.ticket_moved() from None
+    return _detail(call, after)
+
+
+def search_tickets(call: Call) -> dict[str, Any]:
+    """GET /api/tickets/search?q=: tickets whose description or transcript has every word, newest first
+    (Hindi spellings and common Latin spellings alike: domain/hindi_search.py), as far as this user may see."""
+    from chalicelib.domain.hindi_search import terms
+    from chalicelib.operations.ticket_search import search_tickets as search
+
+    params, user = call.params, call.user
+    code = access.district_code(user, params.get("district"))
+    query = " ".join(params["q"].split())
+    if not terms(query):
+        raise _refused(call, 422, "no_words", "search_no_words")
+    scope = f"search:{code}:{query}"
+    start = cursor.decode(params.get("cursor"), scope)
+    tickets, next_cursor, _ = search(wiring.search_index(), wiring.ticket_store(), code, query, params["limit"],
+                                     start["c"] if start else None)
+    now = iso(common.now())
+    return {"items": [{**common.summary(t, now), "text": _excerpt(t)} for t in tickets if access.may_see(user, t)],
+            "next_cursor": cursor.encode({"c": next_cursor} if next_cursor else None, scope)}
+
+
+def _refused(call: Call, status: int, code: str, key: str, **values: Any) -> ApiError:
+    return ApiError(status, code, catalog(call.language).text(key, **values))
+
+
+def _excerpt(ticket: Ticket) -> str:
+    from chalicelib.operations.ticket_search import ticket_text
+
+    text = " ".join(ticket_text(ticket).split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1].rstrip() + "…"
 
 
 def recording(call: Call) -> dict[str, Any]:
@@ -282,7 +353,8 @@ def audit(call: Call) -> dict[str, Any]:
 OPERATIONS = {"me": me, "getDistrict": get_district, "listTickets": list_tickets, "exportTickets": export_tickets,
               "getTicket": get_ticket, "registerTicket": register, "getRecording": recording,
               "dashboard": dashboard, "getDistrictConfig": district_config,
-              "putDistrictConfig": save_district_config, "directoryAudit": audit}
+              "putDistrictConfig": save_district_config, "directoryAudit": audit,
+              "correctTranscript": correct_transcript, "searchTickets": search_tickets}
 
 
 def serve(request: Any, operation_id: str) -> Response:

@@ -1,4 +1,6 @@
-"""The follow-up queue's consumer: calls to the citizen (the feedback call on a due attempt).
+"""The follow-up queue's consumer: calls to the citizen (the feedback call on a due attempt), and a recording's
+transcription put on the transcribe queue (a registration with a recording to transcribe, a recording attached),
+and a written complaint's words put in the search index.
 
 Messages go through the notifier; clocks are kept on the ticket and driven by the sweeper.
 """
@@ -12,6 +14,15 @@ from chalicelib.handlers.queue_batch import process_batch
 
 
 def react(event: DomainEvent) -> str:
+    if event.type == "ticket.created" and event.data.get("summary") not in (None, "", "-"):
+        from chalicelib.operations.ticket_search import index_registered_text
+
+        return index_registered_text(wiring.search_index(), wiring.ticket_store(), wiring.directory(),
+                                     event.complaint_number)
+    if event.type in ("ticket.created", "ticket.recording_attached"):
+        from chalicelib.operations.transcription import request_transcription
+
+        return request_transcription(event, wiring.transcription_queue(), wiring.directory())
     if event.type != "feedback.call_due":
         return "no follow-up action for this event"
     from chalicelib.domain.feedback_calls import place_feedback_call

@@ -195,6 +195,6 @@ def recording_status(form: Form, params: Params) -> str:
     number = wiring.call_log().record_recording_status(form["CallSid"], form["RecordingSid"], status, seconds, url)
     if number and status == "completed":
         # The IVR's recording is confirmed on its ticket; an operator's (<Dial>) is attached to theirs.
-        settle_call_recording(number, form["RecordingSid"], url, seconds,
-                              wiring.ticket_store())
+        settle_call_recording(number, form["RecordingSid"], url, seconds, wiring.ticket_store(),
+                              wiring.dispatcher(), wiring.clock())
     return EMPTY_RESPONSE

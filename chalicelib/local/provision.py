@@ -1,4 +1,4 @@
-"""Create the tables and queues of infra/resources.json on an AWS endpoint (moto, locally).
+"""Create the tables, queues and the audio bucket of infra/resources.json on an AWS endpoint (moto, locally).
 
 The same template is merged into the deployed stack, so local and deployed resources cannot drift.
 """
@@ -30,8 +30,15 @@ def resources(stage: str) -> dict[str, dict[str, Any]]:
     return {name: spec for name, spec in template["Resources"].items() if "Type" in spec}
 
 
-def provision(dynamodb: Any, sqs: Any, stage: str) -> dict[str, str]:
-    """Create every table and queue; return logical id -> table name or queue ARN."""
+# Deployed, a bucket's name ends in the account id (S3 names are global); locally the stage's plain name, which
+# settings.audio_bucket() gives when SAMVAD_AUDIO_BUCKET is not set. The fallback bucket is not made: the sandbox
+# serves its documents.
+LOCAL_BUCKETS = ("AudioBucket",)
+
+
+def provision(dynamodb: Any, sqs: Any, stage: str, s3: Any = None) -> dict[str, str]:
+    """Create every table, queue and local bucket; return logical id -> table name, queue ARN or bucket name.
+    Without `s3`, a client like `dynamodb`'s (the same endpoint: moto in tests, the stack's locally)."""
     names: dict[str, str] = {}
     specs = resources(stage)
     for logical, spec in specs.items():
@@ -55,7 +62,32 @@ def provision(dynamodb: Any, sqs: Any, stage: str) -> dict[str, str]:
                 dynamodb.update_time_to_live(TableName=props["TableName"],
                                              TimeToLiveSpecification=props["TimeToLiveSpecification"])
             names[logical] = props["TableName"]
+    for logical in LOCAL_BUCKETS:
+        names[logical] = make_bucket(s3 or _s3_like(dynamodb), specs[logical]["Properties"], stage)
     return names
+
+
+def make_bucket(s3: Any, props: dict[str, Any], stage: str) -> str:
+    """The bucket with the template's encryption and public access block (again: no change)."""
+    name = props["BucketName"]["Fn::Sub"].replace("-${AWS::AccountId}", "").replace("${Stage}", stage)
+    region = s3.meta.region_name
+    try:
+        s3.create_bucket(Bucket=name, **({} if region == "us-east-1" else
+                                         {"CreateBucketConfiguration": {"LocationConstraint": region}}))
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    # CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault.
+    rules = [{"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+             for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+    s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+    return name
+
+
+def _s3_like(dynamodb: Any) -> Any:
+    import boto3
+
+    return boto3.client("s3", region_name=dynamodb.meta.region_name)
 
 
 DEMO_PIN = "1234"  # every demo officer's IVR PIN (README), set when `make run` loads the demo districts

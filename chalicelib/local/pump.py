@@ -1,7 +1,8 @@
 """Plays Lambda's event-source mappings locally: SQS queues to on_sqs_message handlers (delete on
 success, leave reported failures for redelivery and, after maxReceiveCount, the DLQ) and schedules.
 
-As on Lambda, a schedule runs apart from the queues: each on its own thread, one run at a time (a firing
+The transcribe queue has a thread of its own, as its own function would. As on Lambda, a schedule runs apart
+from the queues: each on its own thread, one run at a time (a firing
 that comes while the last run is still going is skipped), so a long reconcile never holds up a citizen's
 SMS. Stopping ends it all within a couple of seconds: a schedule's context has no time left once the pump
 is stopping, and the reconciler asks it before each page and each ticket.
@@ -36,6 +37,18 @@ def _rate_seconds(expression: Any) -> float:
         return 60.0
     unit = {"minute": 60, "hour": 3600, "day": 86400}[match.group(2).rstrip("s")]
     return float(match.group(1)) * unit
+
+
+# Queues delivered on their own thread by start(), by the end of their name.
+APART = ("-transcribe",)
+
+
+def _apart(arn: str) -> bool:
+    return arn.endswith(APART)
+
+
+def _not_apart(arn: str) -> bool:
+    return not _apart(arn)
 
 
 class ScheduleContext(LambdaContext):
@@ -73,10 +86,14 @@ class QueuePump:
                 every = schedule_seconds or _rate_seconds(source.schedule_expression)
                 self.schedules.append((source.name, every, handler))
 
-    def drain_once(self, wait_seconds: int = 0) -> int:
-        """Deliver what is visible on every queue once; return how many messages were delivered."""
+    def drain_once(self, wait_seconds: int = 0, queues: Callable[[str], bool] | None = None) -> int:
+        """Deliver what is visible on every queue (or those `queues` picks by ARN) once; return how many messages
+        were delivered. A message sent with DelaySeconds is not visible before its delay is over, on moto as on
+        SQS, so a transcription's checks come when they would deployed."""
         delivered = 0
         for url, arn, handler in self.consumers:
+            if queues is not None and not queues(arn):
+                continue
             messages = self._sqs.receive_message(
                 QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds,
                 AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
@@ -124,18 +141,21 @@ class QueuePump:
             except Exception:
                 log.exception("schedule %s raised; it fires again at its next time", name)
 
-    def _deliver_until_stopped(self) -> None:
+    def _deliver_until_stopped(self, queues: Callable[[str], bool] | None = None) -> None:
         while not self._stop.is_set():
             try:
-                self.drain_once(wait_seconds=1)
+                self.drain_once(wait_seconds=1, queues=queues)
             except Exception:
                 log.exception("pump cycle failed; retrying")
                 self._stop.wait(1)
 
     def start(self) -> QueuePump:
-        """The queues on one thread, each schedule on its own."""
+        """The queues on one thread (the transcribe queue on another: a transcription's audio fetch and upload
+        never hold up a citizen's SMS, as its own Lambda function would not), each schedule on its own."""
         self._stop.clear()
-        self._threads = [threading.Thread(target=self._deliver_until_stopped, name="queue-pump", daemon=True)]
+        self._threads = [threading.Thread(target=self._deliver_until_stopped, args=(picks,), name=name, daemon=True)
+                         for picks, name in ((_not_apart, "queue-pump"), (_apart, "queue-pump-transcribe"))
+                         if any(picks(arn) for _url, arn, _handler in self.consumers)]  # none: no busy loop
         self._threads += [threading.Thread(target=self._fire_every, args=schedule, name=f"schedule-{schedule[0]}",
                                            daemon=True) for schedule in self.schedules]
         for thread in self._threads:

@@ -7,7 +7,8 @@ Everything the app asks for (messages, calls) is kept with the exact fields the 
 read back as JSON: GET /sandbox/messages, /sandbox/calls, /sandbox/recordings. The reconciler's reads are answered
 as Twilio does: the Recordings list (paged, newest first), the Calls made to the hotline and each call's
 Events (the requests made on it, which the call simulator posts to /sandbox/call-events). The
-fallback TwiML is served at /fallback/<name>.xml, as the S3 bucket serves it deployed.
+fallback TwiML is served at /fallback/<name>.xml, as the S3 bucket serves it deployed. Amazon Transcribe's batch
+API is played under /transcribe/ (chalicelib/local/transcribe_standin.py).
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 from chalicelib.local.faults import UNAVAILABLE, FaultSwitch, answer_late
+from chalicelib.local.transcribe_standin import CONTENT_TYPE as TRANSCRIBE_CONTENT_TYPE
+from chalicelib.local.transcribe_standin import TranscribeStandIn
 
 _API = re.compile(r"^/api/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<kind>Messages|Calls)\.json$")
 # What the reconciler reads (paths without the /api host prefix, as in Twilio's own URIs).
@@ -355,6 +358,8 @@ class SandboxState(PlivoSide):
         self.documents: dict[str, str] = {}  # the fallback TwiML, served at /fallback/<name> like the S3 prefix
         self.call_events: dict[str, list[dict[str, Any]]] = {}  # CallSid -> the requests Twilio made on the call
         self.faults = FaultSwitch()  # POST /_faults: 503s, slow answers, the AWS endpoint down (faults.py)
+        # Amazon Transcribe's batch API under /transcribe/ (AWS_ENDPOINT_URL_TRANSCRIBE), reading and writing S3
+        self.transcribe = TranscribeStandIn()
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None,
                       call: dict[str, str] | None = None) -> dict[str, Any]:
@@ -596,6 +601,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if parts.path == "/_faults":
             return self._reply(*self.state.faults.apply(body))
+        if parts.path in ("/transcribe", "/transcribe/"):
+            status, answer = self.state.transcribe.handle(self.headers.get("X-Amz-Target", ""), body)
+            return self._reply(status, json.dumps(answer, ensure_ascii=False).encode(), TRANSCRIBE_CONTENT_TYPE)
         if parts.path == "/auth/" and self.state.issuer:
             target = self.headers.get("X-Amz-Target", "")
             if target != "AWSCognitoIdentityProviderService.InitiateAuth":

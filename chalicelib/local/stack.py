@@ -1,7 +1,8 @@
 """`make run`: the whole hotline on loopback, with no AWS or Twilio account.
 
-moto server (AWS endpoint) → tables and queues from infra/ → Twilio sandbox → demo district →
-the Chalice app over HTTP → queue pump and schedules. Ctrl-C stops everything.
+moto server (AWS endpoint) → tables, queues and the audio bucket from infra/ → Twilio sandbox (with the
+Transcribe stand-in) → demo district → the Chalice app over HTTP → queue pump and schedules. Ctrl-C stops
+everything.
 """
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: st
         "AWS_REGION": REGION, "AWS_XRAY_SDK_ENABLED": "false",
         "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{moto_port}",
         "AWS_ENDPOINT_URL_SQS": f"http://127.0.0.1:{moto_port}",
+        # The recordings bucket on moto (path-style: boto3 uses it for an IP address); Transcribe on the sandbox,
+        # whose stand-in writes its result JSON there (moto's Transcribe writes none).
+        "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{moto_port}",
+        "AWS_ENDPOINT_URL_TRANSCRIBE": f"{sandbox_url}/transcribe",
         "SAMVAD_STAGE": stage, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
         "TWILIO_API_BASE": sandbox_url,
@@ -48,7 +53,7 @@ def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: st
     })
     os.environ.pop("SAMVAD_AUTH_JWKS_URL", None)
     os.environ.pop("PLIVO_AUTH_TOKEN_PARAMETER", None)  # the token above, not a deployed stage's from SSM
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "SAMVAD_AUDIO_BUCKET"):
         os.environ.pop(name, None)
 
 
@@ -107,8 +112,10 @@ class LocalStack:
         from chalicelib.local.provision import give_demo_pins, provision
 
         dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
-        created = provision(dynamodb, sqs, settings.stage())
-        _progress(f"created {sum(1 for v in created.values() if v)} tables and queues from infra/resources.json")
+        created = provision(dynamodb, sqs, settings.stage(), boto3.client("s3"))
+        _progress(f"created {sum(1 for v in created.values() if v)} tables, queues and buckets from "
+                  f"infra/resources.json (recordings in s3://{settings.audio_bucket()})")
+        _progress(f"Amazon Transcribe (the stand-in) on {sandbox.url}/transcribe")
 
         from chalicelib.district_file import read_district_file
         from chalicelib.state_file import is_state_file, read_state_file
@@ -180,6 +187,7 @@ class LocalStack:
                  "carriers": self.carriers, "outage_line": self.outage_line,
                  "state_lines": self.state_lines, "hotlines": self.hotlines,
                  "fallback_url": fallback_url,
+                 "transcribe_endpoint": f"{sandbox.url}/transcribe", "audio_bucket": settings.audio_bucket(),
                  "stage": settings.stage(), "region": settings.region(),
                  "auth": {"issuer": self.issuer.issuer, "client_id": self.issuer.client_id,
                           "endpoint": f"{sandbox.url}/auth/", "key_file": str(STATE_FILE.parent / "auth-key.pem")}}

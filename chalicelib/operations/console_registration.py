@@ -41,5 +41,5 @@ def register_for_caller(complaint: ConsoleComplaint, district: District, tickets
         finished = calls.completed_recording(call_sid)
         if finished:
             recording_sid, url, seconds = finished
-            settle_call_recording(result.complaint_number, recording_sid, url, seconds, tickets)
+            settle_call_recording(result.complaint_number, recording_sid, url, seconds, tickets, dispatcher, clock)
     return result.complaint_number

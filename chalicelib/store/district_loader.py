@@ -1,4 +1,5 @@
-"""Loading a district file into the directory: validate everything first, then write, with progress."""
+"""Loading a district file into the directory: validate everything first, then write, with progress; then the
+retention of its recordings and transcripts (the audio bucket's lifecycle rules)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,7 +28,16 @@ def load_district(district: District, progress: Callable[[int, int, str], None] 
     for n, item in enumerate(items, start=1):
         item.save()
         progress(n, len(items), f"{item.pk}")
+    keep_recordings_for(district)
     return len(items)
+
+
+def keep_recordings_for(district: District) -> None:
+    """The district's retention as the audio bucket's lifecycle rules on its recordings/ and transcripts/
+    prefixes (set even when transcription is off: its recordings may still be in the bucket from before)."""
+    from chalicelib.speech.s3_audio import S3AudioStore
+
+    S3AudioStore().set_retention(district.code, district.transcription.retention_days)
 
 
 def load_state(state: StateLine, progress: Callable[[int, int, str], None] = lambda *_: None) -> int:

@@ -182,6 +182,8 @@ class TicketModel(_StageModel):
     media_type = UnicodeAttribute(null=True)
     whatsapp_consent = BooleanAttribute(default=False)
     whatsapp_consent_at = UnicodeAttribute(null=True)
+    transcript = JSONAttribute(null=True)
+    category_hint = UnicodeAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()
@@ -401,3 +403,13 @@ class ConversationModel(_StageModel):
     version = NumberAttribute()
     state = JSONAttribute()
     expires_at = NumberAttribute()
+
+
+class SearchModel(_StageModel):
+    """One term of one ticket's text (store/search_index.py): a Query on `<DISTRICT>#<term>` lists the district's
+    tickets having it, newest first; kept as long as the district keeps transcripts (TTL)."""
+
+    Meta = _meta("search")
+    pk = UnicodeAttribute(hash_key=True)  # <DISTRICT>#<term> (domain/hindi_search.py terms)
+    sk = UnicodeAttribute(range_key=True)  # <created_at>#<complaint_number>
+    expires_at = NumberAttribute(null=True)

@@ -6,6 +6,7 @@ Machines here are noisy: read the counts and the ratio, not the milliseconds.
 """
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import subprocess
@@ -456,6 +457,74 @@ def console_reads(page: int = 25) -> None:
           f"lists: at most the page size, {page})")
 
 
+def search_reads(page: int = 25) -> None:
+    """Items DynamoDB reads per search page (index entries, then the page's tickets), with 100 and 10,000 tickets
+    whose transcripts hold the words searched for."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.domain import hindi_search
+    from chalicelib.domain.clock import FixedClock
+    from chalicelib.domain.hindi_search import entry_key, terms
+    from chalicelib.domain.registration import CallComplaint, build_call_registration
+    from chalicelib.domain.transcripts import DONE, Transcript
+    from chalicelib.operations.ticket_search import expires_at, search_tickets, ticket_text
+    from chalicelib.store.search_index import DynamoSearchIndex
+    from chalicelib.store.tickets import DynamoTicketStore
+
+    # One ticket in a hundred says "transformer"; the others share three complaints.
+    said = ["हमारे गाँव का हैंडपम्प ख़राब है, पानी नहीं आ रहा", "गली की नाली जाम है", "सड़क पर गड्ढे हैं, पानी भरा है"]
+    rare = "बिजली नहीं है, ट्रांसफार्मर जल गया"
+    queries = {"one word (pani)": "pani", "one word, 1 in 100 (transformer)": "transformer",
+               "two words (handpump kharab)": "handpump kharab", "three words (सड़क गड्ढे पानी)": "सड़क गड्ढे पानी",
+               "two words, 1 in 100 (bijli transformer)": "bijli transformer",
+               "two words never together (pani transformer)": "pani transformer"}
+    print(f"\nSearch: DynamoDB items read per page (page size {page}; bound for one word: page + 1 = {page + 1})")
+    results: dict[str, dict[int, tuple[int, int, int, int]]] = {q: {} for q in queries}
+    for tickets in (100, 10_000):
+        with demo_district() as district:
+            from chalicelib.store.models import SearchModel, TicketModel
+            from chalicelib.store.tickets import ticket_item
+
+            now = datetime.now(UTC).replace(microsecond=0)
+            with TicketModel.batch_write() as batch, SearchModel.batch_write() as entries:
+                for n in range(tickets):
+                    if n % 2000 == 0:
+                        _progress(f"writing {tickets} transcribed tickets and their search entries: {n}")
+                    complaint = CallComplaint(f"CA{n:032d}", f"+9198{n % 500:08d}", "+919977222564", "hi", "water",
+                                              f"RE{n:032d}", "https://r", 10)
+                    ticket = build_call_registration(complaint, district, n + 1,
+                                                     FixedClock(now - timedelta(minutes=n))).ticket
+                    text = rare if n % 100 == 2 else said[n % 3]
+                    ticket = replace(ticket, transcript=Transcript(f"RE{n:032d}", DONE, text, 0.9, "hi-IN").to_json())
+                    batch.save(ticket_item(ticket))
+                    # What index_ticket_text writes, in one batch here rather than one per ticket.
+                    for term in terms(ticket_text(ticket)):
+                        entries.save(SearchModel(f"{ticket.district}#{term}",
+                                                 entry_key(ticket.created_at, ticket.complaint_number),
+                                                 expires_at=expires_at(ticket.created_at, 365)))
+            index, store = DynamoSearchIndex(), DynamoTicketStore()
+            for label, query in queries.items():
+                ITEMS_READ.clear()
+                before = sum(AWS_CALLS.values())
+                found, _cursor, entries_read = search_tickets(index, store, "RPR", query, page, None)
+                requests = sum(AWS_CALLS.values()) - before
+                assert ITEMS_READ["Scan"] == 0
+                index_read = ITEMS_READ["Query"] + ITEMS_READ["BatchGetItem"]
+                assert index_read == entries_read, (ITEMS_READ, entries_read)
+                results[label][tickets] = (index_read, ITEMS_READ["GetItem"], len(found), requests)
+    for label in queries:
+        (small, small_tickets, small_found, small_requests) = results[label][100]
+        (large, large_tickets, large_found, large_requests) = results[label][10_000]
+        print(f"  {label:<45} index entries read: {small:>3} with 100 tickets, {large:>3} with 10,000; "
+              f"then the page's tickets: {small_tickets} / {large_tickets} GetItem "
+              f"(found {small_found} / {large_found}; requests {small_requests} / {large_requests})")
+    FIGURES["search_items_read_per_page_one_word"] = results["one word (pani)"][10_000][0]
+    FIGURES["search_items_read_per_page_two_words"] = results["two words (handpump kharab)"][10_000][0]
+    print(f"  (a word: one Query of page + 1 entries; each further word: one BatchGetItem on those entries; a search "
+          f"whose words seldom meet reads at most {hindi_search.ROUNDS} such rounds, then hands back a cursor)")
+
+
 _PACKAGE: dict[str, Path] = {}
 
 
@@ -685,6 +754,141 @@ def _officer_ivr_requests(carrier: str) -> None:
     FIGURES["officer_ivr_requests_per_action" + ("" if carrier == "twilio" else f"_{carrier}")] = max(per_action)
 
 
+def transcripts() -> None:
+    """Voice to text: AWS requests per transcript (in-process, moto and the Transcribe stand-in), then the time
+    from hang-up to the transcript on the ticket on the local stack in its own process (20 calls at once)."""
+    _transcript_requests()
+    _hang_up_to_transcript()
+
+
+class _NoWait:
+    """The transcribe queue with every step's DelaySeconds set to 0: the same requests, none of the waiting."""
+
+    def send(self, message: dict[str, object], delay_seconds: int = 0) -> None:
+        from chalicelib.speech.queue import SqsTranscriptionQueue
+
+        SqsTranscriptionQueue().send(message, 0)
+
+
+def _transcript_requests(calls: int = 5) -> None:
+    import boto3
+    from chalice.test import Client
+
+    from chalicelib import settings, wiring
+    from chalicelib.local.caller import CallEmulator
+    from chalicelib.local.pump import QueuePump
+    from chalicelib.local.sandbox import Sandbox
+    from chalicelib.telephony import rest
+    from tests.support.fixtures import ChaliceTransport
+    from tests.support.twilio_recorder import RecordingTwilioHttp
+
+    per_transcript: list[Counter[str]] = []
+    with demo_district("twilio"):
+        import app
+
+        server = Sandbox("127.0.0.1", 0, settings.twilio_account_sid(), settings.twilio_auth_token()).start()
+        os.environ["TWILIO_API_BASE"] = server.url  # the recordings: fetched over HTTP as from Twilio
+        os.environ["AWS_ENDPOINT_URL_TRANSCRIBE"] = f"{server.url}/transcribe"
+        wiring.transcription_queue.use(_NoWait())
+        rest.use_http_client(RecordingTwilioHttp())
+        counted: Counter[str] = Counter()
+
+        class Counting:  # app.py's module with the transcriber's requests counted
+            def __getattr__(self, name: str):
+                handler = getattr(app, name)
+                if name != "transcriber":
+                    return handler
+
+                def transcriber(event, context):
+                    before = Counter(AWS_CALLS)
+                    try:
+                        return handler(event, context)
+                    finally:
+                        counted.update(AWS_CALLS - before)
+                return transcriber
+
+        try:
+            pump = QueuePump(Counting(), boto3.client("sqs"), settings.region())
+            with Client(app.app, stage_name="bench") as client:
+                emulator = CallEmulator(ChaliceTransport(client), settings.public_base_url(),
+                                        settings.twilio_auth_token(), settings.twilio_account_sid(), server.state,
+                                        out=lambda _: None)
+                for n in range(calls + 1):  # the first: a cold container (queue URLs, directory)
+                    counted.clear()
+                    emulator.call(f"+91981235{n:04d}", "+919977222564",
+                                  ScriptedAnswer(["1", "1", "3", "say:मेरा नाम राम है, गाँव खरोरा, हैंडपंप खराब है"]))
+                    for _ in range(20):
+                        if not pump.drain_once():
+                            break
+                    if n:
+                        per_transcript.append(Counter(counted))
+        finally:
+            wiring.transcription_queue.use(None)
+            rest.use_http_client(None)
+            server.stop()
+            for name in ("TWILIO_API_BASE", "AWS_ENDPOINT_URL_TRANSCRIBE"):
+                os.environ.pop(name, None)
+    operations = sorted({op for c in per_transcript for op in c})
+    print(f"\nVoice to text: AWS requests per transcript, the transcriber's own (median of {calls} calls; "
+          "receiving and deleting messages is Lambda's event-source mapping)")
+    for op in operations:
+        print(f"  {op:<44} {statistics.median(c[op] for c in per_transcript):>4.0f}")
+    mapping = ("sqs:ReceiveMessage", "sqs:DeleteMessageBatch")
+    total = statistics.median(sum(v for k, v in c.items() if k not in mapping) for c in per_transcript)
+    print(f"  {'per transcript (start, 2 checks: one in progress)':<44} {total:>4.0f}"
+          "   (+1 SendMessage by the follow-up consumer: the start step)")
+    FIGURES["aws_requests_per_transcript"] = total
+
+
+def _hang_up_to_transcript(calls: int = 20, cap_seconds: float = 300) -> None:
+    import tempfile
+    import threading
+
+    from chalicelib.local.caller import CallEmulator, HttpTransport, SandboxRecordings, ScriptedAnswerer
+    from tests.bench import soak
+
+    _progress(f"local stack in its own process; {calls} calls at once; each check waits out its DelaySeconds")
+    with tempfile.TemporaryDirectory(prefix="samvad-transcripts-") as folder, \
+            soak.local_stack(Path(folder), 18530) as stack:
+        state = stack["state"]
+        hung_up: dict[str, float] = {}  # call sid -> when the caller hung up (the call's last request answered)
+
+        def call(n: int) -> None:
+            emulator = CallEmulator(HttpTransport(), state["base_url"], state["auth_token"], state["account_sid"],
+                                    SandboxRecordings(state["sandbox_url"]), out=lambda _line: None)
+            log = emulator.call(f"+9196{n:08d}", state["lines"][0], ScriptedAnswerer.parse(
+                "1|1|3|say:मेरा नाम सीता है, गाँव खरोरा, नल से पानी नहीं आ रहा"))
+            hung_up[log.call_sid] = time.monotonic()
+
+        threads = [threading.Thread(target=call, args=(n,), daemon=True) for n in range(calls)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        dynamodb = soak._aws(state, "dynamodb")
+        seen: dict[str, float] = {}
+        deadline = time.monotonic() + cap_seconds
+        while len(seen) < len(hung_up) and time.monotonic() < deadline:
+            for page in dynamodb.get_paginator("scan").paginate(  # the bench reads everything; the product never
+                    TableName=f"samvad-{state['stage']}-tickets", ProjectionExpression="call_sid, transcript"):
+                for item in page["Items"]:
+                    sid = item.get("call_sid", {}).get("S", "")
+                    if sid in hung_up and sid not in seen and "transcript" in item:
+                        seen[sid] = time.monotonic()
+            time.sleep(0.5)
+    waits = sorted(seen[sid] - hung_up[sid] for sid in seen)
+    if not waits:
+        print("\nVoice to text: no transcript reached a ticket within the cap (see the stack's log)")
+        return
+    median, p95 = statistics.median(waits), waits[min(len(waits) - 1, math.ceil(0.95 * len(waits)) - 1)]
+    print(f"\nVoice to text on the local stack: hang-up → transcript on the ticket, {len(waits)} of {calls} calls "
+          "at once")
+    print(f"  median {median:6.1f} s   p95 {p95:6.1f} s   (checks after 15 s, then 30 s: the stand-in completes a "
+          "job on its second look)")
+    FIGURES["hang_up_to_transcript_median_s"] = round(median, 1)
+    FIGURES["hang_up_to_transcript_p95_s"] = round(p95, 1)
+
+
 def usage_figures(path: Path) -> None:
     """One complaint's requests, operation by operation, written to `path` for `make cost` (infra/cost.py)."""
     from tests.bench import usage
@@ -715,7 +919,8 @@ def soak() -> None:
 
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
             "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
-            "size": package_size, "package": packaged_cold_start, "soak": soak, "officers": officer_ivr_requests}
+            "size": package_size, "package": packaged_cold_start, "soak": soak, "officers": officer_ivr_requests,
+            "transcripts": transcripts, "search": search_reads}
 
 
 def main(argv: list[str] | None = None) -> None:

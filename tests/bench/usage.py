@@ -691,4 +691,19 @@ def summary(figures: dict[str, Any]) -> list[str]:
             for what, count in sorted(sent.items()):
                 extra = f", {segments[what]} segments" if segments[what] else ""
                 lines.append(f"      {what:<36} {count:>2} messages{extra}")
+            lines.append("      " + transcription_figures(life))
     return lines
+
+
+def transcription_figures(life: dict[str, Any]) -> str:
+    """The transcriber's part of the run, for `make cost`'s voice-to-text section (infra/cost.py): its jobs,
+    its checks, its messages and every AWS request it made; none when the run's recording was not transcribed."""
+    ops = [o for o in life["operations"] if o.get("function") == "transcriber"]
+    jobs = sum(1 for o in life["operations"]
+               if (o["service"], o["operation"]) == ("transcribe", "StartTranscriptionJob"))
+    if not jobs:
+        return "transcription: none in this run (make cost assumes one job: infra/prices.json)"
+    checks = sum(1 for o in ops if (o["service"], o["operation"]) == ("transcribe", "GetTranscriptionJob"))
+    by = Counter(f"{o['service']}:{o['operation']}" for o in ops)
+    return (f"transcription: {jobs} job, {checks} checks, {life.get('sqs_messages', {}).get('transcriber', 0)} "
+            f"messages, {len(ops)} AWS requests ({', '.join(f'{k} {v}' for k, v in sorted(by.items()))})")

@@ -18,6 +18,7 @@ from chalicelib.api.openapi import document
 from chalicelib.local.auth import LocalIssuer
 from tests.support.fixtures import CALLER, signed_post
 from tests.support.operators import TUESDAY_MORNING, incoming, pin
+from tests.support.transcripts import transcribed
 
 DOCUMENT = document()
 OPERATIONS = {op["operationId"]: (path, method.upper(), op)
@@ -52,6 +53,7 @@ class World:
         self.api, self.hotline = api, hotline
         self._shared: str | None = None
         self._ivr: str | None = None
+        self._transcribed: str | None = None
 
     def ok(self, user: str, method: str, path: str, body: Any = None) -> Any:
         response = self.api.call(user, method, path, body)
@@ -76,6 +78,12 @@ class World:
         if self._ivr is None:
             self._ivr = self.hotline.complaint("3")
         return self._ivr
+
+    def transcribed(self) -> str:
+        """The IVR ticket with its transcript on it, as the transcriber leaves it."""
+        if self._transcribed is None:
+            self._transcribed = transcribed(self.ivr_ticket()).complaint_number
+        return self._transcribed
 
     def at_level_of(self, user: str) -> str:
         return self.ticket(LEVEL.get(user, "L1"))
@@ -135,6 +143,9 @@ RECIPES: dict[str, Callable[[World, str], Request]] = {
                                                  "&district=RPR"),
     "getTicket": lambda w, u: Request("GET", f"/api/tickets/{w.shared()}"),
     "getRecording": lambda w, u: Request("GET", f"/api/tickets/{w.ivr_ticket()}/recording"),
+    "correctTranscript": lambda w, u: Request("PUT", f"/api/tickets/{w.transcribed()}/transcript",
+                                              {"text": "हैंडपंप खराब है, वार्ड सात"}),
+    "searchTickets": lambda w, u: Request("GET", "/api/tickets/search?q=handpump&district=RPR"),
     "dashboard": lambda w, u: Request("GET", "/api/dashboard?district=RPR"),
     "getDistrict": lambda w, u: Request("GET", "/api/districts/RPR"),
     "getDistrictConfig": lambda w, u: Request("GET", "/api/districts/RPR/config"),

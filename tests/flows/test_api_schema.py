@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from chalicelib.api.openapi import document
 from tests.support.fixtures import CALLER
 from tests.support.operators import TUESDAY_MORNING, incoming, pin
+from tests.support.transcripts import transcribed
 
 # Hypothesis keeps caches in ./.hypothesis by default: not in the working tree.
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "samvad-hypothesis")
@@ -96,6 +97,7 @@ def seeded(api, hotline, twilio_audio):
     assert api.post("officer.water.l3", f"/api/tickets/{numbers[5]}/more-time",
                     {"days": 3, "reason": "पाइप"}).status_code == 200
     hotline.deliver()
+    transcribed(numbers[0])  # the call's ticket with its transcript, for the correction
     district = api.get("collector.rpr", "/api/districts/RPR").json
     return {"numbers": numbers, "categories": [c["id"] for c in district["categories"]],
             "departments": [d["id"] for d in district["departments"]], "calls": [incoming(api.client)[0]]}

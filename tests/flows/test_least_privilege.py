@@ -43,6 +43,13 @@ def _iam(service: str, operation: str, params: dict, stage: str) -> list[tuple[s
         return [(f"sqs:{operation}", policies.queue_arn(stage, queue.removeprefix(f"samvad-{stage}-")))]
     if service == "ssm":
         return [(f"ssm:{operation}", policies.parameter_arn(stage, params["Name"].rsplit("/", 1)[-1]))]
+    if service == "s3" and operation in ("PutObject", "GetObject"):  # objects under the first part of their key
+        kind = params["Bucket"].removeprefix(f"samvad-{stage}-")  # locally without the account id deployed names
+        return [(f"s3:{operation}", policies.object_arn(stage, f"{kind}/{params['Key'].split('/', 1)[0]}"))]
+    if service == "transcribe":
+        named = params["TranscriptionJobName"].startswith(f"samvad-{stage}-")
+        return [(f"transcribe:{operation}", policies.transcription_job_arn(stage) if named else
+                 f"arn:aws:transcribe:*:*:transcription-job/{params['TranscriptionJobName']}")]
     return [(f"{service}:{operation}", f"arn:aws:{service}:*:*:unknown")]
 
 

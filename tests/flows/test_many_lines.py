@@ -9,9 +9,9 @@ import pytest
 from botocore.client import BaseClient
 
 from chalicelib import settings
-from chalicelib.district_file import read_district_file
 from chalicelib.store.district_loader import load_district
 from chalicelib.store.models import CallModel, CounterModel, DirectoryModel, TicketModel
+from tests.support.demo import untranscribed
 from tests.support.fixtures import ROOT
 
 BILASPUR = ROOT / "examples" / "bilaspur.yaml"
@@ -21,7 +21,7 @@ BSP_LINES = [f"+9199772230{n:02d}" for n in range(1, 9)]
 @pytest.fixture
 def bilaspur(aws):
     """Bilaspur next to Raipur: loaded only here, other tests rely on BSP having no data."""
-    load_district(read_district_file(BILASPUR))
+    load_district(untranscribed(BILASPUR))
 
 
 def _call(phone, line: str, caller: str) -> str:

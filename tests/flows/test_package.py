@@ -122,7 +122,7 @@ def test_each_stage_transforms_as_a_deploy_would_lint_clean_and_ready(transforme
     assert values["Stage"] == stage and re.fullmatch(version_key.PATTERN, values["ApiVersionSha256"])
     assert readiness.check(template, stage) == []
     # The rules see the transformed form too: the SQS event sources are event source mappings now.
-    assert len(readiness.sqs_sources(readiness.Template(template, stage))) == 2
+    assert len(readiness.sqs_sources(readiness.Template(template, stage))) == 3
 
 
 def test_the_version_key_names_the_version_the_alias_and_the_api_use(packaged, transformed):

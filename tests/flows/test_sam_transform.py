@@ -67,7 +67,7 @@ def test_make_deploy_dry_run_prints_every_aws_call_in_order_and_sends_none(proje
     transformed = json.loads((project / "build" / "prod" / "transformed.json").read_text())
     count = len(transformed["Resources"])
     assert f"build/prod/transformed.json: {count} resources" in out
-    assert "readiness: build/prod/transformed.json: 12 rules, 5 functions — ready" in out
+    assert "readiness: build/prod/transformed.json: 12 rules, 6 functions — ready" in out
 
     # Every call, in the order the deploy makes them.
     expected = [

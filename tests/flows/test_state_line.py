@@ -9,11 +9,11 @@ from xml.etree import ElementTree
 import pytest
 
 from chalicelib import settings
-from chalicelib.district_file import read_district_file
 from chalicelib.domain.district import DistrictConfigError
 from chalicelib.state_file import read_state_file
 from chalicelib.store.district_loader import load_district, load_state
 from chalicelib.store.models import CallModel, CounterModel, DirectoryModel, TicketModel
+from tests.support.demo import untranscribed
 from tests.support.fixtures import CALLER, LINE, ROOT, scan_all, signed_post
 
 STATE_FILE = ROOT / "examples" / "state-181.yaml"
@@ -25,7 +25,7 @@ RAIPUR_WELCOME = "रायपुर जिला प्रशासन की �
 @pytest.fixture
 def state_number(aws):
     """Raipur (from `aws`), Bilaspur and the state number: only here, other tests rely on BSP having no data."""
-    load_district(read_district_file(BILASPUR))
+    load_district(untranscribed(BILASPUR))
     load_state(read_state_file(STATE_FILE))
 
 

@@ -28,6 +28,8 @@ def demo_on(carrier: str, citizen_channels: list[str] | None = None) -> District
     from chalicelib.i18n import available_languages
 
     data = read_yaml(DEMO)
+    # Transcription fetches each recording from the carrier: flows opt in (test_transcription_flow's fixture).
+    data["transcription"] = {**(data.get("transcription") or {}), "enabled": False}
     for hotline in data["hotlines"]:
         hotline["carrier"] = carrier
         hotline["accept_international_caller_id"] = True
@@ -38,6 +40,18 @@ def demo_on(carrier: str, citizen_channels: list[str] | None = None) -> District
     if citizen_channels is not None:  # another plan for citizens' messages than the demo's (WhatsApp, then SMS)
         data["channel_plan"] = {**(data.get("channel_plan") or {}), "citizen": citizen_channels,
                                 "acknowledgement": citizen_channels}
+    return parse_district(data, available_languages())
+
+
+def untranscribed(path: Path) -> District:
+    """Another district's file as the flows load it: transcription off, as demo_on has it, so a recording is
+    never fetched from the carrier's real address (test_transcription_flow's fixture opts in)."""
+    from chalicelib.district_file import read_yaml
+    from chalicelib.domain.district import parse_district
+    from chalicelib.i18n import available_languages
+
+    data = read_yaml(path)
+    data["transcription"] = {**(data.get("transcription") or {}), "enabled": False}
     return parse_district(data, available_languages())
 
 

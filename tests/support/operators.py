@@ -32,6 +32,7 @@ def with_roster(order: str = "simultaneous", answer_seconds: int = 20, extra: bo
     from chalicelib.store.district_loader import load_district
 
     data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["transcription"] = {**(data.get("transcription") or {}), "enabled": False}  # as demo_on has it
     for hotline in data["hotlines"]:
         if hotline.get("mode") == "operators":
             hotline["operators"] = {"ring": order, "answer_seconds": answer_seconds}

@@ -57,7 +57,12 @@ def _events(language: str) -> list[DomainEvent]:
 
     return [
         event("ticket.created", has_recording=True),
-        event("ticket.created", has_recording=False, summary=LONG),
+        event("ticket.created", has_recording=False, summary=LONG),  # the caller's name and words
+        event("ticket.created", has_recording=False, summary=LONG, caller_name="-"),  # the words only
+        # The forward that waited for the transcript: who called, from where, and what they said.
+        event("ticket.created", has_recording=True, transcribing=True),
+        event("ticket.transcribed", has_recording=True, summary=LONG, address=LONG, status="registered",
+              forward_waits=True),
         event("ticket.escalated", level="L2", from_level="L1", reason="deadline", has_recording=True),
         event("ticket.escalated", level="L2", from_level="L1", reason=LONG, has_recording=True),  # the Collector's
         event("ticket.reopened", level="L2", remark=LONG, has_recording=True),

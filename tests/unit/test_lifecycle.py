@@ -9,6 +9,7 @@ import pytest
 from chalicelib.district_file import read_district_file
 from chalicelib.domain.clock import FixedClock, parse_iso
 from chalicelib.domain.commands import Unparsable, parse
+from chalicelib.domain.district import TranscriptionPolicy
 from chalicelib.domain.inbox import handle_message
 from chalicelib.domain.lifecycle import SYSTEM, Lifecycle, NotAllowed
 from chalicelib.domain.registration import CallComplaint, build_call_registration
@@ -19,7 +20,8 @@ from tests.fakes.events import MemoryDispatcher
 from tests.fakes.tickets import MemoryTicketStore
 from tests.support.demo import DEMO
 
-DISTRICT = read_district_file(DEMO)
+# Forwards go at once (no transcript awaited): tests/unit/test_transcribed_forward.py has the wait.
+DISTRICT = replace(read_district_file(DEMO), transcription=TranscriptionPolicy(enabled=False))
 START = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # Monday 10:30 IST
 CITIZEN = "+919812345678"
 WATER = {"L1": "+919000000301", "L2": "+919000000302", "L3": "+919000000103", "L4": "+919000000104"}

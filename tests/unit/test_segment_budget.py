@@ -58,6 +58,9 @@ BUDGET: dict[str, tuple[int, bool, str]] = {
     "officer_assigned_reply": (2, True, "a short link and the command"),
     "officer_assigned_text": (2, True, "the complaint's text and the officers' line"),
     "officer_assigned_text_reply": (2, True, "the complaint's text and the command"),
+    # "name, village: the start of the complaint" — two free texts beside the category: Hindi shortens them.
+    "officer_assigned_caller": (2, False, "who called, from where, and what they said, and the officers' line"),
+    "officer_assigned_caller_reply": (2, False, "who called, from where, and what they said, and the command"),
     "officer_reopened": (2, True, "a short link and the officers' line"),
     "officer_reopened_reply": (2, True, "a short link"),
     "officer_reminder": (2, True, "the category and the officers' line"),
@@ -105,7 +108,13 @@ def _events(district: District, language: str, free: str) -> list[DomainEvent]:
     forwards = [event(event_type, category=category.id, department=category.department, **data)
                 for category in district.categories
                 for event_type, data in (("ticket.created", {"has_recording": True}),
-                                         ("ticket.created", {"summary": free}),
+                                         ("ticket.created", {"summary": free, "caller_name": "-"}),
+                                         # A typed complaint with the caller's name and village, and a
+                                         # recording's transcript: the forward names them.
+                                         ("ticket.created", {"summary": free, "address": free}),
+                                         ("ticket.transcribed", {"has_recording": True, "summary": free,
+                                                                 "address": free, "status": "registered",
+                                                                 "forward_waits": True}),
                                          ("ticket.reopened", {"has_recording": True, "remark": free, "level": "L2"}),
                                          ("ticket.reminder", {}))]
     return [
@@ -139,7 +148,7 @@ def _notices(district: District, monkeypatch: pytest.MonkeyPatch) -> list[tuple[
 
 # The values the test writes as free text (names and categories are the district's own); a special closure's
 # reason is the catalog's, not free text.
-_WRITTEN = ("remark", "reason", "note", "summary")
+_WRITTEN = ("remark", "reason", "note", "summary", "caller")
 
 
 def _fits(text: str, key: str, language: str, written_in: str) -> list[str]:

@@ -1,0 +1,9 @@
+"""The voice-to-text adapters behind the ports of chalicelib/domain/ports.py: the audio bucket (S3), batch
+transcription (Amazon Transcribe) and the transcribe queue (SQS). Each makes its boto3 client once per
+container, on first use."""
+from __future__ import annotations
+
+
+class SpeechRefused(Exception):
+    """Transcribe refused the request (BadRequestException): no media object, a language it does not take, an
+    unknown job. The same request would be refused again, so retrying it is pointless."""
