@@ -87,7 +87,10 @@ def make_bucket(s3: Any, props: dict[str, Any], stage: str) -> str:
 def _s3_like(dynamodb: Any) -> Any:
     import boto3
 
-    return boto3.client("s3", region_name=dynamodb.meta.region_name)
+    endpoint = dynamodb.meta.endpoint_url
+    # A local endpoint (the stack's moto server) serves S3 too; AWS's own dynamodb host does not.
+    local = None if endpoint.endswith(".amazonaws.com") else endpoint
+    return boto3.client("s3", region_name=dynamodb.meta.region_name, endpoint_url=local)
 
 
 DEMO_PIN = "1234"  # every demo officer's IVR PIN (README), set when `make run` loads the demo districts

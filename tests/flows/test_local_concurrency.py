@@ -130,7 +130,8 @@ def test_the_local_stacks_aws_endpoint_keeps_every_acknowledged_transaction_besi
                                     region_name=local_stack["state"]["region"])
     config = Config(retries={"total_max_attempts": 1}, max_pool_connections=WRITERS)  # a 500 is seen, not retried
     dynamodb = session.client("dynamodb", endpoint_url=endpoint, config=config)
-    provision(dynamodb, session.client("sqs", endpoint_url=endpoint, config=config), "race")
+    provision(dynamodb, session.client("sqs", endpoint_url=endpoint, config=config), "race",
+              s3=session.client("s3", endpoint_url=endpoint, config=config))
     assert_nothing_lost(dynamodb, "race")
 
 
