@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         SpeechToText,
         TicketStore,
         TranscriptionQueue,
+        TranscriptRetention,
     )
 
 
@@ -218,6 +219,13 @@ def search_index() -> SearchIndex:
     from chalicelib.store.search_index import DynamoSearchIndex
 
     return DynamoSearchIndex()
+
+
+@singleton
+def transcript_retention() -> TranscriptRetention:
+    from chalicelib.store.transcript_retention import DynamoTranscriptRetention
+
+    return DynamoTranscriptRetention()
 
 
 @singleton

@@ -166,6 +166,8 @@ SCHEMAS["Transcript"] = _obj({
     "at": _opt_time,
     "corrected_text": {"type": ["string", "null"], "description": "A person's correction, shown instead"},
     "corrected_by": {"type": ["string", "null"]}, "corrected_at": _opt_time,
+    "deleted_at": {**_opt_time, "description": "When the district's retention ran out and the words (the "
+                   "machine's and the correction) were deleted"},
 })
 SCHEMAS["SearchResults"] = _obj({
     "items": {"type": "array", "items": {"allOf": [_ref("TicketSummary"), _obj({

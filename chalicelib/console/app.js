@@ -302,6 +302,8 @@ function noticeLine(n) {
 
 function entryDetail(e) {
   const d = e.detail || {};
+  if (d.text_deleted_at && (e.action === "transcript_corrected" || e.action === "transcribed")) return h("div", { class: "muted", text: t("words_deleted") });
+  if (e.action === "transcript_deleted") return h("div", { class: "muted", text: t("retention_days").replace("{days}", d.retention_days ?? "—") });
   if (e.action === "transcript_corrected") return h("div", { class: "said" }, h("del", { text: d.before || "—" }), " → ", h("ins", { text: d.after }));
   if (e.action === "transcribed") return h("div", { class: "said", text: [t(`state_${d.status}`), d.text].filter(Boolean).join(" — ") });
   const said = d.remark || d.reason || d.text;
@@ -320,6 +322,10 @@ function transcriptBox(ticket, onSaved) {
   const box = h("div", { id: "transcript" }, h("h3", { text: t("transcript") }));
   if (!tr) {
     box.append(h("p", { class: "muted", id: "transcript-status", text: t("transcript_pending") }));
+    return box;
+  }
+  if (tr.deleted_at) { // the district's retention ran out: the words are gone, and nothing is left to correct
+    box.append(h("p", { class: "muted", id: "transcript-status", "data-status": "deleted", text: t("transcript_deleted").replace("{date}", when(tr.deleted_at)) }));
     return box;
   }
   const best = tr.corrected_text ?? tr.text;

@@ -37,6 +37,11 @@ class SequenceTaken(Exception):
     """Another registration took the day's complaint number first; nothing was written."""
 
 
+class SpeechRefused(Exception):
+    """The speech service refused the request (Transcribe's BadRequestException): no media object, a language it
+    does not take, an unknown job. The same request would be refused again, so retrying it is pointless."""
+
+
 class TicketStore(Protocol):
     """Tickets (store/tickets.py): registered once per call or conversation, changed conditional on their version."""
 
@@ -76,6 +81,10 @@ class TicketStore(Protocol):
         """Add an entry that changes nothing on the ticket (a delivery report, a feedback call's answer).
         With a once_key (e.g. delivery#<MessageSid>#<status>) only its first entry is written: a replayed
         callback's returns False and writes nothing."""
+
+    def forget_timeline_text(self, complaint_number: str, fields: dict[str, tuple[str, ...]], at: str) -> int:
+        """Take the named detail fields out of the ticket's timeline entries of each action (e.g. the words a
+        `transcribed` entry quoted), marking each entry `text_deleted_at`; how many entries changed (again: 0)."""
 
     def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
         """Complaint numbers whose next action is due by `now`, from the sparse due index."""
@@ -570,6 +579,25 @@ class SearchPage:
     numbers: list[str]  # complaint numbers, newest first
     cursor: str | None  # where the next page starts; None at the end
     items_read: int
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    complaint_number: str
+    expires_at: str  # ISO time the district's retention runs out for the ticket's transcript
+
+
+class TranscriptRetention(Protocol):
+    """When each ticket's transcript words are to be deleted: one entry per ticket, listed by a Query once due."""
+
+    def keep_until(self, complaint_number: str, expires_at: str) -> None:
+        """Remember that the ticket's transcript goes at `expires_at` (again is harmless)."""
+
+    def due(self, now: str, limit: int) -> list[RetentionDue]:
+        """Entries whose time has come, the oldest first, at most `limit`."""
+
+    def done(self, due: RetentionDue) -> None:
+        """The ticket's transcript words are deleted: forget the entry."""
 
 
 class SearchIndex(Protocol):

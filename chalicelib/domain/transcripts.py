@@ -1,7 +1,8 @@
 """A recording's transcript: what the machine heard, how sure it was, and what a person corrected it to.
 
 The machine's text is never overwritten: a correction sits beside it (`corrected_text`, who, when), and
-`best_text` is what people read and what search indexes.
+`best_text` is what people read and what search indexes. When the district's retention runs out, both go
+(`forgotten`); the ticket keeps how the transcription ended and when its words were deleted.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class Transcript:
     corrected_text: str | None = None
     corrected_by: str | None = None
     corrected_at: str | None = None
+    deleted_at: str | None = None  # the district's retention ran out: the words are gone, the facts kept
 
     @property
     def best_text(self) -> str:
@@ -44,6 +46,15 @@ class Transcript:
 
     def corrected(self, text: str, by: str, at: str) -> Transcript:
         return replace(self, corrected_text=text, corrected_by=by, corrected_at=at)
+
+    def forgotten(self, at: str) -> Transcript:
+        """Without its words (the machine's and the correction): what is left says how it ended and who
+        corrected it, never what was said."""
+        return replace(self, text="", corrected_text=None, deleted_at=at)
+
+    @property
+    def has_words(self) -> bool:
+        return bool(self.text or self.corrected_text)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

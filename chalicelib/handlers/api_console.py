@@ -166,7 +166,7 @@ def _transcript(ticket: Ticket) -> dict[str, Any] | None:
         return None
     return {"status": found.status, "text": found.text, "confidence": found.confidence, "language": found.language,
             "reason": found.reason, "at": found.at or None, "corrected_text": found.corrected_text,
-            "corrected_by": found.corrected_by, "corrected_at": found.corrected_at}
+            "corrected_by": found.corrected_by, "corrected_at": found.corrected_at, "deleted_at": found.deleted_at}
 
 
 def get_ticket(call: Call) -> dict[str, Any]:
@@ -234,6 +234,8 @@ def correct_transcript(call: Call) -> dict[str, Any]:
         raise _refused(call, 422, "empty_text", "transcript_correction_empty") from None
     except correction.CorrectionTooLong:
         raise _refused(call, 422, "too_long", "transcript_correction_too_long", limit=correction.MAX_TEXT) from None
+    except correction.TranscriptDeleted:
+        raise _refused(call, 409, "transcript_deleted", "transcript_deleted") from None
     except correction.NoTranscript:
         raise _refused(call, 409, "no_transcript", "transcript_none") from None
     except correction.TicketMoved:

@@ -1,5 +1,5 @@
-"""The scheduled sweep: due callback requests, due tickets (reminders, escalations, feedback calls, closes), then the
-outbox."""
+"""The scheduled sweep: due callback requests, due tickets (reminders, escalations, feedback calls, closes), the
+outbox, then the transcripts whose retention has run out."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,10 +25,25 @@ def _sweep() -> dict[str, int]:
                             wiring.clock())
     outbox = sweep_outbox(now)
     report = {"tickets_due": tickets.looked_at, "ticket_changes": tickets.changes, "stale": tickets.stale,
-              "outbox_resent": outbox.resent, "outbox_failed": outbox.failed, **callback_calls}
+              "outbox_resent": outbox.resent, "outbox_failed": outbox.failed, **callback_calls,
+              **_forget_transcripts(now)}
     if any(report.values()):
         powertools.logger().info("sweep: %s", report)
     return report
+
+
+def _forget_transcripts(now: datetime) -> dict[str, int]:
+    """Transcripts whose district's retention has run out lose their words (operations/transcript_retention.py);
+    last, and on its own: it waits for nobody, and a failure here must not keep the tickets from their sweep."""
+    from chalicelib.operations.transcript_retention import forget_due_transcripts
+
+    try:
+        done = forget_due_transcripts(wiring.transcript_retention(), wiring.ticket_store(), wiring.search_index(),
+                                      wiring.directory(), now)
+    except Exception:
+        powertools.logger().exception("retention: the sweep could not list what is due; the next sweep tries again")
+        return {"transcripts_not_deleted": 1}
+    return {"transcripts_deleted": done.deleted, "transcripts_not_deleted": done.failed}
 
 
 def _place_callbacks(now: datetime) -> dict[str, int]:

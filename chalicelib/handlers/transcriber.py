@@ -56,5 +56,6 @@ def ports() -> TranscriptionPorts:
     return TranscriptionPorts(
         tickets=wiring.ticket_store(), directory=wiring.directory(), recordings=wiring.recording_audio(),
         audio=wiring.audio_store(), speech=wiring.speech_to_text(), queue=wiring.transcription_queue(),
-        dispatcher=wiring.dispatcher(), index=wiring.search_index(), clock=wiring.clock(),
+        dispatcher=wiring.dispatcher(), index=wiring.search_index(), retention=wiring.transcript_retention(),
+        clock=wiring.clock(),
         job_prefix=f"samvad-{settings.stage()}")

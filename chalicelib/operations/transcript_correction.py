@@ -38,6 +38,10 @@ class NoTranscript(Exception):
     """The ticket has no transcript to correct (written down by an operator, or its job has not ended yet)."""
 
 
+class TranscriptDeleted(NoTranscript):
+    """The district's retention ran out and the words were deleted: there is nothing left to correct."""
+
+
 class TicketMoved(Exception):
     """The ticket kept changing under the correction; nothing was written."""
 
@@ -45,7 +49,7 @@ class TicketMoved(Exception):
 def correct_transcript(ticket: Ticket, text: str, actor: Actor, district: District, now: datetime,
                        tickets: TicketStore, index: SearchIndex) -> Ticket:
     """The ticket with its transcript corrected to `text` (the machine's text kept). The same text again
-    writes nothing. Raises EmptyCorrection, CorrectionTooLong, NoTranscript or TicketMoved."""
+    writes nothing. Raises EmptyCorrection, CorrectionTooLong, NoTranscript (TranscriptDeleted) or TicketMoved."""
     wanted = text.strip()
     if not wanted:
         raise EmptyCorrection()
@@ -76,6 +80,8 @@ def _correction(ticket: Ticket, text: str, actor: Actor, district: District, at:
     transcript = Transcript.from_json(ticket.transcript)
     if transcript is None:
         raise NoTranscript(ticket.complaint_number)
+    if transcript.deleted_at:
+        raise TranscriptDeleted(ticket.complaint_number)
     if transcript.best_text == text:
         return None
     hint = category_hint(district, ticket.category, text, ticket.language)

@@ -40,6 +40,7 @@ from chalicelib.domain.ports import (
     StaleTicket,
     TicketStore,
     TranscriptionQueue,
+    TranscriptRetention,
 )
 from chalicelib.domain.retry import retry_on_stale
 from chalicelib.domain.ticket import Ticket, TimelineEntry, snapshot
@@ -55,6 +56,7 @@ from chalicelib.domain.transcripts import (
     UNSUPPORTED_LANGUAGE,
     Transcript,
 )
+from chalicelib.operations.transcript_retention import remember
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ class TranscriptionPorts:
     queue: TranscriptionQueue
     dispatcher: EventDispatcher
     index: SearchIndex
+    retention: TranscriptRetention
     clock: Clock
     job_prefix: str  # "samvad-<stage>": job names are unique per stack, ticket and recording
 
@@ -265,6 +268,7 @@ class _Ending:
     def write(self, transcript: Transcript, district: District) -> str:
         """Write the transcript on the ticket once; its status, or why nothing was written."""
         written: list[Change] = []
+        remembered: list[bool] = []
 
         def attempt() -> str:
             ticket = self.ports.tickets.get(self.number)
@@ -276,6 +280,9 @@ class _Ending:
                 return "transcribed already"
             change = transcribed_change(ticket, transcript, district, self.ports.clock.now(),
                                         forward_waits=self.origin != AFTER_ATTACHING)
+            if not remembered:  # once, before the words: no ticket holds words its retention does not know of
+                remember(self.ports.retention, ticket, district.transcription.retention_days)
+                remembered.append(True)
             if not commit(change, self.ports.tickets, self.ports.dispatcher):
                 raise StaleTicket(self.number)
             written.append(change)

@@ -2,8 +2,3 @@
 transcription (Amazon Transcribe) and the transcribe queue (SQS). Each makes its boto3 client once per
 container, on first use."""
 from __future__ import annotations
-
-
-class SpeechRefused(Exception):
-    """Transcribe refused the request (BadRequestException): no media object, a language it does not take, an
-    unknown job. The same request would be refused again, so retrying it is pointless."""

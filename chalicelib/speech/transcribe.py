@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalicelib import settings
-from chalicelib.domain.ports import SpeechJob
-from chalicelib.speech import SpeechRefused, clients
+from chalicelib.domain.ports import SpeechJob, SpeechRefused
+from chalicelib.speech import clients
 from chalicelib.speech.s3_audio import S3AudioStore
 
 _STATES = {"QUEUED": "in_progress", "IN_PROGRESS": "in_progress", "COMPLETED": "completed", "FAILED": "failed"}

@@ -179,6 +179,17 @@ class DynamoTicketStore:
             raise
         return True
 
+    def forget_timeline_text(self, complaint_number: str, fields: dict[str, tuple[str, ...]], at: str) -> int:
+        changed = 0
+        for item in TimelineModel.query(complaint_number):
+            gone = [name for name in fields.get(item.action, ()) if name in item.detail]
+            if not gone:
+                continue
+            item.detail = {**{k: v for k, v in item.detail.items() if k not in gone}, "text_deleted_at": at}
+            item.save()
+            changed += 1
+        return changed
+
     def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
         """Complaint numbers whose next action is due, from the sparse due index (keys only)."""
         numbers = []

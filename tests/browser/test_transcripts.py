@@ -154,6 +154,33 @@ def test_the_department_officer_sees_why_a_transcript_failed(page, stack):  # no
     expect(page.locator("#transcript-corrected")).to_contain_text("officer.water.l1")
 
 
+_FORGET = """
+import sys
+from chalicelib import wiring
+from chalicelib.operations.transcript_retention import forget_transcript
+
+assert forget_transcript(sys.argv[1], wiring.ticket_store(), wiring.search_index(), wiring.directory(),
+                         wiring.clock().now())
+"""
+
+
+def test_a_transcript_whose_retention_ran_out_says_so_and_offers_no_editor(page, stack):  # noqa: F811
+    base = stack["state"]["base_url"]
+    sign_in(page, "operator.rpr", "demo-operator")
+    number = register_in_console(page, base, "+919812300064", "कॉल पर शिकायत")
+    put_transcript(stack, number, "हैंडपंप खराब है", "done", 0.93, None)
+    done = subprocess.run([sys.executable, "-c", _FORGET, number], cwd=ROOT, env=_stack_env(stack), text=True,
+                          capture_output=True, timeout=60)  # what the sweeper does when the retention runs out
+    assert done.returncode == 0, done.stderr
+    page.goto(f"{base}/console/index.html#/ticket/{number}")
+    expect(page.locator("#transcript-status")).to_have_attribute("data-status", "deleted")
+    expect(page.locator("#transcript-status")).to_contain_text("हटा दिया गया")
+    expect(page.locator("#transcript-text")).to_have_count(0)
+    expect(page.locator("#correct-transcript")).to_have_count(0)
+    expect(page.get_by_text("लिखित रूप हटाया गया")).to_be_visible()
+    expect(page.get_by_text("हैंडपंप खराब है")).to_have_count(0)  # neither on the ticket nor in its timeline
+
+
 def test_a_call_to_the_hotline_shows_its_transcript_on_the_ticket(page, stack):  # noqa: F811
     """The whole pipeline of the local stack: the simulator says the complaint, the recording goes to the
     transcription queue, the stand-in transcribes what was said, the console shows it."""

@@ -58,8 +58,8 @@ def side(backend: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Speech]:
         return
     import boto3
 
+    from chalicelib.domain.ports import SpeechRefused as Refused
     from chalicelib.local.sandbox import Sandbox
-    from chalicelib.speech import SpeechRefused as Refused
     from chalicelib.speech.queue import SqsTranscriptionQueue
     from chalicelib.speech.s3_audio import S3AudioStore
     from chalicelib.speech.transcribe import TranscribeSpeech

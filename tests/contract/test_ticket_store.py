@@ -222,6 +222,44 @@ def timeline_actions(store: TicketStore, number: str) -> list[str]:
     return sorted(item.action for item in TimelineModel.query(number))
 
 
+def timeline_details(store: TicketStore, number: str) -> dict[str, list[dict]]:
+    """Each action's entries' details, in time order, as each side holds them."""
+    if isinstance(store, MemoryTicketStore):
+        entries = [(e.at, e.action, e.detail) for e in store.timelines[number]]
+    else:
+        from chalicelib.store.models import TimelineModel
+
+        entries = [(item.at_id, item.action, item.detail) for item in TimelineModel.query(number)]
+    details: dict[str, list[dict]] = {}
+    for _, action, detail in sorted(entries, key=lambda e: e[0]):
+        details.setdefault(action, []).append(detail)
+    return details
+
+
+def test_forgetting_timeline_text_takes_only_the_named_fields_of_the_named_actions(store: TicketStore):
+    registration = call(1)
+    store.register(registration)
+    number = registration.ticket.complaint_number
+
+    def entry(minutes: int, action: str, **detail: str) -> TimelineEntry:
+        return TimelineEntry(complaint_number=number, at=iso(AT + timedelta(minutes=minutes)), actor_type="system",
+                             actor_id="transcriber", action=action, channel="system", detail=detail)
+
+    store.add_timeline(entry(1, "transcribed", status="done", text="हैंडपंप खराब"))
+    store.add_timeline(entry(2, "transcript_corrected", before="हैंडपंप खराब", after="हैंडपंप टूटा"))
+    store.add_timeline(entry(3, "message_sent", text="your complaint RPR…"))  # not named: kept whole
+    fields = {"transcribed": ("text",), "transcript_corrected": ("before", "after")}
+    at = iso(AT + timedelta(days=365))
+
+    assert store.forget_timeline_text(number, fields, at) == 2
+    details = timeline_details(store, number)
+    assert details["transcribed"] == [{"status": "done", "text_deleted_at": at}]
+    assert details["transcript_corrected"] == [{"text_deleted_at": at}]
+    assert details["message_sent"] == [{"text": "your complaint RPR…"}]
+    assert store.forget_timeline_text(number, fields, at) == 0  # again: nothing left to take
+    assert store.get(number) == registration.ticket
+
+
 def test_a_callers_tickets_come_newest_first_and_only_theirs(store: TicketStore):
     mine = [call(n, at=AT + timedelta(minutes=n)) for n in (1, 2, 3)]
     for registration in [*mine, call(4, caller="+919812340000")]:

@@ -17,10 +17,10 @@ from chalicelib.domain.ports import (
     RecordingAudio,
     RecordingTooLarge,
     SpeechJob,
+    SpeechRefused,  # the adapter's own refusal (no media, no such language, no job)
     SpeechToText,
     TranscriptionQueue,
 )
-from chalicelib.speech import SpeechRefused  # the adapter's own refusal (no media, no such language, no job)
 
 SAY_CONFIDENCE = 0.9  # the stand-in's confidence for every word of a `say:` recording
 

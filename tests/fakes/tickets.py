@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.callers import OverDailyLimit
@@ -112,6 +113,16 @@ class MemoryTicketStore:
             self.timeline_once_keys.add(once_key)
         self.timelines[entry.complaint_number].append(entry)
         return True
+
+    def forget_timeline_text(self, complaint_number: str, fields: dict[str, tuple[str, ...]], at: str) -> int:
+        entries, changed = self.timelines[complaint_number], 0
+        for i, entry in enumerate(entries):
+            gone = [name for name in fields.get(entry.action, ()) if name in entry.detail]
+            if gone:
+                kept = {k: v for k, v in entry.detail.items() if k not in gone}
+                entries[i] = replace(entry, detail={**kept, "text_deleted_at": at})
+                changed += 1
+        return changed
 
     def due_numbers(self, now: str, per_shard: int = 500) -> list[str]:
         due = sorted((t.next_action_at, t.complaint_number) for t in self.tickets.values()

@@ -14,6 +14,7 @@ import pytest
 from chalicelib.store.models import CallModel, TicketModel
 from chalicelib.store.tickets import DynamoTicketStore
 from tests.support.fixtures import CALLER
+from tests.support.responses import ok, refused
 
 WATER_L1 = "+919000000301"
 ELECTRICITY_L1 = "+919000000401"
@@ -25,17 +26,6 @@ def register(api: Any, user: str = "operator.rpr", **fields: Any) -> dict[str, A
     response = api.post(user, "/api/tickets", body)
     assert response.status_code == 201, response.body
     return response.json
-
-
-def ok(response: Any, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.body)
-    return response.json
-
-
-def refused(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, (response.status_code, response.body)
-    assert response.json["error"]["code"] == code, response.json
-    return response.json["error"]["message"]
 
 
 def numbers(page: dict[str, Any]) -> list[str]:

@@ -18,20 +18,10 @@ from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.transcripts import FAILED, LOW_CONFIDENCE, UNAVAILABLE, Transcript
 from chalicelib.store.tickets import DynamoTicketStore
 from tests.support.fixtures import CALLER
+from tests.support.responses import ok, refused
 from tests.support.transcripts import SAID, transcribed
 
 OTHER_CALLER = "+919811111111"
-
-
-def ok(response: Any, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.body)
-    return response.json
-
-
-def refused(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, (response.status_code, response.body)
-    assert response.json["error"]["code"] == code, response.json
-    return response.json["error"]["message"]
 
 
 def register(api: Any, category: str = "water", description: str = "फ़ोन पर दर्ज", caller: str = CALLER,
@@ -60,7 +50,8 @@ def test_the_ticket_carries_its_transcript_and_says_how_sure_the_machine_was(api
     ticket = ok(api.get("officer.water.l1", f"/api/tickets/{number}"))
     assert ticket["transcript"] == {
         "status": "low_confidence", "text": SAID, "confidence": 0.38, "language": "hi-IN", "reason": None,
-        "at": ticket["transcript"]["at"], "corrected_text": None, "corrected_by": None, "corrected_at": None}
+        "at": ticket["transcript"]["at"], "corrected_text": None, "corrected_by": None, "corrected_at": None,
+            "deleted_at": None}
     entry = ticket["timeline"][-1]
     assert (entry["action"], entry["actor_id"], entry["detail"]["status"]) == ("transcribed", "transcriber",
                                                                                "low_confidence")
@@ -144,6 +135,27 @@ def test_bad_corrections_are_refused_and_change_nothing(api):
     assert ticket["version"] == version and ticket["transcript"]["corrected_text"] is None
     assert ok(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": "क" * 2000}))[
         "transcript"]["corrected_text"] == "क" * 2000  # the limit itself is allowed
+
+
+def test_a_transcript_deleted_by_retention_says_when_and_cannot_be_corrected_back(api, clock):
+    from chalicelib.operations.transcript_retention import forget_transcript
+
+    number = register(api)
+    transcribed(number)
+    ok(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": "गाँव खरोरा, हैंडपंप ख़राब"}))
+    assert forget_transcript(number, wiring.ticket_store(), wiring.search_index(), wiring.directory(), clock.now())
+
+    ticket = ok(api.get("operator.rpr", f"/api/tickets/{number}"))
+    transcript = ticket["transcript"]
+    assert (transcript["text"], transcript["corrected_text"], transcript["deleted_at"]) == ("", None, iso(clock.now()))
+    assert (transcript["status"], transcript["corrected_by"]) == ("done", "operator.rpr")
+    quoting = [e["detail"] for e in ticket["timeline"] if e["action"] in ("transcribed", "transcript_corrected")]
+    assert len(quoting) == 2 and all(set(d) & {"text", "before", "after"} == set() for d in quoting)
+    assert ticket["timeline"][-1]["action"] == "transcript_deleted"
+    message = refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": "फिर से"}), 409,
+                      "transcript_deleted")
+    assert "हटा दिया गया" in message  # the operator's language
+    assert found(search(api, "operator.rpr", "handpump")) == []
 
 
 def test_a_correction_that_meets_another_change_is_applied_to_the_new_version(api, monkeypatch):

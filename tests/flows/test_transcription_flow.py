@@ -107,6 +107,26 @@ def test_a_spoken_complaint_is_transcribed_and_the_officer_reads_who_called_and_
     assert [t.complaint_number for t in found] == [number]
 
 
+def test_when_the_districts_retention_runs_out_the_sweeper_deletes_the_words_and_says_so(hotline, standin):
+    number = complaint(hotline, f"say:{SAID}")
+    kept = wiring.ticket_store().get(number)
+
+    report = hotline.advance(days=365, minutes=1)  # the demo district keeps transcripts 365 days
+
+    assert report["transcripts_deleted"] == 1 and report["transcripts_not_deleted"] == 0
+    ticket = wiring.ticket_store().get(number)
+    transcript = Transcript.from_json(ticket.transcript)
+    assert transcript is not None and transcript.best_text == "" and transcript.deleted_at
+    assert (transcript.status, ticket.caller_name) == ("done", kept.caller_name)
+    timeline = wiring.console_queries().timeline(number)
+    (entry,) = transcribed_entries(number)
+    assert "text" not in entry.detail and entry.detail["text_deleted_at"] == transcript.deleted_at
+    assert [e.detail["retention_days"] for e in timeline if e.action == "transcript_deleted"] == [365]
+    found, _cursor, _read = search_tickets(wiring.search_index(), wiring.ticket_store(), "RPR", "handpump", 10, None)
+    assert found == []
+    assert hotline.advance(minutes=1)["transcripts_deleted"] == 0  # handled once
+
+
 def test_a_redelivered_check_or_start_never_doubles_the_transcript(hotline, standin, aws):
     number = complaint(hotline, f"say:{SAID}")
     ticket = wiring.ticket_store().get(number)

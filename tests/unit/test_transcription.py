@@ -38,6 +38,7 @@ from chalicelib.operations.transcription import (
 )
 from tests.fakes.directory import MemoryDirectory
 from tests.fakes.events import MemoryDispatcher
+from tests.fakes.retention import MemoryTranscriptRetention
 from tests.fakes.search import MemorySearchIndex
 from tests.fakes.speech import MemoryAudioStore, MemoryRecordingAudio, MemorySpeech, MemoryTranscriptionQueue
 from tests.fakes.tickets import MemoryTicketStore
@@ -80,10 +81,11 @@ class Harness:
         self.queue = MemoryTranscriptionQueue()
         self.dispatcher = MemoryDispatcher()
         self.index = MemorySearchIndex()
+        self.retention = MemoryTranscriptRetention()
         self.ports = TranscriptionPorts(
             tickets=self.tickets, directory=MemoryDirectory(district), recordings=self.recordings, audio=self.audio,
-            speech=self.speech, queue=self.queue, dispatcher=self.dispatcher, index=self.index, clock=self.clock,
-            job_prefix="samvad-test")
+            speech=self.speech, queue=self.queue, dispatcher=self.dispatcher, index=self.index,
+            retention=self.retention, clock=self.clock, job_prefix="samvad-test")
         self.number = ticket.complaint_number
         self.delays: list[int] = []
         self.outcomes: list[str] = []
