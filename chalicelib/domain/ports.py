@@ -47,6 +47,10 @@ class TicketStore(Protocol):
 
     def get(self, complaint_number: str) -> Ticket | None: ...
 
+    def get_many(self, complaint_numbers: Sequence[str]) -> list[Ticket]:
+        """The tickets there are of these numbers, in their order, read together (a list's page: one request,
+        not one per ticket; eventually consistent, as the index that named them is)."""
+
     def recent_for_caller(self, phone: str, limit: int = 5) -> list[Ticket]:
         """The caller's tickets, newest first."""
 

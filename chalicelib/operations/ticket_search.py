@@ -58,13 +58,13 @@ def search_tickets(index: SearchIndex, store: TicketStore, district: str, query:
                    cursor: str | None) -> tuple[list[Ticket], str | None, int]:
     """A page of the district's tickets having every word of `query`, newest first: the tickets, the cursor to
     the next page (None at the end) and the index entries read (the page and one more for a one-word search;
-    the tickets themselves are one GetItem each on top). A query of stop words only finds nothing."""
+    the tickets themselves are one BatchGetItem on top). A query of stop words only finds nothing."""
     words = query_terms(query)
     if not words:
         return [], None, 0
     page = index.find(district, words, limit, cursor)
-    found = (store.get(number) for number in page.numbers)
-    return [t for t in found if t is not None and t.district == district], page.cursor, page.items_read
+    found = store.get_many(page.numbers) if page.numbers else []
+    return [t for t in found if t.district == district], page.cursor, page.items_read
 
 
 def index_registered_text(index: SearchIndex, store: TicketStore, directory: Directory, number: str) -> str:

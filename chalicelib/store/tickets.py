@@ -5,6 +5,7 @@ import logging
 import random
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from pynamodb.exceptions import CancellationReason, PutError, TransactWriteError, UpdateError
@@ -138,6 +139,11 @@ class DynamoTicketStore:
         except TicketModel.DoesNotExist:
             return None
         return ticket_from_item(item)
+
+    def get_many(self, complaint_numbers: Sequence[str]) -> list[Ticket]:
+        found = {item.complaint_number: ticket_from_item(item)
+                 for item in TicketModel.batch_get(sorted(set(complaint_numbers)))}
+        return [found[number] for number in complaint_numbers if number in found]
 
     def save_change(self, change: Change) -> None:
         try:

@@ -170,6 +170,16 @@ def test_the_callers_daily_cap_refuses_a_new_call_but_answers_a_retry_with_its_n
     assert store.get(tomorrow.ticket.complaint_number) == tomorrow.ticket
 
 
+def test_many_tickets_are_read_together_in_the_order_asked_and_the_missing_left_out(store: TicketStore):
+    registrations = [call(n) for n in (1, 2, 3)]
+    for registration in registrations:
+        store.register(registration)
+    first, second, third = (r.ticket for r in registrations)
+    asked = [third.complaint_number, "RPR000000000099", first.complaint_number, second.complaint_number]
+    assert store.get_many(asked) == [third, first, second]
+    assert store.get_many([]) == []
+
+
 def test_a_change_is_written_only_over_the_version_it_was_made_from(store: TicketStore):
     registration = call(1)
     store.register(registration)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,9 @@ class MemoryTicketStore:
 
     def get(self, complaint_number: str) -> Ticket | None:
         return self.tickets.get(complaint_number)
+
+    def get_many(self, complaint_numbers: Sequence[str]) -> list[Ticket]:
+        return [self.tickets[number] for number in complaint_numbers if number in self.tickets]
 
     def save_change(self, change: Change) -> None:
         stored = self.tickets.get(change.before.complaint_number)
