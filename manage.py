@@ -46,8 +46,20 @@ def _use_local_stack() -> dict:
     endpoint, region = state["aws_endpoint"], state["region"]
     os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
                        "AWS_DEFAULT_REGION": region, "AWS_REGION": region, "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
-                       "AWS_ENDPOINT_URL_SQS": endpoint, "SAMVAD_STAGE": state["stage"]})
+                       "AWS_ENDPOINT_URL_SQS": endpoint, "AWS_ENDPOINT_URL_S3": endpoint,  # the recordings' rules
+                       "SAMVAD_STAGE": state["stage"]})
     return state
+
+
+def _tell_local_stack_directory_changed() -> None:
+    """The running stack keeps the directory in memory for a while (as a Lambda container does): drop it now."""
+    try:
+        _post_json(f"{_local_state()['sandbox_url']}/sandbox/directory-changed", {})
+    except (OSError, ValueError) as error:
+        print(f"the running stack did not hear of it ({error}): it reads the new file within "
+              f"{os.environ.get('SAMVAD_DIRECTORY_CACHE_SECONDS', '60')} s", file=sys.stderr)
+        return
+    print("the running stack reads it from the next call on")
 
 
 def load_district(args: argparse.Namespace) -> int:
@@ -69,6 +81,8 @@ def load_district(args: argparse.Namespace) -> int:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2
     print(f"loaded {written} directory items into stage {os.environ.get('SAMVAD_STAGE', 'dev')}")
+    if args.local:
+        _tell_local_stack_directory_changed()
     return 0
 
 
@@ -88,7 +102,14 @@ def load_state(args: argparse.Namespace) -> int:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2
     print(f"loaded {written} directory items into stage {os.environ.get('SAMVAD_STAGE', 'dev')}")
+    if args.local:
+        _tell_local_stack_directory_changed()
     return 0
+
+
+NO_TERMINAL = ("manage.py call: no terminal to answer the hotline's prompts from (its input is not a terminal). "
+               "Give the caller's answers with --script, one per prompt, separated by |: digits, '-' for none, "
+               "say:TEXT, wav:PATH, silence, hangup — e.g. manage.py call --script '1|1|2|say:हैंडपंप खराब है'")
 
 
 def call(args: argparse.Namespace) -> int:
@@ -100,6 +121,9 @@ def call(args: argparse.Namespace) -> int:
         TerminalAnswerer,
     )
 
+    if args.script is None and not sys.stdin.isatty():
+        print(NO_TERMINAL, file=sys.stderr)
+        return 2
     state = _local_state()
     answerer = ScriptedAnswerer.parse(args.script) if args.script is not None else TerminalAnswerer()
     # The line's hotline names its carrier in the district file; the stack wrote each line's down at start.
@@ -134,10 +158,12 @@ def call(args: argparse.Namespace) -> int:
 
 
 def messages(args: argparse.Namespace) -> int:
+    from chalicelib.local.sandbox import message_text
+
     state = _local_state()
     with urllib.request.urlopen(f"{state['sandbox_url']}/sandbox/messages", timeout=5) as response:
         for message in json.loads(response.read())["messages"]:
-            print(f"{message['date_created']}  {message['from']} → {message['to']}: {message['body']}")
+            print(f"{message['date_created']}  {message['from']} → {message['to']}: {message_text(message)}")
     return 0
 
 

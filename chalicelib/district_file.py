@@ -26,6 +26,7 @@ def read_district_file(path: str | Path) -> District:
     domain/carrier_plan.py what the carriers cannot carry in India (CarrierPlanError, one line per refusal)."""
     from chalicelib import schemas
     from chalicelib.domain.carrier_plan import check_carrier_plan
+    from chalicelib.domain.shared_phones import check_operators_own_phones
 
     data = read_yaml(path)
     wrong = schemas.problem("district", data)
@@ -33,4 +34,5 @@ def read_district_file(path: str | Path) -> District:
         raise DistrictConfigError(wrong)
     district = parse_district(data, available_languages())
     check_carrier_plan(district)
+    check_operators_own_phones(district)
     return district

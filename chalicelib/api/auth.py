@@ -29,10 +29,11 @@ class User:
     district: str | None  # None only for a state_admin
     department: str | None = None  # officers only
     level: str | None = None  # officers only
+    state: str | None = None  # a state_admin's state file (custom:state): the districts of its state view
 
     def as_json(self) -> dict[str, Any]:
         return {"username": self.username, "name": self.name, "role": self.role, "district": self.district,
-                "department": self.department, "level": self.level}
+                "department": self.department, "level": self.level, "state": self.state}
 
 
 class _KeySet:
@@ -118,4 +119,5 @@ def _user(claims: dict[str, Any]) -> User:
         raise unauthorized("This officer has no department and level yet; ask the district's admin")
     username = claims.get("cognito:username") or claims["sub"]
     return User(username=username, name=claims.get("name") or username, role=role, district=district,
-                department=department if role == "officer" else None, level=level if role == "officer" else None)
+                department=department if role == "officer" else None, level=level if role == "officer" else None,
+                state=(claims.get("custom:state") or None) if role == "state_admin" else None)

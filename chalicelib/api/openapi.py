@@ -117,7 +117,8 @@ SCHEMAS: dict[str, Any] = {
     "User": _obj({"username": {"type": "string"}, "name": {"type": "string"},
                   "role": {"type": "string", "enum": list(ROLES)},
                   "district": {"type": ["string", "null"]}, "department": {"type": ["string", "null"]},
-                  "level": {"type": ["string", "null"]}}),
+                  "level": {"type": ["string", "null"]},
+                  "state": {"type": ["string", "null"], "description": "A state_admin's state (its state view)"}}),
     "TicketSummary": _obj({
         "complaint_number": {"type": "string"}, "district": {"type": "string"},
         "status": {"type": "string", "enum": list(STATUSES)}, "level": {"type": "string", "enum": list(LEVELS)},
@@ -255,6 +256,22 @@ SCHEMAS["Dashboard"] = _obj({
     "grades": {"type": "array", "items": _obj({
         "department": {"type": "string"}, "names": _names, "grade": {"type": "string", "enum": list("ABCD")},
         "resolved": _count, "in_sla_percent": _percent, "open_overdue": _count})},
+})
+SCHEMAS["StateView"] = _obj({
+    "state": {"type": "string"}, "as_of": _time, "today": {"type": "string"},
+    "days": {"type": "integer", "description": "The figures cover this many days, today included"},
+    "ranking_min_tickets": {"type": "integer", "description": "A district is ranked once it resolved this many "
+                                                              "in those days (the state file's)"},
+    "districts": {"type": "array", "description": "Ranked districts first (rank 1 is best), then the unranked "
+                  "in the state file's order", "items": _obj({
+                      "code": {"type": "string"}, "name": _names,
+                      "totals": _bucket, "open": _count, "overdue": _count,
+                      "sla_compliance": _obj({"resolved": _count, "in_sla": _count, "percent": _percent}),
+                      "satisfaction": _obj({"closed": _count, "satisfied": _count, "percent": _percent}),
+                      "reopen_rate": _obj({"reopened": _count, "resolved": _count, "percent": _percent}),
+                      "grade": {"type": "string", "enum": list("ABCD")},
+                      "ranked": {"type": "boolean"},
+                      "rank": {"type": ["integer", "null"], "description": "null when not ranked"}})},
 })
 SCHEMAS["DistrictSummary"] = _obj({
     "code": {"type": "string"}, "names": _names, "languages": {"type": "array", "items": {"type": "string"}},
@@ -403,8 +420,16 @@ def document() -> dict[str, Any]:
             {"200": _json(_ref("Recording"), "The audio"), **_errors(400, 404, 422, 502)},
             params=[NUMBER_PARAM], op_id="getRecording")},
         "/api/dashboard": {"get": _op(
-            "The Collector's figures, from counters kept on write", ("collector", "state_admin"),
-            {"200": _json(_ref("Dashboard"), "Figures"), **_errors(400, 404)}, params=[DISTRICT_QUERY],
+            "The Collector's figures, from counters kept on write. A state_admin without `district` gets the state "
+            "view: every district of its state file (custom:state) side by side over 30 days, ranked only where it "
+            "resolved at least the file's ranking_min_tickets; format=csv gives it as CSV (UTF-8 with BOM)",
+            ("collector", "state_admin"),
+            {"200": {"description": "A district's figures (Dashboard), or a state_admin's state view (StateView)",
+                     "content": {"application/json": {"schema": {"oneOf": [_ref("Dashboard"), _ref("StateView")]}},
+                                 "text/csv": {"schema": {"type": "string"}}}},
+             **_errors(400, 404)},
+            params=[DISTRICT_QUERY, _query("format", {"type": "string", "enum": ["json", "csv"], "default": "json"},
+                                           "csv: the state view as CSV (state_admin, without district)")],
             op_id="dashboard")},
         "/api/districts/{code}": {"get": _op(
             "The district's languages, categories and departments (for forms)", ROLES,

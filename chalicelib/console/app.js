@@ -6,7 +6,7 @@ const BASE = location.pathname.replace(/\/console(\/.*)?$/, ""); // keeps API Ga
 const state = {
   lang: localStorage.getItem("samvad.lang") || "hi",
   token: sessionStorage.getItem("samvad.token"),
-  me: null, config: null, districts: {},
+  me: null, config: null, districts: {}, stateView: null,
 };
 const main = document.getElementById("main");
 const t = (key) => STRINGS[state.lang][key] ?? STRINGS.en[key] ?? key;
@@ -85,7 +85,7 @@ async function signIn(username, password) {
 }
 
 function signOut() {
-  state.token = null; state.me = null;
+  state.token = null; state.me = null; state.stateView = null;
   sessionStorage.removeItem("samvad.token");
   go("#/signin");
 }
@@ -415,15 +415,78 @@ function figure(label, value, id) {
   return h("div", { class: "figure", id }, h("b", { text: value === null || value === undefined ? "—" : String(value) }), h("span", { text: label }));
 }
 
-function districtPicker() {
+// A state admin picks a district from its state file's list (the state view's), or goes back to the state view.
+async function stateDistricts() {
+  if (!state.stateView) state.stateView = await api("/dashboard").catch(() => null);
+  return state.stateView?.districts || [];
+}
+
+function chooseDistrict(code) {
+  if (code) localStorage.setItem("samvad.district", code); else localStorage.removeItem("samvad.district");
+  render();
+}
+
+async function districtPicker() {
   if (state.me.role !== "state_admin") return null;
-  const input = h("input", { id: "district", value: districtCode(), placeholder: "RPR" });
-  return h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); localStorage.setItem("samvad.district", input.value.trim().toUpperCase()); render(); } },
-    h("label", { for: "district", text: t("district") }), input, h("button", { class: "primary", type: "submit", text: t("show") }));
+  const districts = (await stateDistricts()).slice().sort((a, b) => a.code.localeCompare(b.code));
+  if (!districts.length) {  // no state file for this sign-in: the code is typed, as before
+    const input = h("input", { id: "district", value: districtCode(), placeholder: "RPR" });
+    return h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); chooseDistrict(input.value.trim().toUpperCase()); } },
+      h("label", { for: "district", text: t("district") }), input, h("button", { class: "primary", type: "submit", text: t("show") }));
+  }
+  const current = districtCode();
+  const select = h("select", { id: "district", onchange: (e) => chooseDistrict(e.target.value) },
+    h("option", { value: "", text: t("all_districts"), selected: !current }),
+    districts.map((d) => h("option", { value: d.code, text: `${name(d.name) || d.code} (${d.code})`, selected: d.code === current })));
+  return h("div", { class: "card" }, h("label", { for: "district", text: t("district") }), select);
+}
+
+function stateTable(view) {
+  const pct = (v) => (v === null ? "—" : `${v}%`);
+  const columns = ["rank", "district", "registered", "resolved", "open_total", "open_overdue", "sla_compliance", "satisfaction", "reopen_rate", "grade"];
+  const row = (d) => h("tr", { id: `state-${d.code}`, class: d.ranked ? "ranked" : "unranked" },
+    h("td", { "data-label": t("rank"), text: d.ranked ? String(d.rank) : t("not_ranked") }),
+    h("td", { "data-label": t("district") }, h("a", { href: "#/dashboard", text: `${name(d.name) || d.code} (${d.code})`,
+      onclick: (e) => { e.preventDefault(); chooseDistrict(d.code); } })),
+    h("td", { "data-label": t("registered"), text: String(d.totals.registered) }),
+    h("td", { "data-label": t("resolved"), text: String(d.totals.resolved) }),
+    h("td", { "data-label": t("open_total"), text: String(d.open) }),
+    h("td", { "data-label": t("open_overdue"), text: String(d.overdue) }),
+    h("td", { "data-label": t("sla_compliance"), text: pct(d.sla_compliance.percent) }),
+    h("td", { "data-label": t("satisfaction"), text: pct(d.satisfaction.percent) }),
+    h("td", { "data-label": t("reopen_rate"), text: pct(d.reopen_rate.percent) }),
+    h("td", { "data-label": t("grade") }, d.ranked ? h("span", { class: `grade grade-${d.grade}`, text: d.grade }) : h("span", { class: "muted", text: "—" })));
+  const ranked = view.districts.filter((d) => d.ranked);
+  const unranked = view.districts.filter((d) => !d.ranked);
+  return h("table", { class: "list", id: "state-view" },
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { text: t(c) })))),
+    h("tbody", {}, ranked.map(row)),
+    unranked.length ? h("tbody", { class: "unranked" }, h("tr", {}, h("th", { colspan: columns.length,
+      text: t("unranked_below").replace("{n}", view.ranking_min_tickets) })), unranked.map(row)) : null);
+}
+
+async function exportStateCsv() {
+  const response = await api("/dashboard?format=csv", { raw: true });
+  const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `samvad-${state.stateView?.state || "state"}-districts.csv` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function statePage() {
+  state.stateView = null;  // fresh figures on every visit
+  const view = await api("/dashboard");
+  state.stateView = view;
+  return [h("h1", { text: `${t("state_view")} — ${view.state}` }), await districtPicker(),
+    h("section", { class: "card" }, h("p", { class: "muted", text: t("state_view_help").replace("{n}", view.ranking_min_tickets) }),
+      stateTable(view), h("button", { class: "secondary", type: "button", id: "state-csv", text: t("export_csv"), onclick: () => run(exportStateCsv) }))];
 }
 
 async function dashboardPage() {
-  if (!districtCode()) return [districtPicker()];
+  if (state.me.role === "state_admin" && !districtCode()) {
+    try { return await statePage(); } catch { return [await districtPicker()]; }
+  }
+  if (!districtCode()) return [await districtPicker()];
   const d = await api(`/dashboard?${districtQuery().slice(1)}`);
   const pct = (v) => (v === null ? "—" : `${v}%`);
   const totals = ["today", "week", "month"].map((span) => h("section", { class: "card" }, h("h2", { text: t(span) }),
@@ -432,7 +495,7 @@ async function dashboardPage() {
   const hours = Array.from({ length: 24 }, (_, hour) => ({ label: String(hour),
     values: [d.calls_by_hour.reduce((n, l) => n + l.hours[hour].answered, 0), d.calls_by_hour.reduce((n, l) => n + l.hours[hour].abandoned, 0)] }));
   return [
-    districtPicker(), h("h1", { text: `${t("nav_dashboard")} — ${d.district}` }), ...totals,
+    await districtPicker(), h("h1", { text: `${t("nav_dashboard")} — ${d.district}` }), ...totals,
     h("section", { class: "card" }, h("div", { class: "figures" },
       figure(t("open_total"), d.open_total, "fig-open"), figure(t("open_overdue"), d.open_overdue, "fig-overdue"),
       figure(t("sla_compliance"), pct(d.sla_compliance.percent), "fig-sla"), figure(t("satisfaction"), pct(d.closures.satisfied_percent), "fig-satisfied"),
@@ -457,7 +520,7 @@ async function dashboardPage() {
 
 // -- directory admin ---------------------------------------------------------------------------------
 async function directoryPage() {
-  if (!districtCode()) return [districtPicker()];
+  if (!districtCode()) return [await districtPicker()];
   const code = districtCode();
   const { config, version } = await api(`/districts/${code}/config`);
   const draft = structuredClone(config);
@@ -476,7 +539,11 @@ async function directoryPage() {
     h("td", { "data-label": t("sla_hours") }, h("input", { id: `sla-${c.id}`, type: "number", min: 1, value: c.sla_hours, oninput: (e) => { draft.categories[i].sla_hours = Number(e.target.value); } }))));
   const hotlineRows = draft.hotlines.map((hl, i) => h("tr", {}, h("td", { "data-label": t("id"), text: hl.id }),
     h("td", { "data-label": t("lines") }, h("input", { "aria-label": `${hl.id} ${t("lines")}`, value: hl.lines.join(", "), oninput: (e) => {
-      draft.hotlines[i].lines = e.target.value.split(",").map((s) => s.trim()).filter(Boolean); } }))));
+      draft.hotlines[i].lines = e.target.value.split(",").map((s) => s.trim()).filter(Boolean); } })),
+    h("td", { "data-label": t("short_code") }, h("input", { id: `short-${hl.id}`, "aria-label": `${hl.id} ${t("short_code")}`, inputmode: "numeric",
+      placeholder: "1950", value: hl.short_code ?? "", oninput: (e) => {
+        const code = e.target.value.trim();
+        if (code) draft.hotlines[i].short_code = code; else delete draft.hotlines[i].short_code; } }))));
   const operators = h("textarea", { class: "code", id: "operators-json" }, JSON.stringify(draft.operators || [], null, 2));
   const rest = Object.fromEntries(Object.entries(draft).filter(([k]) => !["departments", "categories", "hotlines", "operators"].includes(k)));
   const restBox = h("textarea", { class: "code", id: "rest-json" }, JSON.stringify(rest, null, 2));
@@ -491,7 +558,7 @@ async function directoryPage() {
     render();
   });
   const [audit, blocked] = await Promise.all([api(`/districts/${code}/audit?limit=20`), blocklistSection(code)]);
-  return [districtPicker(), h("h1", { text: `${t("nav_directory")} — ${code} (${t("version")} ${version})` }),
+  return [await districtPicker(), h("h1", { text: `${t("nav_directory")} — ${code} (${t("version")} ${version})` }),
     h("section", { class: "card" }, h("h2", { text: t("officers") }), h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", { text: t("department") }), levels.map((l) => h("th", { text: l })))), h("tbody", {}, officerRows))),
     h("section", { class: "card" }, h("h2", { text: t("categories") }), h("table", { class: "list" }, h("tbody", {}, categoryRows))),
     h("section", { class: "card" }, h("h2", { text: t("hotlines") }), h("table", { class: "list" }, h("tbody", {}, hotlineRows))),

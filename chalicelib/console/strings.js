@@ -33,7 +33,7 @@ export const STRINGS = {
     hours_unit: "घंटे", not_allowed: "यह आपकी भूमिका में नहीं है।", signed_in_as: "साइन इन:",
     status_registered: "दर्ज", status_acknowledged: "प्राप्त", status_reopened: "फिर खुली",
     status_resolved: "निराकृत", status_closed: "बंद", screen_pop: "आने वाली कॉल: पिछली शिकायतें",
-    new_for_caller: "इस कॉलर के लिए नई शिकायत", lines: "लाइनें (अल्पविराम से)", id: "पहचान", text: "टिप्पणी",
+    new_for_caller: "इस कॉलर के लिए नई शिकायत", lines: "लाइनें (अल्पविराम से)", short_code: "सार्वजनिक छोटा नंबर (जैसे 1950)", id: "पहचान", text: "टिप्पणी",
     ringing_calls: "ऑपरेटरों को आ रही कॉल", no_ringing: "अभी कोई कॉल नहीं।", call_ringing: "घंटी बज रही है", call_answered: "बात चल रही है", call_ended: "कॉल समाप्त", call_missed: "किसी ने नहीं उठाई (IVR पर गई)", open_call: "खोलें", call_from: "कॉल:", answered_by: "उठाई:",
     // A message's timeline entry (domain/delivery.py): to whom, what kind, which channel, and why not the others.
     to_citizen: "नागरिक", to_officer: "अधिकारी", to_previous_officer: "पिछले अधिकारी", to_approver: "अनुमोदक", to_requester: "अनुरोधकर्ता", to_collector: "कलेक्टर", to_officer_sms: "अधिकारी",
@@ -55,6 +55,9 @@ export const STRINGS = {
     transcript_deleted: "ज़िले की रखने की अवधि पूरी हुई: लिखित रूप {date} को हटा दिया गया।", words_deleted: "शब्द हटा दिए गए (रखने की अवधि पूरी)", retention_days: "{days} दिन रखने के बाद",
     category_hint: "शिकायत के शब्द दूसरी श्रेणी की ओर इशारा करते हैं:", apply_hint: "यह श्रेणी चुनें", hint_reason: "शिकायत के शब्दों के अनुसार श्रेणी सुधारी",
     search_words: "शिकायत के शब्द, शिकायत क्रमांक या मोबाइल नंबर", found_by_words: "इन शब्दों वाली शिकायतें",
+    // The state admin's view (domain/state_view.py): every district side by side, ranked above the state file's minimum.
+    state_view: "राज्य के सभी ज़िले", all_districts: "सभी ज़िले (राज्य का दृश्य)", rank: "क्रम", not_ranked: "क्रम नहीं",
+    unranked_below: "क्रम नहीं दिया गया: 30 दिन में {n} से कम शिकायतें निराकृत", state_view_help: "पिछले 30 दिन, हर ज़िले के अपने आँकड़ों से। क्रम केवल उन ज़िलों को जिन्होंने कम से कम {n} शिकायतें निराकृत कीं; ज़िले का डैशबोर्ड देखने के लिए उसका नाम चुनें।",
   },
   en: {
     brand: "Samvad", loading: "Loading…", sign_in: "Sign in", sign_out: "Sign out", username: "User name",
@@ -89,7 +92,7 @@ export const STRINGS = {
     hours_unit: "hours", not_allowed: "Your role does not allow this.", signed_in_as: "Signed in:",
     status_registered: "Registered", status_acknowledged: "Acknowledged", status_reopened: "Reopened",
     status_resolved: "Resolved", status_closed: "Closed", screen_pop: "Incoming call: earlier complaints",
-    new_for_caller: "New complaint for this caller", lines: "Lines (comma separated)", id: "Id", text: "Note",
+    new_for_caller: "New complaint for this caller", lines: "Lines (comma separated)", short_code: "Public short code (e.g. 1950)", id: "Id", text: "Note",
     ringing_calls: "Calls for the operators", no_ringing: "No calls just now.", call_ringing: "Ringing", call_answered: "On the line", call_ended: "Call over", call_missed: "Not answered (went to the IVR)", open_call: "Open", call_from: "Call from", answered_by: "Answered by",
     // A message's timeline entry (domain/delivery.py): to whom, what kind, which channel, and why not the others.
     to_citizen: "Citizen", to_officer: "Officer", to_previous_officer: "Previous officer", to_approver: "Approver", to_requester: "Requester", to_collector: "Collector", to_officer_sms: "Officer",
@@ -111,5 +114,8 @@ export const STRINGS = {
     transcript_deleted: "The district's retention ran out: the transcript was deleted on {date}.", words_deleted: "Words deleted (retention ran out)", retention_days: "after {days} days kept",
     category_hint: "The complaint's words point to another category:", apply_hint: "Choose this category", hint_reason: "Category corrected as the complaint's words say",
     search_words: "Words of the complaint, complaint number or mobile number", found_by_words: "Complaints with these words",
+    // The state admin's view (domain/state_view.py): every district side by side, ranked above the state file's minimum.
+    state_view: "All districts of the state", all_districts: "All districts (state view)", rank: "Rank", not_ranked: "not ranked",
+    unranked_below: "Not ranked: fewer than {n} complaints resolved in 30 days", state_view_help: "The last 30 days, from each district's own figures. Only districts that resolved at least {n} complaints are ranked; pick a district's name to open its dashboard.",
   },
 };

@@ -4,6 +4,11 @@ A request is written before the caller hears anything (with the caller's per-day
 and carries its due time while it waits, so the sweeper finds what is due through a sparse index.
 Each try moves the due time on (a lease) before the call is placed: a lost status callback cannot leave
 a request stuck, and a crash after the move costs one try, never a second call at once.
+
+When the last try goes unanswered the request is given up, and the citizen gets one SMS saying how else to
+reach the office (domain/notices.py, kind `unreachable_callback`): its event is dispatched before the request
+is finished, with the request's own id, so a retried status or a second sweep dispatches the same event again
+and the notifier's claims send it once.
 """
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from chalicelib.domain.clock import ist_date
+from chalicelib.domain.clock import iso, ist_date
 from chalicelib.domain.district import District, Hotline, is_reachable
-from chalicelib.domain.ports import CallbackRequests, Dialer, Directory, OutcomeUnknown
+from chalicelib.domain.events import DomainEvent
+from chalicelib.domain.ports import CallbackRequests, Dialer, Directory, EventDispatcher, OutcomeUnknown
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,27 @@ class CallbackRequest:
     tries_made: int = 0
     state: str = WAITING
     created_at: datetime | None = None
+    language: str = ""  # the caller's language where they chose one (after hours); "": the district's first
+
+
+GIVEN_UP_EVENT = "callback.given_up"
+
+
+def given_up_event(request: CallbackRequest, now: datetime) -> DomainEvent:
+    """The citizen's one SMS after the last unanswered try; its id is the request's, so it is sent once."""
+    return DomainEvent(GIVEN_UP_EVENT, "", 0, iso(now),
+                       {"district": request.district, "caller_phone": request.caller_phone, "line": request.line,
+                        "hotline": request.hotline, "reason": request.reason, "language": request.language,
+                        "tries": request.tries},
+                       id=f"callback-given-up-{request.id}")
+
+
+def _give_up(requests: CallbackRequests, request: CallbackRequest, now: datetime,
+             dispatcher: EventDispatcher | None) -> bool:
+    """Tell the citizen (at least once; the notifier's claims make it once), then finish the request."""
+    if dispatcher is not None:
+        dispatcher.dispatch(given_up_event(request, now))
+    return requests.finish(request, UNANSWERED)
 
 
 @dataclass(frozen=True)
@@ -53,7 +80,7 @@ class CallbackOutcome:
 
 def request_callback(call_sid: str, caller_phone: str, line: str, district: District, hotline: Hotline,
                      reason: str, now: datetime, due_at: datetime | None,
-                     requests: CallbackRequests) -> CallbackOutcome:
+                     requests: CallbackRequests, language: str = "") -> CallbackOutcome:
     """Write the request (one conditional transaction with the caller's count for the IST day)."""
     if not is_reachable(caller_phone):
         log.info("call %s: caller ID withheld, no callback", call_sid)
@@ -61,7 +88,7 @@ def request_callback(call_sid: str, caller_phone: str, line: str, district: Dist
     policy = hotline.missed_call
     request = CallbackRequest(id=call_sid, caller_phone=caller_phone, line=line, district=district.code,
                               hotline=hotline.id, reason=reason, due_at=due_at or now, tries=policy.tries,
-                              retry_minutes=policy.retry_minutes, created_at=now)
+                              retry_minutes=policy.retry_minutes, created_at=now, language=language)
     written = requests.add(request, ist_date(now), policy.callbacks_per_day)
     if written == "over_cap":
         log.info("call %s: %s already had %d callbacks today, no callback", call_sid, hotline.id,
@@ -94,13 +121,15 @@ def line_carrier(request: CallbackRequest, directory: Directory | None) -> str:
 
 
 def place_due_callbacks(requests: CallbackRequests, dialer: Dialer, now: datetime,
-                        limit: int = MAX_PER_SWEEP, directory: Directory | None = None) -> CallbackSweep:
-    """`directory` names each line's carrier (without it: Twilio)."""
+                        limit: int = MAX_PER_SWEEP, directory: Directory | None = None,
+                        dispatcher: EventDispatcher | None = None) -> CallbackSweep:
+    """`directory` names each line's carrier (without it: Twilio); `dispatcher` tells a citizen whose last
+    try's status never came that we could not reach them (without it: nobody is told)."""
     placed = failed = given_up = 0
     for request in requests.due(now, limit):
         if request.tries_made >= request.tries:
             # The last try's status never came (or came for another try): nothing more to place.
-            if requests.finish(request, UNANSWERED):
+            if _give_up(requests, request, now, dispatcher):
                 given_up += 1
             continue
         taken = replace(request, tries_made=request.tries_made + 1, state=CALLING,
@@ -130,8 +159,9 @@ def place_due_callbacks(requests: CallbackRequests, dialer: Dialer, now: datetim
 
 
 def callback_ended(requests: CallbackRequests, request_id: str, try_number: int, call_status: str,
-                   now: datetime) -> str:
-    """The placed call's final status: answered ends the request; unanswered waits for the next try."""
+                   now: datetime, dispatcher: EventDispatcher | None = None) -> str:
+    """The placed call's final status: answered ends the request; unanswered waits for the next try; the last
+    try unanswered gives up, and `dispatcher` tells the citizen how else to reach the office."""
     request = requests.get(request_id)
     if request is None or request.tries_made != try_number or request.state != CALLING:
         return "stale status: nothing to do"
@@ -139,7 +169,7 @@ def callback_ended(requests: CallbackRequests, request_id: str, try_number: int,
         requests.finish(request, ANSWERED)
         return "answered"
     if try_number >= request.tries:
-        requests.finish(request, UNANSWERED)
+        _give_up(requests, request, now, dispatcher)
         log.info("callback %s: %d tries unanswered, given up", request_id, try_number)
         return "given up"
     requests.retry_at(request, now + timedelta(minutes=request.retry_minutes))

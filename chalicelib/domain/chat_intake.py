@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.clock import Clock, iso, parse_iso
@@ -29,6 +30,7 @@ from chalicelib.domain.conversation import CHAT_TTL, Conversation, conversation_
 from chalicelib.domain.district import District
 from chalicelib.domain.inbox import handle_message
 from chalicelib.domain.intake import register_chat_complaint
+from chalicelib.domain.late import days_late, expected_at, late_values
 from chalicelib.domain.notices import citizen_date
 from chalicelib.domain.ports import (
     CallerHistory,
@@ -82,7 +84,7 @@ def answer_text(message: IncomingText, district: District | None, directory: Dir
         return consent_by_keyword(message.phone, keyword, district, callers, clock)
     asked = status_query(message.body)
     if asked is not None:
-        return status_reply(asked, message.phone, district, tickets)
+        return status_reply(asked, message.phone, district, tickets, clock.now())
     key = conversation_key(district.code, message.phone, message.channel)
     for _attempt in range(2):  # a concurrent message moved it: once more on what it left
         current = conversations.get(key)
@@ -271,25 +273,30 @@ def status_query(body: str) -> str | None:
     return re.sub(r"[^A-Z0-9]", "", words[1].upper()) if len(words) > 1 else ""
 
 
-def status_reply(number: str, phone: str, district: District, tickets: TicketStore) -> str:
+def status_reply(number: str, phone: str, district: District, tickets: TicketStore,
+                 now: datetime | None = None) -> str:
     """Only the citizen's own complaints are described; anyone else's reads as not found. One read when the
     number is the citizen's own; the caller's latest ticket is queried only for "STATUS" alone or to pick
     the language of a refusal."""
     asked = tickets.get(number) if is_valid(number) else None
     if asked is not None and asked.caller_phone == phone:
-        return _status_of(asked)
+        return _status_of(asked, now)
     recent = tickets.recent_for_caller(phone, 1)
     if not number and recent:
-        return _status_of(recent[0])
+        return _status_of(recent[0], now)
     words = catalog(recent[0].language if recent else district.default_language)
     return words.text("reply_not_found", number=number) if number else words.text("chat_status_none")
 
 
-def _status_of(ticket: Ticket) -> str:
+def _status_of(ticket: Ticket, now: datetime | None = None) -> str:
     words = catalog(ticket.language)
     status = words.text(f"chat_status_{ticket.status}")
     if ticket.status in (RESOLVED, CLOSED):
         return words.text("chat_status_done", number=ticket.complaint_number, status=status,
                           date=citizen_date(ticket.closed_at or ticket.resolved_at or ticket.created_at))
+    late = days_late(ticket, now) if now is not None else 0
+    if late:  # past its date: how late, and with whom, never the passed date
+        return words.text("chat_status_late", number=ticket.complaint_number, status=status,
+                          **late_values(words, ticket, late))
     return words.text("chat_status_open", number=ticket.complaint_number, status=status,
-                      date=citizen_date(ticket.sla_due_at))
+                      date=citizen_date(expected_at(ticket)))

@@ -155,7 +155,7 @@ def deliver(event: DomainEvent, directory: Directory, messenger: Messenger, clai
         raise
     finally:
         try:
-            if reports and timeline is not None:
+            if reports and timeline is not None and event.complaint_number:
                 _write_timeline(event, reports, timeline, clock or carrier_clock or SystemClock())
         finally:
             if sent:
@@ -263,8 +263,12 @@ def _send(notice: Notice, event: DomainEvent, steps: list[_Route | _Skip], messe
 
 
 def _hand_over(route: _Route, notice: Notice, event: DomainEvent, messenger: Messenger) -> str:
-    status = STATUS_PATH.format(number=event.complaint_number)
     attempt = route.attempt
+    if not event.complaint_number:
+        # A message about no ticket (a callback given up): SMS only, no status to record on a ticket.
+        return messenger.send_sms(to=attempt.to, body=attempt.content, sender=attempt.sender, carrier=attempt.carrier,
+                                  dlt=route.dlt)
+    status = STATUS_PATH.format(number=event.complaint_number)
     if route.channel == "whatsapp":
         # A bounce walks on after WhatsApp: this is always the first try's event, named for its repeat.
         callback = f"{status}?{urlencode({FAILED_EVENT_PARAM: event.type, NOTICE_PARAM: notice.key})}"

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.message_kinds import ALL_KINDS, CITIZEN_KINDS
+from chalicelib.domain.message_kinds import ALL_KINDS, CITIZEN_KINDS, OLD_KIND_NAMES
 from chalicelib.domain.roster import Operator, RosterError, parse_operators
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -17,6 +17,7 @@ _CODE = re.compile(r"^[A-Z]{2,5}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 _DLT_HEADER = re.compile(r"^[A-Za-z]{6}$")  # a DLT sender ID ("header"): six letters for service messages
 _DLT_ID = re.compile(r"^[A-Za-z0-9]{4,30}$")
+_SHORT_CODE = re.compile(r"^\d{3,6}$")  # a public short code (1950, 181): what citizens dial and read
 LEVELS = ("L1", "L2", "L3", "L4")
 CARRIERS = ("twilio", "plivo")
 
@@ -114,6 +115,9 @@ class Hotline:
     # citizens: the IVR and its modes; officers: a line only for officers, who go straight to their PIN
     # (routing/officer_ivr.py). Officers may also call a citizens' line and press star.
     purpose: str = "citizens"  # one of HOTLINE_PURPOSES
+    # The public short code citizens know the hotline by ("1950", "181"): messages and the console show it
+    # instead of the long number; `lines` keep the carrier numbers the calls arrive on. None: the first line.
+    short_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ class WhatsAppConfig:
 CHANNELS = ("whatsapp", "sms", "international_sms")
 PLAN_GROUPS = ("citizen", "officer")  # the keys that set the defaults of every citizen's and officer's kind
 # The whatsapp.templates keys from before message kinds, loaded as the kinds they always meant.
-OLD_TEMPLATE_KEYS = {"officer_assignment": "forward", "officer_reminder": "reminder"}
+OLD_TEMPLATE_KEYS = {"officer_assignment": "forward", "officer_reminder": "reminder", **OLD_KIND_NAMES}
 
 
 @dataclass(frozen=True)
@@ -352,6 +356,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
                                 record_max_seconds=max_seconds, carrier=_carrier(h.get("carrier"), where),
                                 accept_international_caller_id=_flag(h, "accept_international_caller_id", where),
                                 purpose=_hotline_purpose(h.get("purpose"), where),
+                                short_code=_short_code(h.get("short_code"), where),
                                 **_hotline_modes(h, where, data.get("holidays"))))
 
     departments: dict[str, Department] = {}
@@ -427,6 +432,18 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         transcription=_transcription(data.get("transcription")),
         raw=data,
     )
+
+
+def _short_code(value: Any, where: str) -> str | None:
+    """A hotline's public short code: 3 to 6 digits, written in quotes (YAML reads 0181 as a number)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # short_code: 1950 unquoted
+    if not isinstance(value, str) or not _SHORT_CODE.match(value):
+        raise DistrictConfigError(f"{where}.short_code: the public short code citizens dial, 3 to 6 digits in "
+                                  f"quotes, e.g. short_code: \"1950\" (the carrier numbers stay in lines)")
+    return value
 
 
 def _hotline_purpose(value: Any, where: str) -> str:
@@ -679,8 +696,11 @@ def _channel_plan(data: Any, has_whatsapp: bool) -> ChannelPlan:
         raise DistrictConfigError("channel_plan: a mapping of message kind (or citizen / officer) to channels, e.g. "
                                   "{citizen: [whatsapp, sms], acknowledgement: [whatsapp, sms, international_sms]}")
     orders: dict[str, tuple[str, ...]] = {}
-    for key, channels in data.items():
-        where = f"channel_plan.{key}"
+    for written, channels in data.items():
+        where = f"channel_plan.{written}"
+        key = OLD_KIND_NAMES.get(str(written), written)
+        if key in orders:
+            raise DistrictConfigError(f"{where}: {key} is given twice (once as its old name {written}): keep one")
         if key not in PLAN_GROUPS and key not in ALL_KINDS:
             raise DistrictConfigError(f"{where}: '{key}' is no kind of message: one of citizen, officer or a kind "
                                       f"({', '.join(ALL_KINDS)})")

@@ -131,7 +131,7 @@ class Lifecycle:
         if pending["kind"] == "extension":
             # Approved after the deadline passed, the officer still gets the days asked for, from now.
             due = max(parse_iso(ticket.level_due_at), self.now) + timedelta(days=int(pending["days"]))
-            after = replace(ticket, pending=None, level_due_at=iso(due), flagged=False,
+            after = replace(ticket, pending=None, level_due_at=iso(due), promised_at=iso(due), flagged=False,
                             reminders_sent=tuple(p for p in ticket.reminders_sent
                                                  if reminder_time(replace(ticket, level_due_at=iso(due)), p)
                                                  <= self.now))

@@ -6,11 +6,13 @@ A kind names what a message is for, not its words: several catalog messages shar
 """
 from __future__ import annotations
 
-CITIZEN_KINDS: tuple[str, ...] = ("acknowledgement", "resolution", "closure", "reopening", "extension",
-                                  "feedback_request", "callback_notice")
+CITIZEN_KINDS: tuple[str, ...] = ("acknowledgement", "resolution", "closure", "reopening", "extension_approved",
+                                  "feedback_request", "callback_notice", "unreachable_callback")
 # The officers' kinds, and the Collector's alert (the Collector is an officer for the channel plan).
 OFFICER_KINDS: tuple[str, ...] = ("forward", "reminder", "escalation", "approval_request", "decision", "alert")
 ALL_KINDS: tuple[str, ...] = CITIZEN_KINDS + OFFICER_KINDS
+# Kinds renamed since district files first named them: a file's old name loads as the kind it always meant.
+OLD_KIND_NAMES: dict[str, str] = {"extension": "extension_approved"}
 
 # The kind of every catalog message the notifier sends (its wordings for a route that carries replies,
 # `<key>_reply`, are added below).
@@ -21,7 +23,8 @@ KIND_OF: dict[str, str] = {
     "citizen_closed_no_response": "closure",
     "citizen_closed_special": "closure",
     "citizen_reopened": "reopening",
-    "citizen_extended": "extension",
+    "citizen_extended": "extension_approved",  # sent once, at the approval, with the new date
+    "citizen_unreachable_callback": "unreachable_callback",  # the last callback unanswered: how else to reach us
     "officer_assigned": "forward",
     "officer_assigned_text": "forward",
     "officer_assigned_caller": "forward",  # the text forward naming who called and from where

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.domain.clock import IST, parse_iso
-from chalicelib.domain.district import District, Officer, is_reachable
+from chalicelib.domain.district import District, Hotline, Officer, is_reachable
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.lifecycle import next_level
 from chalicelib.domain.message_kinds import ASKS_A_REPLY, KIND_OF
@@ -43,7 +43,8 @@ OFFICER_SMS = ("officer_assigned", "officer_assigned_text", "officer_assigned_ca
                "officer_reminder", "officer_moved_up", "approval_extension", "approval_closure", "decision_approved",
                "decision_rejected", "collector_flag")
 CITIZEN_SMS = ("sms_ticket_registered", "citizen_reopened", "citizen_resolved", "citizen_closed_satisfied",
-               "citizen_closed_no_response", "citizen_closed_special", "citizen_extended")
+               "citizen_closed_no_response", "citizen_closed_special", "citizen_extended",
+               "citizen_unreachable_callback")
 REPLY_SUFFIX = "_reply"
 # Every catalog key the notifier may send by SMS, in any wording.
 SMS_KEYS = (*OFFICER_SMS, *CITIZEN_SMS, *(key + REPLY_SUFFIX for key in sorted(ASKS_A_REPLY)))
@@ -56,6 +57,9 @@ MOST_SEGMENTS = 2  # no SMS goes longer: free text is shortened until the messag
 # keep a message in budget, down to this many characters; everything else (numbers, dates, links) stays whole.
 FREE_TEXT = ("remark", "reason", "note", "summary", "caller", "requester", "category", "department",
              "caller_name")
+# A district's own sentence (fallback_contact: "bring your complaint to the Collectorate"): half of it would mislead,
+# so it goes whole or not at all — left out where it does not fit, and on DLT routes when longer than a variable.
+WHOLE_OR_NONE = ("contact",)
 FREE_TEXT_KEPT = 12
 WRITTEN = ("remark", "reason", "note")  # typed or said by an officer: their spacing and last full stop go
 WHATSAPP_FREE_MAX = 200  # a WhatsApp template value is not cut to DLT's 30, but a page-long remark is
@@ -150,7 +154,12 @@ def _render(words: Catalog, key: str, values: dict[str, object], most: int = MOS
     while segments(text) > most:
         free = [name for name in FREE_TEXT if len(str(values.get(name, ""))) > FREE_TEXT_KEPT]
         if not free:
-            break  # nothing left to shorten: the catalog's words themselves are over budget (a test says so)
+            whole = [name for name in WHOLE_OR_NONE if values.get(name)]
+            if not whole:
+                break  # nothing left to shorten: the catalog's words themselves are over budget (a test says so)
+            values[whole[0]] = ""
+            text = words.text(key, **values)
+            continue
         longest = max(free, key=lambda name: len(str(values[name])))
         values[longest] = _one_shorter(str(values[longest]))
         text = words.text(key, **values)
@@ -181,7 +190,9 @@ def _texts(district: District, words: Catalog, key: str, values: dict[str, objec
               for name, value in values.items()}
     sms_values = values
     if district.dlt:
-        sms_values = {name: value if name in URL_VARIABLES else dlt_value(str(value)) for name, value in values.items()}
+        sms_values = {name: value if name in URL_VARIABLES
+                      else ("" if len(str(value)) > DLT_VAR_MAX else value) if name in WHOLE_OR_NONE
+                      else dlt_value(str(value)) for name, value in values.items()}
     body = _render(words, message, sms_values)
     international = _render(words, key, values)
     whatsapp_key = key + REPLY_SUFFIX if key in ASKS_A_REPLY else key
@@ -200,10 +211,19 @@ def _officer_values(district: District) -> dict[str, object]:
     return {"line": dialled(district.officers_line)}
 
 
+def public_number(hotline: Hotline) -> str:
+    """The number citizens are told to call: the hotline's public short code (1950, 181) when it has one, else
+    its first line as dialled from a mobile."""
+    return hotline.short_code or dialled(hotline.lines[0])
+
+
+def citizens_hotline(district: District) -> Hotline:
+    return next((h for h in district.hotlines if h.purpose == "citizens"), district.hotlines[0])
+
+
 def _citizen_values(district: District) -> dict[str, object]:
     """What every citizen's message may name: the hotline to call."""
-    hotline = next((h for h in district.hotlines if h.purpose == "citizens"), district.hotlines[0])
-    return {"hotline": dialled(hotline.lines[0])}
+    return {"hotline": public_number(citizens_hotline(district))}
 
 
 def _officer_notice(key: str, to: str, whatsapp_to: str | None, texts: _Texts, message: str, number: str,
@@ -406,6 +426,19 @@ def _citizen(event: DomainEvent, data: dict[str, Any], district: District, key: 
                    international_body=texts.international_body)]
 
 
+def _unreachable(event: DomainEvent, data: dict[str, Any], district: District,
+                 links: RecordingLinks) -> list[Notice]:
+    """The last callback of a missed call (or an after-hours request) rang out: one SMS saying how else to reach
+    the office — the hotline (its short code when it has one) and the district's `fallback_contact`. The
+    event's id is the request's (domain/callback_requests.py), so a retried status sends it once."""
+    language = data["language"] if data.get("language") in district.languages else district.default_language
+    hotline = district.hotline_for_line(data.get("line", "")) or citizens_hotline(district)
+    if hotline.purpose != "citizens":
+        hotline = citizens_hotline(district)
+    return _citizen(event, {**data, "language": language}, district, "citizen_unreachable_callback",
+                    hotline=public_number(hotline), contact=district.fallback_contact.get(language, ""))
+
+
 # -- a WhatsApp message that bounced ---------------------------------------------------------------------
 
 # A bounced forward for an escalation or a transfer is repeated in a new ticket's words: the bounce carries
@@ -451,4 +484,5 @@ _BUILDERS = {
     "ticket.flagged": _flagged,
     "ticket.resolved": _resolved,
     "ticket.closed": _closed,
+    "callback.given_up": _unreachable,
 }

@@ -112,6 +112,9 @@ class Directory(Protocol):
 
     def district(self, code: str) -> District | None: ...
 
+    def state(self, code: str) -> StateLine | None:
+        """A state file by its code (the state view's districts); None when it is not loaded."""
+
     def blocked_phones(self, code: str) -> frozenset[str]:
         """The numbers the district's Collector's office has blocked."""
 

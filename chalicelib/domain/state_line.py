@@ -38,6 +38,7 @@ class StateLine:
     districts: tuple[StateDistrict, ...]
     spoken: int = 4  # how many of the first named districts the question names
     carrier: str = "twilio"  # the carrier its lines' calls come in through
+    ranking_min_tickets: int = 30  # the state view ranks a district once this many were resolved in 30 days
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -126,5 +127,9 @@ def parse_state_line(data: Any, known_languages: set[str]) -> StateLine:
     carrier = str(data.get("carrier") or "twilio")
     if carrier not in CARRIERS:
         raise StateConfigError(f"carrier: '{carrier}' is not a carrier: one of {', '.join(CARRIERS)}")
+    ranking_min = data.get("ranking_min_tickets", 30)
+    if isinstance(ranking_min, bool) or not isinstance(ranking_min, int) or not 0 <= ranking_min <= 100000:
+        raise StateConfigError("ranking_min_tickets: how many tickets a district must have resolved in 30 days "
+                               "to be ranked in the state view, a whole number like 30 (0 ranks every district)")
     return StateLine(code=code, names=names, languages=languages, lines=lines, districts=tuple(districts),
-                     spoken=spoken, carrier=carrier, raw=data)
+                     spoken=spoken, carrier=carrier, ranking_min_tickets=ranking_min, raw=data)

@@ -72,6 +72,9 @@ class Ticket:
     # Another category the transcript's words point to than the key the caller pressed (the district's
     # keyword lists): shown to the operator as a suggestion, never applied by itself.
     category_hint: str | None = None
+    # The date an approved extension told the citizen (domain/late.py): their expected date from then on, beside
+    # the SLA; an escalation's new level clock is the officers', never promised to the citizen.
+    promised_at: str | None = None
 
     @property
     def is_open(self) -> bool:

@@ -24,6 +24,14 @@ def district(code: str) -> District:
     return found
 
 
+def district_needed(call: Call) -> ApiError:
+    """A state_admin registers a complaint without naming its district: the body's `district`, in the user's
+    language, with the districts of their state to choose from (the state file, cached with the directory)."""
+    state = wiring.directory().state(call.user.state) if call.user.state else None
+    codes = ", ".join(d.code for d in state.districts) if state else "<code>"
+    return ApiError(400, "district_needed", catalog(call.language).text("api_district_needed", codes=codes))
+
+
 def ticket(call: Call, number: str) -> Ticket:
     found = wiring.ticket_store().get(number)
     # Another district's or department's ticket reads as missing: its existence is not the user's to know.

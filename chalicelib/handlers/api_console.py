@@ -178,6 +178,8 @@ def register(call: Call) -> dict[str, Any]:
     from chalicelib.operations.console_registration import CallHasTicket, CallOfAnotherDistrict, register_for_caller
 
     body = call.body
+    if call.user.role == "state_admin" and not body.get("district"):
+        raise common.district_needed(call)
     code = access.district_code(call.user, body.get("district"))
     district = common.district(code)
     language = body.get("language") or district.default_language
@@ -294,12 +296,48 @@ def recording(call: Call) -> dict[str, Any]:
 
 # -- the Collector's figures and the district file ----------------------------------------------------------
 
-def dashboard(call: Call) -> dict[str, Any]:
+def dashboard(call: Call) -> dict[str, Any] | Response:
     from chalicelib.domain import dashboard as figures
 
+    if call.user.role == "state_admin" and not call.params.get("district"):
+        return state_view(call)
+    if call.params.get("format") == "csv":
+        raise bad_request("format=csv is the state view's: leave out district", "csv_state_view_only")
     district = common.district(access.district_code(call.user, call.params.get("district")))
     now = common.now()
     return figures.build(district, now, wiring.console_queries().counter_items(figures.keys(district, now)))
+
+
+def state_view(call: Call) -> dict[str, Any] | Response:
+    """The state_admin's districts side by side: one BatchGet of counters per few districts, never a ticket."""
+    from chalicelib.domain import state_view as view
+
+    if not call.user.state:
+        raise _refused(call, 400, "state_needed", "state_view_no_state")
+    state = wiring.directory().state(call.user.state)
+    if state is None:
+        raise _refused(call, 404, "no_state", "state_view_unknown_state", state=call.user.state)
+    now = common.now()
+    codes = [d.code for d in state.districts]
+    built = view.build(state.code, [(d.code, d.names or _district_names(d.code)) for d in state.districts], now,
+                       wiring.console_queries().counter_items(view.keys(codes, now)), state.ranking_min_tickets)
+    if call.params.get("format") != "csv":
+        return built
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(view.CSV_COLUMNS)
+    for entry in built["districts"]:
+        writer.writerow([_cell(value) for value in view.csv_row(entry, call.language)])
+    name = f"samvad-{state.code}-districts-{built['today']}.csv"
+    return Response("\ufeff" + out.getvalue(), status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store"})
+
+
+def _district_names(code: str) -> dict[str, str]:
+    """A district the state file does not name: its own file's names (the directory caches them), if loaded."""
+    district = wiring.directory().district(code)
+    return dict(district.names) if district else {}
 
 
 def district_config(call: Call) -> dict[str, Any]:

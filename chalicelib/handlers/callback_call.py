@@ -34,6 +34,6 @@ def call_status(form: Form, params: Params) -> str:
     if not form.get("CallStatus") or try_number is None:
         return EMPTY_RESPONSE
     outcome = callback_ended(wiring.callback_requests(), params.get("request_id", ""), try_number,
-                             form["CallStatus"], wiring.clock().now())
+                             form["CallStatus"], wiring.clock().now(), dispatcher=wiring.dispatcher())
     log.info("callback %s try %s %s: %s", params.get("request_id"), raw, form["CallStatus"], outcome)
     return EMPTY_RESPONSE

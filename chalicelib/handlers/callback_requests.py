@@ -71,7 +71,7 @@ def after_hours_step(form: Form, params: Params, district: District) -> str:
     if digits == after_hours.CALLBACK and "callback" in hotline.after_hours:
         now = wiring.clock().now()
         outcome = request_callback(form["CallSid"], caller, line, district, hotline, AFTER_HOURS, now,
-                                   next_opening(hotline.hours, now), wiring.callback_requests())
+                                   next_opening(hotline.hours, now), wiring.callback_requests(), language=lang)
         log.info("after-hours call %s: callback %s", form["CallSid"], outcome.reason)
         if outcome.scheduled and outcome.due_at is not None:
             return after_hours.callback_scheduled(lang, outcome.due_at)

@@ -52,7 +52,8 @@ def _place_callbacks(now: datetime) -> dict[str, int]:
     from chalicelib.domain.callback_requests import place_due_callbacks
 
     try:
-        done = place_due_callbacks(wiring.callback_requests(), wiring.dialer(), now, directory=wiring.directory())
+        done = place_due_callbacks(wiring.callback_requests(), wiring.dialer(), now, directory=wiring.directory(),
+                                   dispatcher=wiring.dispatcher())
     except Exception:
         powertools.logger().exception("callbacks: the sweep could not place them; the next sweep tries again")
         return {"callbacks_failed": 1}

@@ -77,7 +77,7 @@ def lookup(form: Form, params: Params, district: District) -> str:
     ticket = wiring.ticket_store().get(number) if number else None
     if ticket is None or ticket.district != district.code:
         return status_menu.number_not_found(district, lang, keyed[:20], tries)
-    return status_menu.keyed_status(district, lang, ticket)
+    return status_menu.keyed_status(district, lang, ticket, wiring.clock().now())
 
 
 @district_required
@@ -138,4 +138,4 @@ def _status_by_caller(form: Form, district: District, lang: str) -> str:
     found = open_complaints(wiring.caller_history().caller_tickets(caller, limit=STATUS_LOOKUP_LIMIT), district)
     if not found:
         return status_menu.none_found(district, lang)
-    return status_menu.status_read_back(district, lang, found)
+    return status_menu.status_read_back(district, lang, found, wiring.clock().now())

@@ -62,7 +62,8 @@ class LocalIssuer:
             "sub": str(uuid.uuid5(uuid.NAMESPACE_DNS, username)), "cognito:username": username,
             "cognito:groups": [user["role"]], "name": user.get("name", username),
             "custom:district": user.get("district", ""), "custom:department": user.get("department", ""),
-            "custom:level": user.get("level", ""), "token_use": "id", "aud": self.client_id,
+            "custom:level": user.get("level", ""), "custom:state": user.get("state", ""), "token_use": "id",
+            "aud": self.client_id,
             "iss": self.issuer, "iat": now, "auth_time": now, "exp": now + int(hours * 3600),
         }
         claims.update(overrides)

@@ -174,7 +174,14 @@ class ScriptedAnswerer:
 
 class TerminalAnswerer:
     def __init__(self, ask: Callable[[str], str] = input) -> None:
-        self._ask = ask
+        self._input = ask
+
+    def _ask(self, prompt: str) -> str:
+        try:
+            return self._input(prompt)
+        except EOFError:  # Ctrl-D, or the input ran out: the caller puts the phone down
+            print()
+            raise Hangup() from None
 
     def digits(self, num_digits: int) -> str | None:
         answer = self._ask("  keypad (digits; Enter = press nothing; h = hang up) > ").strip()

@@ -4,6 +4,7 @@ Twilio's protocol, or Plivo's for a call the app placed through Plivo's API (sto
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.local.caller import CallEmulator, HttpTransport, ScriptedAnswerer, Transport
@@ -32,13 +33,19 @@ class Ringer:
         self._emulator = CallEmulator(transport, base_url, state.auth_token, state.account_sid, state, out=out)
         self._plivo = CallEmulator(transport, base_url, plivo_auth_token, plivo_auth_id, state, out=out,
                                    carrier="plivo")
+        # Rung calls and delivery reports: `wait` (on `advance`'s thread) joins them while the sandbox's threads add
+        # more, so a thread is listed only once started (joining one not started yet raises) and under the lock.
         self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def _start(self, thread: threading.Thread) -> None:
+        thread.start()
+        with self._lock:
+            self._threads.append(thread)
 
     def ring(self, placed: dict[str, Any]) -> None:
         # After the REST answer is sent, as Twilio does: the app's TwiML is fetched once the call connects.
-        thread = threading.Thread(target=self._connect, args=(placed,), daemon=True, name=f"call-{placed['sid']}")
-        self._threads.append(thread)
-        thread.start()
+        self._start(threading.Thread(target=self._connect, args=(placed,), daemon=True, name=f"call-{placed['sid']}"))
 
     def _script(self, to: str) -> str | None:
         # Plivo's API takes numbers without the "+"; `manage.py answer` names phones with it.
@@ -77,11 +84,16 @@ class Ringer:
                     "To": message["request"].get("To", ""), "From": message["request"].get("From", "")}
         if not callback:
             return
-        thread = threading.Thread(target=emulator.post_signed, args=(callback, form), daemon=True)
-        self._threads.append(thread)
-        thread.start()
+        self._start(threading.Thread(target=emulator.post_signed, args=(callback, form), daemon=True))
 
     def wait(self, seconds: float = 30) -> None:
-        for thread in list(self._threads):
-            thread.join(timeout=seconds)
-        self._threads = [t for t in self._threads if t.is_alive()]
+        """Until every call rung and report posted has played out, those they lead to as well (at most `seconds`)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with self._lock:
+                self._threads = [t for t in self._threads if t.is_alive()]
+                running = list(self._threads)
+            if not running or time.monotonic() >= deadline:
+                return
+            for thread in running:
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))

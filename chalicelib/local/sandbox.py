@@ -353,6 +353,8 @@ class SandboxState(PlivoSide):
         self.on_call: Callable[[dict[str, Any]], None] | None = None  # rings the callee of a placed call
         self.on_message: Callable[[dict[str, Any]], None] | None = None  # reports delivery, as Twilio does
         self.on_advance: Callable[[float], dict[str, Any]] | None = None
+        # `manage.py load-district --local` wrote the directory: the stack forgets its cached copy (the app's TTL)
+        self.on_directory_changed: Callable[[], dict[str, Any]] | None = None
         self.issuer: Any = None  # chalicelib.local.auth.LocalIssuer: the user pool's stand-in under /auth/
         self.inbound_calls: dict[str, dict[str, Any]] = {}  # calls to the hotline, as Twilio's Calls resource
         self.documents: dict[str, str] = {}  # the fallback TwiML, served at /fallback/<name> like the S3 prefix
@@ -491,6 +493,20 @@ def _listed(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
+def message_text(record: dict[str, Any]) -> str:
+    """What a person reads of a message the app handed on: its text, or for a WhatsApp template (Twilio's
+    Content API: a ContentSid and the values of its variables, no Body) the template and each variable's value."""
+    request = record.get("request") or {}
+    if record.get("body") or not request.get("ContentSid"):
+        return str(record.get("body") or "")
+    try:
+        values = json.loads(request.get("ContentVariables") or "{}")
+    except ValueError:
+        values = {}
+    filled = ", ".join(f"{{{{{name}}}}}={value}" for name, value in values.items()) or "no variables"
+    return f"WhatsApp template {request['ContentSid']} ({filled})"
+
+
 def carrier_listing(kind: str, records: list[dict[str, Any]], query: dict[str, str], path: str) -> dict[str, Any]:
     """GET Messages.json / Calls.json as Twilio answers it: filtered, newest first, the first PageSize."""
     rows = [_listed(kind, r) for r in records]
@@ -619,6 +635,8 @@ class _Handler(BaseHTTPRequestHandler):
             with self.state.lock:
                 self.state.answers[request["number"]] = request.get("script")
             return self._reply(200, {"answers": self.state.answers})
+        if parts.path == "/sandbox/directory-changed" and self.state.on_directory_changed:
+            return self._reply(200, self.state.on_directory_changed())
         if parts.path == "/sandbox/advance" and self.state.on_advance:
             return self._reply(200, self.state.on_advance(float(json.loads(body or b"{}").get("seconds", 0))))
         if parts.path == "/sandbox/call-events":

@@ -175,6 +175,7 @@ class LocalStack:
         sandbox.state.on_call = self.ringer.ring
         sandbox.state.on_message = self.ringer.deliver
         sandbox.state.on_advance = self.advance
+        sandbox.state.on_directory_changed = self.forget_directory
         pump.start()  # the queues on one thread, each schedule on its own: a long run holds up no message
         self._stoppers.append(pump.stop)  # stopped first (stoppers run in reverse): its runs end, then the servers
         _progress(f"queue pump: {len(pump.consumers)} queues, {len(pump.schedules)} schedules")
@@ -200,6 +201,7 @@ class LocalStack:
         from datetime import timedelta
 
         from chalicelib.domain.clock import iso
+        from chalicelib.local.sandbox import message_text
 
         state = self.sandbox.state
         seen_messages, seen_calls = len(state.messages), len(state.calls)
@@ -212,10 +214,21 @@ class LocalStack:
             self.ringer.wait()
         report: dict[str, Any] = {"now": iso(self.clock.now())}
         with state.lock:
-            report["messages"] = [{k: m[k] for k in ("to", "from", "body")} for m in state.messages[seen_messages:]]
+            report["messages"] = [{"to": m["to"], "from": m["from"], "body": message_text(m)}
+                                  for m in state.messages[seen_messages:]]
             report["calls"] = [{"to": c["to"], "status": c["status"], "said": c.get("said", [])}
                                for c in state.calls[seen_calls:]]
         return report
+
+    def forget_directory(self) -> dict[str, Any]:
+        """A district or state file was loaded again (`manage.py load-district --local`): the next call, text or
+        sweep reads it, instead of this process's copy for the rest of its TTL (SAMVAD_DIRECTORY_CACHE_SECONDS).
+        Deployed, each container keeps its copy for the TTL: no request checks for a newer one."""
+        from chalicelib import wiring
+
+        wiring.directory().clear()
+        print("  • directory reloaded: the next call reads the district files as loaded now", flush=True)
+        return {"directory": "reloaded"}
 
     def _spawn(self, target: Any, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

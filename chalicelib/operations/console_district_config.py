@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.domain.carrier_plan import check_carrier_plan
 from chalicelib.domain.district import District, DistrictConfigError, parse_district
 from chalicelib.domain.ports import DistrictConfigs, StaleConfig
+from chalicelib.domain.shared_phones import check_operators_own_phones
 
 
 class UnknownDistrict(Exception):
@@ -54,6 +55,7 @@ def _parsed(config: dict[str, Any], languages: set[str]) -> District:
     try:
         district = parse_district(config, languages)
         check_carrier_plan(district)  # as load-district does: what the carriers cannot carry in India
+        check_operators_own_phones(district)  # and an operator's phone that is an officer's
         return district
     except DistrictConfigError as error:
         raise InvalidDistrict(str(error)) from None

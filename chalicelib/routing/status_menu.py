@@ -9,10 +9,12 @@ State travels in the path: /menu/{lang}/{attempt}, /after-status/{lang}/{attempt
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from chalicelib.domain.callers import date_words
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District
+from chalicelib.domain.late import days_late, expected_at, late_values
 from chalicelib.domain.ticket import Ticket
 from chalicelib.i18n import Catalog, catalog
 from chalicelib.routing import ivr
@@ -55,34 +57,37 @@ def _spoken(number: str) -> str:
     return ", ".join(spoken_groups(number))
 
 
-def _status_words(speech: Catalog, ticket: Ticket) -> list[str]:
+def _status_words(speech: Catalog, ticket: Ticket, now: datetime | None) -> list[str]:
     key = f"status_{ticket.status}"
     words = [speech.text("status_item", number=_spoken(ticket.complaint_number),
                          status=speech.text(key if key in speech.keys() else "status_registered"))]
-    if ticket.is_open and ticket.sla_due_at:
-        date = speech.text("spoken_date", **date_words(ticket.sla_due_at, speech.text("months").split(",")))
+    late = days_late(ticket, now) if now is not None else 0
+    if late:  # a passed date is never quoted: how late, and with whom it is now
+        words.append(speech.text("status_late", **late_values(speech, ticket, late)))
+    elif ticket.is_open and ticket.sla_due_at:
+        date = speech.text("spoken_date", **date_words(expected_at(ticket), speech.text("months").split(",")))
         words.append(speech.text("status_expected", date=date))
     return words
 
 
-def status_read_back(district: District, lang: str, tickets: Iterable[Ticket]) -> str:
+def status_read_back(district: District, lang: str, tickets: Iterable[Ticket], now: datetime | None = None) -> str:
     """The caller's open complaints (newest first, already chosen), then what next."""
     speech = catalog(lang)
     vr = CallScript()
     say(vr, speech.text("status_intro"), speech)
     for ticket in tickets:
-        for words in _status_words(speech, ticket):
+        for words in _status_words(speech, ticket, now):
             say(vr, words, speech)
         vr.pause(1)
     _after_status_menu(vr, lang, attempt=1)
     return render(vr)
 
 
-def keyed_status(district: District, lang: str, ticket: Ticket) -> str:
+def keyed_status(district: District, lang: str, ticket: Ticket, now: datetime | None = None) -> str:
     """One ticket's status for a keyed number: status and date only, never the caller's name or address."""
     speech = catalog(lang)
     vr = CallScript()
-    for words in _status_words(speech, ticket):
+    for words in _status_words(speech, ticket, now):
         say(vr, words, speech)
     _after_status_menu(vr, lang, attempt=1)
     return render(vr)

@@ -31,7 +31,7 @@ def _request(item: CallbackModel) -> CallbackRequest:
                            hotline=item.hotline, reason=item.reason,
                            due_at=parse_iso(item.due_at) if item.due_at else None, tries=int(item.tries),
                            retry_minutes=int(item.retry_minutes), tries_made=int(item.tries_made or 0),
-                           state=item.state)
+                           state=item.state, language=item.language or "")
 
 
 class DynamoCallbackRequests:
@@ -42,7 +42,7 @@ class DynamoCallbackRequests:
         item = CallbackModel(
             request.id, caller_phone=request.caller_phone, line=request.line, district=request.district,
             hotline=request.hotline, reason=request.reason, state=WAITING, tries=request.tries, tries_made=0,
-            retry_minutes=request.retry_minutes, created_at=iso(created),
+            retry_minutes=request.retry_minutes, created_at=iso(created), language=request.language or None,
             due_shard=_shard(request.id), due_at=iso(request.due_at) if request.due_at else None,
             expires_at=expires)
         try:

@@ -184,6 +184,7 @@ class TicketModel(_StageModel):
     whatsapp_consent_at = UnicodeAttribute(null=True)
     transcript = JSONAttribute(null=True)
     category_hint = UnicodeAttribute(null=True)
+    promised_at = UnicodeAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()
@@ -377,6 +378,7 @@ class CallbackModel(_StageModel):
     tries_made = NumberAttribute(default=0)
     retry_minutes = NumberAttribute()
     created_at = UnicodeAttribute()
+    language = UnicodeAttribute(null=True)  # the caller's, where they chose one (after hours)
     due_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
     expires_at = NumberAttribute()

@@ -25,6 +25,7 @@ FIGURES: dict[str, float] = {}  # the sections' headline figures, written to bui
 
 
 ITEMS_READ: Counter[str] = Counter()
+ITEMS_READ_BY_TABLE: Counter[str] = Counter()  # BatchGetItem's items again, by table: not to be added to ITEMS_READ
 
 
 def _count(model, **_kwargs) -> None:
@@ -39,7 +40,7 @@ def _count_items(http_response, parsed, model, **_kwargs) -> None:
     elif model.name == "BatchGetItem":
         for table, items in parsed.get("Responses", {}).items():
             ITEMS_READ[model.name] += len(items)
-            ITEMS_READ[f"{model.name}:{table.rsplit('-', 1)[-1]}"] += len(items)  # per table: "…:tickets"
+            ITEMS_READ_BY_TABLE[f"{model.name}:{table.rsplit('-', 1)[-1]}"] += len(items)  # "BatchGetItem:tickets"
 
 
 # Registered before any botocore session exists, so every client (boto3's and pynamodb's) has it.
@@ -508,13 +509,15 @@ def search_reads(page: int = 25) -> None:
             index, store = DynamoSearchIndex(), DynamoTicketStore()
             for label, query in queries.items():
                 ITEMS_READ.clear()
+                ITEMS_READ_BY_TABLE.clear()
                 before = sum(AWS_CALLS.values())
                 found, _cursor, entries_read = search_tickets(index, store, "RPR", query, page, None)
                 requests = sum(AWS_CALLS.values()) - before
                 assert ITEMS_READ["Scan"] == 0
-                index_read = ITEMS_READ["Query"] + ITEMS_READ["BatchGetItem:search"]
+                index_read = ITEMS_READ["Query"] + ITEMS_READ_BY_TABLE["BatchGetItem:search"]
                 assert index_read == entries_read, (ITEMS_READ, entries_read)
-                results[label][tickets] = (index_read, ITEMS_READ["BatchGetItem:tickets"], len(found), requests)
+                results[label][tickets] = (index_read, ITEMS_READ_BY_TABLE["BatchGetItem:tickets"], len(found),
+                                           requests)
     for label in queries:
         (small, small_tickets, small_found, small_requests) = results[label][100]
         (large, large_tickets, large_found, large_requests) = results[label][10_000]
@@ -528,6 +531,82 @@ def search_reads(page: int = 25) -> None:
 
 
 _PACKAGE: dict[str, Path] = {}
+
+
+def state_view_reads(runs: int = 3) -> None:
+    """Items DynamoDB reads for a state_admin's state view (GET /api/dashboard without a district), with 5 and with
+    50 districts, each with its month of counters as 10 and as 10,000 tickets would leave them."""
+    import json
+    import tempfile
+    from datetime import UTC, datetime, timedelta
+
+    from chalice.test import Client
+    from pynamodb.expressions.operand import Path as AttributePath
+
+    from chalicelib import wiring
+    from chalicelib.api.auth import forget_keys
+    from chalicelib.domain.clock import FixedClock, ist_date
+    from chalicelib.domain.figures import OPEN_PERIOD, district_scope
+    from chalicelib.domain.state_line import parse_state_line
+    from chalicelib.i18n import available_languages
+    from chalicelib.local.auth import LocalIssuer
+    from chalicelib.store.district_loader import load_state
+    from chalicelib.store.models import CounterModel, DirectoryModel
+
+    folder = Path(tempfile.mkdtemp(prefix="samvad-bench-auth-"))
+    issuer = LocalIssuer(folder / "key.pem", issuer="https://auth.bench.samvad.test/pool")
+    (folder / "jwks.json").write_text(json.dumps(issuer.jwks()))
+    os.environ.update({"SAMVAD_AUTH_ISSUER": issuer.issuer, "SAMVAD_AUTH_JWKS_URL": (folder / "jwks.json").as_uri(),
+                       "SAMVAD_AUTH_CLIENT_ID": issuer.client_id})
+    forget_keys()
+    print("\nState view: DynamoDB items read per GET /api/dashboard of a state_admin (no district)")
+    results: dict[tuple[int, int], tuple[int, int]] = {}
+    for count in (5, 50):
+        for tickets in (10, 10_000):
+            with demo_district() as demo:
+                now = datetime.now(UTC).replace(microsecond=0)
+                codes = [f"D{chr(65 + n // 26)}{chr(65 + n % 26)}" for n in range(count)]
+                for code in codes:  # the state loader asks only that each district is in the directory
+                    DirectoryModel(f"DISTRICT#{code}", "CONFIG", district=code, config={**demo.raw, "district": code},
+                                   updated_at="bench").save()
+                    _progress(f"{count} districts, counters of {tickets} tickets each: {code}")
+                    for day in range(30):
+                        CounterModel(district_scope(code), f"DAY#{ist_date(now - timedelta(days=day))}").update(
+                            actions=[AttributePath(name).add(max(1, tickets // 30)) for name in
+                                     ("registered", "resolved", "resolved_in_sla", "closed", "closed_satisfied")])
+                    CounterModel(district_scope(code), OPEN_PERIOD).update(
+                        actions=[AttributePath("open_L1_water").add(tickets // 10),
+                                 AttributePath("overdue_L1_water").add(tickets // 50)])
+                state = parse_state_line({
+                    "state": "BS", "name": {"hi": "राज्य", "en": "State"}, "languages": ["hi"],
+                    "lines": ["+917712181900"], "ranking_min_tickets": 30,
+                    "districts": [{"key": f"{n + 1:02d}", "code": code, "name": {"hi": code, "en": code}}
+                                  for n, code in enumerate(codes)]}, available_languages())
+                load_state(state)
+                wiring.use_clock(FixedClock(now))
+                import app
+
+                token = issuer.mint("state.admin", **{"custom:state": "BS", "cognito:groups": ["state_admin"],
+                                                      "custom:district": ""})
+                with Client(app.app, stage_name="bench") as client:
+                    client.http.get("/api/dashboard", headers={"Authorization": f"Bearer {token}"})  # warm
+                    reads = []
+                    for _ in range(runs):
+                        ITEMS_READ.clear()
+                        before = sum(AWS_CALLS.values())
+                        response = client.http.get("/api/dashboard", headers={"Authorization": f"Bearer {token}"})
+                        assert response.status_code == 200, response.body
+                        assert len(json.loads(response.body)["districts"]) == count
+                        reads.append((sum(ITEMS_READ.values()), sum(AWS_CALLS.values()) - before))
+                results[(count, tickets)] = sorted(reads)[len(reads) // 2]
+    for count in (5, 50):
+        (small, small_requests), (large, large_requests) = results[(count, 10)], results[(count, 10_000)]
+        print(f"  {count:>2} districts: items read {small:>5} with 10 tickets a district, {large:>5} with 10,000 "
+              f"(requests {small_requests} / {large_requests}); {large / count:.0f} items a district")
+    print("  (per district: its 30 days' counter items and the open gauges, read in BatchGets of 100 keys; "
+          "tickets are never read)")
+    FIGURES["state_view_items_read_5_districts"] = results[(5, 10_000)][0]
+    FIGURES["state_view_items_read_50_districts"] = results[(50, 10_000)][0]
 
 
 def _packaged() -> dict[str, Path]:
@@ -929,7 +1008,7 @@ def soak() -> None:
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
             "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
             "size": package_size, "package": packaged_cold_start, "soak": soak, "officers": officer_ivr_requests,
-            "transcripts": transcripts, "search": search_reads}
+            "transcripts": transcripts, "search": search_reads, "state": state_view_reads}
 
 
 def main(argv: list[str] | None = None) -> None:

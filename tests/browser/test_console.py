@@ -136,6 +136,21 @@ def test_the_collector_edits_an_officer_in_the_directory_and_it_is_audited(page,
     page.screenshot(path=str(SHOTS / "6-directory.png"), full_page=True)
 
 
+def test_a_state_admin_sees_every_district_side_by_side_and_picks_one_from_a_list(page, stack):
+    sign_in(page, "state.admin", "demo-state")
+    page.goto(f"{stack['state']['base_url']}/console/index.html#/dashboard")
+    expect(page.locator("#state-view")).to_be_visible()
+    for code in ("RPR", "BSP"):  # the state file's districts (examples/state-181.yaml), one row each
+        expect(page.locator(f"#state-{code}")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("CG181")
+    page.screenshot(path=str(SHOTS / "7-state-view.png"), full_page=True)
+    page.select_option("#district", "BSP")  # picked from the list, never typed
+    expect(page.locator("h1")).to_contain_text("BSP")
+    expect(page.locator("#fig-open")).to_be_visible()
+    page.select_option("#district", "")  # back to every district
+    expect(page.locator("#state-view")).to_be_visible()
+
+
 def test_wrong_password_is_told_plainly(page):
     page.fill("#username", "operator.rpr")
     page.fill("#password", "wrong")

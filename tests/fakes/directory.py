@@ -32,6 +32,9 @@ class MemoryDirectory:
     def district(self, code: str) -> District | None:
         return self._districts.get(code)
 
+    def state(self, code: str) -> StateLine | None:
+        return next((s for s in self._states if s.code == code), None)
+
     def blocked_phones(self, code: str) -> frozenset[str]:
         return frozenset(self.blocked.get(code, ()))
 

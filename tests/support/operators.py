@@ -10,8 +10,8 @@ from tests.support.carrier_webhooks import CarrierWebhooks
 from tests.support.fixtures import CALLER, DEMO
 
 OPERATORS_LINE = "+919977222620"
-DAY_OPERATOR = ("operator.rpr", "+919000000501")  # the demo roster's day shift, Mon–Sat 08:00–20:00
-NIGHT_OPERATOR = ("operator.rpr.night", "+919000000502")  # every night 20:00–08:00
+DAY_OPERATOR = ("operator.rpr", "+919000000901")  # the demo roster's day shift, Mon–Sat 08:00–20:00
+NIGHT_OPERATOR = ("operator.rpr.night", "+919000000902")  # every night 20:00–08:00
 EXTRA_OPERATOR = ("operator.rpr.extra", "+919000000503")  # added by with_roster: round the clock
 
 TUESDAY_MORNING = datetime(2026, 12, 8, 11, 0, tzinfo=IST)

@@ -219,3 +219,38 @@ def test_a_missed_call_is_rejected_with_a_busy_tone():
 
     [verb] = _verbs(reject())
     assert (verb.tag, verb.get("reason")) == ("Reject", "busy")
+
+
+def test_giving_up_tells_the_citizen_once_by_an_event_named_for_the_request(district, missed):
+    from tests.fakes.events import MemoryDispatcher
+
+    requests, dialer, dispatcher = MemoryCallbackRequests(), MemoryDialer(), MemoryDispatcher()
+    sid = "CA" + "2" * 32
+    _missed_call(requests, district, missed, sid=sid)
+    now = NOW
+    for n in range(1, missed.missed_call.tries + 1):
+        assert place_due_callbacks(requests, dialer, now, dispatcher=dispatcher).placed == 1
+        outcome = callback_ended(requests, sid, n, "no-answer", now + timedelta(minutes=1), dispatcher=dispatcher)
+        now += timedelta(minutes=1 + missed.missed_call.retry_minutes)
+    assert outcome == "given up"
+    [event] = dispatcher.sent  # only the last try tells the citizen
+    assert (event.type, event.id, event.complaint_number) == ("callback.given_up", f"callback-given-up-{sid}", "")
+    assert (event.data["caller_phone"], event.data["line"], event.data["reason"]) == (CALLER, LINE, MISSED_CALL)
+    # The last status again (the carrier's retry) is stale: nothing more is sent.
+    assert callback_ended(requests, sid, missed.missed_call.tries, "no-answer", now,
+                          dispatcher=dispatcher).startswith("stale")
+    assert len(dispatcher.sent) == 1
+
+
+def test_a_last_try_whose_status_never_came_tells_the_citizen_too(district, missed):
+    from tests.fakes.events import MemoryDispatcher
+
+    requests, dialer, dispatcher = MemoryCallbackRequests(), MemoryDialer(), MemoryDispatcher()
+    _missed_call(requests, district, missed)
+    now = NOW
+    for _ in range(missed.missed_call.tries):
+        place_due_callbacks(requests, dialer, now, dispatcher=dispatcher)
+        now += timedelta(minutes=CALL_LEASE_MINUTES)
+    assert dispatcher.sent == []
+    assert place_due_callbacks(requests, dialer, now, dispatcher=dispatcher).given_up == 1
+    assert [e.type for e in dispatcher.sent] == ["callback.given_up"]

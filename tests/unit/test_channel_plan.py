@@ -12,7 +12,7 @@ from chalicelib import schemas
 from chalicelib.district_file import read_district_file, read_yaml
 from chalicelib.domain.carrier_plan import refusals
 from chalicelib.domain.district import CHANNELS, PLAN_GROUPS, ChannelPlan, DistrictConfigError, parse_district
-from chalicelib.domain.message_kinds import ALL_KINDS, CITIZEN_KINDS, OFFICER_KINDS
+from chalicelib.domain.message_kinds import ALL_KINDS, CITIZEN_KINDS, OFFICER_KINDS, OLD_KIND_NAMES
 from chalicelib.i18n import available_languages
 from tests.support.demo import DEMO, ROOT
 
@@ -104,10 +104,10 @@ def test_international_sms_needs_its_sender():
 
 def test_whatsapp_for_a_kind_without_its_template_is_refused():
     data = _demo()
-    del data["whatsapp"]["templates"]["closure"], data["whatsapp"]["templates"]["extension"]
+    del data["whatsapp"]["templates"]["closure"], data["whatsapp"]["templates"]["extension_approved"]
     (found,) = refusals(_parse(data))
-    assert found.startswith("channel_plan.citizen sends closure, extension by WhatsApp, but whatsapp.templates has "
-                            "no template for them") and "whatsapp.templates.<kind>: HX" in found
+    assert found.startswith("channel_plan.citizen sends closure, extension_approved by WhatsApp, but "
+                            "whatsapp.templates has no template for them") and "whatsapp.templates.<kind>: HX" in found
 
 
 def test_the_default_plan_needs_no_template_for_every_kind():
@@ -167,7 +167,8 @@ def test_sms_replies_only_where_the_sms_route_carries_them_back():
 def test_the_schema_names_the_same_kinds_and_channels():
     schema = json.loads((ROOT / "chalicelib" / "schemas" / "district.schema.json").read_text(encoding="utf-8"))
     plan = schema["properties"]["channel_plan"]
-    assert plan["propertyNames"]["enum"] == [*PLAN_GROUPS, *ALL_KINDS]
+    # The kinds, then the old names a file may still write (they load as the kinds they always meant).
+    assert plan["propertyNames"]["enum"] == [*PLAN_GROUPS, *ALL_KINDS, *OLD_KIND_NAMES]
     assert plan["additionalProperties"]["items"]["enum"] == list(CHANNELS)
     data = _demo()
     data["channel_plan"]["citizen"] = ["whatsapp", "fax"]

@@ -74,6 +74,7 @@ def _events(language: str) -> list[DomainEvent]:
               level_due_at="2026-12-23T05:00:00Z"),  # the citizen is told the new date
         event("ticket.request_decided", approved=False, note=LONG, requested_by="+919000000301"),
         event("ticket.flagged", level="L4", reason="l4_by_hand"),
+        event("callback.given_up", line="+919977222600", reason="missed_call"),  # how else to reach the office
         event("ticket.resolved", remark=LONG),
         *(event("ticket.closed", closure=closure) for closure in (
             "satisfied", "no_response", "special:outside_power", "special:sub_judice", "special:duplicate",

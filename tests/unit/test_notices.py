@@ -60,7 +60,7 @@ EVERY_EVENT = [
 
 
 def test_the_kinds_are_one_list_and_every_message_has_one():
-    assert set(ALL_KINDS) == set(CITIZEN_KINDS) | set(OFFICER_KINDS) and len(ALL_KINDS) == 13
+    assert set(ALL_KINDS) == set(CITIZEN_KINDS) | set(OFFICER_KINDS) and len(ALL_KINDS) == 14
     assert set(KIND_OF.values()) <= set(ALL_KINDS)
 
 
@@ -68,7 +68,7 @@ def test_the_kinds_are_one_list_and_every_message_has_one():
 def test_every_notice_names_its_kind_its_template_and_its_whatsapp_values(district):
     notices = [n for event in EVERY_EVENT for n in notices_for(event, district, _links)]
     assert {n.kind for n in notices} == {"forward", "acknowledgement", "escalation", "reopening", "reminder",
-                                         "approval_request", "decision", "extension", "alert", "resolution",
+                                         "approval_request", "decision", "extension_approved", "alert", "resolution",
                                          "closure"}
     for notice in notices:
         assert notice.kind == KIND_OF[notice.message] and notice.template == notice.kind
@@ -103,8 +103,8 @@ def test_an_approved_extension_tells_the_citizen_the_new_date_in_their_language(
                       level_due_at="2026-12-01T20:00:00Z", language="en")
     requester, citizen = notices_for(approved, RAIPUR, _links)
     assert (requester.to, requester.kind) == (WATER_L1, "decision")
-    assert (citizen.to, citizen.kind, citizen.message, citizen.language) == (CITIZEN, "extension", "citizen_extended",
-                                                                             "en")
+    assert (citizen.to, citizen.kind, citizen.message, citizen.language) == (
+        CITIZEN, "extension_approved", "citizen_extended", "en")
     assert citizen.body == f"The time to resolve complaint {NUMBER} is extended to 02-12-2026."  # the IST day
     rejected = _event("ticket.request_decided", approved=False, kind="extension", requested_by=WATER_L1)
     closure = _event("ticket.request_decided", approved=True, kind="closure", requested_by=WATER_L1)

@@ -50,6 +50,8 @@ BUDGET: dict[str, tuple[int, bool, str]] = {
     "citizen_closed_satisfied": (1, True, "fixed words and the number"),
     "citizen_closed_special": (1, True, "the reason is the catalog's own, at most 30 characters"),
     "citizen_extended": (1, True, "the number and a date"),
+    # The hotline (its short code, or its ten digits) and the district's own fallback_contact, cut on DLT routes.
+    "citizen_unreachable_callback": (2, True, "the hotline and the district's fallback_contact"),
     "citizen_closed_no_response_reply": (1, True, "the number and how to reopen"),
     "citizen_closed_no_response": (2, True, "two numbers, the complaint's and the hotline's, leave 46 characters"),
     "citizen_resolved": (2, True, "the officer's remark is the message"),
@@ -127,6 +129,8 @@ def _events(district: District, language: str, free: str) -> list[DomainEvent]:
               level_due_at="2026-12-23T05:00:00Z"),
         event("ticket.request_decided", approved=False, note=free, requested_by=requester.phone),
         event("ticket.flagged", reason=free),
+        *(event("callback.given_up", line=line, reason=why) for line, _ in district.lines()[:1]
+          for why in ("missed_call", "after_hours")),
         event("ticket.resolved", remark=free),
         *(event("ticket.closed", closure=closure) for closure in (
             "satisfied", "no_response", *(f"special:{code}" for code in SPECIAL_CLOSURE_CODES))),
