@@ -107,9 +107,22 @@ def load_state(args: argparse.Namespace) -> int:
     return 0
 
 
-NO_TERMINAL = ("manage.py call: no terminal to answer the hotline's prompts from (its input is not a terminal). "
+NO_TERMINAL = ("manage.py call: nothing to answer the hotline's prompts from (its input is neither a terminal nor a pipe). "
                "Give the caller's answers with --script, one per prompt, separated by |: digits, '-' for none, "
                "say:TEXT, wav:PATH, silence, hangup — e.g. manage.py call --script '1|1|2|say:हैंडपंप खराब है'")
+
+
+def _stdin_can_answer() -> bool:
+    """A terminal, or answers piped or redirected from a file (a test playing the operator); not /dev/null."""
+    import os
+    import stat
+
+    if sys.stdin is None or sys.stdin.closed:
+        return False
+    if sys.stdin.isatty():
+        return True
+    mode = os.fstat(sys.stdin.fileno()).st_mode
+    return stat.S_ISFIFO(mode) or (stat.S_ISREG(mode) and os.fstat(sys.stdin.fileno()).st_size > 0)
 
 
 def call(args: argparse.Namespace) -> int:
@@ -121,7 +134,7 @@ def call(args: argparse.Namespace) -> int:
         TerminalAnswerer,
     )
 
-    if args.script is None and not sys.stdin.isatty():
+    if args.script is None and not _stdin_can_answer():
         print(NO_TERMINAL, file=sys.stderr)
         return 2
     state = _local_state()

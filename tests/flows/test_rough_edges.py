@@ -33,11 +33,11 @@ def _manage(*args: str, env: dict[str, str] | None = None, stdin: int | None = s
 
 # --- `manage.py call` with no terminal ---------------------------------------------------------------------------
 
-def test_call_without_a_terminal_and_without_a_script_says_to_give_one(tmp_path):
+def test_call_from_dev_null_without_a_script_says_to_give_one(tmp_path):
     done = _manage("call", env={"SAMVAD_LOCAL_STATE": str(tmp_path / "stack.json")})
     assert done.returncode == 2
     assert "EOFError" not in done.stderr and "Traceback" not in done.stderr
-    assert "no terminal" in done.stderr and "--script '1|1|2|say:" in done.stderr
+    assert "neither a terminal nor a pipe" in done.stderr and "--script '1|1|2|say:" in done.stderr
 
 
 def test_a_terminal_caller_who_presses_ctrl_d_hangs_up_rather_than_crashing():
