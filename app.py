@@ -177,6 +177,20 @@ def voice_feedback_status(carrier, number):
     return telephony_webhook(app.current_request, carrier, feedback_call.call_status)
 
 
+@app.route(f"{VOICE}/ring/{{number}}/{{level}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_officer_ring(carrier, number, level, attempt):
+    from chalicelib.handlers import officer_ring
+
+    return telephony_webhook(app.current_request, carrier, officer_ring.answer)
+
+
+@app.route(f"{VOICE}/ring-status/{{number}}", methods=["POST"], content_types=FORM)
+def voice_officer_ring_status(carrier, number):
+    from chalicelib.handlers import officer_ring
+
+    return telephony_webhook(app.current_request, carrier, officer_ring.call_status)
+
+
 @app.route(f"{VOICE}/after-hours-language/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_after_hours_language(carrier, attempt):
     from chalicelib.handlers import callback_requests

@@ -107,9 +107,10 @@ def load_state(args: argparse.Namespace) -> int:
     return 0
 
 
-NO_TERMINAL = ("manage.py call: nothing to answer the hotline's prompts from (its input is neither a terminal nor a pipe). "
-               "Give the caller's answers with --script, one per prompt, separated by |: digits, '-' for none, "
-               "say:TEXT, wav:PATH, silence, hangup — e.g. manage.py call --script '1|1|2|say:हैंडपंप खराब है'")
+NO_TERMINAL = ("manage.py call: nothing to answer the hotline's prompts from "
+               "(its input is neither a terminal nor a pipe). Give the caller's answers with --script, one per "
+               "prompt, separated by |: digits, '-' for none, say:TEXT, wav:PATH, silence, hangup — "
+               "e.g. manage.py call --script '1|1|2|say:हैंडपंप खराब है'")
 
 
 def _stdin_can_answer() -> bool:

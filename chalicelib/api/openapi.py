@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.call_log import CALL_ID_PATTERN
+from chalicelib.domain.district import URGENCIES
 from chalicelib.domain.ticket_actions import API_ACTIONS
 
 ROLES = ("operator", "officer", "collector", "state_admin")
@@ -128,6 +129,8 @@ SCHEMAS: dict[str, Any] = {
         "created_at": _time, "level_due_at": _time, "sla_due_at": _time,
         "flagged": {"type": "boolean"}, "overdue": {"type": "boolean"}, "at_risk": {"type": "boolean"},
         "pending": {"type": ["object", "null"]},
+        "urgency": {"type": "string", "enum": list(URGENCIES),
+                    "description": "emergency, urgent or normal: the clocks the ticket runs on"},
     }),
     "TimelineEntry": _obj({"at": _time, "actor_type": {"type": "string"}, "actor_id": {"type": "string"},
                            "action": {"type": "string"}, "channel": {"type": "string"},
@@ -189,6 +192,9 @@ SCHEMAS["NewTicket"] = {
         "whatsapp_consent": {"type": "boolean",
                              "description": "The caller agrees to updates on WhatsApp (kept on the caller and "
                                             "the ticket); absent or false: no answer"},
+        "urgency": {"type": "string", "enum": list(URGENCIES),
+                    "description": "emergency or urgent: the category's clocks for it (hours, not days); absent: "
+                                   "the category's own urgency. A category without that urgency's clocks: 422"},
     },
 }
 
@@ -245,6 +251,7 @@ SCHEMAS["Dashboard"] = _obj({
         "department": {"type": "string"}, "names": _names, "L1": _count, "L2": _count, "L3": _count,
         "L4": _count, "total": _count})},
     "open_total": _count, "open_overdue": _count,
+    "open_emergencies": _count, "open_urgent": _count,
     "sla_compliance": _obj({"resolved": _count, "in_sla": _count, "percent": _percent}),
     "closures": _obj({"closed": _count, "satisfied": _count, "no_response": _count, "special": _count,
                       "satisfied_percent": _percent}),
@@ -275,8 +282,11 @@ SCHEMAS["StateView"] = _obj({
 })
 SCHEMAS["DistrictSummary"] = _obj({
     "code": {"type": "string"}, "names": _names, "languages": {"type": "array", "items": {"type": "string"}},
-    "categories": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names,
-                                                   "department": {"type": "string"}, "sla_hours": _count})},
+    "categories": {"type": "array", "items": _obj({
+        "id": {"type": "string"}, "names": _names, "department": {"type": "string"}, "sla_hours": _count,
+        "urgency": {"type": "string", "enum": list(URGENCIES), "description": "A new ticket's, unless marked"},
+        "urgencies": {"type": "array", "items": {"type": "string", "enum": list(URGENCIES)},
+                      "description": "What a ticket of it may be marked, most urgent first"}})},
     "departments": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names})},
 })
 SCHEMAS.update(_district_schemas())

@@ -112,6 +112,7 @@ function signInPage() {
 // -- lists -------------------------------------------------------------------------------------------
 function statusBadges(item) {
   return [
+    item.urgency && item.urgency !== "normal" ? h("span", { class: `badge urgency ${item.urgency === "emergency" ? "bad" : "warn"}`, text: t(`urgency_${item.urgency}`) }) : null,
     h("span", { class: "badge", text: t(`status_${item.status}`) }),
     item.overdue ? h("span", { class: "badge bad", text: t("overdue") }) : null,
     item.at_risk ? h("span", { class: "badge warn", text: t("at_risk") }) : null,
@@ -119,8 +120,14 @@ function statusBadges(item) {
   ];
 }
 
-function ticketTable(items) {
-  if (!items.length) return h("p", { class: "muted", text: t("none") });
+// Open emergencies, then urgent ones, head the page; within each, the list's own order stays.
+const URGENCY_ORDER = { emergency: 0, urgent: 1 };
+const OPEN = ["registered", "acknowledged", "reopened"];
+const headFirst = (item) => (OPEN.includes(item.status) ? URGENCY_ORDER[item.urgency] ?? 2 : 2);
+
+function ticketTable(unsorted) {
+  if (!unsorted.length) return h("p", { class: "muted", text: t("none") });
+  const items = unsorted.map((item, i) => [item, i]).sort(([a, i], [b, j]) => headFirst(a) - headFirst(b) || i - j).map(([item]) => item);
   const found = items.some((item) => item.text !== undefined); // a search by words: each row says what was said
   const head = h("tr", {}, ...["complaint_number", "status", "category", "level", "due", "caller_phone", ...(found ? ["description"] : [])].map((k) => h("th", { text: t(k) })));
   const rows = items.map((item) => h("tr", { "data-number": item.complaint_number },
@@ -175,7 +182,17 @@ async function complaintForm(prefill = {}) {
   const phone = h("input", { id: "caller_phone", inputmode: "tel", required: true, placeholder: "+919812345678", value: prefill.phone || "" });
   const callerName = h("input", { id: "caller_name" });
   const address = h("input", { id: "address" });
-  const category = h("select", { id: "category" }, info.categories.map((c) => h("option", { value: c.id, text: name(c.names) })));
+  const urgency = h("select", { id: "urgency" });
+  const urgencyField = h("div", { id: "urgency-field" }, h("label", { for: "urgency", text: t("urgency") }), urgency);
+  // Only the urgencies the chosen category has clocks for; a category with only normal ones shows no choice.
+  const offerUrgencies = () => {
+    const chosen = info.categories.find((c) => c.id === category.value) || {};
+    const offered = chosen.urgencies || ["normal"];
+    urgency.replaceChildren(...offered.map((u) => h("option", { value: u, text: t(`urgency_${u}`), selected: u === (chosen.urgency || "normal") })));
+    urgencyField.hidden = offered.length < 2;
+  };
+  const category = h("select", { id: "category", onchange: offerUrgencies }, info.categories.map((c) => h("option", { value: c.id, text: name(c.names) })));
+  offerUrgencies();
   const language = h("select", { id: "language" }, info.languages.map((l) => h("option", { value: l, text: l === "hi" ? "हिंदी" : l === "en" ? "English" : l })));
   const description = h("textarea", { id: "description", required: true });
   const whatsapp = h("input", { id: "whatsapp_consent", type: "checkbox" });
@@ -186,18 +203,21 @@ async function complaintForm(prefill = {}) {
       const body = { caller_phone: phone.value.trim(), category: category.value, language: language.value,
                      description: description.value, caller_name: callerName.value, address: address.value };
       if (whatsapp.checked) body.whatsapp_consent = true;  // unticked: no answer, the caller's stays as it was
+      if (!urgencyField.hidden) body.urgency = urgency.value;
       if (prefill.call_sid) body.call_sid = prefill.call_sid;
       if (state.me.role === "state_admin") body.district = districtCode();
       const ticket = await api("/tickets", { method: "POST", body });
       result.replaceChildren(h("p", { text: t("registered_as") }),
         h("p", { class: "big", id: "new-number" }, h("a", { href: `#/ticket/${ticket.complaint_number}`, text: ticket.complaint_number })));
       form.reset();
+      offerUrgencies();
     });
   } },
   h("h2", { text: prefill.phone ? t("new_for_caller") : t("nav_new") }),
   h("div", { class: "row" }, h("div", {}, ...field("caller_phone", "caller_phone", phone)), h("div", {}, ...field("caller_name", "caller_name", callerName))),
   ...field("address", "address", address),
   h("div", { class: "row" }, h("div", {}, ...field("category", "category", category)), h("div", {}, ...field("language", "language", language))),
+  urgencyField,
   ...field("description", "description", description),
   h("label", { for: "whatsapp_consent" }, whatsapp, ` ${t("whatsapp_consent")}`),
   prefill.call_sid ? h("p", { class: "muted", text: `${t("call_sid")}: ${prefill.call_sid}` }) : null,
@@ -497,6 +517,7 @@ async function dashboardPage() {
   return [
     await districtPicker(), h("h1", { text: `${t("nav_dashboard")} — ${d.district}` }), ...totals,
     h("section", { class: "card" }, h("div", { class: "figures" },
+      figure(t("open_emergencies"), d.open_emergencies, "fig-emergencies"), figure(t("open_urgent"), d.open_urgent, "fig-urgent"),
       figure(t("open_total"), d.open_total, "fig-open"), figure(t("open_overdue"), d.open_overdue, "fig-overdue"),
       figure(t("sla_compliance"), pct(d.sla_compliance.percent), "fig-sla"), figure(t("satisfaction"), pct(d.closures.satisfied_percent), "fig-satisfied"),
       figure(t("reopen_rate"), pct(d.reopen_rate.percent), "fig-reopen"), figure(t("median_hours"), d.median_hours_to_resolve, "fig-median"))),

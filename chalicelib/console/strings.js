@@ -33,7 +33,7 @@ export const STRINGS = {
     hours_unit: "घंटे", not_allowed: "यह आपकी भूमिका में नहीं है।", signed_in_as: "साइन इन:",
     status_registered: "दर्ज", status_acknowledged: "प्राप्त", status_reopened: "फिर खुली",
     status_resolved: "निराकृत", status_closed: "बंद", screen_pop: "आने वाली कॉल: पिछली शिकायतें",
-    new_for_caller: "इस कॉलर के लिए नई शिकायत", lines: "लाइनें (अल्पविराम से)", short_code: "सार्वजनिक छोटा नंबर (जैसे 1950)", id: "पहचान", text: "टिप्पणी",
+    new_for_caller: "इस कॉलर के लिए नई शिकायत", lines: "लाइनें (अल्पविराम से)", urgency: "तात्कालिकता", open_emergencies: "खुली आपात शिकायतें", open_urgent: "खुली तत्काल शिकायतें", urgency_emergency: "आपात", urgency_urgent: "तत्काल", urgency_normal: "सामान्य", short_code: "सार्वजनिक छोटा नंबर (जैसे 1950)", id: "पहचान", text: "टिप्पणी",
     ringing_calls: "ऑपरेटरों को आ रही कॉल", no_ringing: "अभी कोई कॉल नहीं।", call_ringing: "घंटी बज रही है", call_answered: "बात चल रही है", call_ended: "कॉल समाप्त", call_missed: "किसी ने नहीं उठाई (IVR पर गई)", open_call: "खोलें", call_from: "कॉल:", answered_by: "उठाई:",
     // A message's timeline entry (domain/delivery.py): to whom, what kind, which channel, and why not the others.
     to_citizen: "नागरिक", to_officer: "अधिकारी", to_previous_officer: "पिछले अधिकारी", to_approver: "अनुमोदक", to_requester: "अनुरोधकर्ता", to_collector: "कलेक्टर", to_officer_sms: "अधिकारी",
@@ -92,7 +92,7 @@ export const STRINGS = {
     hours_unit: "hours", not_allowed: "Your role does not allow this.", signed_in_as: "Signed in:",
     status_registered: "Registered", status_acknowledged: "Acknowledged", status_reopened: "Reopened",
     status_resolved: "Resolved", status_closed: "Closed", screen_pop: "Incoming call: earlier complaints",
-    new_for_caller: "New complaint for this caller", lines: "Lines (comma separated)", short_code: "Public short code (e.g. 1950)", id: "Id", text: "Note",
+    new_for_caller: "New complaint for this caller", lines: "Lines (comma separated)", urgency: "Urgency", open_emergencies: "Open emergencies", open_urgent: "Open urgent", urgency_emergency: "Emergency", urgency_urgent: "Urgent", urgency_normal: "Normal", short_code: "Public short code (e.g. 1950)", id: "Id", text: "Note",
     ringing_calls: "Calls for the operators", no_ringing: "No calls just now.", call_ringing: "Ringing", call_answered: "On the line", call_ended: "Call over", call_missed: "Not answered (went to the IVR)", open_call: "Open", call_from: "Call from", answered_by: "Answered by",
     // A message's timeline entry (domain/delivery.py): to whom, what kind, which channel, and why not the others.
     to_citizen: "Citizen", to_officer: "Officer", to_previous_officer: "Previous officer", to_approver: "Approver", to_requester: "Requester", to_collector: "Collector", to_officer_sms: "Officer",

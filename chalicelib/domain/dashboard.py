@@ -91,6 +91,9 @@ def build(district: District, now: datetime, items: dict[Key, dict[str, int]]) -
                    "closed": item.get("closed", 0)} for d, item in zip(days, daily, strict=True)],
         "pending": pending,
         "open_total": sum(p["total"] for p in pending),
+        # First on the Collector's screen: open emergencies and urgent tickets (gauges kept on write).
+        "open_emergencies": max(0, gauges.get("emergency_open", 0)),
+        "open_urgent": max(0, gauges.get("urgent_open", 0)),
         "open_overdue": sum(g["open_overdue"] for g in grades),
         "sla_compliance": {"resolved": resolved, "in_sla": in_sla, "percent": _percent(in_sla, resolved)},
         "closures": {"closed": closed, "satisfied": satisfied, "no_response": no_response,

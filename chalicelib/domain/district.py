@@ -60,10 +60,30 @@ class Category:
     id: str
     names: dict[str, str]
     department: str
-    sla_hours: int
+    sla_hours: int  # the normal clock; `clocks` holds it and those of the urgencies the category offers
     transcribe: bool = True  # False: its recordings are never sent for transcription (e.g. a sensitive category)
     # Words that point to this category in a transcript, per language (domain/category_hints.py).
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    urgency: str = "normal"  # a new ticket's urgency unless the caller or the operator says it is more urgent
+    clocks: dict[str, Clocks] = field(default_factory=dict)  # by urgency (domain/clocks.py)
+
+    @property
+    def urgencies(self) -> tuple[str, ...]:
+        """The urgencies a ticket of this category may have, most urgent first."""
+        return tuple(u for u in URGENCIES if u in self.clocks)
+
+
+# A ticket's urgency, most urgent first: its clocks (domain/clocks.py) and its place at the head of lists.
+URGENCIES = ("emergency", "urgent", "normal")
+NORMAL = "normal"
+EMERGENCY = "emergency"  # rings its officer as well as writing (domain/officer_rings.py)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """Hours to resolve (the SLA) and each level's hours; a level not named gets the SLA's, at most 72."""
+    sla_hours: float
+    level_hours: dict[str, float] = field(default_factory=dict)
 
 
 SPECIAL_CLOSURE_CODES = ("outside_power", "sub_judice", "duplicate", "false_complaint")
@@ -136,6 +156,10 @@ class FollowUpPolicy:
     reopen_window_hours: int = 72
     recording_link_hours: int = 72
     office_hours_only: bool = False  # count only office hours on the level and SLA clocks
+    # An emergency rings its officer (domain/officer_rings.py): this many calls, this many minutes apart, until
+    # one presses 1; then it goes a level up without waiting for the level's deadline.
+    emergency_rings: int = 3
+    emergency_ring_minutes: int = 10
 
 
 @dataclass(frozen=True)
@@ -382,11 +406,23 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         sla = int(_require(c, "sla_hours", where))
         if sla <= 0:
             raise DistrictConfigError(f"{where}: sla_hours must be positive")
+        clocks = {NORMAL: Clocks(float(sla), _level_hours(c.get("level_hours"), f"{where}.level_hours"))}
+        for urgency, spec in (c.get("urgencies") or {}).items():
+            if urgency not in URGENCIES or urgency == NORMAL:
+                raise DistrictConfigError(f"{where}.urgencies: '{urgency}' is not an urgency: emergency or urgent")
+            clocks[urgency] = _clocks(spec, f"{where}.urgencies.{urgency}")
+        urgency = str(c.get("urgency") or NORMAL)
+        if urgency not in URGENCIES:
+            raise DistrictConfigError(f"{where}.urgency: '{urgency}' is not an urgency: {', '.join(URGENCIES)}")
+        if urgency not in clocks:
+            raise DistrictConfigError(f"{where}.urgency: {urgency} needs its clocks, e.g. urgencies: {{{urgency}: "
+                                      "{sla_hours: 2, level_hours: {L1: 1, L2: 1}}}")
         categories.append(Category(id=str(_require(c, "id", where)),
                                    names=_names(c.get("name"), where, languages),
                                    department=dep, sla_hours=sla,
                                    transcribe=_flag(c, "transcribe", where, default=True),
-                                   keywords=_keywords(c.get("keywords"), known_languages, f"{where}.keywords")))
+                                   keywords=_keywords(c.get("keywords"), known_languages, f"{where}.keywords"),
+                                   urgency=urgency, clocks=clocks))
     if len(categories) > 9:
         raise DistrictConfigError("categories: at most 9 (one keypad digit each)")
 
@@ -432,6 +468,31 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         transcription=_transcription(data.get("transcription")),
         raw=data,
     )
+
+
+def _hours(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 24 * 366:
+        raise DistrictConfigError(f"{where}: hours, a positive number like 2 or 0.5")
+    return float(value)
+
+
+def _level_hours(data: Any, where: str) -> dict[str, float]:
+    if data in (None, {}):
+        return {}
+    if not isinstance(data, dict):
+        raise DistrictConfigError(f"{where}: each level's hours, e.g. {{L1: 1, L2: 1, L3: 1}}")
+    bad = [str(k) for k in data if k not in LEVELS]
+    if bad:
+        raise DistrictConfigError(f"{where}: unknown level {', '.join(bad)} (levels are {', '.join(LEVELS)})")
+    return {str(level): _hours(hours, f"{where}.{level}") for level, hours in data.items()}
+
+
+def _clocks(data: Any, where: str) -> Clocks:
+    if not isinstance(data, dict) or "sla_hours" not in data:
+        raise DistrictConfigError(f"{where}: the hours to resolve and each level's, e.g. "
+                                  "{sla_hours: 2, level_hours: {L1: 1, L2: 1}}")
+    return Clocks(_hours(data["sla_hours"], f"{where}.sla_hours"),
+                  _level_hours(data.get("level_hours"), f"{where}.level_hours"))
 
 
 def _short_code(value: Any, where: str) -> str | None:
@@ -619,6 +680,8 @@ def _follow_up(data: dict[str, Any]) -> FollowUpPolicy:
             reopen_window_hours=int(data.get("reopen_window_hours", policy.reopen_window_hours)),
             recording_link_hours=int(data.get("recording_link_hours", policy.recording_link_hours)),
             office_hours_only=data.get("clock", "calendar") == "office_hours",
+            emergency_rings=int(data.get("emergency_rings", policy.emergency_rings)),
+            emergency_ring_minutes=int(data.get("emergency_ring_minutes", policy.emergency_ring_minutes)),
         )
     except (TypeError, ValueError) as error:
         raise DistrictConfigError(f"follow_up: {error}") from error
@@ -628,6 +691,8 @@ def _follow_up(data: dict[str, Any]) -> FollowUpPolicy:
         raise DistrictConfigError("follow_up.feedback_call_hours: at least one, in increasing order")
     if result.no_response_close_after_hours < result.feedback_call_hours[-1]:
         raise DistrictConfigError("follow_up.no_response_close_after_hours: after the last feedback call")
+    if not 1 <= result.emergency_rings <= 5 or not 2 <= result.emergency_ring_minutes <= 60:
+        raise DistrictConfigError("follow_up.emergency_rings: 1 to 5 calls, emergency_ring_minutes: 2 to 60 apart")
     if data.get("clock", "calendar") not in ("calendar", "office_hours"):
         raise DistrictConfigError("follow_up.clock: calendar or office_hours")
     return result

@@ -1,14 +1,12 @@
-"""Placing the citizen's feedback call, once per due call however often the event arrives.
-
-A call whose placing went unanswered by the carrier (a timeout) may be ringing: its claim is held with the
-attempt, and the retry asks the carrier for that call before placing another (as domain/delivery.py does).
-"""
+"""Placing the citizen's feedback call, once per due call however often the event arrives
+(domain/placing_calls.py)."""
 from __future__ import annotations
 
 from chalicelib.domain.clock import Clock, SystemClock, iso
 from chalicelib.domain.district import is_reachable
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.ports import Attempt, Claims, Dialer, Directory, OutcomeUnknown, TicketStore
+from chalicelib.domain.placing_calls import place_once
+from chalicelib.domain.ports import Attempt, Claims, Dialer, Directory, TicketStore
 from chalicelib.domain.ticket import RESOLVED
 
 
@@ -41,33 +39,8 @@ def place_feedback_call(event: DomainEvent, directory: Directory, dialer: Dialer
     district = directory.district(event.data["district"])
     if district is None:
         raise LookupError(f"district {event.data['district']!r} is not in the directory")
-    key = f"feedback-call#{event.id}"
     caller_id, carrier = district.feedback_line
     answer = answer_path or feedback_answer_path(event.complaint_number)
-    status = status_path or feedback_status_path(event.complaint_number)
     tried = Attempt("call", phone, caller_id, answer, iso((carrier_clock or SystemClock()).now()), carrier)
-    held = None
-    if not claims.claim(key, tried.to_json()):  # the attempt rides on the claim: a consumer killed mid-call too
-        held = claims.take_unconfirmed([key]).get(key)
-        if held is None:
-            return "placed before"
-        tried = Attempt.from_json(held)
-        try:
-            found = dialer.find_call(tried)
-        except Exception:
-            claims.hold(key, held)  # the carrier could not say: ask again next time
-            raise
-        if found:
-            claims.confirm(key, found)
-            return f"feedback call {attempt}: {found} (the carrier had it)"
-    try:
-        sid = dialer.place_call(to=phone, caller_id=caller_id, answer_path=answer,
-                                status_path=status, carrier=carrier)
-    except Exception as error:
-        if isinstance(error, OutcomeUnknown) or held:  # it may be ringing: never a second call at once
-            claims.hold(key, tried.to_json())
-        else:
-            claims.release(key)
-        raise
-    claims.confirm(key, sid)
-    return f"feedback call {attempt}: {sid}"
+    return place_once(f"feedback-call#{event.id}", tried, status_path or feedback_status_path(event.complaint_number),
+                      dialer, claims, f"feedback call {attempt}")

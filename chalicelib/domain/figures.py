@@ -52,6 +52,8 @@ def _gauges(ticket: Ticket | None) -> dict[str, int]:
     gauges = {f"open_{ticket.level}_{ticket.department}": 1}
     if ticket.sla_breached:
         gauges[f"overdue_{ticket.department}"] = 1
+    if ticket.urgency != "normal":  # not "open_…": those add up to the open total, by level and department
+        gauges[f"{ticket.urgency}_open"] = 1
     return gauges
 
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain import clocks
 from chalicelib.domain.clock import iso, ist_date, parse_iso
-from chalicelib.domain.district import LEVELS, SPECIAL_CLOSURE_CODES, District
+from chalicelib.domain.district import EMERGENCY, LEVELS, SPECIAL_CLOSURE_CODES, District
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.figures import open_gauges, resolution_figures
-from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time, sla_risk_at
+from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
 from chalicelib.domain.ticket import (
     ACKNOWLEDGED,
     CLOSED,
@@ -78,8 +79,9 @@ class Lifecycle:
         self._responsible(ticket, actor)
         if ticket.status not in (REGISTERED, REOPENED):
             raise NotAllowed("already_acknowledged" if ticket.status == ACKNOWLEDGED else "not_open")
-        after = replace(ticket, status=ACKNOWLEDGED, acknowledged_at=self.at)
-        return self._change(ticket, after, actor, "acknowledged", {}, [("ticket.acknowledged", {})])
+        after = replace(ticket, status=ACKNOWLEDGED, acknowledged_at=self.at, officer_ring_due_at=None)
+        detail = {"by_ring": ticket.officer_rings} if actor.channel == "ivr" and ticket.officer_rings else {}
+        return self._change(ticket, after, actor, "acknowledged", detail, [("ticket.acknowledged", {})])
 
     def resolve(self, ticket: Ticket, actor: Actor, remark: str) -> Change:
         self._responsible(ticket, actor)
@@ -169,11 +171,15 @@ class Lifecycle:
         if category.id == ticket.category:
             raise NotAllowed("same_category")
         created = parse_iso(ticket.created_at)
-        after = replace(ticket, category=category.id, department=category.department,
-                        sla_due_at=iso(add_hours(created, category.sla_hours, self.district.counted_hours)),
-                        sla_risk_at=sla_risk_at(created, category.sla_hours, self.district))
+        # The ticket keeps its urgency where the new category offers it, else takes the new category's own.
+        urgency = ticket.urgency if ticket.urgency in category.clocks else category.urgency
+        after = replace(ticket, category=category.id, department=category.department, urgency=urgency,
+                        sla_due_at=iso(clocks.sla_due(self.district, category, urgency, created)),
+                        sla_risk_at=iso(clocks.sla_risk(self.district, category, urgency, created)))
         after = replace(after, sla_breached=after.sla_breached and after.sla_due_at <= self.at,
                         sla_at_risk=after.sla_risk_at <= self.at)
+        if urgency != EMERGENCY:
+            after = replace(after, officer_ring_due_at=None)
         moved = category.department != ticket.department
         if moved:
             after = self._at_level(replace(after, pending=None, status=REGISTERED), "L1")
@@ -243,13 +249,9 @@ class Lifecycle:
 
     def _tick_open(self, ticket: Ticket) -> Change | None:
         if not ticket.flagged and ticket.level_due_at <= self.at:
-            level = ticket.level
-            if level == "L4" or (level == "L3" and not self.district.follow_up.auto_escalate_to_l4):
-                reason = "past_l4" if level == "L4" else "l4_by_hand"
-                after = replace(ticket, flagged=True)
-                return self._change(ticket, after, SYSTEM, "flagged", {"reason": reason},
-                                    [("ticket.flagged", {"reason": reason})], {"flagged": 1})
-            return self._escalate(ticket, SYSTEM, "deadline")
+            return self._up_or_flag(ticket, "deadline")
+        if not ticket.flagged and ticket.officer_ring_due_at and ticket.officer_ring_due_at <= self.at:
+            return self._ring(ticket)
         before_deadline = ticket.level_due_at > self.at  # a reminder after the deadline reminds of nothing
         due = [p for p in self.district.follow_up.reminders_at_percent
                if before_deadline and p not in ticket.reminders_sent and reminder_time(ticket, p) <= self.now]
@@ -264,6 +266,28 @@ class Lifecycle:
             return self._change(ticket, replace(ticket, sla_at_risk=True), SYSTEM, "sla_at_risk", {}, [])
         return None
 
+    def _up_or_flag(self, ticket: Ticket, reason: str) -> Change:
+        """A level's time is up (its deadline, or its officer never answered the emergency's rings)."""
+        level = ticket.level
+        if level == "L4" or (level == "L3" and not self.district.follow_up.auto_escalate_to_l4):
+            flag = "past_l4" if level == "L4" else "l4_by_hand"
+            after = replace(ticket, flagged=True, officer_ring_due_at=None)
+            return self._change(ticket, after, SYSTEM, "flagged", {"reason": flag, "after": reason},
+                                [("ticket.flagged", {"reason": flag})], {"flagged": 1})
+        return self._escalate(ticket, SYSTEM, reason)
+
+    def _ring(self, ticket: Ticket) -> Change:
+        """An emergency's next call to the officer at its level, or, when none of them was answered with 1, the
+        level above: an emergency does not wait out its level's hour for an officer who is not there."""
+        policy = self.district.follow_up
+        if ticket.officer_rings >= policy.emergency_rings:
+            return self._up_or_flag(ticket, "rings_unanswered")
+        made = ticket.officer_rings + 1
+        after = replace(ticket, officer_rings=made,
+                        officer_ring_due_at=iso(self.now + timedelta(minutes=policy.emergency_ring_minutes)))
+        return self._change(ticket, after, SYSTEM, "officer_rung", {"attempt": made, "of": policy.emergency_rings},
+                            [("officer.ring_due", {"attempt": made, "of": policy.emergency_rings})])
+
     # -- shared steps -----------------------------------------------------------------------------
 
     def _responsible(self, ticket: Ticket, actor: Actor) -> None:
@@ -274,9 +298,15 @@ class Lifecycle:
 
     def _at_level(self, ticket: Ticket, level: str) -> Ticket:
         category = self.district.category(ticket.category)
-        hours = self.district.level_hours.get(level, category.sla_hours if category else 72)
+        if category is None:  # a category since removed from the district file: the district's own clock
+            hours = self.district.level_hours.get(level, clocks.DEFAULT_LEVEL_HOURS)
+            due = add_hours(self.now, hours, self.district.counted_hours)
+        else:
+            urgency = ticket.urgency if ticket.urgency in category.clocks else category.urgency
+            due = clocks.level_due(self.district, category, urgency, level, self.now, parse_iso(ticket.sla_due_at))
         return replace(ticket, level=level, level_started_at=self.at, reminders_sent=(), flagged=False,
-                       level_due_at=iso(add_hours(self.now, hours, self.district.counted_hours)))
+                       level_due_at=iso(due), officer_rings=0,
+                       officer_ring_due_at=self.at if ticket.urgency == EMERGENCY else None)
 
     def _escalate(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
         to = next_level(ticket.level)

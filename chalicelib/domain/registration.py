@@ -8,17 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chalicelib.domain import clocks
 from chalicelib.domain.callers import CallerDayLimit
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.complaint_number import format_number
 from chalicelib.domain.consent import WhatsAppConsent
-from chalicelib.domain.district import District
+from chalicelib.domain.district import EMERGENCY, NORMAL, District
 from chalicelib.domain.events import TICKET_CREATED, DomainEvent
 from chalicelib.domain.figures import day_period, district_scope, line_day, open_gauges
-from chalicelib.domain.schedule import next_action_at, sla_risk_at
+from chalicelib.domain.schedule import next_action_at
 from chalicelib.domain.ticket import REGISTERED, CounterIncrement, Ticket, TimelineEntry, snapshot
 from chalicelib.domain.transcripts import TRANSCRIBE_LANGUAGES
-from chalicelib.domain.working_time import add_hours
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class CallComplaint:
     # The caller's answer on WhatsApp updates, known before the recording (domain/consent.py): copied on the ticket.
     whatsapp_consent: bool = False
     whatsapp_consent_at: str | None = None
+    urgency: str | None = None  # the caller pressed the emergency key; None: the category's own
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class ConsoleComplaint:
     address: str | None = None
     call_sid: str | None = None
     whatsapp_consent: bool = False  # the operator ticked "the caller agrees to WhatsApp updates"
+    urgency: str | None = None  # the operator marked it (emergency, urgent); None: the category's own
 
 
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
@@ -95,7 +97,7 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
     return _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
         language=complaint.language, line=complaint.line, channel=complaint.channel, actor=complaint.caller_phone,
-        actor_type="citizen", call_sid=complaint.call_sid,
+        actor_type="citizen", call_sid=complaint.call_sid, urgency=complaint.urgency,
         extra={"recording_sid": complaint.recording_sid, "recording_url": complaint.recording_url,
                "recording_duration": complaint.recording_duration,
                "whatsapp_consent": complaint.whatsapp_consent, "whatsapp_consent_at": complaint.whatsapp_consent_at},
@@ -109,7 +111,7 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
     registration = _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
         language=complaint.language, line="", channel="console", actor=complaint.operator,
-        actor_type="operator", call_sid=complaint.call_sid,
+        actor_type="operator", call_sid=complaint.call_sid, urgency=complaint.urgency,
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
                "description": complaint.description, "registered_by": complaint.operator,
                **_consent_fields(consent)},
@@ -167,28 +169,31 @@ def transcribing(ticket: Ticket, district: District) -> bool:
 
 def _registration(district: District, sequence: int, clock: Clock, *, category_id: str, caller_phone: str,
                   language: str, line: str, channel: str, actor: str, actor_type: str, call_sid: str | None,
-                  extra: dict[str, Any], detail: dict[str, Any]) -> Registration:
+                  extra: dict[str, Any], detail: dict[str, Any], urgency: str | None = None) -> Registration:
     category = district.category(category_id)
     if category is None:
         raise UnknownCategory(category_id)
+    urgency = urgency or category.urgency
     hotline = district.hotline_for_line(line) if line else None
     now = clock.now()
     number = format_number(district.code, now, sequence)
-    level_hours = district.level_hours.get("L1", category.sla_hours)
+    overall_due = clocks.sla_due(district, category, urgency, now)  # NoClocksForUrgency: not offered
     ticket = Ticket(
         complaint_number=number, district=district.code, hotline=hotline.id if hotline else "", line=line,
         caller_phone=caller_phone, language=language, category=category.id, department=category.department,
         status=REGISTERED, level="L1", version=1, created_at=iso(now),
-        sla_due_at=iso(add_hours(now, category.sla_hours, district.counted_hours)),
-        level_due_at=iso(add_hours(now, level_hours, district.counted_hours)),
+        sla_due_at=iso(overall_due),
+        level_due_at=iso(clocks.level_due(district, category, urgency, "L1", now, overall_due)),
         level_started_at=iso(now), channel=channel, call_sid=call_sid,
-        sla_risk_at=sla_risk_at(now, category.sla_hours, district), **extra,
+        sla_risk_at=iso(clocks.sla_risk(district, category, urgency, now)), urgency=urgency,
+        officer_ring_due_at=iso(now) if urgency == EMERGENCY else None, **extra,
     )
     ticket = replace(ticket, next_action_at=next_action_at(ticket, district))
     timeline = TimelineEntry(
         complaint_number=number, at=ticket.created_at, actor_type=actor_type, actor_id=actor,
         action="registered", channel=channel,
-        detail={**detail, "category": category.id, "department": category.department},
+        detail={**detail, "category": category.id, "department": category.department,
+                **({"urgency": urgency} if urgency != NORMAL else {})},
     )
     event = DomainEvent(type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
                         data={**snapshot(ticket), "actor": actor, "transcribing": transcribing(ticket, district)})

@@ -8,12 +8,6 @@ from datetime import datetime, timedelta
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.district import District
 from chalicelib.domain.ticket import RESOLVED, Ticket
-from chalicelib.domain.working_time import add_hours
-
-
-def sla_risk_at(created: datetime, sla_hours: int, district: District) -> str:
-    """80% of the SLA gone: from here on the ticket is on the Collector's at-risk list."""
-    return iso(add_hours(created, sla_hours * 0.8, district.counted_hours))
 
 
 def reminder_time(ticket: Ticket, percent: int) -> datetime:
@@ -31,6 +25,8 @@ def next_action_at(ticket: Ticket, district: District) -> str | None:
             times += [reminder_time(ticket, p) for p in policy.reminders_at_percent if p not in ticket.reminders_sent]
         if not ticket.flagged:  # a flagged ticket waits for the Collector, not for the clock
             times.append(parse_iso(ticket.level_due_at))
+            if ticket.officer_ring_due_at:  # an emergency's next call to its officer
+                times.append(parse_iso(ticket.officer_ring_due_at))
         if not ticket.sla_breached:
             times.append(parse_iso(ticket.sla_due_at))
             if not ticket.sla_at_risk and ticket.sla_risk_at:  # the Collector's at-risk list starts here

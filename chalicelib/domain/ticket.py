@@ -75,6 +75,12 @@ class Ticket:
     # The date an approved extension told the citizen (domain/late.py): their expected date from then on, beside
     # the SLA; an escalation's new level clock is the officers', never promised to the citizen.
     promised_at: str | None = None
+    # emergency, urgent or normal (domain/clocks.py): the clocks it runs on; open emergencies head the lists.
+    urgency: str = "normal"
+    # An emergency's calls to the officer at its level (domain/officer_rings.py): how many were placed there, and
+    # when the next is due; None once one pressed 1 (acknowledged), or for any other urgency.
+    officer_rings: int = 0
+    officer_ring_due_at: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -109,7 +115,7 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
             "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid),
             "caller_name": ticket.caller_name or "-", "address": ticket.address or "",
             "summary": _summary(ticket.description or _heard(ticket)), "channel": ticket.channel,
-            "whatsapp_consent": ticket.whatsapp_consent}
+            "whatsapp_consent": ticket.whatsapp_consent, "urgency": ticket.urgency}
 
 
 SUMMARY_CHARACTERS = 60  # the start of a written complaint, in the officer's SMS (Hindi: 70 per segment)

@@ -53,7 +53,7 @@ def summary(ticket: Ticket, now: str) -> dict[str, Any]:
         "sla_due_at": ticket.sla_due_at, "flagged": ticket.flagged,
         "overdue": ticket.is_open and ticket.sla_due_at <= now,
         "at_risk": ticket.is_open and ticket.sla_risk_at <= now < ticket.sla_due_at,
-        "pending": ticket.pending,
+        "pending": ticket.pending, "urgency": ticket.urgency,
     }
 
 

@@ -37,8 +37,8 @@ def me(call: Call) -> dict[str, Any]:
 def get_district(call: Call) -> dict[str, Any]:
     district = common.district(access.district_code(call.user, call.path["code"]))
     return {"code": district.code, "names": district.names, "languages": list(district.languages),
-            "categories": [{"id": c.id, "names": c.names, "department": c.department, "sla_hours": c.sla_hours}
-                           for c in district.categories],
+            "categories": [{"id": c.id, "names": c.names, "department": c.department, "sla_hours": c.sla_hours,
+                            "urgency": c.urgency, "urgencies": list(c.urgencies)} for c in district.categories],
             "departments": [{"id": d.id, "names": d.names} for d in district.departments.values()]}
 
 
@@ -174,6 +174,7 @@ def get_ticket(call: Call) -> dict[str, Any]:
 
 
 def register(call: Call) -> dict[str, Any]:
+    from chalicelib.domain.clocks import NoClocksForUrgency
     from chalicelib.domain.registration import ConsoleComplaint, UnknownCategory
     from chalicelib.operations.console_registration import CallHasTicket, CallOfAnotherDistrict, register_for_caller
 
@@ -190,7 +191,7 @@ def register(call: Call) -> dict[str, Any]:
         description=body["description"].strip(), operator=call.user.username,
         caller_name=(body.get("caller_name") or "").strip() or None,
         address=(body.get("address") or "").strip() or None, call_sid=body.get("call_sid"),
-        whatsapp_consent=body.get("whatsapp_consent") is True)
+        whatsapp_consent=body.get("whatsapp_consent") is True, urgency=body.get("urgency"))
     if not complaint.description:
         raise bad_request("Write the complaint in 'description'")
     try:
@@ -201,6 +202,9 @@ def register(call: Call) -> dict[str, Any]:
     except UnknownCategory:
         raise ApiError(422, "unknown_category", f"No category {body['category']} in {code}: "
                        + ", ".join(c.id for c in district.categories)) from None
+    except NoClocksForUrgency as refused:
+        raise _refused(call, 422, "urgency_not_offered", "api_urgency_not_offered", category=refused.category,
+                       urgency=refused.urgency, offered=", ".join(refused.offered)) from None
     except CallHasTicket as existing:
         raise ApiError(409, "call_has_ticket",
                        f"This call already has complaint number {existing.complaint_number}") from None

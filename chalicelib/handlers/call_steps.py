@@ -157,3 +157,18 @@ def recording_heard(form: Form, max_seconds: int = RECORD_CEILING_SECONDS + RECO
     allows (a longer one is no recording of ours)."""
     seconds = recording_seconds(form, max_seconds)
     return bool(form.get("RecordingSid") and form.get("RecordingUrl")) and seconds is not None and seconds > 0
+
+
+def timeline_call_status(form: Form, number: str, kind: str) -> None:
+    """A call we placed about a ticket (a feedback call, an officer's ring) ringing, answered or unanswered, on
+    its timeline as `<kind>_<status>`; a replayed callback adds nothing."""
+    from chalicelib.domain.clock import iso
+    from chalicelib.domain.ticket import TimelineEntry
+
+    if form.get("CallSid") and form.get("CallStatus"):
+        wiring.ticket_store().add_timeline(TimelineEntry(
+            complaint_number=number, at=iso(wiring.clock().now()), actor_type="system",
+            actor_id="twilio", action=f"{kind}_{form['CallStatus']}", channel="ivr",
+            detail={"call_sid": form["CallSid"],
+                    "duration": str(form_number(form.get("CallDuration"), CALL_MAX_SECONDS) or 0)}),
+            once_key=f"{kind.replace('_', '-')}#{form['CallSid']}#{form['CallStatus']}")

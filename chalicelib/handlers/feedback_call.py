@@ -8,7 +8,7 @@ when the citizen picks up gets a short goodbye instead of the question.
 from __future__ import annotations
 
 from chalicelib import wiring
-from chalicelib.handlers.call_steps import CALL_MAX_SECONDS, Form, Params, form_number, keyed_digits
+from chalicelib.handlers.call_steps import Form, Params, keyed_digits, timeline_call_status
 from chalicelib.handlers.webhook import EMPTY_RESPONSE
 from chalicelib.routing import feedback_ivr, ivr
 
@@ -26,14 +26,5 @@ def answer(form: Form, params: Params) -> str:
 
 
 def call_status(form: Form, params: Params) -> str:
-    from chalicelib.domain.clock import iso
-    from chalicelib.domain.ticket import TimelineEntry
-
-    if form.get("CallSid") and form.get("CallStatus"):
-        wiring.ticket_store().add_timeline(TimelineEntry(
-            complaint_number=params["number"], at=iso(wiring.clock().now()), actor_type="system",
-            actor_id="twilio", action=f"feedback_call_{form['CallStatus']}", channel="ivr",
-            detail={"call_sid": form["CallSid"],
-                    "duration": str(form_number(form.get("CallDuration"), CALL_MAX_SECONDS) or 0)}),
-            once_key=f"feedback-call#{form['CallSid']}#{form['CallStatus']}")  # a replayed callback adds nothing
+    timeline_call_status(form, params["number"], "feedback_call")
     return EMPTY_RESPONSE

@@ -1,4 +1,5 @@
-"""The follow-up queue's consumer: calls to the citizen (the feedback call on a due attempt), and a recording's
+"""The follow-up queue's consumer: calls to the citizen (the feedback call on a due attempt) and to an emergency's
+officer (its ring, domain/officer_rings.py), and a recording's
 transcription put on the transcribe queue (a registration with a recording to transcribe, a recording attached),
 and a written complaint's words put in the search index.
 
@@ -23,6 +24,10 @@ def react(event: DomainEvent) -> str:
         from chalicelib.operations.transcription import request_transcription
 
         return request_transcription(event, wiring.transcription_queue(), wiring.directory())
+    if event.type == "officer.ring_due":
+        from chalicelib.domain.officer_rings import place_officer_ring
+
+        return place_officer_ring(event, wiring.directory(), wiring.dialer(), wiring.claims(), wiring.ticket_store())
     if event.type != "feedback.call_due":
         return "no follow-up action for this event"
     from chalicelib.domain.feedback_calls import place_feedback_call

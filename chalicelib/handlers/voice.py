@@ -85,7 +85,7 @@ def category(form: Form, params: Params, district: District) -> str:
     if params.get("lang") not in district.languages:
         raise BadRequest(f"language {params.get('lang')!r}")
     return ivr.category_step(district, line_and_caller(form)[0], params["lang"], attempt(params),
-                             keyed_digits(form))
+                             keyed_digits(form), urgency=params.get("urgency"))
 
 
 @district_required
@@ -101,17 +101,21 @@ def record(form: Form, params: Params, district: District) -> str:
     # The outage recording step (handlers/outage.py) may have come before the caller chose these.
     lang = district.default_language if lang == ivr.UNCHOSEN else lang
     category_id = district.catch_all.id if category_id == ivr.UNCHOSEN else category_id
-    if lang not in district.languages or district.category(category_id) is None:
+    category = district.category(category_id)
+    if lang not in district.languages or category is None:
         raise BadRequest(f"language {lang!r} / category {category_id!r}")
+    urgency = params.get("urgency") or None  # the emergency key's, carried in the signed URL
+    if urgency is not None and urgency not in category.clocks:
+        raise BadRequest(f"urgency {urgency!r} for category {category_id!r}")
     if not recording_heard(form, record_max_seconds(district, line)):
-        return ivr.record_retry(district, line, lang, category_id, tries)
+        return ivr.record_retry(district, line, lang, category_id, tries, urgency=urgency)
     url = recording_url(form)  # not the carrier's: the ticket waits for the recording status callback's
     known = carried_consent(params)
     complaint = CallComplaint(
         call_sid=form["CallSid"], caller_phone=caller or "unknown", line=line, language=lang,
         category_id=category_id, recording_sid=form["RecordingSid"] if url else "", recording_url=url or "",
         recording_duration=recording_seconds(form, record_max_seconds(district, line)) or 0,
-        whatsapp_consent=known.given, whatsapp_consent_at=known.at)
+        whatsapp_consent=known.given, whatsapp_consent_at=known.at, urgency=urgency)
     try:
         result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                          wiring.clock(), capped=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chalicelib.domain.complaint_number import spoken_groups
-from chalicelib.domain.district import District, Hotline
+from chalicelib.domain.district import Category, District, Hotline
 from chalicelib.i18n import available_languages, catalog
 from chalicelib.telephony.call_script import CallScript, say, url
 from chalicelib.telephony.carriers import render
@@ -95,23 +95,57 @@ def category_menu(district: District, lang: str) -> str:
     return render(vr)
 
 
-def category_step(district: District, line: str, lang: str, attempt: int, digits: str | None) -> str:
+# An emergency is offered first in the category menu, on the key after the categories' own (they use 1 to 8):
+# "for an emergency — food, medicine, treatment — press 9". Its categories are those with emergency clocks.
+EMERGENCY_KEY = "9"
+EMERGENCY = "emergency"
+
+
+def emergency_categories(district: District) -> list[Category]:
+    return [c for c in district.categories if EMERGENCY in c.clocks]
+
+
+def offers_emergency_key(district: District) -> bool:
+    return bool(emergency_categories(district)) and district.category_by_key(EMERGENCY_KEY) is None
+
+
+def category_step(district: District, line: str, lang: str, attempt: int, digits: str | None,
+                  urgency: str | None = None) -> str:
+    """`urgency` emergency: the answer to the emergency menu (its categories, keyed 1, 2, …)."""
+    if urgency == EMERGENCY:
+        found = emergency_categories(district)
+        key = int(digits) if digits and digits.isascii() and digits.isdigit() else 0
+        if 1 <= key <= len(found):
+            return _recording(district, line, lang, found[key - 1], EMERGENCY)
+        return retry(district, lang, attempt, digits, lambda vr, n: add_emergency_menu(vr, district, lang, n))
+    if digits == EMERGENCY_KEY and offers_emergency_key(district):
+        found = emergency_categories(district)
+        if len(found) == 1:  # nothing to choose: straight to the recording
+            return _recording(district, line, lang, found[0], EMERGENCY)
+        vr = CallScript()
+        add_emergency_menu(vr, district, lang, attempt=1)
+        return render(vr)
     category = district.category_by_key(digits or "")
     if category:
-        vr = CallScript()
-        _record_prompt(vr, district, line, lang, category.id, attempt=1)
-        return render(vr)
+        return _recording(district, line, lang, category, None)
     return retry(district, lang, attempt, digits, lambda vr, n: add_category_menu(vr, district, lang, n))
 
 
-def record_retry(district: District, line: str, lang: str, category_id: str, attempt: int) -> str:
+def _recording(district: District, line: str, lang: str, category: Category, urgency: str | None) -> str:
+    vr = CallScript()
+    _record_prompt(vr, district, line, lang, category.id, attempt=1, urgency=urgency)
+    return render(vr)
+
+
+def record_retry(district: District, line: str, lang: str, category_id: str, attempt: int,
+                 urgency: str | None = None) -> str:
     """The Record ended with no audio (or the recording was empty)."""
     speech = catalog(lang)
     if attempt >= MAX_ATTEMPTS:
         return give_up(district, lang)
     vr = CallScript()
     say(vr, speech.text("not_heard"), speech)
-    _record_prompt(vr, district, line, lang, category_id, attempt + 1)
+    _record_prompt(vr, district, line, lang, category_id, attempt + 1, urgency=urgency)
     return render(vr)
 
 
@@ -187,14 +221,29 @@ def add_category_menu(vr: CallScript, district: District, lang: str, attempt: in
     gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     options = " ".join(speech.text("category_option", name=c.names.get(lang, c.id), key=key)
                        for key, c in enumerate(district.categories, start=1))
+    if offers_emergency_key(district):  # first, so a caller in trouble need not wait through the list
+        names = ", ".join(c.names.get(lang, c.id) for c in emergency_categories(district))
+        say(gather, speech.text("emergency_option", names=names, key=EMERGENCY_KEY), speech)
     say(gather, f"{speech.text('category_intro')} {options}", speech)
     vr.redirect(action)
 
 
-def _record_prompt(vr: CallScript, district: District, line: str, lang: str, category_id: str,
-                   attempt: int) -> None:
+def add_emergency_menu(vr: CallScript, district: District, lang: str, attempt: int) -> None:
+    """The emergency's categories, keyed 1, 2, …: the answer goes to the category step, marked emergency."""
     speech = catalog(lang)
-    action = url(f"{VOICE}/record/{lang}/{category_id}/{attempt}")
+    action = url(f"{VOICE}/category/{lang}/{attempt}?urgency={EMERGENCY}")
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
+    options = " ".join(speech.text("category_option", name=c.names.get(lang, c.id), key=key)
+                       for key, c in enumerate(emergency_categories(district), start=1))
+    say(gather, f"{speech.text('emergency_intro')} {options}", speech)
+    vr.redirect(action)
+
+
+def _record_prompt(vr: CallScript, district: District, line: str, lang: str, category_id: str,
+                   attempt: int, urgency: str | None = None) -> None:
+    speech = catalog(lang)
+    marked = f"?urgency={urgency}" if urgency else ""  # signed with the URL: the caller's choice, untouched
+    action = url(f"{VOICE}/record/{lang}/{category_id}/{attempt}{marked}")
     hotline = district.hotline_for_line(line)
     say(vr, speech.text("record_prompt"), speech)
     max_length = hotline.record_max_seconds if hotline else 120

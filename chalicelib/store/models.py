@@ -185,6 +185,9 @@ class TicketModel(_StageModel):
     transcript = JSONAttribute(null=True)
     category_hint = UnicodeAttribute(null=True)
     promised_at = UnicodeAttribute(null=True)
+    urgency = UnicodeAttribute(default="normal")
+    officer_rings = NumberAttribute(default=0)
+    officer_ring_due_at = UnicodeAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()

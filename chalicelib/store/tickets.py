@@ -320,7 +320,7 @@ def ticket_item(ticket: Ticket) -> TicketModel:
     )
 
 
-_INTS = ("version", "recording_duration", "feedback_calls", "reopen_count")
+_INTS = ("version", "recording_duration", "feedback_calls", "reopen_count", "officer_rings")
 
 
 def ticket_from_item(item: TicketModel) -> Ticket:

@@ -263,10 +263,14 @@ class Hotline:
         return [r.data["Body"] for r in self.twilio.sms(to=to)] + by_plivo
 
     def answer_feedback_call(self, script: str | None):
-        """Play the demo carrier's part in the last call the app placed through it; None: nobody answers."""
+        return self.answer_call(script)
+
+    def answer_call(self, script: str | None, to: str | None = None):
+        """Play the demo carrier's part in the last call the app placed through it (to `to`); None: nobody
+        answers."""
         from chalicelib.local.caller import CallEmulator, ScriptedAnswerer
 
-        placed = self.outbound.calls()[-1]  # each call its own id, as the carrier gives
+        placed = self.outbound.calls(to=to)[-1]  # each call its own id, as the carrier gives
         if self.carrier == "plivo":
             emulator = CallEmulator(ChaliceTransport(self.client), settings.public_base_url(),
                                     settings.plivo_auth_token(), settings.plivo_auth_id(), self.recordings,
