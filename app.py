@@ -55,6 +55,11 @@ def voice_category(carrier, lang, attempt):
     return telephony_webhook(app.current_request, carrier, voice.category)
 
 
+@app.route(f"{VOICE}/kind/{{lang}}/{{attempt}}", methods=["POST"], content_types=FORM)
+def voice_kind(carrier, lang, attempt):
+    return telephony_webhook(app.current_request, carrier, voice.kind)
+
+
 @app.route(f"{VOICE}/record/{{lang}}/{{category}}/{{attempt}}", methods=["POST"], content_types=FORM)
 def voice_record(carrier, lang, category, attempt):
     return telephony_webhook(app.current_request, carrier, voice.record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from chalicelib.api.auth import User
 from chalicelib.api.errors import bad_request, forbidden
 from chalicelib.domain import ticket_actions
-from chalicelib.domain.district import District
+from chalicelib.domain.district import OUTCOMES, District
 from chalicelib.domain.lifecycle import Actor, next_level
 from chalicelib.domain.ticket import REGISTERED, REOPENED, Ticket
 from chalicelib.domain.ticket_actions import TicketAction
@@ -49,7 +49,10 @@ def _offered(user: User, ticket: Ticket, district: District) -> list[TicketActio
         if user.role == "officer" and (ticket.department, ticket.level) == (user.department, user.level):
             if ticket.status in (REGISTERED, REOPENED):
                 actions.append(ticket_actions.ACKNOWLEDGE)
-            actions += [ticket_actions.RESOLVE, ticket_actions.TRANSFER]
+            actions.append(ticket_actions.RESOLVE)
+            if ticket.kind in OUTCOMES and len(OUTCOMES[ticket.kind]) > 1:  # a demand's or request's "no"
+                actions.append(ticket_actions.DECLINE)
+            actions.append(ticket_actions.TRANSFER)
             if not pending:
                 actions.append(ticket_actions.MORE_TIME)
         if user.role in ("operator", "collector", "state_admin"):

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.call_log import CALL_ID_PATTERN
-from chalicelib.domain.district import URGENCIES
+from chalicelib.domain.district import KINDS, URGENCIES
 from chalicelib.domain.ticket_actions import API_ACTIONS
 
 ROLES = ("operator", "officer", "collector", "state_admin")
 LEVELS = ("L1", "L2", "L3", "L4")
 STATUSES = ("registered", "acknowledged", "reopened", "resolved", "closed")
-VIEWS = ("caller", "recent", "inbox", "department", "overdue", "at_risk", "number")
+VIEWS = ("caller", "recent", "inbox", "department", "overdue", "at_risk", "kind", "number")
 
 NUMBER_PATTERN = "^[A-Z]{2,5}[0-9]{10}$"
 PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
@@ -74,8 +74,10 @@ LIST_PARAMS = [
     _query("view", {"type": "string", "enum": list(VIEWS)},
            "caller: a caller's tickets (phone); recent: the district's newest; inbox: the officer's open tickets "
            "by due time; department: open tickets of a department (and level) by due time; overdue: open past "
-           "the SLA; at_risk: open past 80% of the SLA, not yet overdue; number: one complaint number",
+           "the SLA; at_risk: open past 80% of the SLA, not yet overdue; kind: the last 7 days' suggestions, "
+           "demands or requests (kind), newest first; number: one complaint number",
            required=True),
+    _query("kind", {"type": "string", "enum": [k for k in KINDS if k != "complaint"]}, "view=kind"),
     _query("phone", {"type": "string", "pattern": PHONE_PATTERN}, "view=caller: the caller's number"),
     _query("number", {"type": "string", "pattern": NUMBER_PATTERN}, "view=number: the complaint number"),
     _query("department", {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "view=department"),
@@ -131,6 +133,9 @@ SCHEMAS: dict[str, Any] = {
         "pending": {"type": ["object", "null"]},
         "urgency": {"type": "string", "enum": list(URGENCIES),
                     "description": "emergency, urgent or normal: the clocks the ticket runs on"},
+        "kind": {"type": "string", "enum": list(KINDS),
+                 "description": "complaint, suggestion, demand or request: how it ends (closure: answered, "
+                                "accepted, declined, done, refused for the others)"},
     }),
     "TimelineEntry": _obj({"at": _time, "actor_type": {"type": "string"}, "actor_id": {"type": "string"},
                            "action": {"type": "string"}, "channel": {"type": "string"},
@@ -152,6 +157,8 @@ SCHEMAS["Ticket"] = {"allOf": [_ref("TicketSummary"), _obj({
     "transcript": {"oneOf": [{"type": "null"}, _ref("Transcript")],
                    "description": "The recording's transcript once its job has ended; null before, or with no "
                                   "recording"},
+    "form": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
+             "description": "A request's blanks, by the form's field ids"},
     "category_hint": {"type": ["string", "null"],
                       "description": "Another category the transcript's words point to than the one chosen (the "
                                      "district's keywords): a suggestion for the reroute action, never applied"},
@@ -179,13 +186,20 @@ SCHEMAS["SearchResults"] = _obj({
     "next_cursor": {"type": ["string", "null"]}})
 SCHEMAS["NewTicket"] = {
     "type": "object", "additionalProperties": False,
-    "required": ["caller_phone", "category", "description"],
+    "required": ["caller_phone", "category"],
     "properties": {
         "caller_phone": {"type": "string", "pattern": PHONE_PATTERN},
         "caller_name": _free(120),
         "address": _free(300),
-        "description": _free(2000, 1),
-        "category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+        "description": {**_free(2000), "description": "What the citizen said; needed except for a request, "
+                                                      "whose form is its words"},
+        "category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$",
+                     "description": "A category, or for a request one of the district's request forms"},
+        "kind": {"type": "string", "enum": list(KINDS),
+                 "description": "absent: complaint. One the district does not take: 422 kind_not_offered"},
+        "form": {"type": "object", "maxProperties": 20,
+                 "additionalProperties": {"type": "string", "maxLength": 300},
+                 "description": "A request's blanks by field id; one missing, wrong or unknown: 422 form_not_filled"},
         "language": {"type": "string", "pattern": "^[a-z]{2}$"},
         "call_sid": {"type": "string", "pattern": CALL_ID_PATTERN},
         "district": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
@@ -208,8 +222,11 @@ _text = _free(1000, 1)
 # table (domain/ticket_actions.py).
 ACTION_DOCS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
     "acknowledge": ("The officer holding it acknowledges it", ("officer",), _body({}, [])),
-    "resolve": ("The officer holding it resolves it; the citizen is told and asked for feedback", ("officer",),
+    "resolve": ("The officer holding it resolves it; the citizen is told and asked for feedback (a suggestion "
+                "answered, a demand accepted, a request done: closed, the citizen told)", ("officer",),
                 _body({"remark": _text}, ["remark"])),
+    "decline": ("The officer holding a demand declines it, or a request refuses it; closed, the reason told to "
+                "the citizen", ("officer",), _body({"reason": _text}, ["reason"])),
     "more_time": ("The officer holding it asks the level above for more days", ("officer",),
                   _body({"days": {"type": "integer", "minimum": 1, "maximum": 30}, "reason": _text},
                         ["days", "reason"])),
@@ -287,6 +304,13 @@ SCHEMAS["DistrictSummary"] = _obj({
         "urgency": {"type": "string", "enum": list(URGENCIES), "description": "A new ticket's, unless marked"},
         "urgencies": {"type": "array", "items": {"type": "string", "enum": list(URGENCIES)},
                       "description": "What a ticket of it may be marked, most urgent first"}})},
+    "kinds": {"type": "array", "items": {"type": "string", "enum": list(KINDS)},
+              "description": "What the district takes; request only with forms"},
+    "requests": {"type": "array", "items": _obj({
+        "id": {"type": "string"}, "names": _names, "department": {"type": "string"}, "sla_hours": _count,
+        "fields": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names,
+                                                     "type": {"type": "string", "enum": ["text", "phone"]},
+                                                     "required": {"type": "boolean"}})}})},
     "departments": {"type": "array", "items": _obj({"id": {"type": "string"}, "names": _names})},
 })
 SCHEMAS.update(_district_schemas())

@@ -113,6 +113,7 @@ function signInPage() {
 function statusBadges(item) {
   return [
     item.urgency && item.urgency !== "normal" ? h("span", { class: `badge urgency ${item.urgency === "emergency" ? "bad" : "warn"}`, text: t(`urgency_${item.urgency}`) }) : null,
+    item.kind && item.kind !== "complaint" ? h("span", { class: "badge kind", text: t(`kind_${item.kind}`) }) : null,
     h("span", { class: "badge", text: t(`status_${item.status}`) }),
     item.overdue ? h("span", { class: "badge bad", text: t("overdue") }) : null,
     item.at_risk ? h("span", { class: "badge warn", text: t("at_risk") }) : null,
@@ -184,17 +185,33 @@ async function complaintForm(prefill = {}) {
   const address = h("input", { id: "address" });
   const urgency = h("select", { id: "urgency" });
   const urgencyField = h("div", { id: "urgency-field" }, h("label", { for: "urgency", text: t("urgency") }), urgency);
-  // Only the urgencies the chosen category has clocks for; a category with only normal ones shows no choice.
+  const kinds = info.kinds || ["complaint"];
+  const kind = h("select", { id: "kind", onchange: () => offerCategories() }, kinds.map((k) => h("option", { value: k, text: t(`kind_${k}`) })));
+  const kindField = h("div", { id: "kind-field", hidden: kinds.length < 2 }, h("label", { for: "kind", text: t("kind") }), kind);
+  const blanks = h("div", { id: "request-form" });
+  const isRequest = () => kind.value === "request";
+  // Only the urgencies the chosen category has clocks for (a complaint's or a demand's; a suggestion and a request
+  // are never urgent); a category with only normal ones shows no choice.
   const offerUrgencies = () => {
     const chosen = info.categories.find((c) => c.id === category.value) || {};
-    const offered = chosen.urgencies || ["normal"];
-    urgency.replaceChildren(...offered.map((u) => h("option", { value: u, text: t(`urgency_${u}`), selected: u === (chosen.urgency || "normal") })));
+    const offered = ["complaint", "demand"].includes(kind.value) ? chosen.urgencies || ["normal"] : ["normal"];
+    urgency.replaceChildren(...offered.map((u) => h("option", { value: u, text: t(`urgency_${u}`), selected: u === (kind.value === "complaint" ? chosen.urgency || "normal" : "normal") })));
     urgencyField.hidden = offered.length < 2;
+    const form = (info.requests || []).find((r) => r.id === category.value);
+    blanks.replaceChildren(...(isRequest() && form ? form.fields.flatMap((f) => [
+      h("label", { for: `form-${f.id}`, text: name(f.names) }),
+      h("input", { id: `form-${f.id}`, "data-field": f.id, required: f.required, inputmode: f.type === "phone" ? "tel" : "text" })]) : []));
+    description.required = !isRequest();
   };
-  const category = h("select", { id: "category", onchange: offerUrgencies }, info.categories.map((c) => h("option", { value: c.id, text: name(c.names) })));
-  offerUrgencies();
+  const category = h("select", { id: "category", onchange: offerUrgencies });
+  const offerCategories = () => {
+    const choices = isRequest() ? info.requests || [] : info.categories;
+    category.replaceChildren(...choices.map((c) => h("option", { value: c.id, text: name(c.names) })));
+    offerUrgencies();
+  };
   const language = h("select", { id: "language" }, info.languages.map((l) => h("option", { value: l, text: l === "hi" ? "हिंदी" : l === "en" ? "English" : l })));
   const description = h("textarea", { id: "description", required: true });
+  offerCategories();
   const whatsapp = h("input", { id: "whatsapp_consent", type: "checkbox" });
   const result = h("div");
   const form = h("form", { class: "card", onsubmit: (e) => {
@@ -204,20 +221,24 @@ async function complaintForm(prefill = {}) {
                      description: description.value, caller_name: callerName.value, address: address.value };
       if (whatsapp.checked) body.whatsapp_consent = true;  // unticked: no answer, the caller's stays as it was
       if (!urgencyField.hidden) body.urgency = urgency.value;
+      if (kind.value !== "complaint") body.kind = kind.value;
+      if (isRequest()) body.form = Object.fromEntries([...blanks.querySelectorAll("[data-field]")].filter((i) => i.value.trim()).map((i) => [i.dataset.field, i.value.trim()]));
       if (prefill.call_sid) body.call_sid = prefill.call_sid;
       if (state.me.role === "state_admin") body.district = districtCode();
       const ticket = await api("/tickets", { method: "POST", body });
       result.replaceChildren(h("p", { text: t("registered_as") }),
         h("p", { class: "big", id: "new-number" }, h("a", { href: `#/ticket/${ticket.complaint_number}`, text: ticket.complaint_number })));
       form.reset();
-      offerUrgencies();
+      offerCategories();
     });
   } },
   h("h2", { text: prefill.phone ? t("new_for_caller") : t("nav_new") }),
   h("div", { class: "row" }, h("div", {}, ...field("caller_phone", "caller_phone", phone)), h("div", {}, ...field("caller_name", "caller_name", callerName))),
   ...field("address", "address", address),
+  kindField,
   h("div", { class: "row" }, h("div", {}, ...field("category", "category", category)), h("div", {}, ...field("language", "language", language))),
   urgencyField,
+  blanks,
   ...field("description", "description", description),
   h("label", { for: "whatsapp_consent" }, whatsapp, ` ${t("whatsapp_consent")}`),
   prefill.call_sid ? h("p", { class: "muted", text: `${t("call_sid")}: ${prefill.call_sid}` }) : null,
@@ -393,13 +414,15 @@ async function ticketPage(number) {
   const info = await district(ticket.district);
   const reload = () => render();
   const label = (list, id) => name(list.find((x) => x.id === id)?.names) || id;
-  const rows = [["status", statusBadges(ticket)], ["category", label(info.categories, ticket.category)],
+  const formRows = Object.entries(ticket.form || {}).map(([id, value]) => [name((info.requests || []).find((r) => r.id === ticket.category)?.fields.find((f) => f.id === id)?.names) || id, value, true]);
+  const rows = [["status", statusBadges(ticket)], ["kind", ticket.kind !== "complaint" ? t(`kind_${ticket.kind}`) : null],
+    ["category", label([...info.categories, ...(info.requests || [])], ticket.category)], ...formRows,
     ["department", label(info.departments, ticket.department)], ["level", ticket.level],
-    ["caller_phone", ticket.caller_phone], ["caller_name", ticket.caller_name], ["address", ticket.address], ["description", ticket.description],
+    ["caller_phone", ticket.caller_phone], ["caller_name", ticket.caller_name], ["address", ticket.address], ["description", ticket.kind === "request" ? null : ticket.description],
     ["created", when(ticket.created_at)], ["due", when(ticket.level_due_at)], ["sla_due", when(ticket.sla_due_at)],
     ["remark", ticket.resolution_remark], ["closure", ticket.closure],
     ["whatsapp_updates", t(ticket.whatsapp_consent ? "yes" : "no")]].filter(([, v]) => v !== null && v !== undefined && v !== "");
-  const facts = h("table", { class: "list" }, h("tbody", {}, rows.map(([k, v]) => h("tr", {}, h("th", { text: t(k) }), h("td", { "data-label": t(k) }, v)))));
+  const facts = h("table", { class: "list" }, h("tbody", {}, rows.map(([k, v, named]) => h("tr", {}, h("th", { text: named ? k : t(k) }), h("td", { "data-label": named ? k : t(k) }, v)))));
   const player = h("div");
   if (ticket.has_recording) {
     player.append(h("button", { class: "secondary", type: "button", id: "play", text: t("play"), onclick: () => run(async () => {
@@ -410,7 +433,7 @@ async function ticketPage(number) {
   const departments = info.departments.map((d) => [d.id, name(d.names)]);
   const categories = info.categories.map((c) => [c.id, name(c.names)]);
   const forms = {
-    acknowledge: [], resolve: [["remark", "text"]], more_time: [["days", "number"], ["reason", "text"]],
+    acknowledge: [], resolve: [["remark", "text"]], decline: [["reason", "text"]], more_time: [["days", "number"], ["reason", "text"]],
     transfer: [["department", "select", departments.filter(([id]) => id !== ticket.department)], ["reason", "text"]],
     decide: [["note", "text"]], note: [["text", "text"]], reroute: [["category", "select", categories.filter(([id]) => id !== ticket.category)], ["reason", "text"]],
     escalate: [["reason", "text"]],
@@ -536,6 +559,8 @@ async function dashboardPage() {
       h("td", { "data-label": t("sla_compliance"), text: pct(g.in_sla_percent) }), h("td", { "data-label": t("open_overdue"), text: String(g.open_overdue) })))))),
     pagedList(`view=overdue&limit=10${districtQuery()}`, t("overdue_list"), true),
     pagedList(`view=at_risk&limit=10${districtQuery()}`, t("at_risk_list"), true),
+    ...((await district(districtCode())).kinds || []).filter((k) => k !== "complaint").map((k) =>
+      pagedList(`view=kind&kind=${k}&limit=10${districtQuery()}`, t(`week_of_${k}`), true)),
   ];
 }
 

@@ -1,6 +1,7 @@
 """A citizen's complaint by WhatsApp or SMS: a short conversation, then the IVR's registration.
 
-    [language: 1 हिंदी / 2 English] → category (the district's menu) → description (+ photo or voice note)
+    [language: 1 हिंदी / 2 English] → [kind: 1 शिकायत / 2 सुझाव / 3 मांग, where the district takes more than
+    complaints] → category (the district's menu) → description (+ photo or voice note)
     → name → address → [updates on WhatsApp? 1 yes / 2 no] → registered (one ticket per conversation) → "done"
 
 The WhatsApp question (domain/consent.py) comes only where the district sends citizens WhatsApp, and only
@@ -53,6 +54,7 @@ SEEN_SIDS = 10
 
 LANGUAGE, CATEGORY, DESCRIPTION, NAME, ADDRESS, DONE = "language", "category", "description", "name", "address", "done"
 CONSENT = "consent"
+KIND = "kind"
 # The open tickets a STOP or START changes at most: one transaction (2 items each, and the caller's item).
 MOST_TICKETS_PER_CONSENT = 40
 
@@ -127,7 +129,15 @@ def advance(live: Conversation | None, message: IncomingText, district: District
         chosen = _language_choice(text, district)
         if chosen is None:
             return conversation, language_menu(district)
-        return replace(conversation, language=chosen, step=CATEGORY), category_menu(district, chosen)
+        return _after_language(replace(conversation, language=chosen), district, chosen)
+    if conversation.step == KIND:
+        key = int(text) if text.isascii() and text.isdigit() else 0
+        if not 1 <= key <= len(district.kinds):
+            return conversation, words.text("chat_bad_kind", most=len(district.kinds)) + "\n" + \
+                _kind_lines(district, language)
+        kind = district.kinds[key - 1]
+        return replace(conversation, kind=None if kind == "complaint" else kind, step=CATEGORY), \
+            category_menu(district, language)
     if conversation.step == CATEGORY:
         category = district.category_by_key(text)
         if category is None:
@@ -172,7 +182,20 @@ def _start(message: IncomingText, district: District) -> tuple[Conversation, str
         chosen = "hi"
     if chosen is None:
         return conversation, language_menu(district)
-    return replace(conversation, language=chosen, step=CATEGORY), category_menu(district, chosen)
+    return _after_language(replace(conversation, language=chosen), district, chosen)
+
+
+def _after_language(conversation: Conversation, district: District, language: str) -> tuple[Conversation, str]:
+    """The kind first where the district takes more than complaints, else straight to the categories."""
+    if len(district.kinds) > 1:
+        return replace(conversation, step=KIND), catalog(language).text("chat_choose_kind") + "\n" + \
+            _kind_lines(district, language)
+    return replace(conversation, step=CATEGORY), category_menu(district, language)
+
+
+def _kind_lines(district: District, language: str) -> str:
+    words = catalog(language)
+    return "\n".join(f"{n} {words.text(f'kind_{kind}')}" for n, kind in enumerate(district.kinds, 1))
 
 
 def _register(conversation: Conversation, district: District, tickets: TicketStore, dispatcher: EventDispatcher,
@@ -187,14 +210,15 @@ def _register(conversation: Conversation, district: District, tickets: TicketSto
         category_id=conversation.category or district.catch_all.id, description=conversation.description or "",
         caller_name=conversation.caller_name or "", address=conversation.address or "",
         media_url=conversation.media_url, media_type=conversation.media_type, consent=consent,
-        consent_is_new=new)
+        consent_is_new=new, kind=conversation.kind or "complaint")
     try:
         result = register_chat_complaint(complaint, district, tickets, dispatcher, clock)
     except OverDailyLimit:
         return replace(conversation, step=DONE), words.text("chat_over_limit",
                                                             most=district.callers.complaints_per_day)
     number = result.complaint_number
-    return replace(conversation, step=DONE, complaint_number=number), words.text("chat_registered", number=number)
+    said = "chat_registered" if not conversation.kind else f"chat_registered_{conversation.kind}"
+    return replace(conversation, step=DONE, complaint_number=number), words.text(said, number=number)
 
 
 def _refusal(text: str, most: int, empty_key: str, words: Catalog) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.district import NORMAL, Category, Clocks, District, OfficeHours
+from chalicelib.domain.district import COMPLAINT, NORMAL, SUGGESTION, Category, Clocks, District, OfficeHours
 from chalicelib.domain.working_time import add_hours
 
 DEFAULT_LEVEL_HOURS = 72.0  # a level the district gives no hours to: three days, as before clocks had urgency
@@ -26,7 +26,14 @@ class NoClocksForUrgency(Exception):
         self.category, self.urgency, self.offered = category, urgency, offered
 
 
-def clocks_for(district: District, category: Category, urgency: str) -> Clocks:
+def clocks_for(district: District, category: Category, urgency: str, kind: str = COMPLAINT) -> Clocks:
+    """A suggestion has one clock, the district's `suggestion_hours` at L1 (it never climbs the ladder), and is
+    never urgent."""
+    if kind == SUGGESTION:
+        if urgency != NORMAL:
+            raise NoClocksForUrgency(category.id, urgency, (NORMAL,))
+        hours = float(district.follow_up.suggestion_hours)
+        return Clocks(hours, {"L1": hours})
     found = category.clocks.get(urgency)
     if found is None:
         raise NoClocksForUrgency(category.id, urgency, tuple(category.clocks))
@@ -40,24 +47,27 @@ def counted_hours(district: District, urgency: str) -> OfficeHours | None:
     return district.counted_hours if urgency == NORMAL else None
 
 
-def level_hours(district: District, category: Category, urgency: str, level: str) -> float:
-    clocks = clocks_for(district, category, urgency)
+def level_hours(district: District, category: Category, urgency: str, level: str, kind: str = COMPLAINT) -> float:
+    clocks = clocks_for(district, category, urgency, kind)
     return clocks.level_hours.get(level, min(clocks.sla_hours, DEFAULT_LEVEL_HOURS))
 
 
-def sla_due(district: District, category: Category, urgency: str, created: datetime) -> datetime:
-    return add_hours(created, clocks_for(district, category, urgency).sla_hours, counted_hours(district, urgency))
+def sla_due(district: District, category: Category, urgency: str, created: datetime,
+            kind: str = COMPLAINT) -> datetime:
+    return add_hours(created, clocks_for(district, category, urgency, kind).sla_hours,
+                     counted_hours(district, urgency))
 
 
-def sla_risk(district: District, category: Category, urgency: str, created: datetime) -> datetime:
+def sla_risk(district: District, category: Category, urgency: str, created: datetime,
+             kind: str = COMPLAINT) -> datetime:
     """80 % of the SLA gone: from here on the ticket is on the Collector's at-risk list."""
-    return add_hours(created, clocks_for(district, category, urgency).sla_hours * 0.8,
+    return add_hours(created, clocks_for(district, category, urgency, kind).sla_hours * 0.8,
                      counted_hours(district, urgency))
 
 
 def level_due(district: District, category: Category, urgency: str, level: str, now: datetime,
-              overall_due: datetime) -> datetime:
+              overall_due: datetime, kind: str = COMPLAINT) -> datetime:
     """The level's deadline from `now`: its hours, but never after the overall due time while that is ahead
     (once the ticket is overdue, each level still gets its own hours to act)."""
-    due = add_hours(now, level_hours(district, category, urgency, level), counted_hours(district, urgency))
+    due = add_hours(now, level_hours(district, category, urgency, level, kind), counted_hours(district, urgency))
     return min(due, overall_due) if overall_due > now else due

@@ -3,6 +3,7 @@
     ACK <no>                        DONE <no> <remark>            TIME <no> <days> <reason>
     TRANSFER <no> <dept> <reason>   CLOSE <no> <code> <remark>    APPROVE <no> [note]
     REJECT <no> <reason>            ESCALATE <no> [reason]        (Collector)
+    DECLINE <no> <reason>           REFUSE <no> <reason>          a demand's, a request's "no"
     1 / 2 [<no>]   satisfied / not satisfied                      REOPEN <no> [reason]   (citizen)
 
 The words and how many fixed arguments each takes come from the ticket actions' table

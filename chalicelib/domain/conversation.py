@@ -20,6 +20,7 @@ class Conversation:
     version: int = 0
     language: str | None = None
     category: str | None = None
+    kind: str | None = None  # a suggestion or a demand, where the district asks; None: a complaint
     description: str | None = None
     caller_name: str | None = None
     address: str | None = None

@@ -66,6 +66,12 @@ class Category:
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     urgency: str = "normal"  # a new ticket's urgency unless the caller or the operator says it is more urgent
     clocks: dict[str, Clocks] = field(default_factory=dict)  # by urgency (domain/clocks.py)
+    # A request's short form (the file's `requests`): a category of its own, never in the IVR's menu.
+    form: tuple[FormField, ...] = ()
+
+    @property
+    def is_request(self) -> bool:
+        return bool(self.form)
 
     @property
     def urgencies(self) -> tuple[str, ...]:
@@ -77,6 +83,24 @@ class Category:
 URGENCIES = ("emergency", "urgent", "normal")
 NORMAL = "normal"
 EMERGENCY = "emergency"  # rings its officer as well as writing (domain/officer_rings.py)
+
+
+# What a citizen brings (a ticket's kind): a complaint runs the ladder and ends with "was it solved?"; a suggestion
+# is answered (no ladder above L1, no feedback call); a demand ends accepted or declined, a request (one of the
+# district's short forms) done or refused, the reason told to the citizen.
+KINDS = ("complaint", "suggestion", "demand", "request")
+COMPLAINT, SUGGESTION, DEMAND, REQUEST = KINDS
+# Each kind's outcomes, the first the "done" one DONE and the console's resolve give; the second, DECLINE's.
+OUTCOMES = {SUGGESTION: ("answered",), DEMAND: ("accepted", "declined"), REQUEST: ("done", "refused")}
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One blank of a request's short form (a migrant's destination state, say)."""
+    id: str
+    names: dict[str, str]
+    type: str = "text"  # text | phone (E.164)
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -160,6 +184,7 @@ class FollowUpPolicy:
     # one presses 1; then it goes a level up without waiting for the level's deadline.
     emergency_rings: int = 3
     emergency_ring_minutes: int = 10
+    suggestion_hours: int = 168  # a suggestion's one clock, at L1: answered within the week, on the Collector's list
 
 
 @dataclass(frozen=True)
@@ -242,6 +267,8 @@ class District:
     channel_plan: ChannelPlan = field(default_factory=ChannelPlan)
     international_sms_sender: str | None = None  # Twilio: the `international_sms` channel's sender, no DLT
     transcription: TranscriptionPolicy = field(default_factory=TranscriptionPolicy)
+    kinds: tuple[str, ...] = (COMPLAINT,)  # complaint, suggestion, demand: what the IVR and the chat ask for
+    requests: tuple[Category, ...] = ()  # the short forms a request fills (Category.form)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -275,7 +302,16 @@ class District:
         return self.categories[index] if 0 <= index < len(self.categories) else None
 
     def category(self, category_id: str) -> Category | None:
-        return next((c for c in self.categories if c.id == category_id), None)
+        """A complaint's category, or one of the request forms (a category of their own)."""
+        return next((c for c in (*self.categories, *self.requests) if c.id == category_id), None)
+
+    @property
+    def offered_kinds(self) -> tuple[str, ...]:
+        """The kinds a citizen may bring here: the file's `kinds`, and requests where it has forms."""
+        return (*self.kinds, *((REQUEST,) if self.requests else ()))
+
+    def categories_for(self, kind: str) -> tuple[Category, ...]:
+        return self.requests if kind == REQUEST else self.categories
 
     def transcribes(self, category_id: str) -> bool:
         """Whether a recording of this category is transcribed: the district's switch and the category's."""
@@ -426,6 +462,13 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
     if len(categories) > 9:
         raise DistrictConfigError("categories: at most 9 (one keypad digit each)")
 
+    kinds = tuple(str(k) for k in (data.get("kinds") or [COMPLAINT]))
+    wrong = [k for k in kinds if k not in KINDS or k == REQUEST]
+    if wrong or len(set(kinds)) != len(kinds):
+        raise DistrictConfigError(f"kinds: {', '.join(wrong) or 'each once'}: complaint, suggestion, demand "
+                                  "(requests are the file's `requests` forms)")
+    requests = _requests(data.get("requests") or [], departments, languages, {c.id for c in categories})
+
     fallback_category = str(data.get("fallback_category") or categories[-1].id)
     if not any(c.id == fallback_category for c in categories):
         raise DistrictConfigError(f"fallback_category: '{fallback_category}' is not in categories "
@@ -466,6 +509,8 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
         international_sms_sender=_international_sms_sender(data.get("international_sms_sender")),
         fallback_contact=_names(data.get("fallback_contact"), "fallback_contact", languages),
         transcription=_transcription(data.get("transcription")),
+        kinds=kinds,
+        requests=requests,
         raw=data,
     )
 
@@ -668,6 +713,36 @@ def _officer(o: dict[str, Any], level: str, where: str) -> Officer:
     return Officer(level=level, name=str(_require(o, "name", where)), phone=phone, whatsapp=whatsapp)
 
 
+def _requests(data: list[dict[str, Any]], departments: dict[str, Department], languages: tuple[str, ...],
+              taken: set[str]) -> tuple[Category, ...]:
+    forms = []
+    for i, r in enumerate(data):
+        where = f"requests[{i}]"
+        form_id, dep = str(_require(r, "id", where)), str(_require(r, "department", where))
+        if form_id in taken:
+            raise DistrictConfigError(f"{where}: id '{form_id}' is taken (a category or another form)")
+        if dep not in departments:
+            raise DistrictConfigError(f"{where}: department '{dep}' is not in departments")
+        sla = int(_require(r, "sla_hours", where))
+        fields = []
+        for j, f in enumerate(_require(r, "fields", where)):
+            at = f"{where}.fields[{j}]"
+            kind = str(f.get("type") or "text")
+            if kind not in ("text", "phone"):
+                raise DistrictConfigError(f"{at}.type: text or phone")
+            fields.append(FormField(id=str(_require(f, "id", at)), names=_names(f.get("name"), at, languages),
+                                    type=kind, required=_flag(f, "required", at, default=True)))
+        if len({f.id for f in fields}) != len(fields):
+            raise DistrictConfigError(f"{where}.fields: each id once")
+        taken.add(form_id)
+        forms.append(Category(id=form_id, names=_names(r.get("name"), where, languages), department=dep,
+                              sla_hours=sla, transcribe=False,
+                              clocks={NORMAL: Clocks(float(sla), _level_hours(r.get("level_hours"),
+                                                                              f"{where}.level_hours"))},
+                              form=tuple(fields)))
+    return tuple(forms)
+
+
 def _follow_up(data: dict[str, Any]) -> FollowUpPolicy:
     policy = FollowUpPolicy()
     try:
@@ -682,6 +757,7 @@ def _follow_up(data: dict[str, Any]) -> FollowUpPolicy:
             office_hours_only=data.get("clock", "calendar") == "office_hours",
             emergency_rings=int(data.get("emergency_rings", policy.emergency_rings)),
             emergency_ring_minutes=int(data.get("emergency_ring_minutes", policy.emergency_ring_minutes)),
+            suggestion_hours=int(data.get("suggestion_hours", policy.suggestion_hours)),
         )
     except (TypeError, ValueError) as error:
         raise DistrictConfigError(f"follow_up: {error}") from error

@@ -51,6 +51,11 @@ def handle_message(phone: str, channel: str, text: str, directory: Directory, st
     return _commit(change, store, dispatcher, words.text(reply_key, number=ticket.complaint_number, **values))
 
 
+def _outcome_word(change: Change, district: District) -> str:
+    return catalog(district.default_language).text(f"outcome_{change.after.closure}") \
+        if change.after.closure in ("answered", "accepted", "declined", "done", "refused") else ""
+
+
 def _officer_action(lifecycle: Lifecycle, ticket: Ticket, actor: Actor, command: Command,
                     district: District) -> tuple[Change, str, dict[str, Any]]:
     verb = command.verb
@@ -58,7 +63,12 @@ def _officer_action(lifecycle: Lifecycle, ticket: Ticket, actor: Actor, command:
         change = lifecycle.acknowledge(ticket, actor)
         return change, "reply_acknowledged", {"due": officer_due(change.after.level_due_at)}
     if verb == "DONE":
-        return lifecycle.resolve(ticket, actor, command.text), "reply_resolved", {}
+        change = lifecycle.resolve(ticket, actor, command.text)
+        return change, "reply_resolved" if change.after.status != CLOSED else "reply_concluded", \
+            {"outcome": _outcome_word(change, district)}
+    if verb in ("DECLINE", "REFUSE"):
+        change = lifecycle.decline(ticket, actor, command.text)
+        return change, "reply_concluded", {"outcome": _outcome_word(change, district)}
     if verb == "TIME":
         days = whole_number(command.args[0]) or 0
         return lifecycle.request_time(ticket, actor, days, command.text), "reply_extension_requested", {"days": days}

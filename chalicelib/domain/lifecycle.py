@@ -13,7 +13,17 @@ from typing import Any
 
 from chalicelib.domain import clocks
 from chalicelib.domain.clock import iso, ist_date, parse_iso
-from chalicelib.domain.district import EMERGENCY, LEVELS, SPECIAL_CLOSURE_CODES, District
+from chalicelib.domain.district import (
+    COMPLAINT,
+    DEMAND,
+    EMERGENCY,
+    LEVELS,
+    OUTCOMES,
+    REQUEST,
+    SPECIAL_CLOSURE_CODES,
+    SUGGESTION,
+    District,
+)
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.figures import open_gauges, resolution_figures
 from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
@@ -84,14 +94,35 @@ class Lifecycle:
         return self._change(ticket, after, actor, "acknowledged", detail, [("ticket.acknowledged", {})])
 
     def resolve(self, ticket: Ticket, actor: Actor, remark: str) -> Change:
+        """A complaint waits for the citizen's "solved?"; any other kind ends here with its "done" outcome (a
+        suggestion answered, a demand accepted, a request done), the remark told to the citizen."""
         self._responsible(ticket, actor)
         if not remark.strip():
             raise NotAllowed("remark_needed")
+        if ticket.kind != COMPLAINT:
+            return self._conclude(ticket, actor, OUTCOMES[ticket.kind][0], remark)
         after = replace(ticket, status=RESOLVED, resolved_at=self.at, resolution_remark=remark.strip(),
                         feedback_calls=0, pending=None, flagged=False)
         after = replace(after, feedback_due_at=feedback_due_after(after, self.district, 0))
         return self._change(ticket, after, actor, "resolved", {"remark": remark.strip()},
                             [("ticket.resolved", {"remark": remark.strip()})], resolution_figures(ticket, self.at))
+
+    def decline(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
+        """A demand declined, a request refused: closed, the reason told to the citizen."""
+        self._responsible(ticket, actor)
+        if ticket.kind not in (DEMAND, REQUEST):
+            raise NotAllowed("not_declinable")
+        if not reason.strip():
+            raise NotAllowed("reason_needed")
+        return self._conclude(ticket, actor, OUTCOMES[ticket.kind][1], reason)
+
+    def _conclude(self, ticket: Ticket, actor: Actor, outcome: str, remark: str) -> Change:
+        # No feedback call and no reopening: the citizen is told the outcome and why; a new call is a new ticket.
+        after = replace(self._closed(ticket, outcome), resolved_at=self.at, resolution_remark=remark.strip(),
+                        reopen_until=None, officer_ring_due_at=None)
+        return self._change(ticket, after, actor, "concluded", {"outcome": outcome, "remark": remark.strip()},
+                            [("ticket.concluded", {"outcome": outcome, "remark": remark.strip()})],
+                            {**resolution_figures(ticket, self.at), "closed": 1, f"closed_{outcome}": 1})
 
     def request_time(self, ticket: Ticket, actor: Actor, days: int, reason: str) -> Change:
         self._responsible(ticket, actor)
@@ -166,16 +197,17 @@ class Lifecycle:
         if not ticket.is_open:
             raise NotAllowed("not_open")
         category = self.district.category(category_id)
-        if category is None:
-            raise NotAllowed("unknown_category", categories=", ".join(c.id for c in self.district.categories))
+        if category is None or category.is_request != (ticket.kind == REQUEST):  # a form is not a complaint's
+            choices = self.district.categories_for(ticket.kind)
+            raise NotAllowed("unknown_category", categories=", ".join(c.id for c in choices))
         if category.id == ticket.category:
             raise NotAllowed("same_category")
         created = parse_iso(ticket.created_at)
         # The ticket keeps its urgency where the new category offers it, else takes the new category's own.
         urgency = ticket.urgency if ticket.urgency in category.clocks else category.urgency
         after = replace(ticket, category=category.id, department=category.department, urgency=urgency,
-                        sla_due_at=iso(clocks.sla_due(self.district, category, urgency, created)),
-                        sla_risk_at=iso(clocks.sla_risk(self.district, category, urgency, created)))
+                        sla_due_at=iso(clocks.sla_due(self.district, category, urgency, created, ticket.kind)),
+                        sla_risk_at=iso(clocks.sla_risk(self.district, category, urgency, created, ticket.kind)))
         after = replace(after, sla_breached=after.sla_breached and after.sla_due_at <= self.at,
                         sla_at_risk=after.sla_risk_at <= self.at)
         if urgency != EMERGENCY:
@@ -248,7 +280,8 @@ class Lifecycle:
         return None
 
     def _tick_open(self, ticket: Ticket) -> Change | None:
-        if not ticket.flagged and ticket.level_due_at <= self.at:
+        # A suggestion never climbs: past its week it is overdue on the Collector's list, at L1.
+        if not ticket.flagged and ticket.level_due_at <= self.at and ticket.kind != SUGGESTION:
             return self._up_or_flag(ticket, "deadline")
         if not ticket.flagged and ticket.officer_ring_due_at and ticket.officer_ring_due_at <= self.at:
             return self._ring(ticket)
@@ -303,7 +336,8 @@ class Lifecycle:
             due = add_hours(self.now, hours, self.district.counted_hours)
         else:
             urgency = ticket.urgency if ticket.urgency in category.clocks else category.urgency
-            due = clocks.level_due(self.district, category, urgency, level, self.now, parse_iso(ticket.sla_due_at))
+            due = clocks.level_due(self.district, category, urgency, level, self.now, parse_iso(ticket.sla_due_at),
+                                   ticket.kind)
         return replace(ticket, level=level, level_started_at=self.at, reminders_sent=(), flagged=False,
                        level_due_at=iso(due), officer_rings=0,
                        officer_ring_due_at=self.at if ticket.urgency == EMERGENCY else None)

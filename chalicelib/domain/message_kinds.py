@@ -18,6 +18,14 @@ OLD_KIND_NAMES: dict[str, str] = {"extension": "extension_approved"}
 # `<key>_reply`, are added below).
 KIND_OF: dict[str, str] = {
     "sms_ticket_registered": "acknowledgement",
+    "sms_suggestion_registered": "acknowledgement",
+    "sms_demand_registered": "acknowledgement",
+    "sms_request_registered": "acknowledgement",
+    "citizen_suggestion_answered": "closure",
+    "citizen_demand_accepted": "closure",
+    "citizen_demand_declined": "closure",
+    "citizen_request_done": "closure",
+    "citizen_request_refused": "closure",
     "citizen_resolved": "resolution",
     "citizen_closed_satisfied": "closure",
     "citizen_closed_no_response": "closure",

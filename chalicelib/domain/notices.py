@@ -45,9 +45,14 @@ OFFICER_SMS = ("officer_assigned", "officer_assigned_text", "officer_assigned_ca
 CITIZEN_SMS = ("sms_ticket_registered", "citizen_reopened", "citizen_resolved", "citizen_closed_satisfied",
                "citizen_closed_no_response", "citizen_closed_special", "citizen_extended",
                "citizen_unreachable_callback")
+# A district that takes other kinds than complaints sends their acknowledgement and their outcomes too.
+KIND_SMS = {"suggestion": ("sms_suggestion_registered", "citizen_suggestion_answered"),
+            "demand": ("sms_demand_registered", "citizen_demand_accepted", "citizen_demand_declined"),
+            "request": ("sms_request_registered", "citizen_request_done", "citizen_request_refused")}
 REPLY_SUFFIX = "_reply"
 # Every catalog key the notifier may send by SMS, in any wording.
-SMS_KEYS = (*OFFICER_SMS, *CITIZEN_SMS, *(key + REPLY_SUFFIX for key in sorted(ASKS_A_REPLY)))
+SMS_KEYS = (*OFFICER_SMS, *CITIZEN_SMS, *(key for keys in KIND_SMS.values() for key in keys),
+            *(key + REPLY_SUFFIX for key in sorted(ASKS_A_REPLY)))
 
 DLT_VAR_MAX = 30  # characters a DLT {#var#} takes
 # A link is DLT's URL variable (its domain registered with the template), never cut: a cut link opens nothing.
@@ -75,8 +80,9 @@ def sms_key(district: District, key: str) -> str:
 
 def sms_messages(district: District) -> list[tuple[str, str]]:
     """(catalog key, language) of every SMS the district's `sms` route can carry: each needs its DLT template id."""
+    citizens = (*CITIZEN_SMS, *(key for kind in district.offered_kinds for key in KIND_SMS.get(kind, ())))
     return [(sms_key(district, key), district.default_language) for key in OFFICER_SMS] + [
-        (sms_key(district, key), language) for key in CITIZEN_SMS for language in district.languages]
+        (sms_key(district, key), language) for key in citizens for language in district.languages]
 
 
 def dlt_template(key: str, language: str) -> str:
@@ -246,6 +252,14 @@ def _category_name(district: District, data: dict[str, Any], language: str) -> s
     return category.names.get(language, category.id) if category else data.get("category", "")
 
 
+def _officers_category(district: District, data: dict[str, Any], language: str) -> str:
+    """The category as the officer's forward names it; another kind than a complaint says so first ("सुझाव: पानी"),
+    inside the registered templates' category value."""
+    name = _category_name(district, data, language)
+    kind = data.get("kind") or "complaint"
+    return name if kind == "complaint" else f"{catalog(language).text(f'kind_{kind}')}: {name}"
+
+
 def _reason(words: Catalog, reason: str) -> str:
     # The Collector's ESCALATE carries their own words, not a catalog key.
     return words.text(f"reason_{reason}") if f"reason_{reason}" in words.keys() else reason
@@ -272,8 +286,10 @@ def _assignment(event: DomainEvent, data: dict[str, Any], district: District, li
     if event.type == "ticket.reopened":
         notices += _citizen(event, data, district, "citizen_reopened")
     if event.type == "ticket.created":
-        notices += _citizen(event, data, district, "sms_ticket_registered",
-                            district=district.name_in(data["language"]))
+        kind = data.get("kind") or "complaint"
+        key = "sms_ticket_registered" if kind == "complaint" else f"sms_{kind}_registered"
+        notices += _citizen(event, data, district, key, district=district.name_in(data["language"]),
+                            category=_category_name(district, data, data["language"]))
     return notices
 
 
@@ -293,7 +309,7 @@ def _forward(event: DomainEvent, data: dict[str, Any], district: District, links
     link = links(event.complaint_number, officer.phone, hours) if data.get("has_recording") else "-"
     values: dict[str, object] = {
         **_officer_values(district), "number": event.complaint_number,
-        "category": _category_name(district, data, lang), "due": officer_due(data["level_due_at"]),
+        "category": _officers_category(district, data, lang), "due": officer_due(data["level_due_at"]),
         "link": link}
     summary = data.get("summary") or ""
     caller = caller_words(data)
@@ -402,6 +418,15 @@ def _resolved(event: DomainEvent, data: dict[str, Any], district: District, link
     return _citizen(event, data, district, "citizen_resolved", remark=data.get("remark", ""))
 
 
+def _concluded(event: DomainEvent, data: dict[str, Any], district: District,
+               links: RecordingLinks) -> list[Notice]:
+    """A suggestion answered, a demand accepted or declined, a request done or refused: the outcome and why."""
+    kind, outcome = data.get("kind") or "", data.get("outcome") or ""
+    if f"citizen_{kind}_{outcome}" not in KIND_OF:
+        return []  # a bounce's event names no outcome: nothing to repeat
+    return _citizen(event, data, district, f"citizen_{kind}_{outcome}", remark=data.get("remark", ""))
+
+
 def _closed(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     closure = data.get("closure") or ""
     if closure.startswith("special:"):
@@ -484,5 +509,6 @@ _BUILDERS = {
     "ticket.flagged": _flagged,
     "ticket.resolved": _resolved,
     "ticket.closed": _closed,
+    "ticket.concluded": _concluded,
     "callback.given_up": _unreachable,
 }

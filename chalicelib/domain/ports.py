@@ -404,6 +404,9 @@ class ConsoleQueries(Protocol):
     def at_risk(self, district: str, limit: int, start: dict[str, object] | None) -> Page:
         """Open tickets the sweeper marked past 80% of their SLA, the nearest deadline first."""
 
+    def of_kind(self, district: str, kind: str, since: str, limit: int, start: dict[str, object] | None) -> Page:
+        """The district's suggestions (demands, requests) registered since `since`, open or not, newest first."""
+
     def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
         """The ticket's timeline, oldest first."""
 

@@ -13,7 +13,7 @@ from chalicelib.domain.callers import CallerDayLimit
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.complaint_number import format_number
 from chalicelib.domain.consent import WhatsAppConsent
-from chalicelib.domain.district import EMERGENCY, NORMAL, District
+from chalicelib.domain.district import COMPLAINT, EMERGENCY, NORMAL, REQUEST, Category, District, is_e164
 from chalicelib.domain.events import TICKET_CREATED, DomainEvent
 from chalicelib.domain.figures import day_period, district_scope, line_day, open_gauges
 from chalicelib.domain.schedule import next_action_at
@@ -38,6 +38,7 @@ class CallComplaint:
     whatsapp_consent: bool = False
     whatsapp_consent_at: str | None = None
     urgency: str | None = None  # the caller pressed the emergency key; None: the category's own
+    kind: str = COMPLAINT  # the caller's answer to "complaint, suggestion or demand?" where the district asks
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,22 @@ class UnknownCategory(ValueError):
     pass
 
 
+class KindNotOffered(ValueError):
+    """The district takes no such kind (its file's `kinds`, and requests where it has forms)."""
+
+    def __init__(self, kind: str, offered: tuple[str, ...]) -> None:
+        super().__init__(f"{kind}: this district takes {', '.join(offered)}")
+        self.kind, self.offered = kind, offered
+
+
+class FormNotFilled(ValueError):
+    """A request's form with a blank left empty, a phone that is not one, or a blank the form does not have."""
+
+    def __init__(self, form: str, fields: tuple[str, ...]) -> None:
+        super().__init__(f"{form}: {', '.join(fields)}")
+        self.form, self.fields = form, fields
+
+
 @dataclass(frozen=True)
 class ConsoleComplaint:
     """What an operator typed for a caller (on a call, or after one)."""
@@ -90,6 +107,8 @@ class ConsoleComplaint:
     call_sid: str | None = None
     whatsapp_consent: bool = False  # the operator ticked "the caller agrees to WhatsApp updates"
     urgency: str | None = None  # the operator marked it (emergency, urgent); None: the category's own
+    kind: str = COMPLAINT
+    form: dict[str, str] | None = None  # a request's blanks, by the form's field ids
 
 
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
@@ -97,7 +116,7 @@ def build_call_registration(complaint: CallComplaint, district: District, sequen
     return _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
         language=complaint.language, line=complaint.line, channel=complaint.channel, actor=complaint.caller_phone,
-        actor_type="citizen", call_sid=complaint.call_sid, urgency=complaint.urgency,
+        actor_type="citizen", call_sid=complaint.call_sid, urgency=complaint.urgency, kind=complaint.kind,
         extra={"recording_sid": complaint.recording_sid, "recording_url": complaint.recording_url,
                "recording_duration": complaint.recording_duration,
                "whatsapp_consent": complaint.whatsapp_consent, "whatsapp_consent_at": complaint.whatsapp_consent_at},
@@ -108,15 +127,52 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
                                clock: Clock) -> Registration:
     # An unticked box is no answer (the operator may not have asked): the caller's item keeps what it had.
     consent = WhatsAppConsent(True, iso(clock.now()), "console") if complaint.whatsapp_consent else None
+    form = filled_form(district, complaint.kind, complaint.category_id, complaint.form, complaint.language)
+    description = complaint.description or (form_text(district, complaint.category_id, form, complaint.language)
+                                            if form else "")
     registration = _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
         language=complaint.language, line="", channel="console", actor=complaint.operator,
-        actor_type="operator", call_sid=complaint.call_sid, urgency=complaint.urgency,
+        actor_type="operator", call_sid=complaint.call_sid, urgency=complaint.urgency, kind=complaint.kind,
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
-               "description": complaint.description, "registered_by": complaint.operator,
+               "description": description, "registered_by": complaint.operator, "form": form,
                **_consent_fields(consent)},
         detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
     return replace(registration, consent=consent)
+
+
+def filled_form(district: District, kind: str, category_id: str, given: dict[str, str] | None,
+                language: str) -> dict[str, str] | None:
+    """A request's blanks as given, trimmed; FormNotFilled names every one left empty, wrong or unknown."""
+    if kind != REQUEST:
+        return None
+    form = district.category(category_id)
+    if form is None or not form.is_request:
+        raise UnknownCategory(category_id)
+    values = {str(k): " ".join(str(v or "").split()) for k, v in (given or {}).items()}
+    known = {f.id for f in form.form}
+    wrong = [f.id for f in form.form if (f.required and not values.get(f.id))
+             or (f.type == "phone" and values.get(f.id) and not is_e164(values[f.id]))]
+    wrong += sorted(k for k in values if k not in known)
+    if wrong:
+        raise FormNotFilled(form.id, tuple(wrong))
+    return {f.id: values[f.id] for f in form.form if values.get(f.id)}
+
+
+def form_text(district: District, category_id: str, form: dict[str, str], language: str) -> str:
+    """The form as one line, in the form's order: what the officer's forward and search read."""
+    found = district.category(category_id)
+    fields = found.form if found else ()
+    return "; ".join(f"{f.names.get(language, f.id)}: {form[f.id]}" for f in fields if f.id in form)
+
+
+def _category_of_kind(district: District, category_id: str, kind: str) -> Category:
+    if kind not in district.offered_kinds:
+        raise KindNotOffered(kind, district.offered_kinds)
+    category = district.category(category_id)
+    if category is None or category.is_request != (kind == REQUEST):
+        raise UnknownCategory(category_id)
+    return category
 
 
 def _consent_fields(consent: WhatsAppConsent | None) -> dict[str, Any]:
@@ -139,6 +195,7 @@ class ChatComplaint:
     media_type: str | None = None
     consent: WhatsAppConsent | None = None  # the citizen's answer, asked in the conversation or read from before
     consent_is_new: bool = False  # given in this conversation: kept on the caller's item too
+    kind: str = COMPLAINT  # the citizen's answer to "a complaint, a suggestion or a demand?" where asked
 
 
 def build_chat_registration(complaint: ChatComplaint, district: District, sequence: int,
@@ -146,7 +203,7 @@ def build_chat_registration(complaint: ChatComplaint, district: District, sequen
     registration = _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
         language=complaint.language, line="", channel=complaint.channel, actor=complaint.caller_phone,
-        actor_type="citizen", call_sid=None,
+        actor_type="citizen", call_sid=None, kind=complaint.kind,
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
                "description": complaint.description or None, "media_url": complaint.media_url,
                "media_type": complaint.media_type, **_consent_fields(complaint.consent)},
@@ -169,23 +226,22 @@ def transcribing(ticket: Ticket, district: District) -> bool:
 
 def _registration(district: District, sequence: int, clock: Clock, *, category_id: str, caller_phone: str,
                   language: str, line: str, channel: str, actor: str, actor_type: str, call_sid: str | None,
-                  extra: dict[str, Any], detail: dict[str, Any], urgency: str | None = None) -> Registration:
-    category = district.category(category_id)
-    if category is None:
-        raise UnknownCategory(category_id)
-    urgency = urgency or category.urgency
+                  extra: dict[str, Any], detail: dict[str, Any], urgency: str | None = None,
+                  kind: str = COMPLAINT) -> Registration:
+    category = _category_of_kind(district, category_id, kind)
+    urgency = urgency or (NORMAL if kind != COMPLAINT else category.urgency)
     hotline = district.hotline_for_line(line) if line else None
     now = clock.now()
     number = format_number(district.code, now, sequence)
-    overall_due = clocks.sla_due(district, category, urgency, now)  # NoClocksForUrgency: not offered
+    overall_due = clocks.sla_due(district, category, urgency, now, kind)  # NoClocksForUrgency: not offered
     ticket = Ticket(
         complaint_number=number, district=district.code, hotline=hotline.id if hotline else "", line=line,
         caller_phone=caller_phone, language=language, category=category.id, department=category.department,
         status=REGISTERED, level="L1", version=1, created_at=iso(now),
         sla_due_at=iso(overall_due),
-        level_due_at=iso(clocks.level_due(district, category, urgency, "L1", now, overall_due)),
+        level_due_at=iso(clocks.level_due(district, category, urgency, "L1", now, overall_due, kind)),
         level_started_at=iso(now), channel=channel, call_sid=call_sid,
-        sla_risk_at=iso(clocks.sla_risk(district, category, urgency, now)), urgency=urgency,
+        sla_risk_at=iso(clocks.sla_risk(district, category, urgency, now, kind)), urgency=urgency, kind=kind,
         officer_ring_due_at=iso(now) if urgency == EMERGENCY else None, **extra,
     )
     ticket = replace(ticket, next_action_at=next_action_at(ticket, district))
@@ -193,14 +249,14 @@ def _registration(district: District, sequence: int, clock: Clock, *, category_i
         complaint_number=number, at=ticket.created_at, actor_type=actor_type, actor_id=actor,
         action="registered", channel=channel,
         detail={**detail, "category": category.id, "department": category.department,
-                **({"urgency": urgency} if urgency != NORMAL else {})},
+                **({"urgency": urgency} if urgency != NORMAL else {}), **({"kind": kind} if kind != COMPLAINT else {})},
     )
     event = DomainEvent(type=TICKET_CREATED, complaint_number=number, version=1, at=ticket.created_at,
                         data={**snapshot(ticket), "actor": actor, "transcribing": transcribing(ticket, district)})
     dept = category.department
     counters = [
         CounterIncrement(scope=district_scope(district.code), period=day_period(now),
-                         figures={"registered": 1, f"registered_{dept}": 1, f"dept_{dept}": 1,
+                         figures={"registered": 1, f"registered_{dept}": 1, f"dept_{dept}": 1, f"kind_{kind}": 1,
                                   f"cat_{category.id}": 1, f"lang_{language}": 1, f"channel_{channel}": 1}),
         open_gauges(None, ticket),
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import iso, parse_iso
-from chalicelib.domain.district import District
+from chalicelib.domain.district import SUGGESTION, District
 from chalicelib.domain.ticket import RESOLVED, Ticket
 
 
@@ -23,7 +23,8 @@ def next_action_at(ticket: Ticket, district: District) -> str | None:
         policy = district.follow_up
         if not ticket.flagged:
             times += [reminder_time(ticket, p) for p in policy.reminders_at_percent if p not in ticket.reminders_sent]
-        if not ticket.flagged:  # a flagged ticket waits for the Collector, not for the clock
+        # A flagged ticket waits for the Collector, not for the clock; a suggestion stays at L1 (Lifecycle._tick_open).
+        if not ticket.flagged and ticket.kind != SUGGESTION:
             times.append(parse_iso(ticket.level_due_at))
             if ticket.officer_ring_due_at:  # an emergency's next call to its officer
                 times.append(parse_iso(ticket.officer_ring_due_at))

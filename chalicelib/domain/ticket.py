@@ -81,6 +81,9 @@ class Ticket:
     # when the next is due; None once one pressed 1 (acknowledged), or for any other urgency.
     officer_rings: int = 0
     officer_ring_due_at: str | None = None
+    # complaint, suggestion, demand or request (domain/district.py KINDS): how it ends; a request's blanks.
+    kind: str = "complaint"
+    form: dict[str, str] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -115,7 +118,7 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
             "created_at": ticket.created_at, "has_recording": bool(ticket.recording_sid),
             "caller_name": ticket.caller_name or "-", "address": ticket.address or "",
             "summary": _summary(ticket.description or _heard(ticket)), "channel": ticket.channel,
-            "whatsapp_consent": ticket.whatsapp_consent, "urgency": ticket.urgency}
+            "whatsapp_consent": ticket.whatsapp_consent, "urgency": ticket.urgency, "kind": ticket.kind}
 
 
 SUMMARY_CHARACTERS = 60  # the start of a written complaint, in the officer's SMS (Hindi: 70 per segment)

@@ -29,6 +29,8 @@ class TicketAction:
 
 ACKNOWLEDGE = TicketAction("acknowledge", Lifecycle.acknowledge, (), "acknowledge", "acknowledge", ("ACK",))
 RESOLVE = TicketAction("resolve", Lifecycle.resolve, ("remark",), "resolve", "resolve", ("DONE",))
+# A demand's or a request's "no", with the reason the citizen is told (domain/lifecycle.py decline).
+DECLINE = TicketAction("decline", Lifecycle.decline, ("reason",), "decline", "decline", ("DECLINE", "REFUSE"))
 MORE_TIME = TicketAction("more_time", Lifecycle.request_time, ("days", "reason"), "more-time", "more_time",
                          ("TIME",), command_args=1)
 TRANSFER = TicketAction("transfer", Lifecycle.transfer, ("department", "reason"), "transfer", "transfer",
@@ -41,10 +43,11 @@ NOTE = TicketAction("note", Lifecycle.note, ("text",), "notes", "notes")
 REROUTE = TicketAction("reroute", Lifecycle.reroute, ("category", "reason"), "reroute", "reroute")
 REOPEN = TicketAction("reopen", Lifecycle.reopen, ("reason",), commands=("REOPEN",))  # the citizen's
 
-TICKET_ACTIONS: tuple[TicketAction, ...] = (ACKNOWLEDGE, RESOLVE, MORE_TIME, TRANSFER, PROPOSE_CLOSURE, DECIDE,
-                                            ESCALATE, NOTE, REROUTE, REOPEN)
+TICKET_ACTIONS: tuple[TicketAction, ...] = (ACKNOWLEDGE, RESOLVE, DECLINE, MORE_TIME, TRANSFER, PROPOSE_CLOSURE,
+                                            DECIDE, ESCALATE, NOTE, REROUTE, REOPEN)
 # The order the API documents and lists its actions in (an unknown path's 404 names them).
-API_ACTIONS: tuple[TicketAction, ...] = (ACKNOWLEDGE, RESOLVE, MORE_TIME, TRANSFER, DECIDE, ESCALATE, NOTE, REROUTE)
+API_ACTIONS: tuple[TicketAction, ...] = (ACKNOWLEDGE, RESOLVE, DECLINE, MORE_TIME, TRANSFER, DECIDE, ESCALATE, NOTE,
+                                         REROUTE)
 
 _BY_PATH = {action.path: action for action in API_ACTIONS}
 _BY_COMMAND = {word: action for action in TICKET_ACTIONS for word in action.commands}

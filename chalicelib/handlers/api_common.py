@@ -53,7 +53,7 @@ def summary(ticket: Ticket, now: str) -> dict[str, Any]:
         "sla_due_at": ticket.sla_due_at, "flagged": ticket.flagged,
         "overdue": ticket.is_open and ticket.sla_due_at <= now,
         "at_risk": ticket.is_open and ticket.sla_risk_at <= now < ticket.sla_due_at,
-        "pending": ticket.pending, "urgency": ticket.urgency,
+        "pending": ticket.pending, "urgency": ticket.urgency, "kind": ticket.kind,
     }
 
 
@@ -64,7 +64,7 @@ def detail(call: Call, ticket: Ticket) -> dict[str, Any]:
             "acknowledged_at": ticket.acknowledged_at, "resolved_at": ticket.resolved_at,
             "resolution_remark": ticket.resolution_remark, "closed_at": ticket.closed_at, "closure": ticket.closure,
             "reopen_count": ticket.reopen_count, "has_recording": bool(ticket.recording_url),
-            "whatsapp_consent": ticket.whatsapp_consent,
+            "whatsapp_consent": ticket.whatsapp_consent, "form": ticket.form,
             "allowed_actions": access.allowed_actions(call.user, ticket, district(ticket.district)),
             "timeline": [_entry(e) for e in entries]}
 
@@ -75,7 +75,8 @@ def _entry(entry: TimelineEntry) -> dict[str, Any]:
 
 
 # What was sent cannot be done whatever the ticket's state (422); other refusals are about the state (409).
-_REFUSED_INPUT = frozenset({"remark_needed", "bad_days", "bad_code", "unknown_department", "unknown_category"})
+_REFUSED_INPUT = frozenset({"remark_needed", "reason_needed", "bad_days", "bad_code", "unknown_department",
+                            "unknown_category"})
 
 
 def refusal(call: Call, ticket: Ticket, refused: NotAllowed) -> ApiError:

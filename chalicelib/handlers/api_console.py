@@ -39,7 +39,11 @@ def get_district(call: Call) -> dict[str, Any]:
     return {"code": district.code, "names": district.names, "languages": list(district.languages),
             "categories": [{"id": c.id, "names": c.names, "department": c.department, "sla_hours": c.sla_hours,
                             "urgency": c.urgency, "urgencies": list(c.urgencies)} for c in district.categories],
-            "departments": [{"id": d.id, "names": d.names} for d in district.departments.values()]}
+            "departments": [{"id": d.id, "names": d.names} for d in district.departments.values()],
+            "kinds": list(district.offered_kinds),
+            "requests": [{"id": r.id, "names": r.names, "department": r.department, "sla_hours": r.sla_hours,
+                          "fields": [{"id": f.id, "names": f.names, "type": f.type, "required": f.required}
+                                     for f in r.form]} for r in district.requests]}
 
 
 # -- lists ----------------------------------------------------------------------------------------------
@@ -74,6 +78,8 @@ def _query_view(call: Call, view: str, code: str, limit: int, start_cursor: str 
         department, level = _queue_of(call, view, code)
         scope = f"queue:{code}:{department}:{level}"
         return scope, queries.queue(code, department, level, limit, cursor.decode(start_cursor, scope))
+    if view == "kind":
+        return _kind_view(call, code, limit, start_cursor)
     if user.role not in ("collector", "state_admin"):
         raise forbidden("The overdue and at-risk lists are the Collector's")
     scope = f"{view}:{code}"
@@ -81,6 +87,24 @@ def _query_view(call: Call, view: str, code: str, limit: int, start_cursor: str 
     if view == "overdue":
         return scope, queries.overdue(code, iso(common.now()), limit, start)
     return scope, queries.at_risk(code, limit, start)
+
+
+KIND_VIEW_DAYS = 7  # the Collector's weekly list of suggestions (and demands, requests): the last seven days
+
+
+def _kind_view(call: Call, code: str, limit: int, start_cursor: str | None) -> tuple[str, Page]:
+    """view=kind&kind=suggestion: the district's suggestions of the last week, answered or not, newest first."""
+    from datetime import timedelta
+
+    kind = _needed(call.params, "kind", "view=kind needs kind=suggestion, demand or request")
+    if kind not in common.district(code).offered_kinds or kind == "complaint":
+        raise bad_request(f"kind={kind}: {code} takes " + ", ".join(
+            k for k in common.district(code).offered_kinds if k != "complaint"), "kind_not_offered")
+    if call.user.role == "officer":
+        raise forbidden("Officers see their inbox and their department's tickets")
+    scope = f"kind:{code}:{kind}"
+    since = iso(common.now() - timedelta(days=KIND_VIEW_DAYS))
+    return scope, wiring.console_queries().of_kind(code, kind, since, limit, cursor.decode(start_cursor, scope))
 
 
 def _queue_of(call: Call, view: str, code: str) -> tuple[str, str | None]:
@@ -175,7 +199,7 @@ def get_ticket(call: Call) -> dict[str, Any]:
 
 def register(call: Call) -> dict[str, Any]:
     from chalicelib.domain.clocks import NoClocksForUrgency
-    from chalicelib.domain.registration import ConsoleComplaint, UnknownCategory
+    from chalicelib.domain.registration import ConsoleComplaint, FormNotFilled, KindNotOffered, UnknownCategory
     from chalicelib.operations.console_registration import CallHasTicket, CallOfAnotherDistrict, register_for_caller
 
     body = call.body
@@ -186,22 +210,31 @@ def register(call: Call) -> dict[str, Any]:
     language = body.get("language") or district.default_language
     if language not in district.languages:
         raise ApiError(422, "unknown_language", f"{code} takes complaints in {', '.join(district.languages)}")
+    kind = body.get("kind") or "complaint"
     complaint = ConsoleComplaint(
         caller_phone=body["caller_phone"], category_id=body["category"], language=language,
-        description=body["description"].strip(), operator=call.user.username,
+        description=(body.get("description") or "").strip(), operator=call.user.username,
         caller_name=(body.get("caller_name") or "").strip() or None,
         address=(body.get("address") or "").strip() or None, call_sid=body.get("call_sid"),
-        whatsapp_consent=body.get("whatsapp_consent") is True, urgency=body.get("urgency"))
-    if not complaint.description:
-        raise bad_request("Write the complaint in 'description'")
+        whatsapp_consent=body.get("whatsapp_consent") is True, urgency=body.get("urgency"), kind=kind,
+        form=body.get("form"))
+    if not complaint.description and kind != "request":
+        raise _refused(call, 400, "bad_request", "api_description_needed")
     try:
         number = register_for_caller(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                      wiring.clock(), wiring.console_queries(), wiring.call_log())
     except CallOfAnotherDistrict:
         raise not_found(f"No call {complaint.call_sid} in district {code}") from None
     except UnknownCategory:
-        raise ApiError(422, "unknown_category", f"No category {body['category']} in {code}: "
-                       + ", ".join(c.id for c in district.categories)) from None
+        raise ApiError(422, "unknown_category", f"No {'request form' if kind == 'request' else 'category'} "
+                       f"{body['category']} in {code}: "
+                       + ", ".join(c.id for c in district.categories_for(kind))) from None
+    except KindNotOffered as refused:
+        raise _refused(call, 422, "kind_not_offered", "api_kind_not_offered", kind=refused.kind,
+                       offered=", ".join(refused.offered)) from None
+    except FormNotFilled as refused:
+        raise _refused(call, 422, "form_not_filled", "api_form_not_filled", form=refused.form,
+                       fields=", ".join(refused.fields)) from None
     except NoClocksForUrgency as refused:
         raise _refused(call, 422, "urgency_not_offered", "api_urgency_not_offered", category=refused.category,
                        urgency=refused.urgency, offered=", ".join(refused.offered)) from None

@@ -85,7 +85,23 @@ def category(form: Form, params: Params, district: District) -> str:
     if params.get("lang") not in district.languages:
         raise BadRequest(f"language {params.get('lang')!r}")
     return ivr.category_step(district, line_and_caller(form)[0], params["lang"], attempt(params),
-                             keyed_digits(form), urgency=params.get("urgency"))
+                             keyed_digits(form), urgency=params.get("urgency"), kind=_spoken_kind(params, district))
+
+
+@district_required
+def kind(form: Form, params: Params, district: District) -> str:
+    """The answer to "a complaint, a suggestion or a demand?" (a district that takes more than complaints)."""
+    if params.get("lang") not in district.languages:
+        raise BadRequest(f"language {params.get('lang')!r}")
+    return ivr.kind_step(district, params["lang"], attempt(params), keyed_digits(form))
+
+
+def _spoken_kind(params: Params, district: District) -> str | None:
+    """The kind the caller chose, from the signed URL: one the district takes by phone (None: a complaint)."""
+    chosen = params.get("kind") or None
+    if chosen is not None and (chosen not in district.kinds or chosen == "complaint"):
+        raise BadRequest(f"kind {chosen!r}")
+    return chosen
 
 
 @district_required
@@ -105,17 +121,18 @@ def record(form: Form, params: Params, district: District) -> str:
     if lang not in district.languages or category is None:
         raise BadRequest(f"language {lang!r} / category {category_id!r}")
     urgency = params.get("urgency") or None  # the emergency key's, carried in the signed URL
-    if urgency is not None and urgency not in category.clocks:
+    chosen = _spoken_kind(params, district)
+    if urgency is not None and (urgency not in category.clocks or chosen):
         raise BadRequest(f"urgency {urgency!r} for category {category_id!r}")
     if not recording_heard(form, record_max_seconds(district, line)):
-        return ivr.record_retry(district, line, lang, category_id, tries, urgency=urgency)
+        return ivr.record_retry(district, line, lang, category_id, tries, urgency=urgency, kind=chosen)
     url = recording_url(form)  # not the carrier's: the ticket waits for the recording status callback's
     known = carried_consent(params)
     complaint = CallComplaint(
         call_sid=form["CallSid"], caller_phone=caller or "unknown", line=line, language=lang,
         category_id=category_id, recording_sid=form["RecordingSid"] if url else "", recording_url=url or "",
         recording_duration=recording_seconds(form, record_max_seconds(district, line)) or 0,
-        whatsapp_consent=known.given, whatsapp_consent_at=known.at, urgency=urgency)
+        whatsapp_consent=known.given, whatsapp_consent_at=known.at, urgency=urgency, kind=chosen or "complaint")
     try:
         result = register_call_complaint(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
                                          wiring.clock(), capped=True)
@@ -131,7 +148,7 @@ def record(form: Form, params: Params, district: District) -> str:
     log.info("call %s: ticket %s (%s)", complaint.call_sid, result.complaint_number,
              "created" if result.created else "already registered")
     ask = not known.known and is_reachable(caller) and asks_consent(district)  # a withheld number: never
-    return ivr.registered(lang, result.complaint_number, ask_consent=ask)
+    return ivr.registered(lang, result.complaint_number, ask_consent=ask, kind=chosen or "complaint")
 
 
 @district_required

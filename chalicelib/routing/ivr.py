@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chalicelib.domain.complaint_number import spoken_groups
-from chalicelib.domain.district import Category, District, Hotline
+from chalicelib.domain.district import COMPLAINT, Category, District, Hotline
 from chalicelib.i18n import available_languages, catalog
 from chalicelib.telephony.call_script import CallScript, say, url
 from chalicelib.telephony.carriers import render
@@ -89,10 +89,35 @@ def add_main_menu(vr: CallScript, lang: str, attempt: int) -> None:
 
 
 def category_menu(district: District, lang: str) -> str:
-    """The category menu on its own: a new complaint chosen from the main menu."""
+    """A new complaint chosen from the main menu: the category menu, or first "a complaint, a suggestion or a
+    demand?" where the district takes more than complaints."""
     vr = CallScript()
-    add_category_menu(vr, district, lang, attempt=1)
+    if len(district.kinds) > 1:
+        add_kind_menu(vr, district, lang, attempt=1)
+    else:
+        add_category_menu(vr, district, lang, attempt=1)
     return render(vr)
+
+
+def add_kind_menu(vr: CallScript, district: District, lang: str, attempt: int) -> None:
+    """The district's kinds (its file's `kinds`, in order), keyed 1, 2, …; requests are the console's forms."""
+    speech = catalog(lang)
+    action = url(f"{VOICE}/kind/{lang}/{attempt}")
+    gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
+    options = " ".join(speech.text("kind_option", name=speech.text(f"kind_{kind}_spoken"), key=key)
+                       for key, kind in enumerate(district.kinds, start=1))
+    say(gather, f"{speech.text('kind_intro')} {options}", speech)
+    vr.redirect(action)
+
+
+def kind_step(district: District, lang: str, attempt: int, digits: str | None) -> str:
+    key = int(digits) if digits and digits.isascii() and digits.isdigit() else 0
+    if 1 <= key <= len(district.kinds):
+        vr = CallScript()
+        kind = district.kinds[key - 1]
+        add_category_menu(vr, district, lang, attempt=1, kind=None if kind == COMPLAINT else kind)
+        return render(vr)
+    return retry(district, lang, attempt, digits, lambda vr, n: add_kind_menu(vr, district, lang, n))
 
 
 # An emergency is offered first in the category menu, on the key after the categories' own (they use 1 to 8):
@@ -110,8 +135,14 @@ def offers_emergency_key(district: District) -> bool:
 
 
 def category_step(district: District, line: str, lang: str, attempt: int, digits: str | None,
-                  urgency: str | None = None) -> str:
-    """`urgency` emergency: the answer to the emergency menu (its categories, keyed 1, 2, …)."""
+                  urgency: str | None = None, kind: str | None = None) -> str:
+    """`urgency` emergency: the answer to the emergency menu (its categories, keyed 1, 2, …); `kind` a suggestion
+    or a demand (None: a complaint), which has no emergency key."""
+    if kind:
+        chosen = district.category_by_key(digits or "")
+        if chosen:
+            return _recording(district, line, lang, chosen, None, kind)
+        return retry(district, lang, attempt, digits, lambda vr, n: add_category_menu(vr, district, lang, n, kind))
     if urgency == EMERGENCY:
         found = emergency_categories(district)
         key = int(digits) if digits and digits.isascii() and digits.isdigit() else 0
@@ -131,31 +162,33 @@ def category_step(district: District, line: str, lang: str, attempt: int, digits
     return retry(district, lang, attempt, digits, lambda vr, n: add_category_menu(vr, district, lang, n))
 
 
-def _recording(district: District, line: str, lang: str, category: Category, urgency: str | None) -> str:
+def _recording(district: District, line: str, lang: str, category: Category, urgency: str | None,
+               kind: str | None = None) -> str:
     vr = CallScript()
-    _record_prompt(vr, district, line, lang, category.id, attempt=1, urgency=urgency)
+    _record_prompt(vr, district, line, lang, category.id, attempt=1, urgency=urgency, kind=kind)
     return render(vr)
 
 
 def record_retry(district: District, line: str, lang: str, category_id: str, attempt: int,
-                 urgency: str | None = None) -> str:
+                 urgency: str | None = None, kind: str | None = None) -> str:
     """The Record ended with no audio (or the recording was empty)."""
     speech = catalog(lang)
     if attempt >= MAX_ATTEMPTS:
         return give_up(district, lang)
     vr = CallScript()
     say(vr, speech.text("not_heard"), speech)
-    _record_prompt(vr, district, line, lang, category_id, attempt + 1, urgency=urgency)
+    _record_prompt(vr, district, line, lang, category_id, attempt + 1, urgency=urgency, kind=kind)
     return render(vr)
 
 
-def registered(lang: str, complaint_number: str, ask_consent: bool = False) -> str:
+def registered(lang: str, complaint_number: str, ask_consent: bool = False, kind: str = COMPLAINT) -> str:
     """The number, twice, and that it comes by SMS; then, for a caller who never answered it, whether they want
     updates on WhatsApp: asked after the complaint is safe, so a caller who hangs up loses nothing."""
     speech = catalog(lang)
     spoken = ", ".join(spoken_groups(complaint_number))
     vr = CallScript()
-    say(vr, f"{speech.text('registered')} {spoken}.", speech)
+    said = "registered" if kind == COMPLAINT else f"registered_{kind}"
+    say(vr, f"{speech.text(said)} {spoken}.", speech)
     vr.pause(1)
     say(vr, f"{speech.text('repeat')} {spoken}.", speech)
     say(vr, speech.text("sms_coming"), speech)
@@ -215,12 +248,16 @@ def add_language_menu(vr: CallScript, district: District, attempt: int, step: st
     vr.redirect(action)
 
 
-def add_category_menu(vr: CallScript, district: District, lang: str, attempt: int) -> None:
+def add_category_menu(vr: CallScript, district: District, lang: str, attempt: int, kind: str | None = None) -> None:
     speech = catalog(lang)
-    action = url(f"{VOICE}/category/{lang}/{attempt}")
+    action = url(f"{VOICE}/category/{lang}/{attempt}{_marked(kind=kind)}")
     gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     options = " ".join(speech.text("category_option", name=c.names.get(lang, c.id), key=key)
                        for key, c in enumerate(district.categories, start=1))
+    if kind:  # a suggestion's or a demand's subject: no emergency key
+        say(gather, f"{speech.text(f'category_intro_{kind}')} {options}", speech)
+        vr.redirect(action)
+        return
     if offers_emergency_key(district):  # first, so a caller in trouble need not wait through the list
         names = ", ".join(c.names.get(lang, c.id) for c in emergency_categories(district))
         say(gather, speech.text("emergency_option", names=names, key=EMERGENCY_KEY), speech)
@@ -231,7 +268,7 @@ def add_category_menu(vr: CallScript, district: District, lang: str, attempt: in
 def add_emergency_menu(vr: CallScript, district: District, lang: str, attempt: int) -> None:
     """The emergency's categories, keyed 1, 2, …: the answer goes to the category step, marked emergency."""
     speech = catalog(lang)
-    action = url(f"{VOICE}/category/{lang}/{attempt}?urgency={EMERGENCY}")
+    action = url(f"{VOICE}/category/{lang}/{attempt}{_marked(urgency=EMERGENCY)}")
     gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     options = " ".join(speech.text("category_option", name=c.names.get(lang, c.id), key=key)
                        for key, c in enumerate(emergency_categories(district), start=1))
@@ -239,13 +276,18 @@ def add_emergency_menu(vr: CallScript, district: District, lang: str, attempt: i
     vr.redirect(action)
 
 
+def _marked(urgency: str | None = None, kind: str | None = None) -> str:
+    """The caller's choices so far, in the next step's URL: signed with it, so they arrive untouched."""
+    marks = [f"{name}={value}" for name, value in (("urgency", urgency), ("kind", kind)) if value]
+    return "?" + "&".join(marks) if marks else ""
+
+
 def _record_prompt(vr: CallScript, district: District, line: str, lang: str, category_id: str,
-                   attempt: int, urgency: str | None = None) -> None:
+                   attempt: int, urgency: str | None = None, kind: str | None = None) -> None:
     speech = catalog(lang)
-    marked = f"?urgency={urgency}" if urgency else ""  # signed with the URL: the caller's choice, untouched
-    action = url(f"{VOICE}/record/{lang}/{category_id}/{attempt}{marked}")
+    action = url(f"{VOICE}/record/{lang}/{category_id}/{attempt}{_marked(urgency, kind)}")
     hotline = district.hotline_for_line(line)
-    say(vr, speech.text("record_prompt"), speech)
+    say(vr, speech.text("record_prompt" if not kind else f"record_prompt_{kind}"), speech)
     max_length = hotline.record_max_seconds if hotline else 120
     vr.record(action, max_seconds=max_length, silence_seconds=RECORD_SILENCE_SECONDS,
               status_callback=url(RECORDING_STATUS_PATH))

@@ -44,6 +44,10 @@ class DynamoConsoleQueries:
     def at_risk(self, district: str, limit: int, start: dict[str, Any] | None) -> Page:
         return _page(TicketModel.at_risk.query(district, limit=limit, last_evaluated_key=start))
 
+    def of_kind(self, district: str, kind: str, since: str, limit: int, start: dict[str, Any] | None) -> Page:
+        return _page(TicketModel.by_kind.query(f"{district}#{kind}", TicketModel.created_at >= since,
+                                               scan_index_forward=False, limit=limit, last_evaluated_key=start))
+
     def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
         return [TimelineEntry(complaint_number=number, at=item.at_id.split("#", 1)[0], actor_type=item.actor_type,
                               actor_id=item.actor_id, action=item.action, channel=item.channel,

@@ -119,6 +119,18 @@ class AtRiskIndex(GlobalSecondaryIndex):
     sla_due_at = UnicodeAttribute(range_key=True)
 
 
+class KindIndex(GlobalSecondaryIndex):
+    """Sparse: suggestions, demands and requests (never complaints) by district and kind, the newest first: the
+    Collector's weekly list of suggestions."""
+
+    class Meta:
+        index_name = "by_kind"
+        projection = AllProjection()
+
+    kind_district = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class DueIndex(GlobalSecondaryIndex):
     """Sparse: only open tickets carry sweep_shard, so the sweeper reads what is due, not all."""
 
@@ -144,6 +156,7 @@ class TicketModel(_StageModel):
     queue_key = UnicodeAttribute(null=True)
     open_district = UnicodeAttribute(null=True)
     risk_district = UnicodeAttribute(null=True)
+    kind_district = UnicodeAttribute(null=True)  # by_kind's key: suggestions, demands, requests only
     status = UnicodeAttribute()
     level = UnicodeAttribute()
     version = NumberAttribute()
@@ -188,6 +201,8 @@ class TicketModel(_StageModel):
     urgency = UnicodeAttribute(default="normal")
     officer_rings = NumberAttribute(default=0)
     officer_ring_due_at = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(default="complaint")
+    form = JSONAttribute(null=True)
 
     by_caller = CallerIndex()
     by_district = DistrictDayIndex()
@@ -196,6 +211,7 @@ class TicketModel(_StageModel):
     by_queue = QueueIndex()
     open_by_sla = OpenBySlaIndex()
     at_risk = AtRiskIndex()
+    by_kind = KindIndex()
 
 
 class TimelineModel(_StageModel):

@@ -314,6 +314,7 @@ def ticket_item(ticket: Ticket) -> TicketModel:
         queue_key=f"{ticket.district}#{ticket.department}#{ticket.level}" if is_open else None,
         open_district=ticket.district if is_open else None,
         risk_district=ticket.district if is_open and ticket.sla_at_risk and not ticket.sla_breached else None,
+        kind_district=f"{ticket.district}#{ticket.kind}" if ticket.kind != "complaint" else None,
         # Only tickets with something due carry the due index's key: the index stays as small as the work.
         sweep_shard=sweep_shard(ticket.complaint_number) if due else None,
         **values,

@@ -53,6 +53,10 @@ class MemoryConsoleQueries:
         return _page(self._sorted(lambda t: t.is_open and t.district == district and t.sla_at_risk
                                   and not t.sla_breached, lambda t: t.sla_due_at, newest_first=False), limit, start)
 
+    def of_kind(self, district: str, kind: str, since: str, limit: int, start: dict[str, Any] | None) -> Page:
+        return _page(self._sorted(lambda t: t.district == district and t.kind == kind != "complaint"
+                                  and t.created_at >= since, lambda t: t.created_at, newest_first=True), limit, start)
+
     def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
         return sorted(self.store.timelines.get(number, []), key=lambda e: e.at)[:limit]
 

@@ -113,6 +113,18 @@ def _action(action: str, body: dict[str, Any]) -> Callable[[World, str], Request
     return recipe
 
 
+def _decline(world: World, user: str) -> Request:
+    """A demand at the user's level (the demo, made to take demands): only its officer may decline it."""
+    from tests.support.demo import offer_kinds
+
+    offer_kinds("demand")
+    demand = {"caller_phone": CALLER, "category": "water", "kind": "demand", "description": "नई पाइपलाइन बिछे"}
+    number = world.ok("operator.rpr", "POST", "/api/tickets", demand)["complaint_number"]
+    for _ in range(int(LEVEL.get(user, "L1")[1]) - 1):
+        world.ok("collector.rpr", "POST", f"/api/tickets/{number}/escalate", {"reason": "matrix"})
+    return Request("POST", f"/api/tickets/{number}/decline", {"reason": "बजट नहीं"})
+
+
 def _decide(world: World, user: str) -> Request:
     number, expect = world.pending_for(user)
     return Request("POST", f"/api/tickets/{number}/decide", {"approve": True, "note": "ठीक है"}, expect)
@@ -153,6 +165,7 @@ RECIPES: dict[str, Callable[[World, str], Request]] = {
     "directoryAudit": lambda w, u: Request("GET", "/api/districts/RPR/audit"),
     "acknowledge": _action("acknowledge", {}),
     "resolve": _action("resolve", {"remark": "नया हैंडपंप लगाया"}),
+    "decline": _decline,
     "more_time": _action("more-time", {"days": 3, "reason": "पाइप मँगाना है"}),
     "transfer": _action("transfer", {"department": "electricity", "reason": "मोटर की बिजली"}),
     "decide": _decide,

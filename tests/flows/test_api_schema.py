@@ -89,6 +89,15 @@ def seeded(api, hotline, twilio_audio):
             "caller_name": "रामू", "address": "वार्ड ७, खरोरा"})
         assert answer.status_code == 201, answer.body
         numbers.append(answer.json["complaint_number"])
+    from tests.support.demo import offer_kinds
+
+    offer_kinds("demand")  # after the call: the IVR would ask the kind first
+    demands = []  # for the water L1 officer to decline (the generated cases decline some)
+    for _ in range(3):
+        answer = api.post("operator.rpr", "/api/tickets", {"caller_phone": CALLER, "category": "water",
+                                                           "kind": "demand", "description": "नई पाइपलाइन"})
+        assert answer.status_code == 201, answer.body
+        demands.append(answer.json["complaint_number"])
     assert api.post("officer.water.l1", f"/api/tickets/{numbers[0]}/more-time",
                     {"days": 2, "reason": "पाइप"}).status_code == 200
     assert api.post("officer.water.l1", f"/api/tickets/{numbers[2]}/resolve", {"remark": "ठीक"}).status_code == 200
@@ -99,7 +108,7 @@ def seeded(api, hotline, twilio_audio):
     hotline.deliver()
     transcribed(numbers[0])  # the call's ticket with its transcript, for the correction
     district = api.get("collector.rpr", "/api/districts/RPR").json
-    return {"numbers": numbers, "categories": [c["id"] for c in district["categories"]],
+    return {"numbers": numbers, "demands": demands, "categories": [c["id"] for c in district["categories"]],
             "departments": [d["id"] for d in district["departments"]], "calls": [incoming(api.client)[0]]}
 
 
@@ -139,7 +148,8 @@ def _aim_at_real_data(case: Any, data: st.DataObject, seeded: dict[str, Any], ap
 
     path, query, body = case.path_parameters or {}, case.query or {}, case.body
     if "number" in path and real():
-        path["number"] = data.draw(st.sampled_from(seeded["numbers"]), label="number")
+        tickets = seeded["demands"] if case.operation.path.endswith("/decline") else seeded["numbers"]
+        path["number"] = data.draw(st.sampled_from(tickets), label="number")
     if "code" in path and real():
         path["code"] = "RPR"
     if "call_sid" in path and real():

@@ -80,3 +80,17 @@ def give_demo_pins(pins: OfficerPins, district: District, at: str = "2026-12-01T
     stored = hash_pin(DEMO_PIN, iterations=1000)
     for phone in sorted(district.officer_phones()):
         pins.set_pin_hash(district.code, phone, stored, "tests", at)
+
+
+def offer_kinds(*kinds: str, code: str = "RPR") -> None:
+    """The loaded district taking these kinds too (the demo takes complaints only), for a test of the other
+    kinds' actions on the demo's own officers; the directory's cache forgets the old file."""
+    from chalicelib import wiring
+    from chalicelib.domain.district import parse_district
+    from chalicelib.i18n import available_languages
+    from chalicelib.store.district_loader import load_district
+
+    district = wiring.directory().district(code)
+    assert district is not None
+    load_district(parse_district({**district.raw, "kinds": ["complaint", *kinds]}, available_languages()))
+    wiring.directory().clear()

@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib import recording_links
 from chalicelib.district_file import read_yaml
-from chalicelib.domain.district import SPECIAL_CLOSURE_CODES, District, parse_district
+from chalicelib.domain.district import OUTCOMES, SPECIAL_CLOSURE_CODES, District, parse_district
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.lifecycle import MAX_EXTENSION_DAYS
 from chalicelib.domain.message_kinds import KIND_OF
@@ -50,6 +50,14 @@ BUDGET: dict[str, tuple[int, bool, str]] = {
     "citizen_closed_satisfied": (1, True, "fixed words and the number"),
     "citizen_closed_special": (1, True, "the reason is the catalog's own, at most 30 characters"),
     "citizen_extended": (1, True, "the number and a date"),
+    "sms_suggestion_registered": (1, True, "the number is all the citizen must keep"),
+    "sms_demand_registered": (1, True, "the number is all the citizen must keep"),
+    "sms_request_registered": (2, True, "the number and the form's name"),
+    "citizen_suggestion_answered": (2, True, "the officer's answer is the message"),
+    "citizen_demand_accepted": (2, True, "the officer's remark is the message"),
+    "citizen_demand_declined": (2, True, "the reason is the message"),
+    "citizen_request_done": (2, True, "the officer's remark is the message"),
+    "citizen_request_refused": (2, True, "the reason is the message"),
     # The hotline (its short code, or its ten digits) and the district's own fallback_contact, cut on DLT routes.
     "citizen_unreachable_callback": (2, True, "the hotline and the district's fallback_contact"),
     "citizen_closed_no_response_reply": (1, True, "the number and how to reopen"),
@@ -93,8 +101,8 @@ def _district(name: str, *, replies: bool, officers_in_english: bool = False) ->
     return district
 
 
-DISTRICTS = [(name, replies, english) for name in ("raipur", "bilaspur") for replies in (False, True)
-             for english in (False, True)]
+DISTRICTS = [(name, replies, english) for name in ("raipur", "bilaspur", "janjgir-champa", "gurugram")
+             for replies in (False, True) for english in (False, True)]
 
 
 def _events(district: District, language: str, free: str) -> list[DomainEvent]:
@@ -132,6 +140,12 @@ def _events(district: District, language: str, free: str) -> list[DomainEvent]:
         *(event("callback.given_up", line=line, reason=why) for line, _ in district.lines()[:1]
           for why in ("missed_call", "after_hours")),
         event("ticket.resolved", remark=free),
+        # Other kinds than complaints: their acknowledgement (and forward, the kind before the category), outcomes.
+        *(event("ticket.created", kind=kind, category=category.id, department=category.department, summary=free,
+                address=free) for kind in district.offered_kinds if kind != "complaint"
+          for category in district.categories_for(kind)),
+        *(event("ticket.concluded", kind=kind, outcome=outcome, remark=free)
+          for kind in district.offered_kinds for outcome in OUTCOMES.get(kind, ())),
         *(event("ticket.closed", closure=closure) for closure in (
             "satisfied", "no_response", *(f"special:{code}" for code in SPECIAL_CLOSURE_CODES))),
     ]

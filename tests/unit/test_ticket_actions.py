@@ -27,7 +27,8 @@ def test_the_api_documents_each_action_at_its_tables_path_and_operation_id():
 
 def test_the_console_posts_each_key_to_its_path():
     assert ticket_actions.console_paths() == {
-        "acknowledge": "acknowledge", "resolve": "resolve", "more_time": "more-time", "transfer": "transfer",
+        "acknowledge": "acknowledge", "resolve": "resolve", "decline": "decline", "more_time": "more-time",
+        "transfer": "transfer",
         "decide": "decide", "escalate": "escalate", "note": "notes", "reroute": "reroute"}
 
 
@@ -58,7 +59,8 @@ def test_the_sms_words_are_the_tables(text, key, args, rest):
 
 
 def test_the_words_officers_know_stay_and_a_command_short_of_its_arguments_is_refused():
-    assert VERBS == ("ACK", "DONE", "TIME", "TRANSFER", "CLOSE", "APPROVE", "REJECT", "ESCALATE", "REOPEN")
+    assert VERBS == ("ACK", "DONE", "DECLINE", "REFUSE", "TIME", "TRANSFER", "CLOSE", "APPROVE", "REJECT", "ESCALATE",
+                     "REOPEN")
     assert parse(f"2 {NUMBER}").action is None  # a citizen's feedback is no ticket action of the table
     for short in (f"TIME {NUMBER}", f"TRANSFER {NUMBER}", f"CLOSE {NUMBER}", "NOTE " + NUMBER):
         with pytest.raises(Unparsable):
