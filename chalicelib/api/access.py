@@ -11,19 +11,36 @@ from chalicelib.domain.ticket_actions import TicketAction
 
 
 def district_code(user: User, requested: str | None) -> str:
-    """The district a request is about: a state_admin names one; everyone else has their own."""
+    """The district a request is about: a state_admin names one, a state's executive one of its state file's;
+    everyone else has their own."""
     if user.role == "state_admin":
         if not requested:
             raise bad_request("Name the district: ?district=<code>", "district_needed")
+        return requested
+    if user.is_state_executive:
+        if not requested:
+            raise bad_request("Name the district: ?district=<code>", "district_needed")
+        if requested not in state_districts(user):
+            raise forbidden(f"District {requested} is not one of {user.state}'s")
         return requested
     if requested and requested != user.district:
         raise forbidden(f"You work for district {user.district}, not {requested}")
     return str(user.district)
 
 
+def state_districts(user: User) -> set[str]:
+    """The districts of the user's state file (none when it is not loaded)."""
+    from chalicelib import wiring
+
+    state = wiring.directory().state(str(user.state)) if user.state else None
+    return {d.code for d in state.districts} if state else set()
+
+
 def may_see(user: User, ticket: Ticket) -> bool:
     if user.role == "state_admin":
         return True
+    if user.is_state_executive:
+        return ticket.district in state_districts(user)
     if ticket.district != user.district:
         return False
     return user.role != "officer" or ticket.department == user.department

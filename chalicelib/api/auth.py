@@ -26,10 +26,15 @@ class User:
     username: str
     name: str
     role: str
-    district: str | None  # None only for a state_admin
+    district: str | None  # None only for a state_admin, and a state's executive (an operator of its state file)
     department: str | None = None  # officers only
     level: str | None = None  # officers only
-    state: str | None = None  # a state_admin's state file (custom:state): the districts of its state view
+    state: str | None = None  # a state_admin's or an executive's state file (custom:state): its districts
+
+    @property
+    def is_state_executive(self) -> bool:
+        """An operator of the state number's pool (181): registers into any district of its state file."""
+        return self.role == "operator" and self.district is None and self.state is not None
 
     def as_json(self) -> dict[str, Any]:
         return {"username": self.username, "name": self.name, "role": self.role, "district": self.district,
@@ -111,7 +116,8 @@ def _user(claims: dict[str, Any]) -> User:
     if role is None:
         raise unauthorized("This user has no role yet; ask the district's admin")
     district = claims.get("custom:district") or None
-    if role != "state_admin" and not district:
+    state = claims.get("custom:state") or None
+    if role != "state_admin" and not district and not (role == "operator" and state):
         raise unauthorized("This user has no district yet; ask the district's admin")
     department = claims.get("custom:department") or None
     level = claims.get("custom:level") or None
@@ -120,4 +126,4 @@ def _user(claims: dict[str, Any]) -> User:
     username = claims.get("cognito:username") or claims["sub"]
     return User(username=username, name=claims.get("name") or username, role=role, district=district,
                 department=department if role == "officer" else None, level=level if role == "officer" else None,
-                state=(claims.get("custom:state") or None) if role == "state_admin" else None)
+                state=state if role == "state_admin" or (role == "operator" and not district) else None)

@@ -64,8 +64,11 @@ function districtCode() {
   return state.me.district || localStorage.getItem("samvad.district") || "";
 }
 
+// A state admin, and a state number's executive (an operator of no district), name the district they work on.
+const choosesDistrict = () => state.me.role === "state_admin" || (state.me.state && !state.me.district);
+
 function districtQuery() {
-  return state.me.role === "state_admin" ? `&district=${encodeURIComponent(districtCode())}` : "";
+  return choosesDistrict() ? `&district=${encodeURIComponent(districtCode())}` : "";
 }
 
 // -- sign-in -----------------------------------------------------------------------------------------
@@ -224,7 +227,7 @@ async function complaintForm(prefill = {}) {
       if (kind.value !== "complaint") body.kind = kind.value;
       if (isRequest()) body.form = Object.fromEntries([...blanks.querySelectorAll("[data-field]")].filter((i) => i.value.trim()).map((i) => [i.dataset.field, i.value.trim()]));
       if (prefill.call_sid) body.call_sid = prefill.call_sid;
-      if (state.me.role === "state_admin") body.district = districtCode();
+      if (choosesDistrict()) body.district = districtCode();
       const ticket = await api("/tickets", { method: "POST", body });
       result.replaceChildren(h("p", { text: t("registered_as") }),
         h("p", { class: "big", id: "new-number" }, h("a", { href: `#/ticket/${ticket.complaint_number}`, text: ticket.complaint_number })));
@@ -276,14 +279,18 @@ function ringingCard(params) {
   const list = h("div", { id: "ringing" }, h("p", { class: "muted", text: t("no_ringing") }));
   const showing = params.get("call_sid");
   if (showing) popped.add(showing);
-  const open = (c) => { popped.add(c.call_sid); location.hash = `#/operator?phone=${encodeURIComponent(c.caller_phone)}&call_sid=${c.call_sid}`; };
+  const open = (c) => {
+    popped.add(c.call_sid);
+    if (choosesDistrict() && c.district) localStorage.setItem("samvad.district", c.district); // the call's district
+    location.hash = `#/operator?phone=${encodeURIComponent(c.caller_phone)}&call_sid=${c.call_sid}`;
+  };
   const mine = polling;
   async function poll() {
     let data;
     try { data = await api(`/calls/ringing?minutes=10${districtQuery()}`); } catch { return; }
     if (mine !== polling) return; // the operator has moved on: no pop onto another page
     list.replaceChildren(...(data.items.length ? data.items.map((c) => h("div", { class: "call", "data-call": c.call_sid },
-      h("span", { text: `${t("call_from")} ${c.caller_phone} · ${when(c.ringing_at)}` }),
+      h("span", { text: `${t("call_from")} ${c.caller_phone}${choosesDistrict() ? ` · ${c.district}` : ""} · ${when(c.ringing_at)}` }),
       h("span", { class: "badge", text: t(CALL_STATES[c.state]) }),
       c.answered_by ? h("span", { class: "muted", text: `${t("answered_by")} ${c.answered_by}` }) : null,
       c.complaint_number ? h("a", { href: `#/ticket/${c.complaint_number}`, text: c.complaint_number })

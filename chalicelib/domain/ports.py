@@ -315,7 +315,9 @@ class OperatorCalls(Protocol):
     """Calls that rang a district's operators: written by the voice webhooks, read by the console."""
 
     def mark_ringing(self, call_sid: str, caller: str, line: str, district: str, hotline: str,
-                     operators: tuple[str, ...], at: str) -> None: ...
+                     operators: tuple[str, ...], at: str, ringing_for: str | None = None) -> None:
+        """The call rings `operators`; `ringing_for` keys the console's incoming calls (default: the district;
+        a state's code for the calls its executives take)."""
 
     def mark_answered(self, call_sid: str, operator: str, at: str) -> OperatorCall | None:
         """The operator picked up (the first to answer is kept); the call as it stands now."""

@@ -10,12 +10,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.district import CARRIERS, DistrictConfigError, is_e164
+from chalicelib.domain.district import CARRIERS, RING_ORDERS, DistrictConfigError, OperatorRing, is_e164
+from chalicelib.domain.roster import Operator, RosterError, parse_operators
 
 _STATE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _DISTRICT_CODE = re.compile(r"^[A-Z]{2,5}$")
 _KEY = re.compile(r"^[0-9]{1,3}$")
 MAX_SPOKEN = 9  # a longer spoken menu loses the caller; the rest key in their code
+# Where a district's calls on the state number go once the caller chose it: the district's own IVR, the operators
+# on duty on its roster, or the state's executives on duty (who register the complaint into the district).
+ROUTES = ("ivr", "operators", "executives")
 
 
 class StateConfigError(DistrictConfigError):
@@ -27,6 +31,7 @@ class StateDistrict:
     key: str  # the keypad code, e.g. "01"
     code: str  # the district's code, e.g. "RPR"
     names: dict[str, str] = field(default_factory=dict)  # empty: keyed in only, not named in the menu
+    route: str = "ivr"  # ROUTES; nobody on duty, or nobody picks up: the district's IVR all the same
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,18 @@ class StateLine:
     spoken: int = 4  # how many of the first named districts the question names
     carrier: str = "twilio"  # the carrier its lines' calls come in through
     ranking_min_tickets: int = 30  # the state view ranks a district once this many were resolved in 30 days
+    # The state's pool of executives on a roster (181's call centre): console users of no district of their own.
+    executives: tuple[Operator, ...] = ()
+    ring: OperatorRing = field(default_factory=OperatorRing)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def route_of(self, code: str) -> str:
+        return next((d.route for d in self.districts if d.code == code), "ivr")
+
+    def executives_for(self, languages: tuple[str, ...]) -> tuple[Operator, ...]:
+        """The executives who speak one of the district's languages (all of them if none does), in roster order."""
+        speaking = tuple(e for e in self.executives if set(e.languages) & set(languages))
+        return speaking or self.executives
 
     @property
     def key_length(self) -> int:
@@ -113,7 +129,10 @@ def parse_state_line(data: Any, known_languages: set[str]) -> StateLine:
         if not _DISTRICT_CODE.match(district_code):
             raise StateConfigError(f"{where}.code: '{district_code}' must be a district code, 2 to 5 capitals")
         district_names = _names(d["name"], f"{where}.name", languages) if d.get("name") else {}
-        districts.append(StateDistrict(key=key, code=district_code, names=district_names))
+        route = str(d.get("route") or "ivr")
+        if route not in ROUTES:
+            raise StateConfigError(f"{where}.route: '{route}' is one of {', '.join(ROUTES)}")
+        districts.append(StateDistrict(key=key, code=district_code, names=district_names, route=route))
     if len({len(d.key) for d in districts}) != 1:
         raise StateConfigError("districts: every key must have the same number of digits (01 … 33, not 1 … 33)")
     if len({int(d.key) for d in districts}) != len(districts):
@@ -131,5 +150,17 @@ def parse_state_line(data: Any, known_languages: set[str]) -> StateLine:
     if isinstance(ranking_min, bool) or not isinstance(ranking_min, int) or not 0 <= ranking_min <= 100000:
         raise StateConfigError("ranking_min_tickets: how many tickets a district must have resolved in 30 days "
                                "to be ranked in the state view, a whole number like 30 (0 ranks every district)")
+    try:
+        executives = parse_operators(data.get("executives"), languages, is_e164)
+    except RosterError as error:
+        raise StateConfigError(str(error).replace("operators", "executives", 1)) from error
+    if any(d.route == "executives" for d in districts) and not executives:
+        raise StateConfigError("executives: a district's route is executives: list them, with their shifts")
+    ring = data.get("ring") or {}
+    order = str(ring.get("order", "simultaneous")) if isinstance(ring, dict) else ""
+    seconds = ring.get("answer_seconds", 20) if isinstance(ring, dict) else 0
+    if order not in RING_ORDERS or isinstance(seconds, bool) or not isinstance(seconds, int) or not 5 <= seconds <= 120:
+        raise StateConfigError(f"ring: {{order: {' or '.join(RING_ORDERS)}, answer_seconds: 5 to 120}}")
     return StateLine(code=code, names=names, languages=languages, lines=lines, districts=tuple(districts),
-                     spoken=spoken, carrier=carrier, ranking_min_tickets=ranking_min, raw=data)
+                     spoken=spoken, carrier=carrier, ranking_min_tickets=ranking_min, executives=executives,
+                     ring=OperatorRing(order=order, answer_seconds=seconds), raw=data)

@@ -64,7 +64,9 @@ def incoming(form: Form, params: Params, as_citizen: bool = False) -> str:
 
         return officer_ivr.entry(district, hotline)  # "officers: press star" (their own line: the PIN at once)
     if hotline is None:
-        return ivr.greeting(district, line)
+        state = wiring.directory().state_for_line(line)  # a state number's call, its district chosen
+        ringing = operators.ring_for_state(form, district, state) if state else None
+        return ringing or ivr.greeting(district, line)
     now = wiring.clock().now()
     if not is_open(hotline.hours, now):  # None: round the clock
         return after_hours.closed_greeting(district, hotline)  # the hours, and the after-hours choices

@@ -7,7 +7,7 @@ it to the ticket the operator registers for this CallSid.
 """
 from __future__ import annotations
 
-from chalicelib.domain.district import District, Hotline
+from chalicelib.domain.district import District, OperatorRing
 from chalicelib.domain.roster import Operator
 from chalicelib.i18n import catalog
 from chalicelib.routing import ivr
@@ -27,18 +27,19 @@ def whisper_path(district_code: str, call_sid: str) -> str:
     return f"{OPERATORS}/answered/{district_code}/{call_sid}"
 
 
-def ring(district: District, hotline: Hotline, operators: tuple[Operator, ...], start: int, call_sid: str,
+def ring(district: District, policy: OperatorRing, operators: tuple[Operator, ...], start: int, call_sid: str,
          announce: bool) -> str:
-    """Ring everyone on duty at once, or (in turn) the operator at `start`; `announce` says the recording notice."""
+    """Ring everyone on duty at once, or (in turn) the operator at `start`; `announce` says the recording notice.
+    `policy`: the hotline's, or on a state number the state file's (its executives, or the district's operators)."""
     vr = CallScript()
     speech = catalog(district.default_language)
     if announce:
         say(vr, speech.text("operators_connecting"), speech)
-    simultaneous = hotline.ring.order == "simultaneous"
+    simultaneous = policy.order == "simultaneous"
     ringing = operators if simultaneous else operators[start:start + 1]
     next_index = len(operators) if simultaneous else start + 1
     vr.dial(tuple(str(operator.phone) for operator in ringing), action=url(dial_action_path(next_index)),
-            timeout=hotline.ring.answer_seconds, whisper_url=url(whisper_path(district.code, call_sid)),
+            timeout=policy.answer_seconds, whisper_url=url(whisper_path(district.code, call_sid)),
             recording_status_callback=url(ivr.RECORDING_STATUS_PATH))
     return render(vr)
 

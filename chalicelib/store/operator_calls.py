@@ -14,10 +14,10 @@ class DynamoOperatorCalls:
     """The OperatorCalls port (domain/ports.py) on the calls table."""
 
     def mark_ringing(self, call_sid: str, caller: str, line: str, district: str, hotline: str,
-                     operators: tuple[str, ...], at: str) -> None:
+                     operators: tuple[str, ...], at: str, ringing_for: str | None = None) -> None:
         CallModel(call_sid).update(actions=[
             CallModel.from_phone.set(caller), CallModel.to_phone.set(line), CallModel.district.set(district),
-            CallModel.hotline.set(hotline), CallModel.ringing_district.set(district),
+            CallModel.hotline.set(hotline), CallModel.ringing_district.set(ringing_for or district),
             CallModel.ringing_at.set(CallModel.ringing_at | at), CallModel.rang_operators.set(",".join(operators)),
         ])
 
@@ -61,7 +61,7 @@ def _call(item: CallModel) -> OperatorCall | None:
         return None
     return OperatorCall(
         call_sid=item.call_sid, caller_phone=item.from_phone or "", line=item.to_phone,
-        district=item.ringing_district, hotline=item.hotline,
+        district=item.district or item.ringing_district, hotline=item.hotline,
         operators=tuple(o for o in (item.rang_operators or "").split(",") if o), ringing_at=item.ringing_at,
         answered_at=item.answered_at, answered_by=item.answered_by, dial_status=item.dial_status,
         call_status=item.call_status, complaint_number=item.complaint_number, recording_sid=item.recording_sid)

@@ -89,10 +89,10 @@ class MemoryCallLog:
     # -- operators' calls
 
     def mark_ringing(self, call_sid: str, caller: str, line: str, district: str, hotline: str,
-                     operators: tuple[str, ...], at: str) -> None:
+                     operators: tuple[str, ...], at: str, ringing_for: str | None = None) -> None:
         item = self._item(call_sid)
         item.from_phone, item.to_phone, item.district, item.hotline = caller, line, district, hotline
-        item.ringing_district, item.ringing_at = district, item.ringing_at or at
+        item.ringing_district, item.ringing_at = ringing_for or district, item.ringing_at or at
         item.rang_operators = ",".join(operators)
 
     def mark_answered(self, call_sid: str, operator: str, at: str) -> OperatorCall | None:
@@ -126,7 +126,7 @@ class MemoryCallLog:
             return None
         return OperatorCall(
             call_sid=call_sid, caller_phone=item.from_phone or "", line=item.to_phone,
-            district=item.ringing_district, hotline=item.hotline,
+            district=item.district or item.ringing_district, hotline=item.hotline,
             operators=tuple(o for o in (item.rang_operators or "").split(",") if o), ringing_at=item.ringing_at,
             answered_at=item.answered_at, answered_by=item.answered_by, dial_status=item.dial_status,
             call_status=item.call_status, complaint_number=self._complaint_number(call_sid),

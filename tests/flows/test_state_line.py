@@ -80,7 +80,7 @@ def test_keypad_code_02_hears_bilaspurs_categories_and_gets_a_bilaspur_ticket(st
     assert "बिलासपुर जिला प्रशासन की शिकायत सेवा में आपका स्वागत है।" in log.said  # Bilaspur's greeting
     menu = next(s for s in log.said if s.startswith("Choose what your complaint is about."))
     assert "For roads and bridges, press 1." in menu and "For land records, press 4." in menu
-    assert "health" not in menu  # Raipur's categories are not Bilaspur's
+    assert "police" not in menu  # Raipur's categories are not Bilaspur's
     number = _complaint_number(log.said, "BSP")
     ticket = TicketModel.get(number)
     assert (ticket.district, ticket.line, ticket.category, ticket.department, ticket.language) == (
