@@ -277,6 +277,13 @@ def _how(hotline) -> str:
     return text
 
 
+
+def _scope(user: dict[str, str]) -> str:
+    """What a demo sign-in works on: its district (and post), a state number's districts, or every district."""
+    if user.get("district"):
+        return " ".join(x for x in (user["district"], user.get("department"), user.get("level")) if x)
+    return f"state {user['state']}" if user.get("state") else "all"
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -301,8 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         return 1
     base = state["base_url"]
-    logins = "\n".join(f"  {u['role']:<12} {u['username']:<20} {u['password']:<16} {u.get('district', 'all')}"
-                        f"{' ' + u['department'] + ' ' + u['level'] if u.get('department') else ''}"
+    logins = "\n".join(f"  {u['role']:<12} {u['username']:<20} {u['password']:<16} {_scope(u)}"
                         for u in load_users().values())
     # Each row ends with its lines; the carrier is shown beside them (the rows in stack.json stay as scripts read them).
     carriers = state["carriers"]

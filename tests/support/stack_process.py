@@ -65,7 +65,7 @@ def running_stack(folder: Path) -> Iterator[dict[str, Any]]:
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     output: list[str] = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # the banner; a loaded CI machine starts the stack slowly
     for line in process.stdout:
         output.append(line)
         if "Ctrl-C stops everything" in line or "Could not start" in line or time.monotonic() > deadline:
