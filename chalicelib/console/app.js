@@ -427,7 +427,7 @@ async function ticketPage(number) {
     ["department", label(info.departments, ticket.department)], ["level", ticket.level],
     ["caller_phone", ticket.caller_phone], ["caller_name", ticket.caller_name], ["address", ticket.address], ["description", ticket.kind === "request" ? null : ticket.description],
     ["created", when(ticket.created_at)], ["due", when(ticket.level_due_at)], ["sla_due", when(ticket.sla_due_at)],
-    ["remark", ticket.resolution_remark], ["closure", ticket.closure],
+    ["remark", ticket.resolution_remark], ["closure", ticket.closure && (STRINGS[state.lang][`closure_${ticket.closure}`] || ticket.closure)],
     ["whatsapp_updates", t(ticket.whatsapp_consent ? "yes" : "no")]].filter(([, v]) => v !== null && v !== undefined && v !== "");
   const facts = h("table", { class: "list" }, h("tbody", {}, rows.map(([k, v, named]) => h("tr", {}, h("th", { text: named ? k : t(k) }), h("td", { "data-label": named ? k : t(k) }, v)))));
   const player = h("div");

@@ -1,5 +1,6 @@
-"""Voice webhooks of an operators-mode hotline: ring the operators on duty, note who answered, and send
-an unanswered caller to the IVR's recorded intake.
+"""Voice webhooks of an operators-mode hotline, and of a state number's district routed to its operators or to the
+state's executives: ring who is on duty, note who answered, and send an unanswered caller to the IVR's recorded
+intake.
 
 The first step writes the call as ringing (the console finds it there); the operator's whisper notes
 who picked up; the Dial's action rings the next operator (in turn) or falls back to the IVR.

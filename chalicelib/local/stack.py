@@ -284,6 +284,7 @@ def _scope(user: dict[str, str]) -> str:
         return " ".join(x for x in (user["district"], user.get("department"), user.get("level")) if x)
     return f"state {user['state']}" if user.get("state") else "all"
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

@@ -116,9 +116,17 @@ def _port_block(size: int = 3) -> int:
 def local_stack(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """`make run` in its own process, started once for this module: the race writes tables of its own, and each
     caller phones from a number of its own."""
+    import yaml
+
+    folder = tmp_path_factory.mktemp("stack")
+    # Raipur, and Bilaspur's eight lines answering with the IVR (the demo file cuts its calls and calls back).
+    bilaspur = yaml.safe_load((stack_process.ROOT / "examples" / "bilaspur.yaml").read_text(encoding="utf-8"))
+    bilaspur["hotlines"][0]["mode"] = "ivr"
+    (folder / "bilaspur.yaml").write_text(yaml.safe_dump(bilaspur, allow_unicode=True), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(stack_process, "free_port_block", _port_block)
-        with stack_process.running_stack(tmp_path_factory.mktemp("stack")) as stack:
+        with stack_process.running_stack(folder, [stack_process.ROOT / "examples" / "raipur.yaml",
+                                                  folder / "bilaspur.yaml"]) as stack:
             yield stack
 
 

@@ -56,12 +56,14 @@ def free_port_in(first: int, last: int) -> int:
 
 
 @contextmanager
-def running_stack(folder: Path) -> Iterator[dict[str, Any]]:
-    """Start the stack, wait for its banner, yield its state; stop it and check it cleaned up."""
+def running_stack(folder: Path, districts: list[Path] | None = None) -> Iterator[dict[str, Any]]:
+    """Start the stack (with these district and state files, else every examples/*.yaml), wait for its banner,
+    yield its state; stop it and check it cleaned up."""
     port = free_port_block()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TWILIO_", "SAMVAD_", "PUBLIC_"))}
     env["SAMVAD_LOCAL_STATE"] = str(folder / "stack.json")
-    process = subprocess.Popen([sys.executable, "-m", "chalicelib.local.stack", "--port", str(port)], cwd=ROOT,
+    files = [arg for path in districts or [] for arg in ("--district", str(path))]
+    process = subprocess.Popen([sys.executable, "-m", "chalicelib.local.stack", "--port", str(port), *files], cwd=ROOT,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     output: list[str] = []
