@@ -433,7 +433,7 @@ def console_home():
 def console_asset(name):
     from chalicelib.handlers import console_files
 
-    return console_files.asset(name)
+    return console_files.asset(name, (app.current_request.headers or {}).get("if-none-match"))
 
 
 @app.on_sqs_message(queue=settings.queue_name("notify"), batch_size=10, name="notifier")

@@ -272,8 +272,12 @@ let polling = 0; // the page whose polling is current: an answer that comes back
 function stopPolling() {
   if (state.poll) clearInterval(state.poll);
   state.poll = null;
+  state.pollNow = null;
   polling += 1;
 }
+
+// A hidden tab asks nothing; shown again, it looks at once.
+document.addEventListener("visibilitychange", () => { if (!document.hidden && state.pollNow) state.pollNow(); });
 
 function ringingCard(params) {
   const list = h("div", { id: "ringing" }, h("p", { class: "muted", text: t("no_ringing") }));
@@ -286,6 +290,7 @@ function ringingCard(params) {
   };
   const mine = polling;
   async function poll() {
+    if (document.hidden) return;
     let data;
     try { data = await api(`/calls/ringing?minutes=10${districtQuery()}`); } catch { return; }
     if (mine !== polling) return; // the operator has moved on: no pop onto another page
@@ -301,6 +306,7 @@ function ringingCard(params) {
   }
   poll();
   state.poll = setInterval(poll, POLL_MS);
+  state.pollNow = poll;
   return h("section", { class: "card" }, h("h2", { text: t("ringing_calls") }), list);
 }
 

@@ -158,6 +158,26 @@ def test_wrong_password_is_told_plainly(page):
     expect(page.locator("#notice")).to_contain_text("Incorrect username or password")
 
 
+def test_the_incoming_page_asks_nothing_while_its_tab_is_hidden_and_looks_at_once_when_shown(page, stack):
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/api/calls/ringing" in request.url else None)
+    sign_in(page, "operator.rpr", "demo-operator")
+    page.goto(f"{stack['state']['base_url']}/console/index.html#/operator")
+    expect(page.locator("#ringing")).to_be_visible()
+    expect(page.locator("#ringing p.muted")).to_be_visible()  # the first poll has answered
+    first = len(asked)
+    assert first >= 1
+    page.evaluate("""() => { Object.defineProperty(document, "hidden", {configurable: true, get: () => true});
+                             document.dispatchEvent(new Event("visibilitychange")); }""")
+    page.wait_for_timeout(7_000)  # two polling periods (3 s): a hidden tab sends none
+    hidden = len(asked)
+    assert hidden - first <= 1, asked  # at most one already in flight when it was hidden
+    page.evaluate("""() => { Object.defineProperty(document, "hidden", {configurable: true, get: () => false});
+                             document.dispatchEvent(new Event("visibilitychange")); }""")
+    page.wait_for_timeout(500)
+    assert len(asked) > hidden, asked  # shown again: asked at once, not at the next period
+
+
 def test_a_call_ringing_the_operators_pops_up_and_its_recording_joins_the_ticket(page, stack):
     """Last in the module: it may move the stack's clock into a shift (the demo has no Sunday day shift)."""
     import subprocess

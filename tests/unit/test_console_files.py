@@ -41,3 +41,4 @@ def test_the_console_keeps_no_table_of_action_names_of_its_own():
     app = (CONSOLE / "app.js").read_text(encoding="utf-8")
     assert "state.config.action_paths[action]" in app
     assert '"notes"' not in app and "more-time" not in app
+
