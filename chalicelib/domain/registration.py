@@ -127,7 +127,7 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
                                clock: Clock) -> Registration:
     # An unticked box is no answer (the operator may not have asked): the caller's item keeps what it had.
     consent = WhatsAppConsent(True, iso(clock.now()), "console") if complaint.whatsapp_consent else None
-    form = filled_form(district, complaint.kind, complaint.category_id, complaint.form, complaint.language)
+    form = filled_form(district, complaint.kind, complaint.category_id, complaint.form)
     description = complaint.description or (form_text(district, complaint.category_id, form, complaint.language)
                                             if form else "")
     registration = _registration(
@@ -141,8 +141,8 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
     return replace(registration, consent=consent)
 
 
-def filled_form(district: District, kind: str, category_id: str, given: dict[str, str] | None,
-                language: str) -> dict[str, str] | None:
+def filled_form(district: District, kind: str, category_id: str,
+                given: dict[str, str] | None) -> dict[str, str] | None:
     """A request's blanks as given, trimmed; FormNotFilled names every one left empty, wrong or unknown."""
     if kind != REQUEST:
         return None

@@ -22,6 +22,11 @@ MAX_SPOKEN = 9  # a longer spoken menu loses the caller; the rest key in their c
 ROUTES = ("ivr", "operators", "executives")
 
 
+def is_state_code(text: str) -> bool:
+    """A state file's code, like CG181 (a capital letter, then 1 to 9 capitals or digits)."""
+    return bool(_STATE.match(text))
+
+
 class StateConfigError(DistrictConfigError):
     """The state file is wrong; the message says where and how."""
 

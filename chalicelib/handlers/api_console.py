@@ -97,9 +97,9 @@ def _kind_view(call: Call, code: str, limit: int, start_cursor: str | None) -> t
     from datetime import timedelta
 
     kind = _needed(call.params, "kind", "view=kind needs kind=suggestion, demand or request")
-    if kind not in common.district(code).offered_kinds or kind == "complaint":
-        raise bad_request(f"kind={kind}: {code} takes " + ", ".join(
-            k for k in common.district(code).offered_kinds if k != "complaint"), "kind_not_offered")
+    listed = [k for k in common.district(code).offered_kinds if k != "complaint"]
+    if kind not in listed:
+        raise bad_request(f"kind={kind}: {code} takes " + ", ".join(listed), "kind_not_offered")
     if call.user.role == "officer":
         raise forbidden("Officers see their inbox and their department's tickets")
     scope = f"kind:{code}:{kind}"

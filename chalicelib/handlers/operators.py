@@ -16,7 +16,7 @@ from chalicelib.domain.clock import iso
 from chalicelib.domain.district import District, Hotline, OperatorRing
 from chalicelib.domain.on_duty import on_duty
 from chalicelib.domain.roster import Operator
-from chalicelib.domain.state_line import StateLine
+from chalicelib.domain.state_line import StateLine, is_state_code
 from chalicelib.handlers.call_steps import BadRequest, Form, Params, district_required, form_number, line_and_caller
 from chalicelib.routing import ivr
 from chalicelib.routing import operators as twiml
@@ -74,7 +74,7 @@ def _ring(form: Form, district: District, hotline_id: str, policy: OperatorRing,
 
 def _calling_state(params: Params) -> StateLine | None:
     code = params.get("state", "")
-    return wiring.directory().state(code) if re.match(r"^[A-Z][A-Z0-9]{1,9}$", code) else None
+    return wiring.directory().state(code) if is_state_code(code) else None
 
 
 @district_required

@@ -104,7 +104,7 @@ def add_kind_menu(vr: CallScript, district: District, lang: str, attempt: int) -
     speech = catalog(lang)
     action = url(f"{VOICE}/kind/{lang}/{attempt}")
     gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
-    options = " ".join(speech.text("kind_option", name=speech.text(f"kind_{kind}_spoken"), key=key)
+    options = " ".join(speech.text("kind_option", name=speech.text(f"kind_{kind}").lower(), key=key)
                        for key, kind in enumerate(district.kinds, start=1))
     say(gather, f"{speech.text('kind_intro')} {options}", speech)
     vr.redirect(action)
