@@ -11,7 +11,7 @@ WHEELS := wheelhouse
 WHEELS_STAMP := $(WHEELS)/.complete-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 OFFLINE = $(if $(wildcard $(WHEELS_STAMP)),PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELS))
 
-.PHONY: run call test lint bench soak cost package clean browser
+.PHONY: run call test lint bench soak cost package clean browser axe
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ browser:
 		echo "installing Debian's chromium and fonts-lohit-deva for the browser tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 			--no-install-recommends chromium fonts-lohit-deva fontconfig >/dev/null; }
+	@$(MAKE) --no-print-directory axe
+
+# axe-core (the accessibility rules the browser tests run in every page) from the npm registry at test time, never
+# committed (build/ is ignored); skipped when it is there. tests/support/axe.py injects it.
+AXE := build/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix build/axe axe-core@4
 
 # wheels first: tests/flows/test_package.py packages from wheelhouse/ with no package index (about 20 s to fill).
 # Two workers (pytest-xdist), each test file on one worker: module fixtures (a local stack, a browser) stay whole,

@@ -314,6 +314,11 @@ def api_register_ticket():
     return _api("registerTicket")
 
 
+@app.route("/api/tickets/bulk", methods=["POST"])
+def api_bulk_tickets():
+    return _api("bulkTickets")
+
+
 @app.route("/api/tickets/export.csv", methods=["GET"])
 def api_export_tickets():
     return _api("exportTickets")

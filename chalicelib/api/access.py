@@ -15,16 +15,16 @@ def district_code(user: User, requested: str | None) -> str:
     everyone else has their own."""
     if user.role == "state_admin":
         if not requested:
-            raise bad_request("Name the district: ?district=<code>", "district_needed")
+            raise bad_request("district_needed")
         return requested
     if user.is_state_executive:
         if not requested:
-            raise bad_request("Name the district: ?district=<code>", "district_needed")
+            raise bad_request("district_needed")
         if requested not in state_districts(user):
-            raise forbidden(f"District {requested} is not one of {user.state}'s")
+            raise forbidden("district_not_of_state", district=requested, state=user.state)
         return requested
     if requested and requested != user.district:
-        raise forbidden(f"You work for district {user.district}, not {requested}")
+        raise forbidden("other_district", district=requested, own=user.district)
     return str(user.district)
 
 

@@ -80,7 +80,7 @@ def user_from_headers(headers: dict[str, str]) -> User:
     header = headers.get("authorization") or headers.get("Authorization") or ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorized("Sign in first: send 'Authorization: Bearer <ID token>'")
+        raise unauthorized("sign_in_needed")
     return verify(token.strip())
 
 
@@ -90,23 +90,23 @@ def verify(token: str) -> User:
     try:
         kid = jwt.get_unverified_header(token).get("kid", "")
     except jwt.PyJWTError:
-        raise unauthorized("The token is not a JWT") from None
+        raise unauthorized("token_not_jwt") from None
     try:
         key = _key_set.key(kid)
     except OSError:
-        raise unauthorized("The sign-in service's keys could not be read; try again") from None
+        raise unauthorized("sign_in_keys_unreadable") from None
     if key is None:
-        raise unauthorized("The token was not signed by this hotline's sign-in service")
+        raise unauthorized("token_not_ours")
     try:
         claims = jwt.decode(token, key, algorithms=["RS256"], audience=settings.auth_client_id(),
                             issuer=settings.auth_issuer(), options={"require": ["exp", "iss", "aud", "sub"]},
                             leeway=30)
     except jwt.ExpiredSignatureError:
-        raise unauthorized("The session has expired; sign in again") from None
+        raise unauthorized("session_expired") from None
     except jwt.PyJWTError as error:
-        raise unauthorized(f"The token is not valid: {error}") from None
+        raise unauthorized("token_invalid", detail=str(error)) from None
     if claims.get("token_use") != "id":
-        raise unauthorized("Send the ID token, not the access token")
+        raise unauthorized("id_token_needed")
     return _user(claims)
 
 
@@ -114,15 +114,15 @@ def _user(claims: dict[str, Any]) -> User:
     groups = claims.get("cognito:groups") or []
     role = next((r for r in ROLES if r in groups), None)
     if role is None:
-        raise unauthorized("This user has no role yet; ask the district's admin")
+        raise unauthorized("user_without_role")
     district = claims.get("custom:district") or None
     state = claims.get("custom:state") or None
     if role != "state_admin" and not district and not (role == "operator" and state):
-        raise unauthorized("This user has no district yet; ask the district's admin")
+        raise unauthorized("user_without_district")
     department = claims.get("custom:department") or None
     level = claims.get("custom:level") or None
     if role == "officer" and not (department and level):
-        raise unauthorized("This officer has no department and level yet; ask the district's admin")
+        raise unauthorized("officer_without_post")
     username = claims.get("cognito:username") or claims["sub"]
     return User(username=username, name=claims.get("name") or username, role=role, district=district,
                 department=department if role == "officer" else None, level=level if role == "officer" else None,

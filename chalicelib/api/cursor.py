@@ -35,5 +35,5 @@ def decode(cursor: str | None, scope: str) -> dict[str, Any] | None:
     except (ValueError, UnicodeError):
         data = None
     if not data or data.get("s") != scope:
-        raise bad_request("The cursor does not belong to this list; start again without it", "bad_cursor")
+        raise bad_request("bad_cursor")
     return data["k"]

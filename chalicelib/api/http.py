@@ -40,18 +40,27 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
                     headers={"Content-Type": JSON, "Cache-Control": "no-store", **(headers or {})})
 
 
-def error_response(error: ApiError) -> Response:
+def request_language(headers: dict[str, str]) -> str:
+    """The console's chosen language (Accept-Language hi or en); Hindi unless English is asked for."""
+    return "hi" if headers.get("accept-language", "hi").lower().startswith("hi") else "en"
+
+
+def error_response(error: ApiError, language: str = "hi") -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-    return json_response({"error": {"code": error.code, "message": error.message}}, error.status, headers)
+    body: dict[str, Any] = {"code": error.code, "message": error.words(language)}
+    if getattr(error, "fields", None):
+        body["fields"] = error.fields
+    return json_response({"error": body}, error.status, headers)
 
 
 def handle(request: Any, operation_id: str, handler: Callable[[Call], Any]) -> Response:
     operation = operations()[operation_id]
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    language = request_language(headers)  # known before anything can be refused: every refusal speaks it
     try:
-        headers = {k.lower(): v for k, v in (request.headers or {}).items()}
         user = user_from_headers(headers)
         if user.role not in operation["x-roles"]:
-            raise forbidden(f"{'An' if user.role[0] in 'aeiou' else 'A'} {user.role.replace('_', ' ')} may not do this")
+            raise forbidden("role_not_allowed")
         params = query(dict(request.query_params or {}), operation.get("parameters", []))
         path = dict(request.uri_params or {})
         for parameter in operation.get("parameters", []):
@@ -60,14 +69,12 @@ def handle(request: Any, operation_id: str, handler: Callable[[Call], Any]) -> R
         body: dict[str, Any] = {}
         if "requestBody" in operation:
             body = _body(request, operation["requestBody"]["content"]["application/json"]["schema"])
-        language = "hi" if headers.get("accept-language", "hi").lower().startswith("hi") else "en"
         result = handler(Call(user, params, body, path, language, headers))
     except ApiError as error:
-        return error_response(error)
+        return error_response(error, language)
     except Exception:
         log.exception("API %s failed", operation_id)
-        return error_response(ApiError(500, "internal", "Something went wrong on our side; nothing was changed. "
-                                                        "Try again in a minute."))
+        return error_response(ApiError(500, "internal"), language)
     if isinstance(result, Response):
         return result
     status = 201 if operation_id == "registerTicket" else 200
@@ -83,9 +90,9 @@ def _body(request: Any, schema: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=_number, parse_constant=_not_json) if raw else None
     except (UnicodeDecodeError, ValueError):
-        raise bad_request("The body is not JSON (UTF-8)") from None
+        raise bad_request("body_not_json") from None
     if not isinstance(data, dict):
-        raise bad_request("Send a JSON object")
+        raise bad_request("body_not_object")
     check(data, schema, "body")
     return data
 

@@ -14,7 +14,7 @@ from chalicelib.domain.ticket_actions import API_ACTIONS
 ROLES = ("operator", "officer", "collector", "state_admin")
 LEVELS = ("L1", "L2", "L3", "L4")
 STATUSES = ("registered", "acknowledged", "reopened", "resolved", "closed")
-VIEWS = ("caller", "recent", "inbox", "department", "overdue", "at_risk", "kind", "number")
+VIEWS = ("caller", "recent", "inbox", "department", "overdue", "at_risk", "kind", "number", "approvals")
 
 NUMBER_PATTERN = "^[A-Z]{2,5}[0-9]{10}$"
 PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
@@ -75,13 +75,33 @@ LIST_PARAMS = [
            "caller: a caller's tickets (phone); recent: the district's newest; inbox: the officer's open tickets "
            "by due time; department: open tickets of a department (and level) by due time; overdue: open past "
            "the SLA; at_risk: open past 80% of the SLA, not yet overdue; kind: the last 7 days' suggestions, "
-           "demands or requests (kind), newest first; number: one complaint number",
+           "demands or requests (kind), newest first; number: one complaint number; approvals: requests waiting "
+           "for a decision, the oldest first (an officer: for theirs; the Collector, a state admin: the district's)",
            required=True),
-    _query("kind", {"type": "string", "enum": [k for k in KINDS if k != "complaint"]}, "view=kind"),
+    _query("kind", {"type": "string", "enum": list(KINDS)},
+           "view=kind: which kind's weekly list (not complaint); the other lists: only this kind"),
     _query("phone", {"type": "string", "pattern": PHONE_PATTERN}, "view=caller: the caller's number"),
     _query("number", {"type": "string", "pattern": NUMBER_PATTERN}, "view=number: the complaint number"),
-    _query("department", {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "view=department"),
-    _query("level", {"type": "string", "enum": list(LEVELS)}, "view=department: only this level"),
+    _query("department", {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+           "view=department: whose queue; the other lists: only this department's (one the district has, else "
+           "400 filter_not_offered)"),
+    _query("level", {"type": "string", "enum": list(LEVELS)}, "Only open tickets at this level"),
+    # The list filters (domain/list_filters.py picks the index that answers them); a page reads at most `limit`
+    # items, so a filtered page may be short and still carry next_cursor.
+    _query("status", {"type": "string", "enum": ["open", *STATUSES]},
+           "Only this status (open: registered, acknowledged or reopened); a list of open tickets refuses resolved "
+           "and closed (400 filter_not_offered)"),
+    _query("category", {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+           "Only this category's (one the district has, else 400 filter_not_offered)"),
+    _query("urgency", {"type": "string", "enum": list(URGENCIES)}, "Only this urgency"),
+    _query("from", {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+           "Registered on or after this day (YYYY-MM-DD, IST)"),
+    _query("to", {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+           "Registered on or before this day (YYYY-MM-DD, IST)"),
+    _query("sort", {"type": "string", "enum": ["newest", "oldest", "due_nearest", "due_farthest"]},
+           "newest/oldest by registration (recent, kind, caller; recent's default), due_nearest/due_farthest by "
+           "the level's deadline (recent: open tickets only; inbox, department) or the SLA's (overdue, at_risk), "
+           "their default; another: 400 filter_not_offered"),
     DISTRICT_QUERY,
     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}, "Page size"),
     _query("cursor", _free(2000), "next_cursor of the previous page"),
@@ -116,7 +136,12 @@ def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[
 
 
 SCHEMAS: dict[str, Any] = {
-    "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
+    "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"},
+                                  # A form's refusal (the directory's): each wrong field, to show beside its input.
+                                  "fields": {"type": "array", "items": _obj({
+                                      "code": {"type": "string"}, "message": {"type": "string"},
+                                      "path": {"type": "array", "items": {"type": ["string", "integer"]}}})}},
+                                 ["code", "message"])}),
     "User": _obj({"username": {"type": "string"}, "name": {"type": "string"},
                   "role": {"type": "string", "enum": list(ROLES)},
                   "district": {"type": ["string", "null"]}, "department": {"type": ["string", "null"]},
@@ -140,10 +165,35 @@ SCHEMAS: dict[str, Any] = {
     "TimelineEntry": _obj({"at": _time, "actor_type": {"type": "string"}, "actor_id": {"type": "string"},
                            "action": {"type": "string"}, "channel": {"type": "string"},
                            "detail": {"type": "object"}}),
-    "TicketList": _obj({"items": {"type": "array", "items": _ref("TicketSummary")},
-                        "next_cursor": {"type": ["string", "null"]}}),
+    "TicketList": _obj({"items": {"type": "array", "items": _ref("TicketRow")},
+                        "next_cursor": {"type": ["string", "null"]},
+                        "now": {**_time, "description": "The server's time: what times left and ages count from"}}),
 }
+SCHEMAS["TicketRow"] = {"allOf": [_ref("TicketSummary"), _obj({
+    "excerpt": {"type": "string", "maxLength": 140,
+                "description": "The first words of the description, or of the recording's transcript"},
+    "address": {"type": ["string", "null"], "description": "The locality the caller gave"},
+    "level_started_at": {**_time, "description": "When the level's clock started (its deadline is level_due_at)"}})]}
+SCHEMAS["BulkAction"] = {
+    "type": "object", "additionalProperties": False, "required": ["action", "numbers", "reason"],
+    "properties": {
+        "action": {"type": "string", "enum": ["transfer", "reroute"],
+                   "description": "transfer: to `department`, at its L1; reroute: to `category` (its department "
+                                  "follows)"},
+        "numbers": {"type": "array", "minItems": 1, "maxItems": 50,
+                    "items": {"type": "string", "pattern": NUMBER_PATTERN}},
+        "department": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+        "category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+        "reason": _free(500, 1),
+        "district": {"type": "string", "pattern": "^[A-Z]{2,5}$", "description": "A state admin's district"}}}
+SCHEMAS["BulkResult"] = _obj({
+    "done": {"type": "array", "items": {"type": "string"}, "description": "The complaint numbers acted on"},
+    "refused": {"type": "array", "items": _obj({"number": {"type": "string"}, "code": {"type": "string"},
+                                                "message": {"type": "string"}}),
+                "description": "Each refused on its own, with why, in the user's language; nothing of it written"}})
 SCHEMAS["Ticket"] = {"allOf": [_ref("TicketSummary"), _obj({
+    "now": {**_time, "description": "The server's time: what the due line's time left counts from"},
+    "level_started_at": {**_time, "description": "When the level's clock started (its deadline is level_due_at)"},
     "version": {"type": "integer"}, "address": {"type": ["string", "null"]},
     "description": {"type": ["string", "null"]}, "call_sid": {"type": ["string", "null"]},
     "acknowledged_at": _opt_time, "resolved_at": _opt_time, "resolution_remark": {"type": ["string", "null"]},
@@ -202,6 +252,11 @@ SCHEMAS["NewTicket"] = {
                  "description": "A request's blanks by field id; one missing, wrong or unknown: 422 form_not_filled"},
         "language": {"type": "string", "pattern": "^[a-z]{2}$"},
         "call_sid": {"type": "string", "pattern": CALL_ID_PATTERN},
+        "more_on_call": {"type": "boolean",
+                         "description": "One more complaint from the call of call_sid, which has one already: "
+                                        "linked to the call and listed on it (its recording stays with the "
+                                        "first). Absent or false: the call's one ticket; a second is 409 "
+                                        "call_has_ticket"},
         "district": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
         "whatsapp_consent": {"type": "boolean",
                              "description": "The caller agrees to updates on WhatsApp (kept on the caller and "
@@ -269,6 +324,10 @@ SCHEMAS["Dashboard"] = _obj({
         "L4": _count, "total": _count})},
     "open_total": _count, "open_overdue": _count,
     "open_emergencies": _count, "open_urgent": _count,
+    "waiting_decision": {"type": "integer", "description": "Open tickets whose request waits for the level above"},
+    "open_at_risk": {"type": "integer", "description": "Open tickets past 80% of their SLA, not yet past it"},
+    "on_time": _obj({"closed": _obj({"closed": _count, "in_sla": _count, "percent": _percent}),
+                     "open": _obj({"open": _count, "overdue": _count, "percent": _percent})}),
     "sla_compliance": _obj({"resolved": _count, "in_sla": _count, "percent": _percent}),
     "closures": _obj({"closed": _count, "satisfied": _count, "no_response": _count, "special": _count,
                       "satisfied_percent": _percent}),
@@ -320,7 +379,13 @@ SCHEMAS["AuditList"] = _obj({"items": {"type": "array", "items": _obj({
     "at": _time, "by": {"type": "string"},
     "section": {"type": "string", "description": "The parts of the file that changed, e.g. \"departments\""},
     "summary": {"type": "string"},
-    "version": {"type": "integer"}})}, "next_cursor": {"type": ["string", "null"]}})
+    "version": {"type": "integer"},
+    "changes": {"type": "array", "description": "What the save changed, field by field, in the reader's language "
+                "(Accept-Language), e.g. {what: \"Water L2 officer's phone\", before: \"+9198…\", after: "
+                "\"+9197…\"}; empty for a blocklist or PIN change",
+                "items": _obj({"what": {"type": "string"}, "before": {"type": ["string", "null"]},
+                               "after": {"type": ["string", "null"]}})}})},
+    "next_cursor": {"type": ["string", "null"]}})
 SCHEMAS["Recording"] = _obj({"content_type": {"type": "string"}, "data": {"type": "string",
                                                                         "description": "base64"},
                              "duration": {"type": ["integer", "null"]}})
@@ -333,7 +398,9 @@ SCHEMAS["OperatorCall"] = _obj({
                              "(nobody answered: the caller went to the recorded intake)"},
     "operators": {"type": "array", "items": {"type": "string"}, "description": "User names rung"},
     "ringing_at": _time, "answered_at": _opt_time, "answered_by": {"type": ["string", "null"]},
-    "complaint_number": {"type": ["string", "null"], "description": "Once a ticket is registered for the call"}})
+    "complaint_number": {"type": ["string", "null"], "description": "Once a ticket is registered for the call"},
+    "complaint_numbers": {"type": "array", "items": {"type": "string"},
+                          "description": "Every ticket registered from the call, oldest first"}})
 SCHEMAS["OperatorCallList"] = _obj({"items": {"type": "array", "items": _ref("OperatorCall")}})
 SCHEMAS["OperatorCallDetail"] = {"allOf": [_ref("OperatorCall"), _obj({
     "tickets": {"type": "array", "items": _ref("TicketSummary"), "description": "The caller's tickets in the "
@@ -423,6 +490,11 @@ def document() -> dict[str, Any]:
                         {"201": _json(_ref("Ticket"), "Registered"), **_errors(400, 404, 409, 422)},
                         body=_ref("NewTicket"), op_id="registerTicket"),
         },
+        "/api/tickets/bulk": {"post": _op(
+            "Transfers (or reroutes) up to 50 tickets at once, each as its own action: each done or refused on "
+            "its own", ("operator", "collector", "state_admin"),
+            {"200": _json(_ref("BulkResult"), "What was done and what was refused"), **_errors(400, 404)},
+            body=_ref("BulkAction"), op_id="bulkTickets")},
         "/api/tickets/export.csv": {"get": _op(
             "The same lists as CSV (UTF-8 with BOM, for Excel); up to 5,000 rows per request, the next "
             "cursor in the X-Next-Cursor header", ("collector", "state_admin"),
@@ -481,7 +553,10 @@ def document() -> dict[str, Any]:
                                    # Checked against District by the save itself, so a wrong file is a 422
                                    # that names the place ("categories[0]: …"), not a 400.
                                    "config": {"type": "object", "description": "The whole file, with the "
-                                              "shape of components/schemas/District (422 invalid_district)"},
+                                              "shape of components/schemas/District. A wrong field: 422 "
+                                              "invalid_fields, error.fields one {code, path, message} each "
+                                              "(message in the user's language; path its place in the file); "
+                                              "a rule between fields: 422 invalid_district"},
                                    "summary": _free(300)}, ["version", "config"]),
                        op_id="putDistrictConfig"),
         },

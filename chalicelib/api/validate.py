@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.api.errors import bad_request
+from chalicelib.api.errors import ApiError, bad_request
 
 _compiled: dict[str, Callable[[Any], Any]] = {}
 
@@ -37,13 +37,13 @@ def check(value: Any, schema: dict[str, Any], where: str) -> None:
     try:
         _validator(schema)(value)
     except JsonSchemaValueException as error:
-        raise bad_request(_wording(error, where)) from None
+        raise _refusal(error, where) from None
 
 
 def _no_nul(value: Any, where: str) -> None:
     """A NUL is no character a person types, and some stores cut a string at it: refused everywhere."""
     if isinstance(value, str) and "\x00" in value:
-        raise bad_request(f"{where} has a NUL character")
+        raise bad_request("field_nul", field=where)
     if isinstance(value, dict):
         for name, item in value.items():
             _no_nul(item, name)
@@ -52,34 +52,34 @@ def _no_nul(value: Any, where: str) -> None:
             _no_nul(item, where)
 
 
-def _wording(error: Any, where: str) -> str:
-    """fastjsonschema's failure, e.g. rule "maxLength" at "data.remark", as "remark is longer than 500 characters"."""
+def _refusal(error: Any, where: str) -> ApiError:
+    """fastjsonschema's failure, e.g. rule "maxLength" at "data.remark", as field_too_long with field=remark."""
     path = (error.name or "data").removeprefix("data")
     field = re.sub(r"^\.", "", path) or where
     rule, limit, value = error.rule, error.rule_definition, error.value
     if rule == "required":
         missing = [name for name in limit if not isinstance(value, dict) or name not in value]
         name = missing[0] if missing else limit[0]
-        return f"'{name}' is required" if field == where == "body" else f"{field}.{name} is required"
+        return bad_request("field_required", field=name if field == where == "body" else f"{field}.{name}")
     if rule == "additionalProperties":
         known = set((error.definition or {}).get("properties", {}))
         extra = sorted(set(value) - known) if isinstance(value, dict) else []
-        return f"'{extra[0] if extra else field}' is not a field this takes"
+        return bad_request("field_unknown", field=extra[0] if extra else field)
     if rule == "type":
         kinds = [k for k in (limit if isinstance(limit, list) else [limit]) if k != "null"]
-        return f"{field} must be {' or '.join(kinds)}"
+        return bad_request("field_type", field=field, kinds=" / ".join(kinds))
     if rule == "enum":
-        return f"{field} must be one of {', '.join(map(str, limit))}"
+        return bad_request("field_choice", field=field, choices=", ".join(map(str, limit)))
     if rule == "minLength":
-        return f"{field} is empty" if value == "" else f"{field} is too short"
+        return bad_request("field_empty" if value == "" else "field_too_short", field=field)
     if rule == "maxLength":
-        return f"{field} is longer than {limit} characters"
+        return bad_request("field_too_long", field=field, limit=limit)
     if rule == "pattern":
-        return f"{field} is not in the expected form"
+        return bad_request("field_pattern", field=field)
     if rule in ("minimum", "maximum"):
         bounds = error.definition or {}
-        return f"{field} must be between {bounds.get('minimum')} and {bounds.get('maximum')}"
-    return f"{field} is not valid: {error.message.removeprefix('data').lstrip('. ')}"
+        return bad_request("field_range", field=field, minimum=bounds.get("minimum"), maximum=bounds.get("maximum"))
+    return bad_request("field_invalid", field=field)
 
 
 def query(params: dict[str, str], parameters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -92,14 +92,14 @@ def query(params: dict[str, str], parameters: list[dict[str, Any]]) -> dict[str,
         raw = params.get(name)
         if raw is None:
             if parameter.get("required"):
-                raise bad_request(f"the query parameter '{name}' is required")
+                raise bad_request("query_required", field=name)
             if "default" in schema:
                 values[name] = schema["default"]
             continue
         value: Any = raw
         if schema.get("type") == "integer":
             if not re.fullmatch(r"-?[0-9]{1,9}", raw):
-                raise bad_request(f"{name} must be a whole number")
+                raise bad_request("field_whole_number", field=name)
             value = int(raw)
         check(value, schema, name)
         values[name] = value

@@ -1,11 +1,11 @@
 // The Samvad console: one page, hash routes, the API with the user's ID token. No framework.
 // This file is the frame: sign-in, the navigation, which page a route draws, and drawing it.
-import { api, districtQuery, frame, h, main, notice, run, state, t } from "./core.js";
+import { api, frame, h, main, notice, run, state, t } from "./core.js";
 import { dashboardPage } from "./dashboard.js";
 import { directoryPage, ownPinCard } from "./directory.js";
-import { pagedList, searchBox } from "./lists.js";
-import { complaintForm, operatorPage, searchPage, stopPolling } from "./operator.js";
-import { ticketPage } from "./ticket.js";
+import { listPage, searchBox } from "./lists.js";
+import { complaintForm, operatorPage, searchPage, stopPolling, stopWatching, watchCalls } from "./operator.js";
+import { approvalsList, ticketPage } from "./ticket.js";
 
 // -- sign-in -----------------------------------------------------------------------------------------
 async function signIn(username, password) {
@@ -16,7 +16,10 @@ async function signIn(username, password) {
                            AuthParameters: { USERNAME: username, PASSWORD: password } }),
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok || !data.AuthenticationResult) throw new Error(data.message || response.statusText);
+  // The sign-in service answers in English: a wrong name or password is said in the user's language.
+  if (!response.ok || !data.AuthenticationResult) {
+    throw new Error(["NotAuthorizedException", "UserNotFoundException"].includes(data.__type) ? t("sign_in_wrong") : t("error_unknown"));
+  }
   state.token = data.AuthenticationResult.IdToken;
   sessionStorage.setItem("samvad.token", state.token);
   state.me = await api("/me");
@@ -24,6 +27,7 @@ async function signIn(username, password) {
 }
 
 function signOut() {
+  stopWatching();
   state.token = null; state.me = null; state.stateView = null;
   sessionStorage.removeItem("samvad.token");
   go("#/signin");
@@ -69,8 +73,8 @@ async function page() {
     case "/operator": return operatorPage(params);
     case "/new": return [h("h1", { text: t("nav_new") }), await complaintForm({})];
     case "/search": return searchPage(params);
-    case "/queue": return [h("h1", { text: t("nav_queue") }), searchBox(), pagedList(`view=recent&limit=25${districtQuery()}`, t("nav_queue"), state.me.role !== "operator")];
-    case "/inbox": return [h("h1", { text: t("nav_inbox") }), searchBox(), pagedList("view=inbox&limit=25", `${state.me.department} ${state.me.level}`), ownPinCard()];
+    case "/queue": return [h("h1", { text: t("nav_queue") }), searchBox(), ...await listPage(path, params)];
+    case "/inbox": return [h("h1", { text: t("nav_inbox") }), searchBox(), approvalsList(), ...await listPage(path, params), ownPinCard()];
     case "/dashboard": return dashboardPage();
     case "/directory": return directoryPage();
     default: location.hash = home(); return [];
@@ -87,6 +91,7 @@ async function render() {
   document.getElementById("signout").hidden = !state.me;
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
   navigation();
+  watchCalls(); // the ringing call reaches an operator on every page (operator.js)
   let content;
   try {
     content = (await page()).filter(Boolean);

@@ -77,3 +77,25 @@ export function legend(series) {
   });
   return box;
 }
+
+// The chart's figures as a table for screen readers (and anyone who wants the numbers): hidden from sight.
+export function chartTable(caption, columns, rows) {
+  const table = document.createElement("table");
+  table.className = "sr-only chart-table";
+  const cell = (tag, text, scope) => {
+    const node = document.createElement(tag);
+    node.textContent = String(text);
+    if (scope) node.setAttribute("scope", scope);
+    return node;
+  };
+  const head = document.createElement("tr");
+  columns.forEach((c) => head.appendChild(cell("th", c, "col")));
+  table.append(cell("caption", caption), document.createElement("thead"), document.createElement("tbody"));
+  table.tHead.appendChild(head);
+  rows.forEach((r) => {
+    const row = document.createElement("tr");
+    row.append(cell("th", r.label, "row"), ...r.values.map((v) => cell("td", v)));
+    table.tBodies[0].appendChild(row);
+  });
+  return table;
+}

@@ -39,8 +39,9 @@ class OperatorCall:
     answered_by: str | None
     dial_status: str | None
     call_status: str | None
-    complaint_number: str | None
+    complaint_number: str | None  # the first ticket of the call
     recording_sid: str | None
+    complaint_numbers: tuple[str, ...] = ()  # every ticket registered from the call, oldest first
 
     @property
     def state(self) -> str:

@@ -58,10 +58,12 @@ def build(district: District, now: datetime, items: dict[Key, dict[str, int]]) -
         return {name: _sum(span, name) for name in TOTALS}
 
     pending, grades = [], []
+    open_total = open_overdue = 0
     for dep in district.departments.values():
         by_level = {level: max(0, gauges.get(f"open_{level}_{dep.id}", 0)) for level in LEVELS}
         total = sum(by_level.values())
         overdue = max(0, gauges.get(f"overdue_{dep.id}", 0))
+        open_total, open_overdue = open_total + total, open_overdue + overdue
         pending.append({"department": dep.id, "names": dep.names, **by_level, "total": total})
         resolved = _sum(month, f"resolved_{dep.id}")
         in_sla = _percent(_sum(month, f"resolved_in_sla_{dep.id}"), resolved)
@@ -71,6 +73,7 @@ def build(district: District, now: datetime, items: dict[Key, dict[str, int]]) -
     resolved, in_sla = _sum(month, "resolved"), _sum(month, "resolved_in_sla")
     closed, satisfied = _sum(month, "closed"), _sum(month, "closed_satisfied")
     no_response = _sum(month, "closed_no_response")
+    closed_in_sla = _sum(month, "closed_in_sla")
     histogram = {f"ttr_{b}": _sum(month, f"ttr_{b}") for b in TTR_BUCKETS} | {"ttr_more": _sum(month, "ttr_more")}
 
     calls = []
@@ -90,11 +93,19 @@ def build(district: District, now: datetime, items: dict[Key, dict[str, int]]) -
         "daily": [{"date": d, "registered": item.get("registered", 0), "resolved": item.get("resolved", 0),
                    "closed": item.get("closed", 0)} for d, item in zip(days, daily, strict=True)],
         "pending": pending,
-        "open_total": sum(p["total"] for p in pending),
+        "open_total": open_total,
         # First on the Collector's screen: open emergencies and urgent tickets (gauges kept on write).
         "open_emergencies": max(0, gauges.get("emergency_open", 0)),
         "open_urgent": max(0, gauges.get("urgent_open", 0)),
-        "open_overdue": sum(g["open_overdue"] for g in grades),
+        "open_overdue": open_overdue,
+        # What waits for a decision (a request to the level above) and what is near its SLA, beside the above:
+        # the Collector's screen leads with these four.
+        "waiting_decision": max(0, gauges.get("waiting_decision", 0)),
+        "open_at_risk": max(0, gauges.get("at_risk_open", 0)),
+        # On time said of both sides, so a month of punctual closures cannot hide what is overdue now.
+        "on_time": {"closed": {"closed": closed, "in_sla": closed_in_sla, "percent": _percent(closed_in_sla, closed)},
+                    "open": {"open": open_total, "overdue": open_overdue,
+                             "percent": _percent(open_overdue, open_total)}},
         "sla_compliance": {"resolved": resolved, "in_sla": in_sla, "percent": _percent(in_sla, resolved)},
         "closures": {"closed": closed, "satisfied": satisfied, "no_response": no_response,
                      "special": max(0, closed - satisfied - no_response),

@@ -2,9 +2,11 @@
 Collector's dashboard reads a fixed handful of items however many tickets there are.
 
 Items (scope / period):
-- DISTRICT#<code> / DAY#<IST date>: registered, resolved, resolved_in_sla, closed, closed_<closure>,
-  reopened, escalated, ttr_<hours> (time-to-resolve histogram), each also per department (<figure>_<dept>).
-- DISTRICT#<code> / OPEN: gauges, open_<level>_<dept> and overdue_<dept>, moved up and down by each change.
+- DISTRICT#<code> / DAY#<IST date>: registered, resolved, resolved_in_sla, closed, closed_in_sla,
+  closed_<closure>, reopened, escalated, ttr_<hours> (time-to-resolve histogram), each also per department
+  (<figure>_<dept>).
+- DISTRICT#<code> / OPEN: gauges, open_<level>_<dept> and overdue_<dept>, <urgency>_open, waiting_decision
+  (a request waits for the level above) and at_risk_open, moved up and down by each change.
 - LINE#<number> / DAY#<IST date>: h<HH>_calls, h<HH>_answered, h<HH>_missed, h<HH>_tickets.
 """
 from __future__ import annotations
@@ -46,6 +48,15 @@ def resolution_figures(ticket: Ticket, resolved_at: str) -> dict[str, int]:
     return figures
 
 
+def closure_figures(ticket: Ticket, closure: str, closed_at: str) -> dict[str, int]:
+    """A closure's counts. On time is judged where the officer's work ended (the resolution; a closure
+    without one, when it closed), so a citizen's late answer does not make an officer's work late."""
+    figures = {"closed": 1, f"closed_{closure}": 1}
+    if (ticket.resolved_at or closed_at) <= ticket.sla_due_at:
+        figures["closed_in_sla"] = 1
+    return figures
+
+
 def _gauges(ticket: Ticket | None) -> dict[str, int]:
     if ticket is None or not ticket.is_open:
         return {}
@@ -54,6 +65,10 @@ def _gauges(ticket: Ticket | None) -> dict[str, int]:
         gauges[f"overdue_{ticket.department}"] = 1
     if ticket.urgency != "normal":  # not "open_…": those add up to the open total, by level and department
         gauges[f"{ticket.urgency}_open"] = 1
+    if ticket.pending:
+        gauges["waiting_decision"] = 1
+    if ticket.sla_at_risk and not ticket.sla_breached:
+        gauges["at_risk_open"] = 1
     return gauges
 
 

@@ -88,7 +88,8 @@ def _take_outright(build: Build, at: Clock, day: str, district: District, store:
     from chalicelib.domain.callers import OverDailyLimit
 
     probe = build(1, at)  # read for its keys alone: which call or conversation this is
-    key = probe.once_key or (f"call#{probe.ticket.call_sid}" if probe.ticket.call_sid else None)
+    key = probe.once_key or (f"call#{probe.ticket.call_sid}" if probe.ticket.call_sid and not probe.more_on_call
+                             else None)
     if key and not store.hold_outright_take(key, probe.ticket.created_at):
         # Another copy of this very registration (a replayed webhook) takes the number: wait for its ticket.
         for _ in range(_COPY_WAITS):

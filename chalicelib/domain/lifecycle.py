@@ -25,7 +25,7 @@ from chalicelib.domain.district import (
     District,
 )
 from chalicelib.domain.events import DomainEvent
-from chalicelib.domain.figures import open_gauges, resolution_figures
+from chalicelib.domain.figures import closure_figures, open_gauges, resolution_figures
 from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
 from chalicelib.domain.ticket import (
     ACKNOWLEDGED,
@@ -122,7 +122,7 @@ class Lifecycle:
                         reopen_until=None, officer_ring_due_at=None)
         return self._change(ticket, after, actor, "concluded", {"outcome": outcome, "remark": remark.strip()},
                             [("ticket.concluded", {"outcome": outcome, "remark": remark.strip()})],
-                            {**resolution_figures(ticket, self.at), "closed": 1, f"closed_{outcome}": 1})
+                            {**resolution_figures(ticket, self.at), **closure_figures(ticket, outcome, self.at)})
 
     def request_time(self, ticket: Ticket, actor: Actor, days: int, reason: str) -> Change:
         self._responsible(ticket, actor)
@@ -175,10 +175,16 @@ class Lifecycle:
         return self._change(ticket, after, actor, "closed", {"closure": closure, "proposed_by": pending["by"]},
                             [("ticket.request_decided", decision),
                              ("ticket.closed", {"closure": closure, "reason": pending["reason"]})],
-                            {"closed": 1, f"closed_{pending['code']}": 1})
+                            closure_figures(ticket, pending["code"], self.at))
 
     def transfer(self, ticket: Ticket, actor: Actor, department: str, reason: str) -> Change:
-        self._responsible(ticket, actor)
+        # The Collector's office (its operators, the Collector) sends any open ticket of the district where it
+        # belongs, as it reroutes one (the console's bulk transfer); an officer only one at their own post.
+        if actor.kind in ("operator", "collector"):
+            if not ticket.is_open:
+                raise NotAllowed("not_open")
+        else:
+            self._responsible(ticket, actor)
         if department not in self.district.departments:
             raise NotAllowed("unknown_department", departments=", ".join(self.district.departments))
         if department == ticket.department:
@@ -215,6 +221,11 @@ class Lifecycle:
         moved = category.department != ticket.department
         if moved:
             after = self._at_level(replace(after, pending=None, status=REGISTERED), "L1")
+        elif after.sla_due_at > self.at and after.level_due_at > after.sla_due_at:
+            # A shorter SLA of the new category, same department: the level keeps its clock but, as everywhere
+            # (clocks.level_due), never past the ticket's own due time while that is still ahead. Left alone, the
+            # officer was shown a level deadline after the final one.
+            after = replace(after, level_due_at=after.sla_due_at)
         detail = {"from_category": ticket.category, "to_category": category.id, "reason": reason.strip()}
         events = [("ticket.transferred", {"from_department": ticket.department, "reason": reason.strip()})] if moved \
             else []
@@ -247,7 +258,7 @@ class Lifecycle:
             after = self._closed(ticket, "satisfied")
             return self._change(ticket, after, actor, "closed", {"closure": "satisfied"},
                                 [("ticket.closed", {"closure": "satisfied"})],
-                                {"closed": 1, "closed_satisfied": 1})
+                                closure_figures(ticket, "satisfied", self.at))
         return self._reopen(ticket, actor, "not_satisfied")
 
     def reopen(self, ticket: Ticket, actor: Actor, reason: str) -> Change:
@@ -276,7 +287,7 @@ class Lifecycle:
             after = self._closed(ticket, "no_response")
             return self._change(ticket, after, SYSTEM, "closed", {"closure": "no_response"},
                                 [("ticket.closed", {"closure": "no_response"})],
-                                {"closed": 1, "closed_no_response": 1})
+                                closure_figures(ticket, "no_response", self.at))
         return None
 
     def _tick_open(self, ticket: Ticket) -> Change | None:

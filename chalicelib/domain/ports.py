@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.consent import WhatsAppConsent
 from chalicelib.domain.conversation import Conversation
@@ -19,6 +19,7 @@ from chalicelib.domain.ticket import Ticket, TimelineEntry
 if TYPE_CHECKING:
     from chalicelib.domain.call_log import CallEnd, OperatorCall
     from chalicelib.domain.callback_requests import CallbackRequest
+    from chalicelib.domain.list_filters import Plan
 
 
 class AlreadyRegistered(Exception):
@@ -409,6 +410,13 @@ class ConsoleQueries(Protocol):
     def of_kind(self, district: str, kind: str, since: str, limit: int, start: dict[str, object] | None) -> Page:
         """The district's suggestions (demands, requests) registered since `since`, open or not, newest first."""
 
+    def approvals(self, district: str, post: str | None, limit: int, start: dict[str, object] | None) -> Page:
+        """Open tickets whose request waits for a decision: for one post (domain/approvals.py post_prefix),
+        or the whole district's; the oldest request first."""
+
+    def planned(self, plan: Plan, limit: int, start: dict[str, object] | None) -> Page:
+        """A filtered list (domain/list_filters.py): one Query of `plan`, at most `limit` items read."""
+
     def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
         """The ticket's timeline, oldest first."""
 
@@ -426,6 +434,7 @@ class AuditEntry:
     section: str  # the parts of the district file that changed, or "blocklist"
     summary: str
     version: int  # the file's version after the save; 0 for a blocklist change
+    changes: tuple[dict[str, Any], ...] = ()  # field by field (domain/directory_changes.py); () for older saves
 
 
 class StaleConfig(Exception):
@@ -455,7 +464,8 @@ class DistrictConfigs(Protocol):
         """The file and its version; None for a district never loaded."""
 
     def save_district_config(self, district: District, version: int, by: str, at: str, summary: str,
-                             removed_lines: list[str], section: str = "") -> int:
+                             removed_lines: list[str], section: str = "",
+                             changes: list[dict[str, Any]] | None = None) -> int:
         """Replace the file and its lines at once if nobody saved since `version`; the new version.
         Raises StaleConfig, LineTaken, or TooManyLines (nothing written)."""
 

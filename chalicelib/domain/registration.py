@@ -65,6 +65,9 @@ class Registration:
     # An answer on WhatsApp updates given with this complaint (chat, console): written on the caller's item in the
     # same transaction. None: nothing new to keep (the IVR asks after the recording, in its own step).
     consent: WhatsAppConsent | None = None
+    # One more complaint of a call that has one (an operator's "another from this call"): linked to the call,
+    # listed on its record, never refused as the call's replay. False: the call's one ticket, as the IVR's.
+    more_on_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class ConsoleComplaint:
     urgency: str | None = None  # the operator marked it (emergency, urgent); None: the category's own
     kind: str = COMPLAINT
     form: dict[str, str] | None = None  # a request's blanks, by the form's field ids
+    more_on_call: bool = False  # one more complaint from a call that has one (registration.more_on_call)
 
 
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
@@ -138,7 +142,7 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
                "description": description, "registered_by": complaint.operator, "form": form,
                **_consent_fields(consent)},
         detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
-    return replace(registration, consent=consent)
+    return replace(registration, consent=consent, more_on_call=bool(complaint.call_sid and complaint.more_on_call))
 
 
 def filled_form(district: District, kind: str, category_id: str,

@@ -26,7 +26,7 @@ def _render(call: OperatorCall) -> dict[str, Any]:
             "hotline": call.hotline, "district": call.district, "state": call.state,
             "operators": list(call.operators),
             "ringing_at": call.ringing_at, "answered_at": call.answered_at, "answered_by": call.answered_by,
-            "complaint_number": call.complaint_number}
+            "complaint_number": call.complaint_number, "complaint_numbers": list(call.complaint_numbers)}
 
 
 def ringing(call: Call) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def one_call(call: Call) -> dict[str, Any]:
     mine = found is not None and (user.role == "state_admin" or found.district == user.district
                                   or (user.is_state_executive and found.district in access.state_districts(user)))
     if found is None or not mine:
-        raise not_found(f"No call {call.path['call_sid']} that rang your operators")
+        raise not_found("no_call", call_sid=call.path["call_sid"])
     previous = wiring.console_queries().tickets_of_caller(found.caller_phone, found.district, PREVIOUS_TICKETS,
                                                           None).tickets if found.caller_phone else []
     now = iso(common.now())

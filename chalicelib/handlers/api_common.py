@@ -20,7 +20,7 @@ from chalicelib.i18n import catalog
 def district(code: str) -> District:
     found = wiring.directory().district(code)
     if found is None:
-        raise not_found(f"No district {code}")
+        raise not_found("no_district", district=code)
     return found
 
 
@@ -36,7 +36,7 @@ def ticket(call: Call, number: str) -> Ticket:
     found = wiring.ticket_store().get(number)
     # Another district's or department's ticket reads as missing: its existence is not the user's to know.
     if found is None or not access.may_see(call.user, found):
-        raise not_found(f"No complaint number {number} that you can see")
+        raise not_found("no_ticket", number=number)
     return found
 
 
@@ -59,7 +59,9 @@ def summary(ticket: Ticket, now: str) -> dict[str, Any]:
 
 def detail(call: Call, ticket: Ticket) -> dict[str, Any]:
     entries = wiring.console_queries().timeline(ticket.complaint_number)
-    return {**summary(ticket, iso(now())), "version": ticket.version, "address": ticket.address,
+    at = iso(now())
+    return {**summary(ticket, at), "now": at, "level_started_at": ticket.level_started_at or ticket.created_at,
+            "version": ticket.version, "address": ticket.address,
             "description": ticket.description, "call_sid": ticket.call_sid,
             "acknowledged_at": ticket.acknowledged_at, "resolved_at": ticket.resolved_at,
             "resolution_remark": ticket.resolution_remark, "closed_at": ticket.closed_at, "closure": ticket.closure,
@@ -83,15 +85,14 @@ def refusal(call: Call, ticket: Ticket, refused: NotAllowed) -> ApiError:
     words = catalog(call.language)
     try:
         message = words.text(f"reply_{refused.reason}", number=ticket.complaint_number, **refused.details)
-    except KeyError:
-        message = refused.reason.replace("_", " ")
+    except KeyError:  # a reason with no officer's reply of its own: the API's words for it
+        message = words.text(f"error_{refused.reason}", **refused.details)
     status = 403 if refused.reason == "not_yours" else 422 if refused.reason in _REFUSED_INPUT else 409
     return ApiError(status, refused.reason, message)
 
 
 def ticket_moved() -> ApiError:
-    return ApiError(409, "stale", "Someone changed this ticket a moment ago; it has been reloaded — "
-                                  "check it and try again")
+    return ApiError(409, "stale")
 
 
 def forget_cached_directory() -> None:

@@ -10,7 +10,7 @@ from chalice import Response
 
 from chalicelib.api.auth import user_from_headers
 from chalicelib.api.errors import ApiError
-from chalicelib.api.http import error_response
+from chalicelib.api.http import error_response, request_language
 
 
 @cache
@@ -21,8 +21,9 @@ def _body() -> str:
 
 
 def openapi(request: Any) -> Response:
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     try:
-        user_from_headers({k.lower(): v for k, v in (request.headers or {}).items()})
+        user_from_headers(headers)
     except ApiError as error:
-        return error_response(error)
+        return error_response(error, request_language(headers))
     return Response(_body(), status_code=200, headers={"Content-Type": "application/json; charset=utf-8"})

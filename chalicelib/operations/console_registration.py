@@ -3,6 +3,11 @@
 With the CallSid of the operator's call: the call must be the district's, the ticket is once per call like
 the IVR's, and a recording Twilio already posted for that call (it ended before the operator pressed
 register) joins the ticket now — otherwise the recording callback attaches it when it comes.
+
+A caller with several complaints on one call: each after the first is registered `more_on_call`, linked to
+the call and listed on its record. The recording stays with the first ticket (the callback attaches to the
+call's first number too): it is one recording of the whole call, and copying it onto every ticket would have it
+transcribed, retained and forwarded once per ticket; the others reach it through the call.
 """
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ def register_for_caller(complaint: ConsoleComplaint, district: District, tickets
     result = register_console_complaint(complaint, district, tickets, dispatcher, clock)
     if not result.created:
         raise CallHasTicket(result.complaint_number)
-    if call_sid:
+    if call_sid and not complaint.more_on_call:
         finished = calls.completed_recording(call_sid)
         if finished:
             recording_sid, url, seconds = finished

@@ -1,6 +1,7 @@
 """Finding tickets by what was said or written: keeping a ticket's words in the search index, and reading it.
 
-A ticket's text is its description and its transcript's best text (the correction when there is one). Whoever
+A ticket's text is its description, its transcript's best text (the correction when there is one) and the
+caller's name. Whoever
 changes either (a transcription, a correction, a registration with a description) calls `index_ticket_text`
 with `ticket_text` of the ticket before and after: only the terms that came or went are written, so a
 correction of one word costs two writes, not the whole transcript again.
@@ -22,12 +23,20 @@ from chalicelib.domain.transcripts import Transcript
 MAX_QUERY_TERMS = 8  # a search box's words beyond these narrow nothing a person would notice
 
 
-def ticket_text(ticket: Ticket | None) -> str:
-    """What the index holds of a ticket: its description and its transcript's best text."""
+def said_text(ticket: Ticket | None) -> str:
+    """What the citizen said or wrote: the ticket's description and its transcript's best text."""
     if ticket is None:
         return ""
     transcript = Transcript.from_json(ticket.transcript)
     return "\n".join(part for part in (ticket.description, transcript.best_text if transcript else "") if part)
+
+
+def ticket_text(ticket: Ticket | None) -> str:
+    """What the index holds of a ticket: what was said (said_text), and the caller's name, so that an operator
+    finds a caller's complaints by the name they give on the phone, with the same Query as by words."""
+    if ticket is None:
+        return ""
+    return "\n".join(part for part in (said_text(ticket), ticket.caller_name or "") if part)
 
 
 def expires_at(created_at: str, retention_days: int) -> int | None:

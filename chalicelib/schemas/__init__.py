@@ -41,3 +41,19 @@ def problem(name: str, value: Any) -> str | None:
         where = where.removeprefix("data").removeprefix(".") or "the file"
         return f"{where}: {what}"
     return None
+
+
+def field_problem(name: str, value: Any) -> tuple[str, tuple[str | int, ...]] | None:
+    """None when `value` has the schema's shape; else the failed rule's kind ("type", "required", "enum",
+    "minLength", …) and the place, e.g. ("hotlines", 0, "lines"): the API words it for the person."""
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        validator(name)(value)
+    except JsonSchemaValueException as error:
+        place = tuple(int(part) if part.isdigit() else part for part in (error.path or [])[1:])
+        if error.rule == "required" and isinstance(error.value, dict):
+            missing = [field for field in error.rule_definition or [] if field not in error.value]
+            place = (*place, *missing[:1])
+        return str(error.rule or "invalid"), place
+    return None

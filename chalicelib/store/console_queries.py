@@ -1,9 +1,11 @@
 """What the console reads: pages of tickets from the sparse indexes, a ticket's timeline, counter items and
-which district a call belongs to. Every list is a Query on a key; none is a Scan."""
+which district a call belongs to. Every list is a Query on a key; none is a Scan. A filtered list is a plan
+(domain/list_filters.py) run as one Query request."""
 from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.list_filters import Plan
 from chalicelib.domain.ports import Page
 from chalicelib.domain.ticket import TimelineEntry
 from chalicelib.store.connection import connection
@@ -47,6 +49,36 @@ class DynamoConsoleQueries:
     def of_kind(self, district: str, kind: str, since: str, limit: int, start: dict[str, Any] | None) -> Page:
         return _page(TicketModel.by_kind.query(f"{district}#{kind}", TicketModel.created_at >= since,
                                                scan_index_forward=False, limit=limit, last_evaluated_key=start))
+
+    def approvals(self, district: str, post: str | None, limit: int, start: dict[str, Any] | None) -> Page:
+        condition = TicketModel.approval_key.startswith(post) if post else None
+        return _page(TicketModel.by_approval.query(district, condition, limit=limit, last_evaluated_key=start))
+
+    def planned(self, plan: Plan, limit: int, start: dict[str, Any] | None) -> Page:
+        """One filtered page (domain/list_filters.py): a single Query request, so the items read are at most
+        `limit` whatever the filter expression keeps; a short page still carries the key to go on from."""
+        index = getattr(TicketModel, plan.index)
+        bound = getattr(TicketModel, plan.range_key)
+        if plan.low and plan.high:
+            range_condition = bound.between(plan.low, plan.high)
+        else:
+            range_condition = bound >= plan.low if plan.low else bound <= plan.high if plan.high else None
+        kept = [getattr(TicketModel, name).is_in(*values) for name, values in sorted(plan.where.items())]
+        if plan.created_low:
+            kept.append(TicketModel.created_at >= plan.created_low)
+        if plan.created_high:
+            kept.append(TicketModel.created_at <= plan.created_high)
+        condition = None
+        for one in kept:
+            condition = one if condition is None else condition & one
+        results = index.query(plan.key, range_condition, filter_condition=condition, scan_index_forward=plan.forward,
+                              limit=limit, last_evaluated_key=start)
+        try:
+            page = next(results.page_iter)  # one request: pynamodb's iterator would read on to fill the page
+        except StopIteration:
+            return Page([], None, 0)
+        tickets = [ticket_from_item(TicketModel.from_raw_data(item)) for item in page.get("Items", [])]
+        return Page(tickets, results.page_iter.last_evaluated_key, int(page.get("ScannedCount", len(tickets))))
 
     def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
         return [TimelineEntry(complaint_number=number, at=item.at_id.split("#", 1)[0], actor_type=item.actor_type,

@@ -29,7 +29,8 @@ class DynamoDistrictConfigs:
         return item.config or {}, int(item.version or 0)
 
     def save_district_config(self, district: District, version: int, by: str, at: str, summary: str,
-                             removed_lines: list[str], section: str = "") -> int:
+                             removed_lines: list[str], section: str = "",
+                             changes: list[dict[str, Any]] | None = None) -> int:
         if len(district.lines()) + len(removed_lines) > MAX_LINES:
             raise TooManyLines(MAX_LINES)
         new_version = version + 1
@@ -53,7 +54,8 @@ class DynamoDistrictConfigs:
                                condition=DirectoryModel.district == district.code)
                 txn.save(TimelineModel(f"AUDIT#{district.code}", f"{at}#{new_version:06d}", actor_type="user",
                                        actor_id=by, action="directory_saved", channel="console",
-                                       detail={"summary": summary, "version": new_version, "section": section}))
+                                       detail={"summary": summary, "version": new_version, "section": section,
+                                               "changes": changes or []}))
         except TransactWriteError as error:
             codes = [r.code if r is not None else None for r in (error.cancellation_reasons or [])]
             # The reasons follow the request: pynamodb sends the deletes (removed lines) before the puts.
@@ -71,6 +73,7 @@ class DynamoDistrictConfigs:
                                       last_evaluated_key=start)
         entries = [AuditEntry(at=item.at_id.split("#", 1)[0], by=item.actor_id,
                               section=item.detail.get("section", ""), summary=item.detail.get("summary", ""),
-                              version=int(item.detail.get("version", 0)))
+                              version=int(item.detail.get("version", 0)),
+                              changes=tuple(item.detail.get("changes") or ()))
                    for item in results]
         return entries, results.last_evaluated_key

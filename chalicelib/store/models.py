@@ -14,6 +14,7 @@ from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
@@ -131,6 +132,90 @@ class KindIndex(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class ApprovalIndex(GlobalSecondaryIndex):
+    """Sparse: open tickets with a request waiting for the level above, by district, then the approver's post
+    and when it was asked (department#level#at; COLLECTOR for an L4's): the approvers' queue."""
+
+    class Meta:
+        index_name = "by_approval"
+        projection = AllProjection()
+
+    approval_district = UnicodeAttribute(hash_key=True)
+    approval_key = UnicodeAttribute(range_key=True)
+
+
+# The console's filters (handlers/api_lists.py picks one of these by the filter asked for). Each key is
+# <district>#<value>, so a Query reads one district's tickets of that value and nothing else; every ticket carries
+# them (closed ones too: "recent" lists every ticket), except level_key, which only an open ticket has.
+class StatusIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class CategoryIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_category"
+        projection = AllProjection()
+
+    category_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class DepartmentDayIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_department"
+        projection = AllProjection()
+
+    department_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class UrgencyIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_urgency"
+        projection = AllProjection()
+
+    urgency_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class LevelDueIndex(GlobalSecondaryIndex):
+    """Sparse: open tickets at one level of any department, by the level's deadline."""
+
+    class Meta:
+        index_name = "by_level_due"
+        projection = AllProjection()
+
+    level_key = UnicodeAttribute(hash_key=True)
+    level_due_at = UnicodeAttribute(range_key=True)
+
+
+class OpenByDayIndex(GlobalSecondaryIndex):
+    """Sparse: a district's open tickets, newest (or oldest) first: status=open."""
+
+    class Meta:
+        index_name = "open_by_day"
+        projection = AllProjection()
+
+    open_district = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OpenByDueIndex(GlobalSecondaryIndex):
+    """Sparse: a district's open tickets by the level's deadline: the nearest (or farthest) due first."""
+
+    class Meta:
+        index_name = "open_by_due"
+        projection = AllProjection()
+
+    open_district = UnicodeAttribute(hash_key=True)
+    level_due_at = UnicodeAttribute(range_key=True)
+
+
 class DueIndex(GlobalSecondaryIndex):
     """Sparse: only open tickets carry sweep_shard, so the sweeper reads what is due, not all."""
 
@@ -157,6 +242,13 @@ class TicketModel(_StageModel):
     open_district = UnicodeAttribute(null=True)
     risk_district = UnicodeAttribute(null=True)
     kind_district = UnicodeAttribute(null=True)  # by_kind's key: suggestions, demands, requests only
+    status_key = UnicodeAttribute(null=True)  # the console's filters: <district>#<value> (the filter indexes)
+    category_key = UnicodeAttribute(null=True)
+    department_key = UnicodeAttribute(null=True)
+    urgency_key = UnicodeAttribute(null=True)
+    level_key = UnicodeAttribute(null=True)  # only while open
+    approval_district = UnicodeAttribute(null=True)  # by_approval's keys: only while a request waits
+    approval_key = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     level = UnicodeAttribute()
     version = NumberAttribute()
@@ -212,6 +304,14 @@ class TicketModel(_StageModel):
     open_by_sla = OpenBySlaIndex()
     at_risk = AtRiskIndex()
     by_kind = KindIndex()
+    by_status = StatusIndex()
+    by_category = CategoryIndex()
+    by_department = DepartmentDayIndex()
+    by_urgency = UrgencyIndex()
+    by_level_due = LevelDueIndex()
+    open_by_day = OpenByDayIndex()
+    open_by_due = OpenByDueIndex()
+    by_approval = ApprovalIndex()
 
 
 class TimelineModel(_StageModel):
@@ -260,7 +360,8 @@ class CallModel(_StageModel):
     outcome = UnicodeAttribute(null=True)  # ticket, note, abandoned, failed, over_cap
     language = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)
-    complaint_number = UnicodeAttribute(null=True)
+    complaint_number = UnicodeAttribute(null=True)  # the call's first ticket: its recording joins this one
+    complaint_numbers = UnicodeSetAttribute(null=True)  # every ticket registered from the call, the first too
     recording_sid = UnicodeAttribute(null=True)
     recording_status = UnicodeAttribute(null=True)
     recording_url = UnicodeAttribute(null=True)  # kept for an operator's ticket registered after the recording

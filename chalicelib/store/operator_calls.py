@@ -64,4 +64,7 @@ def _call(item: CallModel) -> OperatorCall | None:
         district=item.district or item.ringing_district, hotline=item.hotline,
         operators=tuple(o for o in (item.rang_operators or "").split(",") if o), ringing_at=item.ringing_at,
         answered_at=item.answered_at, answered_by=item.answered_by, dial_status=item.dial_status,
-        call_status=item.call_status, complaint_number=item.complaint_number, recording_sid=item.recording_sid)
+        call_status=item.call_status, complaint_number=item.complaint_number, recording_sid=item.recording_sid,
+        # A number's date and day sequence sort as its registration order.
+        complaint_numbers=tuple(sorted(item.complaint_numbers or ([item.complaint_number] if item.complaint_number
+                                                                   else []))))

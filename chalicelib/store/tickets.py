@@ -15,6 +15,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.approvals import approval_key
 from chalicelib.domain.callers import OverDailyLimit
 from chalicelib.domain.consent import WhatsAppConsent
 from chalicelib.domain.lifecycle import Change
@@ -245,9 +246,17 @@ def _registration_write(registration: Registration) -> _LabelledWrite:
                   (CallModel.district, ticket.district), (CallModel.hotline, ticket.hotline),
                   (CallModel.language, ticket.language), (CallModel.category, ticket.category),
                   (CallModel.recording_sid, ticket.recording_sid)]
-        # An operator's ticket knows neither the line nor a recording: leave what the call logged.
-        write.update("call", CallModel(ticket.call_sid), actions=[attr.set(v) for attr, v in values if v],
-                     condition=CallModel.complaint_number.does_not_exist())
+        listed = CallModel.complaint_numbers.add({ticket.complaint_number})
+        if registration.more_on_call:
+            # Another complaint from the same call: listed on it, while the call's first ticket (which its
+            # recording joins) and what it logged stay; no replay condition, the operator asked for one more.
+            first = CallModel.complaint_number.set(CallModel.complaint_number | ticket.complaint_number)
+            write.update("call", CallModel(ticket.call_sid), actions=[first, listed, CallModel.outcome.set("ticket")])
+        else:
+            # An operator's ticket knows neither the line nor a recording: leave what the call logged.
+            write.update("call", CallModel(ticket.call_sid),
+                         actions=[*(attr.set(v) for attr, v in values if v), listed],
+                         condition=CallModel.complaint_number.does_not_exist())
     for counter in registration.counters:
         write.update("counter", CounterModel(counter.scope, counter.period),
                      actions=[Path(name).add(n) for name, n in sorted(counter.figures.items())])
@@ -308,6 +317,7 @@ def ticket_item(ticket: Ticket) -> TicketModel:
     values["reminders_sent"] = list(ticket.reminders_sent)
     due = ticket.next_action_at
     is_open = ticket.is_open
+    approval = approval_key(ticket)
     return TicketModel(
         # The console's lists are sparse indexes: only open tickets carry their keys.
         district_department=f"{ticket.district}#{ticket.department}" if is_open else None,
@@ -315,6 +325,15 @@ def ticket_item(ticket: Ticket) -> TicketModel:
         open_district=ticket.district if is_open else None,
         risk_district=ticket.district if is_open and ticket.sla_at_risk and not ticket.sla_breached else None,
         kind_district=f"{ticket.district}#{ticket.kind}" if ticket.kind != "complaint" else None,
+        # The console's filters, one <district>#<value> key each (console_queries.py picks one per list).
+        status_key=f"{ticket.district}#{ticket.status}",
+        category_key=f"{ticket.district}#{ticket.category}",
+        department_key=f"{ticket.district}#{ticket.department}",
+        urgency_key=f"{ticket.district}#{ticket.urgency}",
+        level_key=f"{ticket.district}#{ticket.level}" if is_open else None,
+        # The approvers' queue holds a ticket only while its request waits (domain/approvals.py).
+        approval_district=ticket.district if approval else None,
+        approval_key=approval,
         # Only tickets with something due carry the due index's key: the index stays as small as the work.
         sweep_shard=sweep_shard(ticket.complaint_number) if due else None,
         **values,

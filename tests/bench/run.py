@@ -394,7 +394,7 @@ def console_reads(page: int = 25) -> None:
 
     from chalicelib import wiring
     from chalicelib.api.auth import forget_keys
-    from chalicelib.domain.clock import FixedClock
+    from chalicelib.domain.clock import IST, FixedClock
     from chalicelib.domain.registration import CallComplaint, build_call_registration
     from chalicelib.local.auth import LocalIssuer
 
@@ -408,7 +408,27 @@ def console_reads(page: int = 25) -> None:
              ("officer.water.l1", f"/api/tickets?view=inbox&limit={page}"),
              ("collector.rpr", f"/api/tickets?view=overdue&limit={page}"),
              ("collector.rpr", f"/api/tickets?view=at_risk&limit={page}"),
-             ("collector.rpr", f"/api/tickets?view=department&department=water&limit={page}")]
+             ("collector.rpr", f"/api/tickets?view=department&department=water&limit={page}"),
+             # The approvers' queue (the sparse by_approval index): a post's, and the whole district's.
+             ("officer.water.l2", f"/api/tickets?view=approvals&limit={page}"),
+             ("collector.rpr", f"/api/tickets?view=approvals&district=RPR&limit={page}")]
+    # The lists' filters and sorts (handlers/api_lists.py): each a Query on the index its filter picks, the rest a
+    # filter expression on it: never more than the page size read.
+    days_ago = (datetime.now(UTC) - timedelta(days=3)).astimezone(IST).date().isoformat()
+    filtered = [("collector.rpr", f"/api/tickets?view=recent&department=water&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&category=health&sort=oldest&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&status=open&urgency=emergency&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&status=open&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&level=L2&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&from={days_ago}&to={days_ago}&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&sort=due_nearest&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=recent&kind=complaint&department=water&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=department&department=water&urgency=normal"
+                                  f"&sort=due_farthest&limit={page}"),
+                ("officer.water.l1", f"/api/tickets?view=inbox&category=water&limit={page}"),
+                ("collector.rpr", f"/api/tickets?view=overdue&department=water&limit={page}"),
+                ("operator.rpr", f"/api/tickets?view=caller&phone=%2B919800000000&category=water&limit={page}")]
+    views += filtered
     print(f"\nConsole: DynamoDB items read per request (page size {page})")
     results: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for tickets in (100, 10_000):
@@ -435,6 +455,9 @@ def console_reads(page: int = 25) -> None:
                     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
                     ticket = replace(ticket, sla_breached=ticket.sla_due_at <= stamp,
                                      sla_at_risk=ticket.sla_risk_at <= stamp)
+                    if n % 3 == 0:  # a request for more time waiting for the level above (every category)
+                        ticket = replace(ticket, pending={"kind": "extension", "days": 3, "reason": "पाइप",
+                                                          "by": "officer", "level": "L1", "at": ticket.created_at})
                     batch.save(ticket_item(ticket))
                     for counter in registration.counters:
                         figures[(counter.scope, counter.period)].update(counter.figures)
@@ -458,6 +481,12 @@ def console_reads(page: int = 25) -> None:
               f"(requests {small_requests} / {large_requests})")
     print(f"  (dashboard: one BatchGet of 30 days + the open gauges + one item per line today; "
           f"lists: at most the page size, {page})")
+    over = [path for _user, path in filtered if max(results[path][100][0], results[path][10_000][0]) > page + 1]
+    print(f"  filtered lists over page size + 1 ({page + 1}) items read: {len(over)} of {len(filtered)}")
+    assert not over, over
+    queued = [path for _user, path in views if "view=approvals" in path
+              and max(results[path][100][0], results[path][10_000][0]) > page + 1]
+    assert not queued, queued  # the approvers' queue: a page reads at most its size too
 
 
 def search_reads(page: int = 25) -> None:

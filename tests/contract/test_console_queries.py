@@ -147,3 +147,30 @@ def test_a_calls_district_is_the_call_logs_and_an_unknown_call_has_none(console:
     console.log_call("CA" + "7" * 32, "RPR")
     assert console.queries.call_district("CA" + "7" * 32) == "RPR"
     assert console.queries.call_district("CA" + "8" * 32) is None
+
+
+def test_approvals_are_the_requests_waiting_for_a_post_or_the_district_oldest_first(console: Console):
+    from chalicelib.domain.approvals import post_prefix
+
+    water = [console.register(n) for n in range(1, 4)]
+    health = console.register(4, category="health")
+    asker = Actor("officer", "+919800000101", "sms", ((water[0].department, "L1"),))
+    for minutes, ticket in ((10, water[2]), (20, water[0])):
+        console.change(Lifecycle(DISTRICT, AT + timedelta(minutes=minutes)).request_time(ticket, asker, 3, "पाइप"))
+    health_asker = Actor("officer", "+919800000201", "sms", ((health.department, "L1"),))
+    console.change(Lifecycle(DISTRICT, AT + timedelta(minutes=30)).request_time(health, health_asker, 2, "छुट्टी"))
+
+    waiting_water = [water[2].complaint_number, water[0].complaint_number]  # the older request first
+    water_l2 = post_prefix(water[0].department, "L2")
+    assert every_page(lambda limit, start: console.queries.approvals("RPR", water_l2, limit, start)) == waiting_water
+    assert console.queries.approvals("RPR", post_prefix(water[0].department, "L3"), 10, None).tickets == []
+    everyone = every_page(lambda limit, start: console.queries.approvals("RPR", None, limit, start))
+    assert sorted(everyone) == sorted([*waiting_water, health.complaint_number])
+    assert console.queries.approvals("BSP", None, 10, None).tickets == []
+
+    decided = console.change(Lifecycle(DISTRICT, AT + timedelta(hours=1)).decide(
+        console.store.get(water[2].complaint_number), Actor("officer", "+919800000102", "sms",
+                                                           ((water[0].department, "L2"),)), True))
+    assert decided.pending is None
+    assert every_page(lambda limit, start: console.queries.approvals("RPR", water_l2, limit, start)) == [
+        water[0].complaint_number]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.approvals import approval_key
+from chalicelib.domain.list_filters import Plan
 from chalicelib.domain.ports import ConsoleQueries, Page
 from chalicelib.domain.ticket import Ticket, TimelineEntry
 from tests.fakes.tickets import MemoryTicketStore
@@ -20,6 +22,25 @@ def _page(tickets: Iterable[Ticket], limit: int, start: dict[str, Any] | None) -
     more = len(page) == limit and len(listed) > limit
     last: dict[str, object] | None = {"complaint_number": page[-1].complaint_number} if more else None
     return Page(page, last, len(page))
+
+
+def _open(t: Ticket, key: str) -> str | None:
+    return key if t.is_open else None
+
+
+# Each index's hash key of a ticket (None: not in that sparse index), as store/tickets.py ticket_item writes them.
+_INDEX_KEYS: dict[str, Callable[[Ticket], str | None]] = {
+    "by_district": lambda t: t.district, "by_caller": lambda t: t.caller_phone,
+    "by_queue": lambda t: _open(t, f"{t.district}#{t.department}#{t.level}"),
+    "by_department_due": lambda t: _open(t, f"{t.district}#{t.department}"),
+    "open_by_sla": lambda t: _open(t, t.district), "open_by_day": lambda t: _open(t, t.district),
+    "open_by_due": lambda t: _open(t, t.district),
+    "at_risk": lambda t: t.district if t.is_open and t.sla_at_risk and not t.sla_breached else None,
+    "by_kind": lambda t: f"{t.district}#{t.kind}" if t.kind != "complaint" else None,
+    "by_status": lambda t: f"{t.district}#{t.status}", "by_category": lambda t: f"{t.district}#{t.category}",
+    "by_department": lambda t: f"{t.district}#{t.department}", "by_urgency": lambda t: f"{t.district}#{t.urgency}",
+    "by_level_due": lambda t: _open(t, f"{t.district}#{t.level}"),
+}
 
 
 class MemoryConsoleQueries:
@@ -56,6 +77,27 @@ class MemoryConsoleQueries:
     def of_kind(self, district: str, kind: str, since: str, limit: int, start: dict[str, Any] | None) -> Page:
         return _page(self._sorted(lambda t: t.district == district and t.kind == kind != "complaint"
                                   and t.created_at >= since, lambda t: t.created_at, newest_first=True), limit, start)
+
+    def approvals(self, district: str, post: str | None, limit: int, start: dict[str, Any] | None) -> Page:
+        def waiting(t: Ticket) -> bool:
+            key = approval_key(t)
+            return t.district == district and key is not None and key.startswith(post or "")
+
+        return _page(self._sorted(waiting, lambda t: approval_key(t) or "", newest_first=False), limit, start)
+
+    def planned(self, plan: Plan, limit: int, start: dict[str, Any] | None) -> Page:
+        """The plan's index as store/tickets.py's ticket_item keys it, its range and filter expression."""
+        def kept(t: Ticket) -> bool:
+            range_value = str(getattr(t, plan.range_key))
+            return (_INDEX_KEYS[plan.index](t) == plan.key
+                    and (plan.low is None or range_value >= plan.low)
+                    and (plan.high is None or range_value <= plan.high)
+                    and all(str(getattr(t, name)) in values for name, values in plan.where.items())
+                    and (plan.created_low is None or t.created_at >= plan.created_low)
+                    and (plan.created_high is None or t.created_at <= plan.created_high))
+
+        return _page(self._sorted(kept, lambda t: str(getattr(t, plan.range_key)), newest_first=not plan.forward),
+                     limit, start)
 
     def timeline(self, number: str, limit: int = 200) -> list[TimelineEntry]:
         return sorted(self.store.timelines.get(number, []), key=lambda e: e.at)[:limit]

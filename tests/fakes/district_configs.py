@@ -28,7 +28,8 @@ class MemoryDistrictConfigs:
         return (copy.deepcopy(found[0]), found[1]) if found else None
 
     def save_district_config(self, district: District, version: int, by: str, at: str, summary: str,
-                             removed_lines: list[str], section: str = "") -> int:
+                             removed_lines: list[str], section: str = "",
+                             changes: list[dict[str, Any]] | None = None) -> int:
         if len(district.lines()) + len(removed_lines) > MAX_LINES:
             raise TooManyLines(MAX_LINES)
         stored = self.files.get(district.code, ({}, 0))[1]
@@ -42,7 +43,8 @@ class MemoryDistrictConfigs:
         for line in lines:
             self.line_owners[line] = district.code
         self.files[district.code] = (copy.deepcopy(district.raw), version + 1)
-        self.audits.setdefault(district.code, []).append(AuditEntry(at, by, section, summary, version + 1))
+        self.audits.setdefault(district.code, []).append(AuditEntry(at, by, section, summary, version + 1,
+                                                                           tuple(changes or ())))
         return version + 1
 
     def audit(self, code: str, limit: int,

@@ -153,6 +153,9 @@ RECIPES: dict[str, Callable[[World, str], Request]] = {
         "caller_phone": CALLER, "category": "water", "description": "नल से पानी नहीं आता", "district": "RPR"}),
     "exportTickets": lambda w, u: Request("GET", f"/api/tickets/export.csv?view=number&number={w.shared()}"
                                                  "&district=RPR"),
+    "bulkTickets": lambda w, u: Request("POST", "/api/tickets/bulk", {
+        "action": "transfer", "numbers": [w.shared()], "department": "electricity", "reason": "मोटर की बिजली",
+        "district": "RPR"}),
     "getTicket": lambda w, u: Request("GET", f"/api/tickets/{w.shared()}"),
     "getRecording": lambda w, u: Request("GET", f"/api/tickets/{w.ivr_ticket()}/recording"),
     "correctTranscript": lambda w, u: Request("PUT", f"/api/tickets/{w.transcribed()}/transcript",
@@ -216,7 +219,7 @@ def test_the_role_matrix(operation_id, api, hotline, twilio_audio):
         status = response.status_code
         allowed = ROLE[user] in operation["x-roles"]
         if not allowed:
-            outcome = status == 403 and response.json["error"]["code"] == "forbidden"
+            outcome = status == 403 and response.json["error"]["code"] == "role_not_allowed"
         elif user in OTHER_DISTRICT and operation_id != "me":
             outcome = status in (403, 404)  # another district: refused, or its tickets read as missing
         elif user in OTHER_DEPARTMENT and "{number}" in path:
@@ -304,7 +307,7 @@ def test_every_operation_refuses_a_missing_or_bad_token_with_401(api, issuer, tm
             try:
                 assert response.status_code == 401
                 assert response.headers.get("WWW-Authenticate") == "Bearer"
-                _error_shape(_with_json(response), "unauthorized")
+                _error_shape(_with_json(response), "sign_in_needed" if not header else None)
             except AssertionError:
                 failures.append(f"{name}: {method} {path} -> {response.status_code} {response.body[:120]!r}")
     assert not failures, "\n".join(failures)
@@ -364,7 +367,7 @@ def test_nothing_but_health_and_signed_carrier_routes_answers_without_a_token(ap
                     assert response.status_code == 404, (key, response.status_code)  # no such carrier
                 elif path.startswith("/api/"):
                     assert response.status_code == 401, (key, response.status_code, response.body)
-                    _error_shape(_with_json(response), "unauthorized")
+                    _error_shape(_with_json(response), "sign_in_needed")
                 else:
                     pytest.fail(f"{method} {path}: a route this test does not know; decide whether it needs a token")
     assert ("/api/openapi.json", "GET") in seen and len(seen) > 20
@@ -373,10 +376,10 @@ def test_nothing_but_health_and_signed_carrier_routes_answers_without_a_token(ap
 def test_an_unknown_action_needs_a_token_before_anything_is_said(api):
     response = api.post(None, "/api/tickets/RPR2611230001/delete", {})
     assert response.status_code == 401
-    _error_shape(response, "unauthorized")
+    _error_shape(response, "sign_in_needed")
     known = api.post("collector.rpr", "/api/tickets/RPR2611230001/delete", {})
     assert known.status_code == 404
-    _error_shape(known, "not_found")
+    _error_shape(known, "no_action")
 
 
 def test_signed_twilio_routes_do_answer_without_a_token(api):

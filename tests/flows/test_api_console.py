@@ -116,7 +116,7 @@ def test_another_districts_call_cannot_join_a_ticket(api, hotline):
     call = hotline.phone("hangup")  # a Raipur call
     taken = api.post("operator.bsp", "/api/tickets", {"caller_phone": CALLER, "category": "water",
                                                       "description": "हैंडपंप खराब", "call_sid": call.call_sid})
-    refused(taken, 404, "not_found")
+    refused(taken, 404, "no_call_in_district")
     logged = CallModel.get(call.call_sid, consistent_read=True)
     assert (logged.district, logged.complaint_number) == ("RPR", None)
     assert register(api, call_sid=call.call_sid)["call_sid"] == call.call_sid  # Raipur's operator still can
@@ -132,9 +132,9 @@ def test_the_callers_previous_tickets_pop_up_newest_first(api, hotline):
     assert numbers(page) == [newer, older] and page["next_cursor"] is None
     assert [i["channel"] for i in page["items"]] == ["console", "ivr"]
     nobody = ok(api.get("operator.rpr", "/api/tickets?view=caller&phone=%2B919800000000"))
-    assert nobody == {"items": [], "next_cursor": None}
+    assert (nobody["items"], nobody["next_cursor"]) == ([], None) and nobody["now"]
     assert api.get("operator.rpr", "/api/tickets?view=caller").status_code == 400  # phone is needed
-    refused(api.get("officer.water.l1", f"/api/tickets?view=caller&phone=%2B{CALLER[1:]}"), 403, "forbidden")
+    refused(api.get("officer.water.l1", f"/api/tickets?view=caller&phone=%2B{CALLER[1:]}"), 403, "officers_see_inbox")
 
 
 def test_search_by_complaint_number(api):
@@ -144,7 +144,7 @@ def test_search_by_complaint_number(api):
     assert numbers(ok(api.get("officer.health.l1", f"/api/tickets?view=number&number={number}"))) == []
     assert numbers(ok(api.get("operator.rpr", "/api/tickets?view=number&number=RPR2001010001"))) == []
     assert api.get("operator.rpr", "/api/tickets?view=number&number=rpr-1").status_code == 400
-    refused(api.get("officer.health.l1", f"/api/tickets/{number}"), 404, "not_found")
+    refused(api.get("officer.health.l1", f"/api/tickets/{number}"), 404, "no_ticket")
 
 
 def test_notes_go_on_the_timeline(api):
@@ -179,13 +179,13 @@ def test_a_reroute_sends_the_ticket_to_the_new_departments_l1(api, hotline):
     [forward] = hotline.sms_bodies(ELECTRICITY_L1)  # the event went out: the new L1 has it
     assert number in forward
     assert len(hotline.sms_bodies(WATER_L1)) == 1
-    refused(api.get("officer.water.l1", f"/api/tickets/{number}"), 404, "not_found")
+    refused(api.get("officer.water.l1", f"/api/tickets/{number}"), 404, "no_ticket")
     refused(api.post("operator.rpr", f"/api/tickets/{number}/reroute", {"category": "electricity", "reason": "x"}),
             409, "same_category")
     refused(api.post("operator.rpr", f"/api/tickets/{number}/reroute", {"category": "roads", "reason": "x"}),
             422, "unknown_category")
     refused(api.post("officer.water.l1", f"/api/tickets/{number}/reroute", {"category": "water", "reason": "x"}),
-            403, "forbidden")
+            403, "role_not_allowed")
 
 
 # -- officers -----------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_the_officers_inbox_is_sorted_by_due_time(api, hotline):
     department = ok(api.get("collector.rpr", "/api/tickets?view=department&department=water"))
     assert numbers(department) == [second, first]
     refused(api.get("collector.rpr", "/api/tickets?view=inbox"), 400, "officers_only")
-    refused(api.get("officer.water.l1", "/api/tickets?view=department&department=health"), 403, "forbidden")
+    refused(api.get("officer.water.l1", "/api/tickets?view=department&department=health"), 403, "other_department")
 
 
 def test_an_officer_acts_through_the_api(api, hotline):
@@ -229,14 +229,14 @@ def test_an_officer_acts_through_the_api(api, hotline):
     rejected = ok(api.post("officer.water.l2", f"{path}/decide", {"approve": False, "note": "जल्दी करें"}))
     assert rejected["pending"] is None and rejected["timeline"][-1]["action"] == "extension_rejected"
     refused(api.post("officer.water.l2", f"{path}/decide", {"approve": True}), 409, "nothing_to_decide")
-    refused(api.post("officer.water.l1", f"{path}/more-time", {"days": 3.5, "reason": "x"}), 400, "bad_request")
+    refused(api.post("officer.water.l1", f"{path}/more-time", {"days": 3.5, "reason": "x"}), 400, "field_type")
     assert ok(api.post("officer.water.l1", f"{path}/more-time", {"days": 2.0, "reason": "x"}))["pending"]["days"] == 2
     ok(api.post("officer.water.l2", f"{path}/decide", {"approve": True}))
 
     moved = ok(api.post("officer.water.l1", f"{path}/transfer", {"department": "electricity", "reason": "बिजली"}))
     assert (moved["department"], moved["level"], moved["status"]) == ("electricity", "L1", "registered")
-    refused(api.get("officer.water.l1", path), 404, "not_found")
-    refused(api.post("officer.water.l1", f"{path}/resolve", {"remark": "x"}), 404, "not_found")
+    refused(api.get("officer.water.l1", path), 404, "no_ticket")
+    refused(api.post("officer.water.l1", f"{path}/resolve", {"remark": "x"}), 404, "no_ticket")
 
     other = register(api, caller_phone=OTHER_CALLER)["complaint_number"]
     refused(api.post("officer.water.l1", f"/api/tickets/{other}/transfer", {"department": "water", "reason": "x"}),
@@ -286,7 +286,7 @@ def test_two_changes_at_once_one_wins_the_other_gets_409(action, api, monkeypatc
 
     monkeypatch.setattr(DynamoTicketStore, "get", get_then_someone_else_writes)
     message = refused(api.post(user, f"/api/tickets/{number}/{action}", body), 409, "stale")
-    assert "Someone changed this ticket" in message
+    assert "किसी और ने यह शिकायत बदली" in message  # in the console's language, Hindi by default
     monkeypatch.setattr(DynamoTicketStore, "get", original_get)
     now = ok(api.get("collector.rpr", f"/api/tickets/{number}"))
     assert now["version"] == version + 1 and now["timeline"][-1]["action"] == "note"  # only the winner's
@@ -327,9 +327,10 @@ def test_the_recording_comes_through_the_api_and_its_twilio_url_never_does(api, 
         assert url.encode() not in body and twilio_audio.url.encode() not in body
         assert b"api.twilio.com" not in body and b"recording_url" not in body
 
-    refused(api.get("officer.health.l1", f"/api/tickets/{number}/recording"), 404, "not_found")
+    refused(api.get("officer.health.l1", f"/api/tickets/{number}/recording"), 404, "no_ticket")
     written = register(api)["complaint_number"]
-    assert "no recording" in refused(api.get("operator.rpr", f"/api/tickets/{written}/recording"), 404, "not_found")
+    assert "रिकॉर्डिंग नहीं है" in refused(api.get("operator.rpr", f"/api/tickets/{written}/recording"), 404,
+                                         "no_recording")
     twilio_audio.stop()  # Twilio does not answer
     refused(api.get("officer.water.l1", f"/api/tickets/{number}/recording"), 502, "recording_unavailable")
 
@@ -413,7 +414,7 @@ def test_at_risk_and_overdue_lists_and_figures_follow_the_clock(api, hotline):
     assert sorted(overdue_now) == sorted([water, electricity])
     assert overdue_now[0] == electricity  # the one past its SLA longest first
     assert _dashboard(api)["open_overdue"] == 2
-    refused(api.get("operator.rpr", "/api/tickets?view=overdue"), 403, "forbidden")
+    refused(api.get("operator.rpr", "/api/tickets?view=overdue"), 403, "collectors_lists")
 
     ok(api.post("officer.water.l2", f"/api/tickets/{water}/resolve", {"remark": "देर से ठीक"}))
     figures = _dashboard(api)
@@ -449,10 +450,10 @@ def test_the_csv_export_opens_in_excel_and_runs_no_formula(api, monkeypatch):
     assert by_number[created[0]]["caller_phone"] == "+919800000000"  # a phone number stays a phone number
     assert by_number[created[0]]["overdue"] == "false"
 
-    from chalicelib.handlers import api_console
+    from chalicelib.handlers import api_lists
 
-    monkeypatch.setattr(api_console, "EXPORT_ROWS", 4)
-    monkeypatch.setattr(api_console, "EXPORT_PAGE", 2)
+    monkeypatch.setattr(api_lists, "EXPORT_ROWS", 4)
+    monkeypatch.setattr(api_lists, "EXPORT_PAGE", 2)
     first = api.get("collector.rpr", "/api/tickets/export.csv?view=recent")
     cursor = first.headers["X-Next-Cursor"]
     rest = api.get("collector.rpr", f"/api/tickets/export.csv?view=recent&cursor={cursor}")
@@ -461,7 +462,7 @@ def test_the_csv_export_opens_in_excel_and_runs_no_formula(api, monkeypatch):
     assert len(first_rows) == 4 and len(rest_rows) == len(created) - 4
     assert [r[0] for r in first_rows + rest_rows] == list(reversed(created))  # newest first, once each
     assert "X-Next-Cursor" not in rest.headers
-    refused(api.get("officer.water.l1", "/api/tickets/export.csv?view=recent"), 403, "forbidden")
+    refused(api.get("officer.water.l1", "/api/tickets/export.csv?view=recent"), 403, "role_not_allowed")
 
 
 def test_pages_follow_each_other_without_overlap_and_a_tampered_cursor_is_refused(api, hotline):
@@ -491,7 +492,7 @@ def test_pages_follow_each_other_without_overlap_and_a_tampered_cursor_is_refuse
     for bad in (f"{flipped}.{mac}", f"{payload}.{mac[:-1]}x", payload, "not-a-cursor", f"{payload}.{mac}.x"):
         message = refused(api.get("collector.rpr", f"/api/tickets?view=recent&limit=2&cursor={bad}"),
                           400, "bad_cursor")
-        assert "cursor" in message
+        assert "सूची" in message
     # A good cursor of another list (or another district's) is refused too: it would read elsewhere.
     refused(api.get("collector.rpr", f"/api/tickets?view=overdue&cursor={cursor}"), 400, "bad_cursor")
     refused(api.get("state.admin", f"/api/tickets?view=recent&district=BSP&cursor={cursor}"), 400, "bad_cursor")
@@ -522,14 +523,15 @@ def test_the_collector_edits_the_directory_with_versions_and_an_audit_trail(api,
     assert any(number in body for body in hotline.sms_bodies("+919000000399"))
     assert hotline.sms_bodies(WATER_L1) == []
 
-    stale = api.put("collector.rpr", "/api/districts/RPR/config", {"version": version, "config": opened["config"]})
+    stale = api.put("collector.rpr", "/api/districts/RPR/config", {"version": version, "config": opened["config"]},
+                    headers={"Accept-Language": "en"})
     assert f"version {version + 1}" in refused(stale, 409, "stale")
     broken = copy.deepcopy(changed)
     broken["categories"][0]["department"] = "transport"
-    message = refused(api.put("collector.rpr", "/api/districts/RPR/config", {"version": version + 1,
-                                                                             "config": broken}),
-                      422, "invalid_district")
-    assert message == "categories[0]: department 'transport' is not in departments"
+    wrong = api.put("collector.rpr", "/api/districts/RPR/config", {"version": version + 1, "config": broken})
+    refused(wrong, 422, "invalid_fields")  # each wrong field beside its input: tests/flows/test_directory_forms.py
+    assert [(f["code"], f["path"]) for f in wrong.json["error"]["fields"]] == [
+        ("department", ["categories", 0, "department"])]
     renamed = {**changed, "code": "BSP"}
     refused(api.put("collector.rpr", "/api/districts/RPR/config", {"version": version + 1, "config": renamed}),
             422, "district_code")
@@ -547,12 +549,12 @@ def test_the_collector_edits_the_directory_with_versions_and_an_audit_trail(api,
     assert [e["version"] for e in second["items"]] == [version + 1]
     refused(api.get("collector.rpr", f"/api/tickets?view=recent&cursor={first['next_cursor']}"), 400, "bad_cursor")
 
-    refused(api.get("collector.bsp", "/api/districts/RPR/config"), 403, "forbidden")
+    refused(api.get("collector.bsp", "/api/districts/RPR/config"), 403, "other_district")
     refused(api.put("collector.bsp", "/api/districts/RPR/config", {"version": version + 1, "config": changed}),
-            403, "forbidden")
-    refused(api.get("collector.bsp", "/api/districts/RPR/audit"), 403, "forbidden")
+            403, "other_district")
+    refused(api.get("collector.bsp", "/api/districts/RPR/audit"), 403, "other_district")
     refused(api.put("officer.water.l1", "/api/districts/RPR/config", {"version": version + 1, "config": changed}),
-            403, "forbidden")
+            403, "role_not_allowed")
     assert ok(api.get("state.admin", "/api/districts/RPR/config"))["version"] == version + 2
 
 

@@ -169,6 +169,9 @@ def _aim_at_real_data(case: Any, data: st.DataObject, seeded: dict[str, Any], ap
                               ("language", ["hi", "en"]), ("district", ["RPR"])):
             if name in body:
                 body[name] = data.draw(st.sampled_from(choices), label=name)
+        if case.operation.path == "/api/tickets" and case.operation.method.upper() == "POST" \
+                and not str(body.get("description") or "").strip():
+            body["description"] = "हैंडपंप खराब है"  # a complaint says what it is about (a request's form aside)
         if case.operation.method.upper() == "PUT" and "config" in body:
             current = api.get("collector.rpr", "/api/districts/RPR/config").json
             body.update(version=current["version"], config=current["config"])

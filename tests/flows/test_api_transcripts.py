@@ -111,9 +111,9 @@ def test_who_may_correct_the_department_the_collector_and_the_operators_of_its_d
         assert ticket["transcript"]["corrected_by"] == user
     # Another department's officer and another district's people do not see the ticket at all.
     for user in ("officer.health.l1", "operator.bsp", "collector.bsp"):
-        refused(api.put(user, f"/api/tickets/{number}/transcript", {"text": "बदला"}), 404, "not_found")
+        refused(api.put(user, f"/api/tickets/{number}/transcript", {"text": "बदला"}), 404, "no_ticket")
     assert Transcript.from_json(DynamoTicketStore().get(number).transcript).corrected_by == "collector.rpr"
-    refused(api.put(None, f"/api/tickets/{number}/transcript", {"text": "बदला"}), 401, "unauthorized")
+    refused(api.put(None, f"/api/tickets/{number}/transcript", {"text": "बदला"}), 401, "sign_in_needed")
 
 
 def test_bad_corrections_are_refused_and_change_nothing(api):
@@ -124,11 +124,11 @@ def test_bad_corrections_are_refused_and_change_nothing(api):
     message = refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": " \n\t "}), 422,
                       "empty_text")
     assert message
-    refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": ""}), 400, "bad_request")
+    refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": ""}), 400, "field_empty")
     too_long = refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"text": "क" * 2001}), 400,
-                       "bad_request")
+                       "field_too_long")
     assert "2000" in too_long
-    refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"words": "x"}), 400, "bad_request")
+    refused(api.put("operator.rpr", f"/api/tickets/{number}/transcript", {"words": "x"}), 400, "field_required")
     refused(api.put("operator.rpr", f"/api/tickets/{written_down}/transcript", {"text": "कुछ"}), 409,
             "no_transcript")
     ticket = ok(api.get("operator.rpr", f"/api/tickets/{number}"))
@@ -216,7 +216,7 @@ def test_search_keeps_to_the_users_district_and_an_officers_department(api):
     assert found(search(api, "officer.water.l1", "पानी")) == [water]
     assert found(search(api, "officer.health.l1", "पानी")) == [health]
     assert found(search(api, "operator.bsp", "पानी")) == []  # another district's index
-    refused(api.get("operator.bsp", "/api/tickets/search?q=पानी&district=RPR"), 403, "forbidden")
+    refused(api.get("operator.bsp", "/api/tickets/search?q=पानी&district=RPR"), 403, "other_district")
     assert set(found(search(api, "state.admin", "पानी", district="RPR"))) == {water, health}
     refused(api.get("state.admin", "/api/tickets/search?q=पानी"), 400, "district_needed")
 
@@ -242,7 +242,7 @@ def test_search_pages_follow_each_other_and_refuse_a_cursor_of_another_query(api
 
 def test_a_search_with_no_words_is_told_so(api):
     refused(api.get("operator.rpr", "/api/tickets/search?q=%20%20"), 422, "no_words")
-    refused(api.get("operator.rpr", "/api/tickets/search"), 400, "bad_request")
+    refused(api.get("operator.rpr", "/api/tickets/search"), 400, "query_required")
     assert found(search(api, "operator.rpr", "हैंडपंप")) == []  # words, but no ticket has them
 
 

@@ -54,7 +54,7 @@ def test_the_collectors_weekly_list_holds_the_weeks_suggestions_and_they_never_c
     old = ok(api.get("collector.jch", f"/api/tickets/{first}"))
     assert (old["level"], old["overdue"], old["kind"]) == ("L1", True, "suggestion")
     assert "escalated" not in [e["action"] for e in old["timeline"]]
-    refused(api.get("officer.general.jch.l1", "/api/tickets?view=kind&kind=suggestion"), 403, "forbidden")
+    refused(api.get("officer.general.jch.l1", "/api/tickets?view=kind&kind=suggestion"), 403, "officers_see_inbox")
     refused(api.get("collector.jch", "/api/tickets?view=kind&kind=request"), 400, "kind_not_offered")
 
 

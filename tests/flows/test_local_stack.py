@@ -144,7 +144,7 @@ def test_the_console_signs_in_like_cognito_and_the_api_verifies_the_local_token(
     status, answer = _post_json(config["auth_endpoint"], sign_in, cognito)
     assert (status, answer["__type"]) == (400, "NotAuthorizedException")
     status, refusal = _get(f"{state['base_url']}/api/me")
-    assert status == 401 and refusal["error"]["code"] == "unauthorized"
+    assert status == 401 and refusal["error"]["code"] == "sign_in_needed"
 
     # The documented command prints a token for scripts and API clients.
     token = subprocess.run([sys.executable, "manage.py", "token", "collector.rpr"], cwd=ROOT, env=local_stack["env"],

@@ -87,7 +87,8 @@ def test_the_states_executives_take_the_call_and_register_it_into_the_district(a
     refused(api.post("executive.mp181", "/api/tickets", {"caller_phone": CALLER, "category": "electricity",
                                                           "description": "ट्रांसफार्मर जला"}), 400, "district_needed")
     refused(api.post("executive.mp181", "/api/tickets", {"caller_phone": CALLER, "category": "water",
-                                                          "description": "नल", "district": "RPR"}), 403, "forbidden")
+                                                          "description": "नल", "district": "RPR"}), 403,
+            "district_not_of_state")
     ticket = ok(api.post("executive.mp181", "/api/tickets", {
         "caller_phone": CALLER, "category": "electricity", "description": "गांव का ट्रांसफार्मर पांच दिन से जला है",
         "district": "RJG", "call_sid": call["call_sid"]}), 201)
@@ -98,7 +99,7 @@ def test_the_states_executives_take_the_call_and_register_it_into_the_district(a
     assert any(ticket["complaint_number"] in sms for sms in hotline.sms_bodies("+919500000401"))  # RJG's L1
     # The executive sees the district's tickets of their state, as its operators do.
     assert ok(api.get("executive.mp181", f"/api/tickets/{ticket['complaint_number']}"))["district"] == "RJG"
-    refused(api.get("executive.mp181", "/api/tickets?view=recent&district=RPR"), 403, "forbidden")
+    refused(api.get("executive.mp181", "/api/tickets?view=recent&district=RPR"), 403, "district_not_of_state")
 
 
 def test_nobody_on_duty_or_nobody_picking_up_is_the_districts_ivr(api, clock, rajgarh):

@@ -144,11 +144,11 @@ def test_the_state_view_as_csv(three_districts, api):
 
 def test_only_a_state_admin_gets_the_state_view(three_districts, api, issuer):
     for user in ("operator.rpr", "officer.water.l1"):
-        refused(api.get(user, "/api/dashboard"), 403, "forbidden")
-        refused(api.get(user, "/api/dashboard?format=csv"), 403, "forbidden")
+        refused(api.get(user, "/api/dashboard"), 403, "role_not_allowed")
+        refused(api.get(user, "/api/dashboard?format=csv"), 403, "role_not_allowed")
     own = ok(api.get("collector.rpr", "/api/dashboard"))  # a Collector gets their district, never the state's
     assert own["district"] == "RPR" and "districts" not in own
-    refused(api.get("collector.rpr", "/api/dashboard?district=BSP"), 403, "forbidden")
+    refused(api.get("collector.rpr", "/api/dashboard?district=BSP"), 403, "other_district")
     refused(api.get("collector.rpr", "/api/dashboard?format=csv"), 400, "csv_state_view_only")
 
     # A state admin whose sign-in names no state, or a state not loaded: told in their language.

@@ -21,8 +21,8 @@ def _body_schema(operation_id: str) -> dict:
 def _refusal(value: object, schema: dict, where: str = "body") -> str:
     with pytest.raises(ApiError) as refused:
         check(value, schema, where)
-    assert refused.value.status == 400 and refused.value.code == "bad_request"
-    return refused.value.message
+    assert refused.value.status == 400 and refused.value.code.startswith("field_"), refused.value.code
+    return refused.value.words("en")
 
 
 @pytest.mark.parametrize(("operation_id", "body", "message"), [

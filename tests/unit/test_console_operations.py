@@ -173,7 +173,7 @@ def test_a_file_opened_before_someone_saved_is_stale_and_names_the_version():
 @pytest.mark.parametrize(("change", "refusal"), [
     (lambda c: c.update(code="BSP"), district_config.WrongDistrictCode),
     (lambda c: c.update(languages=["xx"]), district_config.InvalidDistrict),
-    (lambda c: c.update(categories="water"), district_config.InvalidDistrict),
+    (lambda c: c.update(categories="water"), district_config.InvalidFields),  # a form's field: named by its place
 ])
 def test_a_file_for_another_district_or_that_does_not_parse_is_refused(change, refusal):
     given = Directory()
