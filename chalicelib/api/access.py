@@ -11,16 +11,12 @@ from chalicelib.domain.ticket_actions import TicketAction
 
 
 def district_code(user: User, requested: str | None) -> str:
-    """The district a request is about: a state_admin names one, a state's executive one of its state file's;
+    """The district a request is about: a state admin and a state's executive name one of their state file's;
     everyone else has their own."""
-    if user.role == "state_admin":
+    if user.role == "state_admin" or user.is_state_executive:
         if not requested:
             raise bad_request("district_needed")
-        return requested
-    if user.is_state_executive:
-        if not requested:
-            raise bad_request("district_needed")
-        if requested not in state_districts(user):
+        if not _of_state(user, requested):
             raise forbidden("district_not_of_state", district=requested, state=user.state)
         return requested
     if requested and requested != user.district:
@@ -36,11 +32,17 @@ def state_districts(user: User) -> set[str]:
     return {d.code for d in state.districts} if state else set()
 
 
+def _of_state(user: User, code: str) -> bool:
+    """A district of the user's state file. A state admin with no state file loaded (a district's own deployment,
+    where the only districts are the deployed ones) names the district it asks for; an executive never works
+    without its state file (its calls come through it)."""
+    districts = state_districts(user)
+    return code in districts or (user.role == "state_admin" and not districts)
+
+
 def may_see(user: User, ticket: Ticket) -> bool:
-    if user.role == "state_admin":
-        return True
-    if user.is_state_executive:
-        return ticket.district in state_districts(user)
+    if user.role == "state_admin" or user.is_state_executive:
+        return _of_state(user, ticket.district)
     if ticket.district != user.district:
         return False
     return user.role != "officer" or ticket.department == user.department

@@ -1,11 +1,15 @@
 // The Samvad console: one page, hash routes, the API with the user's ID token. No framework.
 // This file is the frame: sign-in, the navigation, which page a route draws, and drawing it.
 import { api, frame, h, main, notice, run, state, t } from "./core.js";
-import { dashboardPage } from "./dashboard.js";
-import { directoryPage, ownPinCard } from "./directory.js";
 import { listPage, searchBox } from "./lists.js";
 import { complaintForm, operatorPage, searchPage, stopPolling, stopWatching, watchCalls } from "./operator.js";
-import { approvalsList, ticketPage } from "./ticket.js";
+import { ownPinCard } from "./pins.js";
+
+// The pages a role may never open are not fetched with the frame: each is imported the first time its route is
+// drawn (an operator's console loads no dashboard, directory or ticket page until one is opened).
+const dashboard = () => import("./dashboard.js");
+const directory = () => import("./directory.js");
+const ticket = () => import("./ticket.js");
 
 // -- sign-in -----------------------------------------------------------------------------------------
 async function signIn(username, password) {
@@ -68,15 +72,15 @@ async function page() {
   const [path, query] = location.hash.slice(1).split("?");
   const params = new URLSearchParams(query || "");
   if (!state.me) return [signInPage()];
-  if (path.startsWith("/ticket/")) return ticketPage(path.slice(8));
+  if (path.startsWith("/ticket/")) return (await ticket()).ticketPage(path.slice(8));
   switch (path) {
     case "/operator": return operatorPage(params);
     case "/new": return [h("h1", { text: t("nav_new") }), await complaintForm({})];
     case "/search": return searchPage(params);
     case "/queue": return [h("h1", { text: t("nav_queue") }), searchBox(), ...await listPage(path, params)];
-    case "/inbox": return [h("h1", { text: t("nav_inbox") }), searchBox(), approvalsList(), ...await listPage(path, params), ownPinCard()];
-    case "/dashboard": return dashboardPage();
-    case "/directory": return directoryPage();
+    case "/inbox": return [h("h1", { text: t("nav_inbox") }), searchBox(), (await ticket()).approvalsList(), ...await listPage(path, params), ownPinCard()];
+    case "/dashboard": return (await dashboard()).dashboardPage();
+    case "/directory": return (await directory()).directoryPage();
     default: location.hash = home(); return [];
   }
 }

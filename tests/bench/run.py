@@ -1034,10 +1034,44 @@ def soak() -> None:
     soak_bench.main([])
 
 
+def console_weight() -> None:
+    """Bytes a console page fetches: its HTML, CSS and the modules the frame imports, then the page's own module
+    (imported when its route is first drawn) and what it imports, as sent and gzipped (API Gateway compresses
+    above `minimum_compression_size` in .chalice/config.json)."""
+    import gzip
+    import re
+
+    folder = ROOT / "chalicelib" / "console"
+
+    def modules(name: str, seen: set[str]) -> set[str]:
+        if name in seen:
+            return seen
+        seen.add(name)
+        text = (folder / name).read_text(encoding="utf-8")
+        for imported in re.findall(r'^import [^;]*? from "\./([a-z_]+\.js)";', text, flags=re.M):
+            modules(imported, seen)
+        return seen
+
+    frame = modules("app.js", set()) | {"index.html", "style.css"}
+    pages = {"frame": ("sign-in, incoming call, search, recent (frame only)", set()),
+             "inbox": ("an officer's inbox", modules("ticket.js", set())),
+             "ticket": ("a ticket", modules("ticket.js", set())),
+             "dashboard": ("the dashboard", modules("dashboard.js", set())),
+             "directory": ("the directory", modules("directory.js", set()))}
+    print("\nConsole: bytes a page fetches (frame + the page's own modules), as sent / gzipped")
+    for key, (page, own) in pages.items():
+        files = sorted(frame | own)
+        raw = b"".join((folder / f).read_bytes() for f in files)
+        zipped = sum(len(gzip.compress((folder / f).read_bytes(), 9)) for f in files)
+        print(f"  {page:<52} {len(raw) / 1024:6.1f} KB / {zipped / 1024:5.1f} KB  ({len(files)} files)")
+        FIGURES[f"console_kb_gzipped_{key}"] = round(zipped / 1024, 1)
+
+
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
             "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
             "size": package_size, "package": packaged_cold_start, "soak": soak, "officers": officer_ivr_requests,
-            "transcripts": transcripts, "search": search_reads, "state": state_view_reads}
+            "transcripts": transcripts, "search": search_reads, "state": state_view_reads,
+            "weight": console_weight}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -178,3 +178,16 @@ def test_the_view_reads_counters_only_one_batch_for_three_districts(three_distri
     monkeypatch.setattr(real, "dispatch", counting)
     ok(api.get("state.admin", "/api/dashboard"))
     assert sent == ["BatchGetItem"]  # 3 districts × 31 items: one BatchGet, no Query, no Scan, no ticket
+
+
+def test_a_state_admin_works_only_on_its_state_files_districts(three_districts, api):
+    """CG181's admin names Raipur, Bilaspur or Korba; another state's district (Gurugram, loaded beside them) is
+    refused in the user's language, its lists and its tickets alike."""
+    load_district(untranscribed(ROOT / "examples" / "gurugram.yaml"))
+    gurugram = ok(api.post("operator.ggn", "/api/tickets", {
+        "caller_phone": "+919812345699", "category": "food", "description": "राशन नहीं मिला"}), 201)
+    assert ok(api.get("state.admin", "/api/tickets?view=recent&district=RPR"))["items"]
+    refused(api.get("state.admin", "/api/tickets?view=recent&district=GGN"), 403, "district_not_of_state")
+    refused(api.get("state.admin", "/api/dashboard?district=GGN"), 403, "district_not_of_state")
+    refused(api.get("state.admin", f"/api/tickets/{gurugram['complaint_number']}"), 404, "no_ticket")
+    ok(api.get("state.admin", f"/api/tickets/{three_districts[0]}"))

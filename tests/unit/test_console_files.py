@@ -30,7 +30,7 @@ def test_every_string_the_app_asks_for_exists():
 def test_the_console_is_our_own_small_files():
     files = sorted(p.name for p in CONSOLE.iterdir())
     assert files == ["app.js", "charts.js", "core.js", "dashboard.js", "directory.js", "districts.js", "index.html",
-                     "lists.js", "operator.js", "strings.js", "style.css", "ticket.js", "time_left.js"]
+                     "lists.js", "operator.js", "pins.js", "strings.js", "style.css", "ticket.js", "time_left.js"]
     for path in CONSOLE.iterdir():
         text = path.read_text(encoding="utf-8")
         assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
