@@ -257,6 +257,10 @@ SCHEMAS["NewTicket"] = {
                                         "linked to the call and listed on it (its recording stays with the "
                                         "first). Absent or false: the call's one ticket; a second is 409 "
                                         "call_has_ticket"},
+        "submission": {"type": "string", "pattern": "^[A-Za-z0-9-]{8,64}$",
+                       "description": "The form's own id (the console makes one per form): the same submission "
+                                      "posted again answers its first ticket instead of registering a second. A "
+                                      "call's first complaint is keyed by its call_sid instead"},
         "district": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
         "whatsapp_consent": {"type": "boolean",
                              "description": "The caller agrees to updates on WhatsApp (kept on the caller and "

@@ -249,9 +249,9 @@ async function blocklistSection(code) {
   });
   const rows = items.map((b) => h("tr", {}, h("td", { "data-label": t("phone"), text: b.phone }),
     h("td", { "data-label": t("block_reason"), text: b.reason }), h("td", { text: `${b.by} · ${when(b.at)}` }),
-    h("td", {}, h("button", { type: "button", text: t("unblock"), onclick: () => change("DELETE", b.phone) }))));
+    h("td", {}, h("button", { class: "secondary", type: "button", text: t("unblock"), onclick: () => change("DELETE", b.phone) }))));
   return h("section", { class: "card", id: "blocklist" }, h("h2", { text: t("blocklist") }), h("p", { text: t("blocklist_help") }),
     items.length ? h("table", { class: "list" }, h("tbody", {}, rows)) : h("p", { text: t("blocklist_empty") }),
-    phone, reason, h("button", { type: "button", id: "block", text: t("block"),
+    phone, reason, h("button", { class: "primary", type: "button", id: "block", text: t("block"),
       onclick: () => change("PUT", phone.value.trim(), { reason: reason.value.trim() }) }));
 }

@@ -9,6 +9,9 @@ export async function complaintForm(prefill = {}) {
   const info = await district(districtCode());
   const registered = prefill.registered || [];
   let moreOnCall = Boolean(prefill.more_on_call);
+  // The form's own id: posting it again (a retry after a lost answer) gives back its ticket, never a second one.
+  const newSubmission = () => crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  let submission = newSubmission();
   const field = (id, label, input) => [h("label", { for: id, text: t(label) }), input];
   const phone = h("input", { id: "caller_phone", inputmode: "tel", required: true, placeholder: "+919812345678", value: prefill.phone || "",
     pattern: "\\+[1-9][0-9]{6,14}", "data-hint": t("hint_phone"), autocomplete: "off" });
@@ -65,7 +68,7 @@ export async function complaintForm(prefill = {}) {
     submit.disabled = true;  // one registration per press: a double click must not make two complaints
     run(async () => {
       const body = { caller_phone: phone.value.trim(), category: category.value, language: language.value,
-                     description: description.value, caller_name: callerName.value, address: address.value };
+                     description: description.value, caller_name: callerName.value, address: address.value, submission };
       if (whatsapp.checked) body.whatsapp_consent = true;  // unticked: no answer, the caller's stays as it was
       if (!urgencyField.hidden) body.urgency = urgency.value;
       if (kind.value !== "complaint") body.kind = kind.value;
@@ -94,6 +97,7 @@ export async function complaintForm(prefill = {}) {
       }
       submit.disabled = false;
       form.reset();
+      submission = newSubmission();
       offerCategories();
     }).finally(() => { if (!prefill.call_sid) submit.disabled = false; });
   } },

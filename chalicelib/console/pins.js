@@ -15,7 +15,7 @@ export function ownPinCard() {
     notice(t("ivr_pin_set"), true);
   });
   return h("section", { class: "card", id: "ivr-pin" }, h("h2", { text: t("ivr_pin") }), h("p", { text: t("ivr_pin_help") }),
-    pin, h("button", { type: "button", id: "set-pin", text: t("save"), onclick: save }));
+    pin, h("button", { class: "primary", type: "button", id: "set-pin", text: t("save"), onclick: save }));
 }
 
 export function pinResetSection(code) {
@@ -27,5 +27,5 @@ export function pinResetSection(code) {
     frame.render();  // the change record shows the reset
   });
   return h("section", { class: "card", id: "pin-reset" }, h("h2", { text: t("ivr_pin_reset") }), h("p", { text: t("ivr_pin_reset_help") }),
-    phone, pin, h("button", { type: "button", id: "reset-pin-button", text: t("save"), onclick: reset }));
+    phone, pin, h("button", { class: "primary", type: "button", id: "reset-pin-button", text: t("save"), onclick: reset }));
 }

@@ -16,9 +16,10 @@ OFFICER_NOTICE = "officer"  # domain/notices.py's key of the officer's notice
 
 def record_delivery(number: str, message_sid: str, status: str, to: str, error_code: str,
                     store: TicketStore, dispatcher: EventDispatcher, clock: Clock, sent_for: str = "",
-                    notice: str = "") -> bool:
+                    notice: str = "", carrier: str = "twilio") -> bool:
     """Return False for an unknown ticket (nothing written). `sent_for` is the type of the event the message
-    was sent for and `notice` the notice's key, when its status callback URL says so."""
+    was sent for and `notice` the notice's key, when its status callback URL says so; `carrier` the one that
+    posted the status (the timeline names it)."""
     ticket = store.get(number)
     if ticket is None:
         return False
@@ -26,7 +27,7 @@ def record_delivery(number: str, message_sid: str, status: str, to: str, error_c
     channel = "whatsapp" if to.startswith("whatsapp:") else "sms"
     phone = to.removeprefix("whatsapp:")
     # Once per message and status: Twilio may post a status again, and each post is the same fact.
-    store.add_timeline(TimelineEntry(complaint_number=number, at=at, actor_type="system", actor_id="twilio",
+    store.add_timeline(TimelineEntry(complaint_number=number, at=at, actor_type="system", actor_id=carrier,
                                      action=f"message_{status}", channel=channel,
                                      detail={"message_sid": message_sid, "to": phone, "error_code": error_code,
                                              **({"notice": notice} if notice else {})}),

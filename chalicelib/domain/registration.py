@@ -113,6 +113,9 @@ class ConsoleComplaint:
     kind: str = COMPLAINT
     form: dict[str, str] | None = None  # a request's blanks, by the form's field ids
     more_on_call: bool = False  # one more complaint from a call that has one (registration.more_on_call)
+    # The console form's own id: the same form posted again (a double tap, a retry after a lost answer) registers
+    # once. A call's first complaint needs none: the call is its key.
+    submission: str | None = None
 
 
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
@@ -142,7 +145,10 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
                "description": description, "registered_by": complaint.operator, "form": form,
                **_consent_fields(consent)},
         detail={"call_sid": complaint.call_sid} if complaint.call_sid else {})
-    return replace(registration, consent=consent, more_on_call=bool(complaint.call_sid and complaint.more_on_call))
+    more_on_call = bool(complaint.call_sid and complaint.more_on_call)
+    keyed = complaint.submission and (more_on_call or not complaint.call_sid)
+    return replace(registration, consent=consent, more_on_call=more_on_call,
+                   once_key=f"console#{district.code}#{complaint.submission}" if keyed else None)
 
 
 def filled_form(district: District, kind: str, category_id: str,

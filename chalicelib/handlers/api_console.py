@@ -88,7 +88,7 @@ def register(call: Call) -> dict[str, Any]:
         caller_name=(body.get("caller_name") or "").strip() or None,
         address=(body.get("address") or "").strip() or None, call_sid=body.get("call_sid"),
         whatsapp_consent=body.get("whatsapp_consent") is True, urgency=body.get("urgency"), kind=kind,
-        form=body.get("form"), more_on_call=body.get("more_on_call") is True)
+        form=body.get("form"), more_on_call=body.get("more_on_call") is True, submission=body.get("submission"))
     if not complaint.description and kind != "request":
         raise _refused(call, 400, "description_needed", "api_description_needed")
     try:

@@ -164,11 +164,12 @@ def timeline_call_status(form: Form, number: str, kind: str) -> None:
     its timeline as `<kind>_<status>`; a replayed callback adds nothing."""
     from chalicelib.domain.clock import iso
     from chalicelib.domain.ticket import TimelineEntry
+    from chalicelib.telephony.call_script import current_carrier
 
     if form.get("CallSid") and form.get("CallStatus"):
         wiring.ticket_store().add_timeline(TimelineEntry(
             complaint_number=number, at=iso(wiring.clock().now()), actor_type="system",
-            actor_id="twilio", action=f"{kind}_{form['CallStatus']}", channel="ivr",
+            actor_id=current_carrier.get(), action=f"{kind}_{form['CallStatus']}", channel="ivr",
             detail={"call_sid": form["CallSid"],
                     "duration": str(form_number(form.get("CallDuration"), CALL_MAX_SECONDS) or 0)}),
             once_key=f"{kind.replace('_', '-')}#{form['CallSid']}#{form['CallStatus']}")

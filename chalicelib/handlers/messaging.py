@@ -48,12 +48,14 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
 def status(form: dict[str, str], params: dict[str, str]) -> str:
     from chalicelib.domain.delivery import FAILED_EVENT_PARAM, NOTICE_PARAM
     from chalicelib.domain.delivery_status import record_delivery
+    from chalicelib.telephony.call_script import current_carrier
 
     try:
         if form.get("MessageSid") and form.get("MessageStatus"):
             record_delivery(params["number"], form["MessageSid"], form["MessageStatus"], form.get("To", ""),
                             form.get("ErrorCode", ""), wiring.ticket_store(), wiring.dispatcher(), wiring.clock(),
-                            sent_for=params.get(FAILED_EVENT_PARAM, ""), notice=params.get(NOTICE_PARAM, ""))
+                            sent_for=params.get(FAILED_EVENT_PARAM, ""), notice=params.get(NOTICE_PARAM, ""),
+                            carrier=current_carrier.get())
     except Exception:
         # Not the webhook's spoken apology: a message's status callback is answered with an empty
         # messaging response, whatever happened on our side.

@@ -41,7 +41,9 @@ def register_for_caller(complaint: ConsoleComplaint, district: District, tickets
         raise CallOfAnotherDistrict(call_sid)
     result = register_console_complaint(complaint, district, tickets, dispatcher, clock)
     if not result.created:
-        raise CallHasTicket(result.complaint_number)
+        if call_sid and not complaint.more_on_call:
+            raise CallHasTicket(result.complaint_number)
+        return result.complaint_number  # the same form posted again (its submission): its ticket, not a second
     if call_sid and not complaint.more_on_call:
         finished = calls.completed_recording(call_sid)
         if finished:

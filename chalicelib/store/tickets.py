@@ -89,7 +89,8 @@ class DynamoTicketStore:
         return True
 
     def registered_number(self, registration: Registration) -> str | None:
-        if registration.ticket.call_sid and (number := _call_ticket(registration.ticket.call_sid)):
+        if registration.ticket.call_sid and not registration.more_on_call and (
+                number := _call_ticket(registration.ticket.call_sid)):
             return number
         return _once_owner(registration.once_key) if registration.once_key else None
 

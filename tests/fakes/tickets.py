@@ -45,7 +45,7 @@ class MemoryTicketStore:
 
     def registered_number(self, registration: Registration) -> str | None:
         ticket = registration.ticket
-        if ticket.call_sid and ticket.call_sid in self.by_call:
+        if ticket.call_sid and not registration.more_on_call and ticket.call_sid in self.by_call:
             return self.by_call[ticket.call_sid]
         return self.by_once_key.get(registration.once_key) if registration.once_key else None
 
@@ -59,7 +59,7 @@ class MemoryTicketStore:
         # The DynamoDB transaction's conditions, in the order its refusals are read: the call's ticket, the
         # conversation's, the caller's daily cap, then the day's sequence; nothing is written unless all pass.
         ticket = registration.ticket
-        if ticket.call_sid and ticket.call_sid in self.by_call:
+        if ticket.call_sid and not registration.more_on_call and ticket.call_sid in self.by_call:
             raise AlreadyRegistered(self.by_call[ticket.call_sid])
         if registration.once_key and registration.once_key in self.by_once_key:
             raise AlreadyRegistered(self.by_once_key[registration.once_key])
@@ -74,7 +74,7 @@ class MemoryTicketStore:
             raise ValueError(f"ticket {ticket.complaint_number} exists")  # DynamoDB: the transaction is cancelled
         self.tickets[ticket.complaint_number] = ticket
         self.timelines[ticket.complaint_number].append(registration.timeline)
-        if ticket.call_sid:
+        if ticket.call_sid and not registration.more_on_call:
             self.by_call[ticket.call_sid] = ticket.complaint_number
         if registration.once_key:
             self.by_once_key[registration.once_key] = ticket.complaint_number

@@ -109,3 +109,27 @@ def test_a_callers_complaints_are_found_by_name_with_a_query(hotline, api, no_sc
 
     tickets, _cursor, read = search_tickets(wiring.search_index(), wiring.ticket_store(), "RPR", "सुनीता", 1, None)
     assert len(tickets) == 1 and read <= 2
+
+
+def test_the_same_form_posted_again_gives_back_its_ticket_not_a_second(hotline, api, clock):
+    """A double tap, or a retry after an answer lost on a weak network: the form's submission id registers once,
+    on a call's further complaint as on a complaint typed with no call; a new form is a new complaint."""
+    pin(clock, TUESDAY_NIGHT)
+    call_sid = _answered_call(api, hotline)
+    first = _register(api, call_sid=call_sid, description="मोहल्ले का हैंडपंप खराब है", submission="form-0001-aaaa")
+    another = {"call_sid": call_sid, "more_on_call": True, "category": "electricity",
+               "description": "गली की बत्ती बंद है", "submission": "form-0002-bbbb"}
+    second = _register(api, **another)
+    assert _register(api, **another)["complaint_number"] == second["complaint_number"]
+    typed = {"description": "नाली जाम है", "submission": "form-0003-cccc"}
+    walk_in = _register(api, **typed)
+    assert _register(api, **typed)["complaint_number"] == walk_in["complaint_number"]
+    assert _register(api, description="नाली जाम है", submission="form-0004-dddd")["complaint_number"] != \
+        walk_in["complaint_number"]
+    assert CallModel.get(call_sid, consistent_read=True).complaint_numbers == {
+        first["complaint_number"], second["complaint_number"]}
+    mine = ok(api.get("operator.rpr", f"/api/tickets?view=caller&phone=%2B{CALLER[1:]}"))["items"]
+    assert len(mine) == 4  # the call's two, the walk-in's one, the new form's one: no copies
+    refused(api.post("operator.rpr", "/api/tickets", {"caller_phone": CALLER, "category": "water",
+                                                      "description": "x", "submission": "bad id!"}), 400,
+            "field_pattern")

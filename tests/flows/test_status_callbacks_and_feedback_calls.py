@@ -95,3 +95,15 @@ def test_a_caller_with_a_withheld_number_registers_but_is_never_texted_or_called
     hotline.advance(minutes=1)
     hotline.advance(hours=24, minutes=1)
     assert hotline.twilio.sms(to=withheld) == [] and hotline.twilio.calls() == []
+
+
+@per_carrier
+def test_a_message_status_on_the_timeline_names_the_carrier_that_posted_it(hotline, webhooks):
+    from chalicelib import wiring
+
+    number = hotline.complaint("3")
+    status = {"MessageSid": webhooks.call_sid("d"), "MessageStatus": "delivered", "To": WATER_L1,
+              "AccountSid": ACCOUNT}
+    assert webhooks.post(f"/messaging/status/{number}", status).status_code == 200
+    [entry] = [e for e in wiring.console_queries().timeline(number) if e.action == "message_delivered"]
+    assert (entry.actor_type, entry.actor_id, entry.channel) == ("system", hotline.carrier, "sms")
