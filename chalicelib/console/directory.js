@@ -94,6 +94,50 @@ function hotlinesSection(draft) {
     h("thead", {}, h("tr", {}, h("th", { text: t("id") }), h("th", { text: t("lines") }), h("th", { text: t("short_code") }))), h("tbody", {}, rows)));
 }
 
+// The operators on the roster: their console sign-in (typed once, for a new one: the sign-in itself is made in the
+// user pool), name, the phone the hotline rings (none: console only) and the languages they take calls in. A change
+// redraws the week grid below (`onChange`), so a new operator can be put on a shift before the save.
+function operatorsSection(draft, onChange) {
+  draft.operators = draft.operators || [];
+  const operators = draft.operators;
+  const languages = draft.languages || ["hi"];
+  const box = h("section", { class: "card", id: "operators" });
+  const draw = () => {
+    const rows = operators.map((o, i) => {
+      const at = ["operators", i];
+      const who = o.name || o.username || t("new_operator");
+      const sign = o.saved ? h("span", { text: o.username }) : field([...at, "username"], { id: `operator-${i}-username`, "aria-label": `${who} ${t("username")}`,
+        value: o.username || "", placeholder: "operator.rpr.day", autocomplete: "off", autocapitalize: "none" }, (el) => { o.username = el.value.trim(); onChange(); });
+      return h("tr", { "data-operator": String(i) }, h("td", { "data-label": t("username") }, sign),
+        h("td", { "data-label": t("name") }, field([...at, "name"], { id: `operator-${i}-name`, "aria-label": `${who} ${t("name")}`, value: o.name || "", autocomplete: "off" },
+          (el) => { o.name = el.value.trim(); onChange(); })),
+        h("td", { "data-label": t("phone") }, field([...at, "phone"], { id: `operator-${i}-phone`, "aria-label": `${who} ${t("phone")}`, value: o.phone || "",
+          type: "tel", inputmode: "tel", placeholder: "+91…", autocomplete: "off" }, (el) => { if (el.value.trim()) o.phone = el.value.trim(); else delete o.phone; })),
+        h("td", { "data-label": t("languages") }, languages.map((l) => h("label", { class: "check" }, h("input", { type: "checkbox", id: `operator-${i}-lang-${l}`,
+          checked: (o.languages || languages).includes(l), onchange: (e) => {
+            const now = new Set(o.languages || languages);
+            if (e.target.checked) now.add(l); else now.delete(l);
+            o.languages = languages.filter((x) => now.has(x));
+          } }), h("span", { text: l === "hi" ? "हिंदी" : l === "en" ? "English" : l })))),
+        h("td", {}, h("button", { class: "secondary", type: "button", id: `operator-${i}-remove`, text: t("remove"),
+          "aria-label": `${t("remove")}: ${who}`, onclick: () => { operators.splice(i, 1); draw(); onChange(); } })));
+    });
+    box.replaceChildren(h("h2", { text: t("operators") }), h("p", { class: "muted", text: t("operators_help") }),
+      operators.length ? h("table", { class: "list form" }, h("thead", {}, h("tr", {}, ["username", "name", "phone", "languages"].map((k) => h("th", { text: t(k) })), h("th", { text: "" }))),
+        h("tbody", {}, rows)) : h("p", { class: "muted", text: t("none") }),
+      h("button", { class: "secondary", type: "button", id: "add-operator", text: t("add_operator"), onclick: () => {
+        operators.push({ username: "", name: "", languages: [...languages], shifts: [] });
+        draw();
+        onChange();
+        box.querySelector(`#operator-${operators.length - 1}-username`).focus();
+      } }));
+  };
+  // Who is in the file already: their sign-in is kept as it is (a changed one would be another person's).
+  for (const o of operators) Object.defineProperty(o, "saved", { value: true, enumerable: false });
+  draw();
+  return box;
+}
+
 // The roster as a week grid: a row per shift (its start and end), a column per day, a tick per operator on duty.
 // Each operator's shifts are written back grouped by their hours, as the district file has them.
 function rosterSection(draft) {
@@ -109,6 +153,7 @@ function rosterSection(draft) {
     o.shifts = days.size ? [...others, { days: DAYS.filter((d) => days.has(d)), start: shift.start, end: shift.end }] : others;
   };
   const box = h("section", { class: "card", id: "roster" });
+  box.redraw = () => draw();
   const draw = () => {
     const head = h("tr", {}, h("th", { text: t("shift") }), DAYS.map((d) => h("th", { text: t(`day_${d}`) })));
     const rows = shifts.map((shift) => h("tr", { "data-shift": key(shift) }, h("th", { scope: "row", text: `${shift.start}–${shift.end}` }),
@@ -206,6 +251,13 @@ function auditSection(items) {
     items.length ? h("ol", { class: "audit" }, items.map(entry)) : h("p", { class: "muted", text: t("none") }));
 }
 
+function operatorsAndRoster(draft) {
+  let roster = null;
+  const operators = operatorsSection(draft, () => roster?.redraw());
+  roster = rosterSection(draft);
+  return [operators, roster];
+}
+
 export async function directoryPage() {
   if (!districtCode()) return [await districtPicker()];
   const code = districtCode();
@@ -226,7 +278,7 @@ export async function directoryPage() {
   });
   const [audit, blocked] = await Promise.all([api(`/districts/${code}/audit?limit=20`), blocklistSection(code)]);
   return [await districtPicker(), h("h1", { text: `${t("nav_directory")} — ${code} (${t("version")} ${version})` }),
-    officersSection(draft), categoriesSection(draft), rosterSection(draft), hoursSection(draft), hotlinesSection(draft),
+    officersSection(draft), categoriesSection(draft), ...operatorsAndRoster(draft), hoursSection(draft), hotlinesSection(draft),
     h("section", { class: "card", id: "save-card" }, h("label", { for: "summary", text: t("summary") }), summary,
       h("div", { hidden: true }, h("p", { class: "field-error-title", text: t("fix_fields") }), problems),
       h("button", { class: "primary", type: "button", id: "save", text: t("save_directory"), onclick: save })),

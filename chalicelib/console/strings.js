@@ -118,7 +118,7 @@ export const STRINGS = {
     // The directory's forms (directory.js): officers, categories' clocks, the roster as a week grid, hours and holidays.
     dir_officers_help: "हर विभाग के L1 से L4 अधिकारी: नाम, फ़ोन (+91 और 10 अंक), व्हाट्सऐप पर संदेश।", whatsapp: "व्हाट्सऐप",
     level_hours_col: "{level} (घंटे)", categories_help: "हर स्तर को कितने घंटे मिलें; खाली छोड़ें तो ज़िले के घंटे।",
-    roster: "ऑपरेटरों की पाली (हफ़्ता)", roster_help: "हर दिन और पाली में कौन ड्यूटी पर है, उस पर सही का निशान लगाएँ।", shift: "पाली",
+    roster: "ऑपरेटरों की पाली (हफ़्ता)", languages: "भाषाएँ", add_operator: "ऑपरेटर जोड़ें", new_operator: "नया ऑपरेटर", operators_help: "हर ऑपरेटर का कंसोल साइन-इन नाम, नाम, वह फ़ोन जिस पर हॉटलाइन की कॉल आती है (खाली: केवल कंसोल), और जिन भाषाओं में वे बात करते हैं। नया ऑपरेटर जोड़कर नीचे पाली पर लगाएँ; उसका साइन-इन ज़िले का प्रशासक अलग से बनाता है।", roster_help: "हर दिन और पाली में कौन ड्यूटी पर है, उस पर सही का निशान लगाएँ।", shift: "पाली",
     add_shift: "पाली जोड़ें", shift_start: "शुरू", shift_end: "खत्म", day_mon: "सोम", day_tue: "मंगल", day_wed: "बुध", day_thu: "गुरु",
     day_fri: "शुक्र", day_sat: "शनि", day_sun: "रवि", hours_and_holidays: "दफ़्तर का समय और छुट्टियाँ",
     office_days: "दफ़्तर के दिन", office_open: "खुलने का समय", office_close: "बंद होने का समय", holidays: "छुट्टियाँ",
@@ -245,7 +245,7 @@ export const STRINGS = {
     // The directory's forms (directory.js): officers, categories' clocks, the roster as a week grid, hours and holidays.
     dir_officers_help: "Each department's L1 to L4 officers: name, phone (+91 and 10 digits), messages on WhatsApp.", whatsapp: "WhatsApp",
     level_hours_col: "{level} (hours)", categories_help: "The hours each level gets; left empty, the district's hours.",
-    roster: "Operators' shifts (week)", roster_help: "Tick who is on duty on each day and shift.", shift: "Shift",
+    roster: "Operators' shifts (week)", languages: "Languages", add_operator: "Add an operator", new_operator: "New operator", operators_help: "Each operator's console sign-in, name, the phone the hotline rings (empty: the console only) and the languages they take calls in. Add an operator, then put them on a shift below; the district's admin creates their sign-in separately.", roster_help: "Tick who is on duty on each day and shift.", shift: "Shift",
     add_shift: "Add a shift", shift_start: "Starts", shift_end: "Ends", day_mon: "Mon", day_tue: "Tue", day_wed: "Wed", day_thu: "Thu",
     day_fri: "Fri", day_sat: "Sat", day_sun: "Sun", hours_and_holidays: "Office hours and holidays",
     office_days: "Office days", office_open: "Opens at", office_close: "Closes at", holidays: "Holidays",

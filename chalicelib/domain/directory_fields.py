@@ -13,6 +13,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_HOURS = 720  # thirty days: a clock longer than this is a typing slip, not a service level
 # Officers are rung and texted on Indian numbers (the carriers' plan); a digit short is the usual slip.
 _OFFICER_PHONE = re.compile(r"^\+91[0-9]{10}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")  # a console sign-in, as the user pool and demo users have them
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -21,7 +22,7 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class FieldProblem:
-    code: str  # phone, hours, required, time, date, same_times, department, days: an i18n key's tail
+    code: str  # phone, hours, required, time, date, same_times, department, days, username(_taken): an i18n key's tail
     path: Path  # where in the district file, e.g. ("departments", 2, "officers", "L2", "phone")
 
 
@@ -48,12 +49,32 @@ def field_problems(config: dict[str, Any]) -> list[FieldProblem]:
     holidays = _list(config.get("holidays"))
     problems += [FieldProblem("date", ("holidays", i)) for i, day in enumerate(holidays) if not _is_date(day)]
     operators = _list(config.get("operators"))
+    seen: set[str] = set()
     for i, operator in enumerate(operators):
+        if isinstance(operator, dict):
+            problems += _operator(operator, ("operators", i), seen)
         shifts = operator.get("shifts") if isinstance(operator, dict) else None
         for n, shift in enumerate(_list(shifts)):
             if isinstance(shift, dict):
                 problems += _shift(shift, ("operators", i, "shifts", n))
     return problems
+
+
+def _operator(operator: dict[str, Any], at: Path, seen: set[str]) -> list[FieldProblem]:
+    """An operator on the roster: their console sign-in (once in the roster), a name, and a phone when given
+    (the number the hotline rings; none: the operator works the console only)."""
+    found = []
+    username = str(operator.get("username") or "")
+    if not _USERNAME.match(username):
+        found.append(FieldProblem("username", (*at, "username")))
+    elif username in seen:
+        found.append(FieldProblem("username_taken", (*at, "username")))
+    seen.add(username)
+    if not str(operator.get("name") or "").strip():
+        found.append(FieldProblem("required", (*at, "name")))
+    if operator.get("phone") and not _OFFICER_PHONE.match(str(operator["phone"])):
+        found.append(FieldProblem("phone", (*at, "phone")))
+    return found
 
 
 def _officer(officer: dict[str, Any], at: Path) -> list[FieldProblem]:

@@ -88,6 +88,39 @@ def test_the_collector_edits_the_directory_as_forms_with_inline_errors_and_an_au
     page.screenshot(path=str(SHOTS / "16-8-directory-forms.png"), full_page=True)
 
 
+def test_the_collector_adds_a_weekend_operator_and_puts_them_on_a_shift(page, stack):  # noqa: F811
+    sign_in(page, "collector.rpr", "demo-collector")
+    _console(page, stack, "#/directory")
+    rows = page.locator("#operators tbody tr")
+    expect(page.locator("#operator-0-name")).to_have_value("Sunita Verma")  # the roster drawn
+    before = rows.count()
+    page.click("#add-operator")
+    expect(rows).to_have_count(before + 1)
+    new = f"#operator-{before}"
+    expect(page.locator(f"{new}-username")).to_be_focused()
+    page.fill(f"{new}-username", "operator.rpr.weekend")
+    page.fill(f"{new}-phone", "+919000000903")
+    expect(page.locator(f"{new}-lang-hi")).to_be_checked()
+    saturday = page.locator("[id='duty-operator.rpr.weekend-08:00-20:00-sat']")  # the grid has the new operator
+    saturday.check()
+    page.fill("#summary", "सप्ताहांत की ऑपरेटर")
+    page.click("#save")
+    error = page.locator("#operators .field-error")
+    expect(error).to_have_text("यह भरना ज़रूरी है।")  # the name left empty, said beside it
+    expect(page.locator(f"{new}-name")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "the directory's operators with a field's error")
+
+    page.fill(f"{new}-name", "कमला साहू")
+    page.click("#save")
+    expect(page.locator("#notice.ok")).to_be_visible()
+    expect(page.locator(f"#operators tbody tr >> nth={before}")).to_contain_text("operator.rpr.weekend")
+    expect(page.locator("[id='duty-operator.rpr.weekend-08:00-20:00-sat']")).to_be_checked()
+    changes = page.locator("#audit .audit-entry").first.locator("ul.changes li").all_inner_texts()
+    assert [c.strip() for c in changes] == ["operator.rpr.weekend की पालियाँ: (खाली) → sat 08:00-20:00"], changes
+    page.locator("#operators").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "16-8-directory-new-operator.png"))
+
+
 TARGETS = ("button, select, summary, input:not([type=checkbox]):not([type=radio]), label.check, header a, nav a, "
            "table.list a")
 

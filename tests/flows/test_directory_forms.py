@@ -104,3 +104,35 @@ def test_the_audit_keeps_what_changed_before_and_after_in_the_readers_language(a
     assert en["changes"][1] == {"what": "Public Health Engineering L2 officer's phone", "before": old_phone,
                                 "after": "+919700000302"}
     assert en["changes"][2]["after"] == "yes"
+
+
+def test_the_roster_takes_a_new_operator_and_names_each_wrong_blank_of_theirs(api):
+    """The Collector's office adds a night operator: a sign-in typed wrong or already on the roster, a name left
+    empty and a short phone are each answered at their place; put right, the operator is saved and the audit
+    says who joined with which shifts."""
+    config, version = _opened(api)
+    first = config["operators"][0]
+    wrong = copy.deepcopy(config)
+    wrong["operators"] += [{"username": "Night Desk", "name": "", "phone": "+9190000", "languages": ["hi"]},
+                           {"username": first["username"], "name": "दूसरी सुनीता", "languages": ["hi"]}]
+    new_at = len(config["operators"])
+    answer = api.put("collector.rpr", CONFIG, {"version": version, "config": wrong, "summary": "रात की पाली"})
+    refused(answer, 422, "invalid_fields")
+    fields = {tuple(f["path"]): (f["code"], f["message"]) for f in answer.json["error"]["fields"]}
+    assert fields == {
+        ("operators", new_at, "username"): ("username", "कंसोल का साइन-इन नाम: छोटे अंग्रेज़ी अक्षर, अंक, बिंदु या -, जैसे "
+                                                       "operator.rpr.night।"),
+        ("operators", new_at, "name"): ("required", "यह भरना ज़रूरी है।"),
+        ("operators", new_at, "phone"): ("phone", "फ़ोन नंबर +91 से शुरू होकर 10 अंकों का हो, जैसे +919000000301।"),
+        ("operators", new_at + 1, "username"): ("username_taken", "यह साइन-इन नाम रोस्टर में पहले से है।"),
+    }
+    assert ok(api.get("collector.rpr", CONFIG))["version"] == version  # nothing saved
+
+    right = copy.deepcopy(config)
+    right["operators"].append({"username": "operator.rpr.weekend", "name": "कमला साहू", "phone": "+919000000903",
+                               "languages": ["hi"], "shifts": [{"days": ["sat", "sun"], "start": "08:00",
+                                                                "end": "20:00"}]})
+    ok(api.put("collector.rpr", CONFIG, {"version": version, "config": right, "summary": "सप्ताहांत की पाली"}))
+    [entry] = ok(api.get("collector.rpr", "/api/districts/RPR/audit"))["items"]
+    assert any("operator.rpr.weekend" in c["what"] and c["before"] is None and "08:00" in c["after"]
+               for c in entry["changes"]), entry["changes"]
