@@ -50,13 +50,6 @@ export function h(tag, attrs = {}, ...children) {
 // (aria-live), and has a close button; a success fades after a few seconds, an error stays until closed.
 const NOTICE_FADES_MS = 6000;
 let noticeTimer = null;
-{
-  const box = document.getElementById("notice");
-  const alerts = document.createElement("div"); // the ringing call's banner (operator.js) and the notice, together
-  alerts.id = "alerts";
-  box.before(alerts);
-  alerts.append(box);
-}
 
 export function notice(message, ok = false) {
   const box = document.getElementById("notice");
