@@ -11,7 +11,12 @@ export const state = {
   me: null, config: null, districts: {}, stateView: null,
 };
 export const main = document.getElementById("main");
-export const t = (key) => STRINGS[state.lang][key] ?? STRINGS.en[key] ?? key;
+// A string in the user's language with its {placeholders} filled from `values` ("—" for a missing one); a key with
+// no string reads as `fallback` (a code the console has no words for yet is shown as it is).
+export function t(key, values = null, fallback = key) {
+  const text = STRINGS[state.lang][key] ?? STRINGS.en[key] ?? fallback;
+  return values ? Object.entries(values).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v ?? "—"), String(text)) : text;
+}
 
 // Text people typed or said (descriptions, names, addresses, transcripts, remarks) is in the language they used,
 // not the console's: Hindi in the English console is marked lang="hi", so screen readers speak it as Hindi and

@@ -6,7 +6,6 @@ import { ownPinCard, pinResetSection } from "./pins.js";
 
 const LEVELS = ["L1", "L2", "L3", "L4"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const fill = (text, values) => Object.entries(values).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), text);
 // A district file names a thing once for all languages ("water") or per language ({hi, en}).
 const called = (names, id) => (typeof names === "string" ? names : name(names)) || id;
 
@@ -35,7 +34,7 @@ function officersSection(draft) {
     };
     const rows = LEVELS.map((level) => {
       const at = ["departments", i, "officers", level];
-      const who = fill(t("officer_of"), { department: depName, level });
+      const who = t("officer_of", { department: depName, level });
       const wa = officer(level).whatsapp;
       return h("tr", {}, h("th", { scope: "row", text: level }),
         h("td", { "data-label": t("name") }, field([...at, "name"], { id: `officer-${dep.id}-${level}-name`, "aria-label": `${who} ${t("name")}`,
@@ -73,13 +72,13 @@ function categoriesSection(draft) {
         draft.departments.map((d) => h("option", { value: d.id, text: called(d.name, d.id), selected: d.id === c.department })))),
       h("td", { "data-label": t("sla_hours") }, hoursInput(["categories", i, "sla_hours"], { id: `sla-${c.id}`, "aria-label": `${catName}: ${t("sla_hours")}`, value: c.sla_hours ?? "" },
         (hours) => { c.sla_hours = hours; })),
-      LEVELS.map((level) => h("td", { "data-label": fill(t("level_hours_col"), { level }) }, hoursInput(["categories", i, "level_hours", level], {
-        id: `clock-${c.id}-${level}`, "aria-label": `${catName}: ${fill(t("level_hours_col"), { level })}`, value: c.level_hours?.[level] ?? "",
+      LEVELS.map((level) => h("td", { "data-label": t("level_hours_col", { level }) }, hoursInput(["categories", i, "level_hours", level], {
+        id: `clock-${c.id}-${level}`, "aria-label": `${catName}: ${t("level_hours_col", { level })}`, value: c.level_hours?.[level] ?? "",
         placeholder: defaults[level] ?? "" }, (hours) => setClock(level, hours)))));
   });
   return h("section", { class: "card", id: "categories" }, h("h2", { text: t("categories") }), h("p", { class: "muted", text: t("categories_help") }),
     h("table", { class: "list form" }, h("thead", {}, h("tr", {}, h("th", { text: t("category") }), h("th", { text: t("department") }), h("th", { text: t("sla_hours") }),
-      LEVELS.map((level) => h("th", { text: fill(t("level_hours_col"), { level }) })))), h("tbody", {}, rows)));
+      LEVELS.map((level) => h("th", { text: t("level_hours_col", { level }) })))), h("tbody", {}, rows)));
 }
 
 function hotlinesSection(draft) {
@@ -191,7 +190,7 @@ function hoursSection(draft) {
       field(["office_hours", k], { id: `office-${k}`, type: "time", value: office[k] || "" }, (el) => { office[k] = el.value; }));
     const holidays = draft.holidays || [];
     const added = h("input", { type: "date", id: "new-holiday", "aria-label": t("add_holiday") });
-    const clocks = h("div", { class: "row" }, LEVELS.map((level) => h("div", {}, h("label", { for: `level-hours-${level}`, text: fill(t("level_hours_col"), { level }) }),
+    const clocks = h("div", { class: "row" }, LEVELS.map((level) => h("div", {}, h("label", { for: `level-hours-${level}`, text: t("level_hours_col", { level }) }),
       hoursInput(["level_hours", level], { id: `level-hours-${level}`, value: draft.level_hours?.[level] ?? "" }, (hours) => {
         draft.level_hours = { ...(draft.level_hours || {}) };
         if (hours === null) delete draft.level_hours[level]; else draft.level_hours[level] = hours;

@@ -1,5 +1,4 @@
 // One ticket: its facts, the recording and its transcript, the actions its user may take, the timeline.
-import { STRINGS } from "./strings.js";
 import { api, district, frame, h, name, notice, run, state, t, when } from "./core.js";
 import { OPEN, statusBadges } from "./lists.js";
 import { timeLeft } from "./time_left.js";
@@ -12,8 +11,7 @@ window.addEventListener("hashchange", (e) => {
   if (old && !old.startsWith("#/ticket/")) cameFrom = old;
 });
 
-const word = (key, fallback) => STRINGS[state.lang][key] ?? STRINGS.en[key] ?? fallback;
-const fill = (key, values) => Object.entries(values).reduce((text, [k, v]) => text.replaceAll(`{${k}}`, v ?? "—"), t(key));
+const word = (key, fallback) => t(key, null, fallback);
 const closureWords = (closure) => (closure ? word(`closure_${String(closure).replace(/^special:/, "")}`, closure) : "");
 
 function actionForm(action, number, fields, onDone) {
@@ -55,23 +53,23 @@ async function afterAction(action, after, info) {
   history.pushState(null, "", back); // no hashchange: the notice below must outlive the list's first render
   await frame.render();
   notice(action === "transfer" || after.department !== state.me.department
-    ? fill("sent_to_department", { department }) : fill("moved_out_of_view", { number: after.complaint_number }), true);
+    ? t("sent_to_department", { department }) : t("moved_out_of_view", { number: after.complaint_number }), true);
 }
 
 // -- a request waiting for the level above, in words ----------------------------------------------------------
 export function pendingWords(pending) {
   return pending.kind === "extension"
-    ? fill("pending_extension", { days: pending.days, reason: pending.reason || "—" })
-    : fill("pending_closure", { code: closureWords(pending.code), reason: pending.reason || "—" });
+    ? t("pending_extension", { days: pending.days, reason: pending.reason || "—" })
+    : t("pending_closure", { code: closureWords(pending.code), reason: pending.reason || "—" });
 }
 
 function pendingBy(pending) {
-  return fill("pending_by", { who: pending.by, level: pending.level, when: when(pending.at) });
+  return t("pending_by", { who: pending.by, level: pending.level, when: when(pending.at) });
 }
 
 function waitsFor(pending) {
   const above = { L1: "L2", L2: "L3", L3: "L4" }[pending.level];
-  return above ? fill("waits_for", { level: above }) : t("waits_for_collector");
+  return above ? t("waits_for", { level: above }) : t("waits_for_collector");
 }
 
 function pendingBox(pending) {
@@ -152,7 +150,7 @@ function entryDetail(e, info) {
   if (e.action === "registered" && d.category) facts.push(`${category(d.category)} · ${department(d.department)}`);
   if (e.action === "escalated" && d.from) facts.push(`${d.from} → ${d.to}`);
   if (e.action === "reopened" && d.to) facts.push(`→ ${d.to}`);
-  if (d.days !== undefined) facts.push(fill("days_more", { days: d.days }));
+  if (d.days !== undefined) facts.push(t("days_more", { days: d.days }));
   if (d.code) facts.push(closureWords(d.code));
   if (d.closure) facts.push(closureWords(d.closure));
   if (d.outcome) facts.push(closureWords(d.outcome));

@@ -44,6 +44,17 @@ def now() -> datetime:
     return wiring.clock().now()
 
 
+EXCERPT = 140  # characters of a row's or a search result's text: enough to tell the complaints apart
+
+
+def excerpt(ticket: Ticket) -> str:
+    """The first words of what the complaint says: the operator's description, or the recording's transcript."""
+    from chalicelib.operations.ticket_search import said_text
+
+    text = " ".join(said_text(ticket).split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1].rstrip() + "…"
+
+
 def summary(ticket: Ticket, now: str) -> dict[str, Any]:
     return {
         "complaint_number": ticket.complaint_number, "district": ticket.district, "status": ticket.status,

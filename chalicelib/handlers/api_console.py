@@ -25,8 +25,6 @@ from chalicelib.handlers import api_directory, api_lists
 from chalicelib.handlers.api_lists import cell
 from chalicelib.i18n import catalog
 
-EXCERPT = 140  # characters of a search result's text: enough to tell the complaints apart
-
 
 def me(call: Call) -> dict[str, Any]:
     return call.user.as_json()
@@ -168,19 +166,13 @@ def search_tickets(call: Call) -> dict[str, Any]:
     tickets, next_cursor, _ = search(wiring.search_index(), wiring.ticket_store(), code, query, params["limit"],
                                      start["c"] if start else None)
     now = iso(common.now())
-    return {"items": [{**common.summary(t, now), "text": _excerpt(t)} for t in tickets if access.may_see(user, t)],
+    return {"items": [{**common.summary(t, now), "text": common.excerpt(t)}
+                      for t in tickets if access.may_see(user, t)],
             "next_cursor": cursor.encode({"c": next_cursor} if next_cursor else None, scope)}
 
 
 def _refused(call: Call, status: int, code: str, key: str, **values: Any) -> ApiError:
     return ApiError(status, code, catalog(call.language).text(key, **values))
-
-
-def _excerpt(ticket: Ticket) -> str:
-    from chalicelib.operations.ticket_search import said_text
-
-    text = " ".join(said_text(ticket).split())
-    return text if len(text) <= EXCERPT else text[:EXCERPT - 1].rstrip() + "…"
 
 
 def recording(call: Call) -> dict[str, Any]:

@@ -27,21 +27,12 @@ from chalicelib.handlers import api_common as common
 
 EXPORT_ROWS = 5000
 EXPORT_PAGE = 100
-EXCERPT = 140  # characters of a row's text: enough to tell the complaints apart
 KIND_VIEW_DAYS = 7  # the Collector's weekly list of suggestions (and demands, requests): the last seven days
-
-
-def excerpt(ticket: Ticket) -> str:
-    """The first words of what the complaint says: the operator's description, or the recording's transcript."""
-    from chalicelib.operations.ticket_search import said_text
-
-    text = " ".join(said_text(ticket).split())
-    return text if len(text) <= EXCERPT else text[:EXCERPT - 1].rstrip() + "…"
 
 
 def row(ticket: Ticket, now: str) -> dict[str, Any]:
     """A list's row: the summary, and what it is about (its first words) and where (the address)."""
-    return {**common.summary(ticket, now), "excerpt": excerpt(ticket), "address": ticket.address,
+    return {**common.summary(ticket, now), "excerpt": common.excerpt(ticket), "address": ticket.address,
             "level_started_at": ticket.level_started_at or ticket.created_at}  # the level's clock: amber near its end
 
 

@@ -23,7 +23,7 @@ def test_hindi_and_english_have_the_same_strings():
 def test_every_string_the_app_asks_for_exists():
     strings = _keys((CONSOLE / "strings.js").read_text(encoding="utf-8"))
     code = "".join(p.read_text(encoding="utf-8") for p in CONSOLE.glob("*.js") if p.name != "strings.js")
-    asked = set(re.findall(r"""\bt\("([a-z_]+)"\)""", code))
+    asked = set(re.findall(r"""\bt\("([a-z_]+)"[,)]""", code))  # t("key") and t("key", {values})
     assert asked <= strings, asked - strings
 
 
