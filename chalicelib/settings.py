@@ -47,6 +47,14 @@ def region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-south-1"
 
 
+def video_endpoint_is_local() -> bool:
+    """The meeting service is the local stack's stand-in (AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS on loopback)."""
+    from urllib.parse import urlsplit
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", "")
+    return bool(endpoint) and urlsplit(endpoint).hostname in ("127.0.0.1", "localhost", "::1")
+
+
 def public_base_url() -> str:
     """The URL Twilio calls, without a trailing slash (API Gateway's stage included)."""
     return os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
         TicketStore,
         TranscriptionQueue,
         TranscriptRetention,
+        VideoCalls,
+        VideoMeetings,
     )
 
 
@@ -254,3 +256,18 @@ def officer_queues() -> OfficerQueues:
     from chalicelib.store.officer_queues import DynamoOfficerQueues
 
     return DynamoOfficerQueues()
+
+
+@singleton
+def video_calls() -> VideoCalls:
+    from chalicelib.store.video_calls import DynamoVideoCalls
+
+    return DynamoVideoCalls()
+
+
+@singleton
+def video_meetings() -> VideoMeetings:
+    from chalicelib import settings
+    from chalicelib.video.chime import ChimeMeetings
+
+    return ChimeMeetings(settings.region())

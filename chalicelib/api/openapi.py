@@ -404,7 +404,24 @@ SCHEMAS["OperatorCall"] = _obj({
     "ringing_at": _time, "answered_at": _opt_time, "answered_by": {"type": ["string", "null"]},
     "complaint_number": {"type": ["string", "null"], "description": "Once a ticket is registered for the call"},
     "complaint_numbers": {"type": "array", "items": {"type": "string"},
-                          "description": "Every ticket registered from the call, oldest first"}})
+                          "description": "Every ticket registered from the call, oldest first"},
+    "kind": {"type": "string", "enum": ["voice", "video"],
+             "description": "video: a sign-language video call (shown only to the operators who sign)"},
+    "video": {"type": ["object", "null"], "description": "A video call's own state: booked, ringing, answered, "
+              "ended or missed; the citizen's answer on recording (null: none given, nothing recorded); when it "
+              "ends at the latest (the district's cap); its slot", "properties": {
+                  "state": {"type": "string"}, "recording_consent": {"type": ["boolean", "null"]},
+                  "consent_at": _opt_time, "ends_at": _opt_time, "slot_at": _opt_time,
+                  "citizen_left_at": _opt_time, "language": {"type": "string"}}}}, required=[
+    "call_sid", "caller_phone", "line", "hotline", "state", "operators", "ringing_at", "answered_at", "answered_by",
+    "complaint_number", "complaint_numbers", "kind"])
+SCHEMAS["VideoSeat"] = _obj({
+    "meeting": {"type": "object", "description": "The meeting service's Meeting (Amazon Chime SDK)"},
+    "attendee": {"type": "object", "description": "This user's Attendee in it (its JoinToken)"},
+    "media": {"type": "string", "enum": ["chime", "local"],
+              "description": "local: the local stack's stand-in, no audio or video to connect to"},
+    "call": _ref("OperatorCall")})
+SCHEMAS["VideoLeft"] = _obj({"call": _ref("OperatorCall")})
 SCHEMAS["OperatorCallList"] = _obj({"items": {"type": "array", "items": _ref("OperatorCall")}})
 SCHEMAS["OperatorCallDetail"] = {"allOf": [_ref("OperatorCall"), _obj({
     "tickets": {"type": "array", "items": _ref("TicketSummary"), "description": "The caller's tickets in the "
@@ -427,6 +444,15 @@ def _call_paths() -> dict[str, Any]:
             "One call that rang the operators, with the caller's previous tickets (the screen pop)", roles,
             {"200": _json(_ref("OperatorCallDetail"), "The call"), **_errors(400, 404)},
             params=[CALL_SID_PARAM], op_id="getCall")},
+        "/api/video-calls/{call_sid}/join": {"post": _op(
+            "A signing operator joins a sign-language video call the citizen is in: the first to join answers it",
+            ("operator",), {"200": _json(_ref("VideoSeat"), "The meeting and this operator's seat"),
+                            **_errors(400, 404, 409, 410)},
+            params=[CALL_SID_PARAM], op_id="joinVideoCall")},
+        "/api/video-calls/{call_sid}/leave": {"post": _op(
+            "The operator leaves the video call; leaving an answered call ends it for both", ("operator",),
+            {"200": _json(_ref("VideoLeft"), "The call as it is now"), **_errors(400, 404)},
+            params=[CALL_SID_PARAM], op_id="leaveVideoCall")},
     }
 
 SCHEMAS["BlockedCaller"] = _obj({"phone": {"type": "string"}, "reason": {"type": "string"},

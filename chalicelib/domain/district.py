@@ -172,6 +172,16 @@ class CallerLimits:
 
 
 @dataclass(frozen=True)
+class VideoPolicy:
+    """The district file's `video_calls`."""
+    enabled: bool = False
+    max_minutes: int = 20  # the cap: the meeting is ended then, whoever is still in it
+    slot_minutes: int = 30  # how long a booked slot waits for the citizen before it is missed
+    per_day: int = 3  # links one phone may ask for in an IST day (each is a message sent)
+    media_region: str = "ap-south-1"
+
+
+@dataclass(frozen=True)
 class FollowUpPolicy:
     reminders_at_percent: tuple[int, ...] = (50, 90)
     auto_escalate_to_l4: bool = True
@@ -269,6 +279,7 @@ class District:
     transcription: TranscriptionPolicy = field(default_factory=TranscriptionPolicy)
     kinds: tuple[str, ...] = (COMPLAINT,)  # complaint, suggestion, demand: what the IVR and the chat ask for
     requests: tuple[Category, ...] = ()  # the short forms a request fills (Category.form)
+    video: VideoPolicy = field(default_factory=VideoPolicy)  # sign-language video calls (domain/video_calls.py)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -488,6 +499,7 @@ def parse_district(data: dict[str, Any], known_languages: set[str]) -> District:
 
     return District(
         callers=_caller_limits(data.get("callers") or {}),
+        video=_video(data.get("video_calls")),
         operators=operators,
         fallback_category=fallback_category,
         collector=_officer(data["collector"], "collector", "collector") if data.get("collector") else None,
@@ -699,6 +711,19 @@ def _caller_limits(data: dict[str, Any]) -> CallerLimits:
         raise DistrictConfigError("callers: {complaints_per_day: 5, repeat_window_days: 7}")
     return CallerLimits(complaints_per_day=_int_in(data, "complaints_per_day", 5, 1, 100, "callers"),
                         repeat_window_days=_int_in(data, "repeat_window_days", 7, 0, 90, "callers"))
+
+
+def _video(data: Any) -> VideoPolicy:
+    if data in (None, {}):
+        return VideoPolicy()
+    if not isinstance(data, dict):
+        raise DistrictConfigError("video_calls: {enabled: true, max_minutes: 20, slot_minutes: 30, per_day: 3}")
+    default = VideoPolicy()
+    return VideoPolicy(enabled=_flag(data, "enabled", "video_calls", default=True),
+                       max_minutes=_int_in(data, "max_minutes", default.max_minutes, 5, 120, "video_calls"),
+                       slot_minutes=_int_in(data, "slot_minutes", default.slot_minutes, 10, 240, "video_calls"),
+                       per_day=_int_in(data, "per_day", default.per_day, 1, 20, "video_calls"),
+                       media_region=str(data.get("media_region") or default.media_region))
 
 
 def _officer(o: dict[str, Any], level: str, where: str) -> Officer:

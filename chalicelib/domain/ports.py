@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.call_log import CallEnd, OperatorCall
     from chalicelib.domain.callback_requests import CallbackRequest
     from chalicelib.domain.list_filters import Plan
+    from chalicelib.domain.video_calls import VideoCall
 
 
 class AlreadyRegistered(Exception):
@@ -635,3 +636,59 @@ class SearchIndex(Protocol):
 
     def find(self, district: str, terms: list[str], limit: int, cursor: str | None = None) -> SearchPage:
         """Tickets that have every term, newest first, at most `limit`."""
+
+
+# == Sign-language video calls (domain/video_calls.py) ======================================================
+
+class StaleVideoCall(Exception):
+    """Someone else changed the video call since it was read (the other side joined, left, the sweeper); nothing
+    was written."""
+
+
+class MeetingGone(Exception):
+    """The meeting service has no such meeting (ended, or past its own limits)."""
+
+
+class VideoMeetings(Protocol):
+    """The managed meeting service (video/chime.py over Amazon Chime SDK meetings; locally its stand-in)."""
+
+    def create_meeting(self, external_id: str, media_region: str) -> dict[str, Any]:
+        """A meeting for the video call `external_id` (again for the same id: the same meeting): the service's
+        Meeting object, as the browsers' SDK takes it."""
+
+    def add_attendee(self, meeting_id: str, external_user_id: str) -> dict[str, Any]:
+        """A seat in the meeting (the same user again: the same seat); MeetingGone once it has ended."""
+
+    def end_meeting(self, meeting_id: str) -> None:
+        """End it for everyone; one already gone is no error."""
+
+    def start_recording(self, meeting_id: str, sink: str) -> str:
+        """Capture the meeting into `sink` ("bucket/prefix"); the capture's id."""
+
+    def stop_recording(self, recording_id: str) -> None:
+        """Stop a capture; one already gone is no error."""
+
+
+class VideoCalls(Protocol):
+    """Video calls (store/video_calls.py, in the calls table: a video call's id is its call_sid, so the console's
+    ringing calls, the call's tickets and its caller's history are those of a call)."""
+
+    def get(self, call_id: str) -> VideoCall | None: ...
+
+    def open_for(self, district: str, phone: str) -> VideoCall | None:
+        """The phone's last booking in the district, if it is still open."""
+
+    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None) -> int:
+        """Write a new booking as the phone's open one (the sweeper looks at it at `due_at`); which link of the
+        IST `day` this is (1, 2, …).
+        VideoRefused("video_cap") when the phone has had `per_day` links that day: nothing written."""
+
+    def count_link(self, call: VideoCall, day: str, per_day: int) -> int:
+        """The open booking's link is sent again: counted like a new one (the same cap)."""
+
+    def save(self, call: VideoCall, due_at: str | None) -> VideoCall:
+        """Write the call's change conditional on the version read (StaleVideoCall otherwise), with the time the
+        sweeper must look at it (None: never again); the call as written (its version moved on)."""
+
+    def due(self, now: str, limit: int) -> list[VideoCall]:
+        """Open video calls whose booking window or cap has passed by `now`, the oldest first."""

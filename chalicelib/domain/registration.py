@@ -116,6 +116,7 @@ class ConsoleComplaint:
     # The console form's own id: the same form posted again (a double tap, a retry after a lost answer) registers
     # once. A call's first complaint needs none: the call is its key.
     submission: str | None = None
+    channel: str = "console"  # "video": registered from a sign-language video call (domain/video_calls.py)
 
 
 def build_call_registration(complaint: CallComplaint, district: District, sequence: int,
@@ -139,7 +140,7 @@ def build_console_registration(complaint: ConsoleComplaint, district: District, 
                                             if form else "")
     registration = _registration(
         district, sequence, clock, category_id=complaint.category_id, caller_phone=complaint.caller_phone,
-        language=complaint.language, line="", channel="console", actor=complaint.operator,
+        language=complaint.language, line="", channel=complaint.channel, actor=complaint.operator,
         actor_type="operator", call_sid=complaint.call_sid, urgency=complaint.urgency, kind=complaint.kind,
         extra={"caller_name": complaint.caller_name, "address": complaint.address,
                "description": description, "registered_by": complaint.operator, "form": form,

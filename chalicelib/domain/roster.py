@@ -11,6 +11,7 @@ from typing import Any
 
 _USER = re.compile(r"^[a-z0-9][a-z0-9._-]{1,60}$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+SKILLS = ("sign_language",)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -32,6 +33,7 @@ class Operator:
     phone: str | None
     languages: tuple[str, ...]
     shifts: tuple[Shift, ...]
+    skills: tuple[str, ...] = ()  # SKILLS: what else the operator does (sign_language: answers video calls)
 
 
 def parse_operators(data: Any, languages: tuple[str, ...], is_phone: Any) -> tuple[Operator, ...]:
@@ -57,8 +59,11 @@ def parse_operators(data: Any, languages: tuple[str, ...], is_phone: Any) -> tup
         spoken = tuple(str(x) for x in (o.get("languages") or languages))
         if not all(isinstance(x, str) and x.isascii() and x.isalpha() and len(x) <= 3 for x in spoken):
             raise RosterError(f"{where}: languages as codes, e.g. [hi, en]")
+        skills = tuple(str(x) for x in (o.get("skills") or []))
+        if any(x not in SKILLS for x in skills):
+            raise RosterError(f"{where}: skills among {', '.join(SKILLS)}")
         operators.append(Operator(username=username, name=str(o.get("name") or username),
-                                  phone=str(phone) if phone else None, languages=spoken,
+                                  phone=str(phone) if phone else None, languages=spoken, skills=skills,
                                   shifts=tuple(_shift(s, f"{where}.shifts[{n}]")
                                                for n, s in enumerate(o.get("shifts") or []))))
     return tuple(operators)

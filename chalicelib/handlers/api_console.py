@@ -91,7 +91,8 @@ def register(call: Call) -> dict[str, Any]:
         raise _refused(call, 400, "description_needed", "api_description_needed")
     try:
         number = register_for_caller(complaint, district, wiring.ticket_store(), wiring.dispatcher(),
-                                     wiring.clock(), wiring.console_queries(), wiring.call_log())
+                                     wiring.clock(), wiring.console_queries(), wiring.call_log(),
+                                     wiring.video_calls())
     except CallOfAnotherDistrict:
         raise not_found("no_call_in_district", call_sid=complaint.call_sid, district=code) from None
     except UnknownCategory:

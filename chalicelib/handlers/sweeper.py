@@ -1,5 +1,6 @@
 """The scheduled sweep: due callback requests, due tickets (reminders, escalations, feedback calls, closes), the
-outbox, then the transcripts whose retention has run out."""
+outbox, the sign-language video calls past their cap or their booked slot, then the transcripts whose retention
+has run out."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,7 +27,7 @@ def _sweep() -> dict[str, int]:
     outbox = sweep_outbox(now)
     report = {"tickets_due": tickets.looked_at, "ticket_changes": tickets.changes, "stale": tickets.stale,
               "outbox_resent": outbox.resent, "outbox_failed": outbox.failed, **callback_calls,
-              **_forget_transcripts(now)}
+              **_end_video_calls(), **_forget_transcripts(now)}
     if any(report.values()):
         powertools.logger().info("sweep: %s", report)
     return report
@@ -44,6 +45,19 @@ def _forget_transcripts(now: datetime) -> dict[str, int]:
         powertools.logger().exception("retention: the sweep could not list what is due; the next sweep tries again")
         return {"transcripts_not_deleted": 1}
     return {"transcripts_deleted": done.deleted, "transcripts_not_deleted": done.failed}
+
+
+def _end_video_calls() -> dict[str, int]:
+    """Meetings past the district's cap are ended, bookings nobody came to are missed (operations/video_calls.py);
+    on its own, like the others: a meeting service that fails must not keep the tickets from their sweep."""
+    from chalicelib.handlers.api_video import work
+    from chalicelib.operations.video_calls import sweep
+
+    try:
+        return {"video_calls_ended": sweep(work())}
+    except Exception:
+        powertools.logger().exception("video calls: the sweep could not end them; the next sweep tries again")
+        return {"video_calls_not_ended": 1}
 
 
 def _place_callbacks(now: datetime) -> dict[str, int]:

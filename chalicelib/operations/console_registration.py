@@ -11,12 +11,16 @@ transcribed, retained and forwarded once per ticket; the others reach it through
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
+from chalicelib.domain import video_calls
 from chalicelib.domain.call_recording import settle_call_recording
-from chalicelib.domain.clock import Clock
+from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.district import District
 from chalicelib.domain.intake import register_console_complaint
-from chalicelib.domain.ports import ConsoleQueries, EventDispatcher, OperatorCalls, TicketStore
+from chalicelib.domain.ports import ConsoleQueries, EventDispatcher, OperatorCalls, TicketStore, VideoCalls
 from chalicelib.domain.registration import ConsoleComplaint
+from chalicelib.domain.ticket import TimelineEntry
 
 
 class CallOfAnotherDistrict(Exception):
@@ -33,13 +37,22 @@ class CallHasTicket(Exception):
 
 def register_for_caller(complaint: ConsoleComplaint, district: District, tickets: TicketStore,
                         dispatcher: EventDispatcher, clock: Clock, queries: ConsoleQueries,
-                        calls: OperatorCalls) -> str:
+                        calls: OperatorCalls, videos: VideoCalls | None = None) -> str:
     """The new complaint number. Raises CallOfAnotherDistrict, CallHasTicket, or UnknownCategory (nothing
-    written then)."""
+    written then). A sign-language video call's complaint is registered on the `video` channel, and its timeline
+    says which call, who answered it and the citizen's answer on recording."""
     call_sid = complaint.call_sid
     if call_sid and queries.call_district(call_sid) not in (None, district.code):
         raise CallOfAnotherDistrict(call_sid)
+    video = videos.get(call_sid) if videos is not None and call_sid and video_calls.is_video_id(call_sid) else None
+    if video is not None:
+        complaint = replace(complaint, channel="video")
     result = register_console_complaint(complaint, district, tickets, dispatcher, clock)
+    if video is not None and result.created:
+        tickets.add_timeline(TimelineEntry(
+            complaint_number=result.complaint_number, at=iso(clock.now()), actor_type="operator",
+            actor_id=complaint.operator, action="video_call", channel="video",
+            detail=video_calls.timeline_detail(video)), once_key=f"video#{video.id}#{result.complaint_number}")
     if not result.created:
         if call_sid and not complaint.more_on_call:
             raise CallHasTicket(result.complaint_number)

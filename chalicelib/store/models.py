@@ -345,6 +345,17 @@ class CallRingingIndex(GlobalSecondaryIndex):
     ringing_at = UnicodeAttribute(range_key=True)
 
 
+class VideoDueIndex(GlobalSecondaryIndex):
+    """Sparse: open sign-language video calls, by when the sweeper must look (a booking's window, a meeting's cap)."""
+
+    class Meta:
+        index_name = "video_due"
+        projection = AllProjection()
+
+    video_due_key = UnicodeAttribute(hash_key=True)  # "VIDEO": few at a time, one partition
+    video_due_at = UnicodeAttribute(range_key=True)
+
+
 class CallModel(_StageModel):
     """The call log, one item per CallSid: written by the ticket transaction and the status callback."""
 
@@ -372,9 +383,20 @@ class CallModel(_StageModel):
     answered_at = UnicodeAttribute(null=True)
     answered_by = UnicodeAttribute(null=True)
     dial_status = UnicodeAttribute(null=True)  # the last Dial's DialCallStatus
+    # A sign-language video call (call_sid VC…, store/video_calls.py): kind "video", the call as JSON, its version;
+    # a phone's pointer item (VIDEOPHONE#<district>#<phone>) keeps its open booking and the day's links.
+    kind = UnicodeAttribute(null=True)
+    video = JSONAttribute(null=True)
+    version = NumberAttribute(null=True)
+    video_due_key = UnicodeAttribute(null=True)
+    video_due_at = UnicodeAttribute(null=True)
+    open_video = UnicodeAttribute(null=True)
+    video_day = UnicodeAttribute(null=True)
+    video_links = NumberAttribute(null=True)
 
     by_district = CallDistrictIndex()
     ringing = CallRingingIndex()
+    video_due = VideoDueIndex()
 
 
 class DirectoryModel(_StageModel):

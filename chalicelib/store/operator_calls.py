@@ -67,4 +67,5 @@ def _call(item: CallModel) -> OperatorCall | None:
         call_status=item.call_status, complaint_number=item.complaint_number, recording_sid=item.recording_sid,
         # A number's date and day sequence sort as its registration order.
         complaint_numbers=tuple(sorted(item.complaint_numbers or ([item.complaint_number] if item.complaint_number
-                                                                   else []))))
+                                                                   else []))),
+        kind=item.kind or "voice", video=dict(item.video) if item.kind == "video" and item.video else None)
