@@ -39,6 +39,7 @@ def _errors(*codes: int) -> dict[str, Any]:
     words = {400: "The request is not valid", 401: "No token, or the token is not valid",
              403: "The user's role or district does not allow this", 404: "Not found",
              409: "Someone changed the ticket first, or the action does not apply now",
+             410: "It is over (a video call that has ended)",
              422: "The content is understood but refused", 502: "Twilio did not give the recording"}
     return {str(code): _json(_ref("Error"), words[code]) for code in codes}
 

@@ -13,6 +13,8 @@ WRITTEN = (
     "extension_approved", "extension_rejected", "closure_rejected", "closed", "transferred", "rerouted", "note",
     "feedback_call", "reminded", "sla_breached", "sla_at_risk", "flagged", "officer_rung", "escalated",
     "reopened", "transcribed", "transcript_corrected", "transcript_deleted", "whatsapp_consent", "message",
+    # A sign-language video call's (operations/video_calls.py, console_registration.py).
+    "video_call", "video_consent", "video_call_ended",
 )
 # What Twilio and Plivo post about a message (Plivo's in the neutral form, telephony/plivo_voice.py).
 MESSAGE_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "read", "accepted",

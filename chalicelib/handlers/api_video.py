@@ -14,7 +14,7 @@ from chalice import Response
 from chalicelib import settings, wiring
 from chalicelib.api.errors import ApiError
 from chalicelib.api.http import Call, error_response, handle, json_response, request_language
-from chalicelib.domain.clock import iso
+from chalicelib.domain.clock import IST, iso, parse_iso
 from chalicelib.domain.district import District
 from chalicelib.domain.video_calls import VideoCall, VideoRefused
 from chalicelib.operations import video_calls as steps
@@ -33,7 +33,10 @@ def work() -> steps.VideoWork:
 
 
 def refusal(refused: VideoRefused) -> ApiError:
-    return ApiError(STATUS.get(refused.code, 409), refused.code, **refused.values)
+    values = dict(refused.values)
+    if "slot_at" in values:  # said as the citizen reads a time: IST
+        values["time"] = f"{parse_iso(str(values['slot_at'])).astimezone(IST):%H:%M, %d-%m-%Y}"
+    return ApiError(STATUS.get(refused.code, 409), refused.code, **values)
 
 
 # -- the citizen's page -----------------------------------------------------------------------------------
@@ -68,7 +71,7 @@ def _recording_answer(request: Any) -> bool:
     try:
         body = json.loads(request.raw_body or b"{}")
     except ValueError:
-        raise ApiError(400, "not_json") from None
+        raise ApiError(400, "body_not_json") from None
     if not isinstance(body, dict) or not isinstance(body.get("recording"), bool):
         raise ApiError(400, "video_consent_answer")
     return bool(body["recording"])
