@@ -565,7 +565,7 @@ def measured(plan: dict[str, Any]) -> list[str]:
 
 
 def report(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any], config: dict[str, Any],
-           numbers: dict[str, dict[str, int]], provisioned: int) -> str:
+           numbers: dict[str, dict[str, int]], provisioned: int, video: dict[str, Any] | None = None) -> str:
     """Every plan's table per 1,000 complaints, the bar chart, the fixed costs, the state-wide month, and the
     India plan's ₹ per complaint as the last line. `numbers`: by plan id, the numbers rented by carrier."""
     assume, rate = prices["assumptions"], inr_per_usd(prices)
@@ -610,6 +610,11 @@ def report(usage: dict[str, Any], prices: dict[str, Any], resources: dict[str, A
         added = transcription_per_complaint(next(iter((plans.get(INDIA_PLAN) or next(iter(plans.values())))[
             "runs"].values())), prices, resources, config)
         out.append(f"India plan with transcription: ₹{(total(india) + total(added)) * rate:.2f} per complaint")
+    if "chime_attendee_minute" in prices["aws"]:  # a price file from before video calls has none
+        section, last = _video_section(video, prices, resources, config, rate)
+        closing = len(plans) + ("transcribe_minute" in prices["aws"])
+        out[-closing:-closing] = section
+        out.append(last)
     out.append(f"India plan: ₹{total(india) * rate:.2f} per complaint (goal ₹{GOAL_INR:g})")
     return "\n".join(out)
 
@@ -625,6 +630,68 @@ def _transcription_section(plans: dict[str, Any], prices: dict[str, Any], resour
         out += [table(lines, 1000, f"{plan['name']}: transcription per 1,000 complaints", rate,
                       "**Transcription adds**"), ""]
     return out
+
+
+VIDEO_MINUTES = 10  # the call make cost prices (the bench measures one of this length)
+
+
+def video_call(video: dict[str, Any], prices: dict[str, Any], resources: dict[str, Any], config: dict[str, Any],
+               stage: str = "prod") -> tuple[list[Line], list[Line]]:
+    """A sign-language video call of VIDEO_MINUTES, as tests/bench/video.py measured one: (the call, what its
+    recording adds when the citizen agrees). The meeting service bills each attendee's minutes; AWS's requests
+    are the call's own (the complaint registered from it costs what any complaint costs)."""
+    aws, assume = prices["aws"], prices["assumptions"]
+    minutes = video.get("minutes", VIDEO_MINUTES)
+    indexes = table_indexes(resources)
+    sizes = video["item_bytes"]
+    durations = _value(assume, "duration_ms")
+    runs = {"api_handler": video["invocations"].get("api_handler", 0),
+            **{name: video.get("sqs_messages", {}).get(name, 0) for name in CONSUMERS}}
+    gb_seconds = sum(count * durations[name] / 1000 * memory_gb(config, stage, name) for name, count in runs.items())
+    wru, rru = request_units(video["operations"], sizes, indexes)
+    sqs = sum(1 for op in video["operations"] if op["service"] == "sqs" and op.get("function") != "outside") \
+        + sum(runs[name] for name in CONSUMERS) * _value(assume, "sqs_mapping_requests_per_message")
+
+    def usd(name: str) -> float:
+        return unit_usd(aws[name], prices)
+
+    lines = [Line("AWS", f"Meeting (Amazon Chime SDK): {video['attendees']} attendees × {minutes} minutes",
+                  video["attendees"] * minutes, "attendee-minute", usd("chime_attendee_minute")),
+             Line("AWS", "Lambda invocations", sum(runs.values()), "invocation", usd("lambda_request")),
+             Line("AWS", "Lambda duration", gb_seconds, "GB-s", usd("lambda_gb_second")),
+             Line("AWS", "API Gateway (REST) requests", runs["api_handler"], "request", usd("apigw_rest_request")),
+             Line("AWS", "DynamoDB writes", wru, "WRU", usd("dynamodb_wru")),
+             Line("AWS", "DynamoDB reads", rru, "RRU", usd("dynamodb_rru")),
+             Line("AWS", "SQS requests", sqs, "request", usd("sqs_request"))]
+    for message in video.get("messages", []):
+        name, rates = CARRIER_NAMES[message["carrier"]], prices[message["carrier"]]
+        if message["channel"] == "whatsapp":
+            lines.append(Line(name, "The link, by WhatsApp", 1, "message", unit_usd(rates["whatsapp_message"], prices)))
+        else:
+            route = " (DLT)" if message["carrier"] == "plivo" else ""
+            lines.append(Line(name, f"The link, by SMS{route}", message["segments"], "segment",
+                              unit_usd(rates["sms_segment"], prices)))
+    captured_gb = minutes * _value(assume, "video_capture_mb_per_minute") / 1000
+    recording = [Line("AWS", "Recording (media capture pipeline), with the citizen's yes", minutes, "minute",
+                      usd("chime_media_capture_minute")),
+                 Line("AWS", "The recording in S3, per month kept", captured_gb, "GB-month", usd("s3_storage_gb_month"))]
+    return merged(lines), recording
+
+
+def _video_section(video: dict[str, Any] | None, prices: dict[str, Any], resources: dict[str, Any],
+                   config: dict[str, Any], rate: float) -> tuple[list[str], str]:
+    if not video:
+        return [], ("A sign-language video call: not measured (`make bench` or "
+                    "`python -m tests.bench.run --only video`)")
+    call, recording = video_call(video, prices, resources, config)
+    minutes = video.get("minutes", VIDEO_MINUTES)
+    out = [f"## A sign-language video call ({minutes} minutes, measured by tests/bench/video.py)", "",
+           table(call, 1, f"one {minutes}-minute call", rate, "**The call**"), "",
+           table(recording, 1, "what its recording adds (only when the citizen agrees on screen)", rate,
+                 "**Recording adds**"), ""]
+    last = (f"A {minutes}-minute sign-language video call: ₹{total(call) * rate:.2f} "
+            f"(US${total(call):.4f}); with its recording ₹{(total(call) + total(recording)) * rate:.2f}")
+    return out, last
 
 
 def has_plans(bench: Path) -> bool:
@@ -644,9 +711,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provisioned-concurrency", type=int, default=None)
     parser.add_argument("--has-usage", action="store_true",
                         help="only say (exit status) whether --bench holds the per-plan usage this reads")
+    parser.add_argument("--has-video", action="store_true",
+                        help="only say (exit status) whether --bench holds a measured video call")
     args = parser.parse_args(argv)
     if args.has_usage:
         return 0 if has_plans(args.bench) else 1
+    if args.has_video:
+        try:
+            return 0 if json.loads(args.bench.read_text()).get("video") else 1
+        except (OSError, ValueError):
+            return 1
     if not has_plans(args.bench):
         print(f"{args.bench} has no per-plan usage: run `make bench` (or `python -m tests.bench.run --only usage`) "
               "first", file=sys.stderr)
@@ -659,8 +733,9 @@ def main(argv: list[str] | None = None) -> int:
                    else prices["assumptions"]["provisioned_concurrency"]["value"])
     numbers = {plan_id: (numbers_rented(read_district_file(args.district), plan.get("every_hotline_carrier"))
                          if args.district else plan["numbers"]) for plan_id, plan in usage["plans"].items()}
+    video = json.loads(args.bench.read_text()).get("video")
     print(report(usage, prices, json.loads(RESOURCES.read_text()), json.loads(CONFIG.read_text()), numbers,
-                 provisioned))
+                 provisioned, video))
     return 0
 
 

@@ -49,18 +49,19 @@ def citizen(request: Any, call_id: str, step: str) -> Response:
     try:
         if step not in ("state", "join", "consent", "leave"):
             raise ApiError(404, "no_video_call")
-        call, district = steps.find(done, call_id)
+        found = steps.find(done, call_id)
+        call, district = found
         language = call.language
         if step == "state":
             return json_response(_citizen_state(call, district))
         if step == "join":
-            seat = steps.citizen_join(done, call_id)
+            seat = steps.citizen_join(done, call_id, found)
             return json_response({**_citizen_state(seat.call, district), "meeting": seat.meeting,
                                   "attendee": seat.attendee})
         if step == "consent":
             agreed = _recording_answer(request)
-            return json_response(_citizen_state(steps.consent(done, call_id, agreed), district))
-        return json_response(_citizen_state(steps.leave(done, call_id, "citizen"), district))
+            return json_response(_citizen_state(steps.consent(done, call_id, agreed, found), district))
+        return json_response(_citizen_state(steps.leave(done, call_id, "citizen", found), district))
     except VideoRefused as refused:
         return error_response(refusal(refused), language)
     except ApiError as error:
@@ -94,37 +95,48 @@ def media() -> str:
 # -- the operator's side (/api, signed in) ----------------------------------------------------------------
 
 def join(call: Call) -> dict[str, Any]:
-    _mine(call)
+    done = work()
     try:
-        seat = steps.operator_join(work(), call.path["call_sid"], call.user.username)
+        seat = steps.operator_join(done, call.path["call_sid"], call.user.username, _mine(call, done))
     except VideoRefused as refused:
         raise refusal(refused) from None
     return {"meeting": seat.meeting, "attendee": seat.attendee, "media": media(), "call": _rendered(seat.call)}
 
 
 def leave(call: Call) -> dict[str, Any]:
-    _mine(call)
+    done = work()
     try:
-        left = steps.leave(work(), call.path["call_sid"], "operator")
+        left = steps.leave(done, call.path["call_sid"], "operator", _mine(call, done))
     except VideoRefused as refused:
         raise refusal(refused) from None
     return {"call": _rendered(left)}
 
 
-def _mine(call: Call) -> None:
+def _mine(call: Call, done: steps.VideoWork) -> steps.Found:
     """Another district's video call reads as missing, like its tickets."""
-    found = wiring.video_calls().get(call.path["call_sid"])
-    if found is None or found.district != call.user.district:
+    try:
+        found = steps.find(done, call.path["call_sid"])
+    except VideoRefused as refused:
+        raise refusal(refused) from None
+    if found[0].district != call.user.district:
         raise ApiError(404, "no_video_call")
+    return found
 
 
 def _rendered(video: VideoCall) -> dict[str, Any]:
+    """The call as the console's calls show it, from the call just written (no second read)."""
+    from dataclasses import asdict
+
+    from chalicelib.domain.call_log import OperatorCall
     from chalicelib.handlers.api_calls import render
 
-    found = wiring.call_log().get_call(video.id)
-    if found is None:
-        raise ApiError(404, "no_video_call")
-    return render(found)
+    numbers = video.complaint_numbers
+    return render(OperatorCall(
+        call_sid=video.id, caller_phone=video.caller_phone, line=None, district=video.district, hotline=None,
+        operators=video.operators, ringing_at=video.ringing_at or video.created_at, answered_at=video.answered_at,
+        answered_by=video.answered_by, dial_status=None, call_status=None,
+        complaint_number=numbers[0] if numbers else None, recording_sid=None, complaint_numbers=numbers,
+        kind="video", video=asdict(video)))
 
 
 OPERATIONS = {"joinVideoCall": join, "leaveVideoCall": leave}

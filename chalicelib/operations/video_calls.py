@@ -44,7 +44,10 @@ class VideoWork:
     recording_sink: Callable[[VideoCall], str]  # where a consented recording goes ("bucket/prefix")
 
 
-def find(work: VideoWork, call_id: str) -> tuple[VideoCall, District]:
+Found = tuple[VideoCall, District]
+
+
+def find(work: VideoWork, call_id: str) -> Found:
     call = work.calls.get(call_id) if video.is_video_id(call_id) else None
     district = work.directory.district(call.district) if call is not None else None
     if call is None or district is None:
@@ -52,9 +55,22 @@ def find(work: VideoWork, call_id: str) -> tuple[VideoCall, District]:
     return call, district
 
 
-def citizen_join(work: VideoWork, call_id: str) -> Seat:
+class _Reading:
+    """The call as the handler already read it, for the first try; a stale save reads it again."""
+
+    def __init__(self, work: VideoWork, call_id: str, known: Found | None) -> None:
+        self.work, self.call_id, self.known = work, call_id, known
+
+    def __call__(self) -> Found:
+        known, self.known = self.known, None
+        return known or find(self.work, self.call_id)
+
+
+def citizen_join(work: VideoWork, call_id: str, known: Found | None = None) -> Seat:
+    read = _Reading(work, call_id, known)
+
     def attempt() -> Seat:
-        call, district = find(work, call_id)
+        call, district = read()
         joined = video.citizen_joins(call, district, work.clock.now())
         meeting = joined.meeting or work.meetings.create_meeting(call.id, district.video.media_region)
         attendee = _seat(work, joined, meeting, f"citizen-{call.id}")
@@ -63,9 +79,11 @@ def citizen_join(work: VideoWork, call_id: str) -> Seat:
     return _retrying(attempt)
 
 
-def operator_join(work: VideoWork, call_id: str, username: str) -> Seat:
+def operator_join(work: VideoWork, call_id: str, username: str, known: Found | None = None) -> Seat:
+    read = _Reading(work, call_id, known)
+
     def attempt() -> Seat:
-        call, district = find(work, call_id)
+        call, district = read()
         answered = video.operator_joins(call, district, username, work.clock.now())
         if answered.meeting is None:
             raise VideoRefused("video_not_joined")
@@ -75,9 +93,11 @@ def operator_join(work: VideoWork, call_id: str, username: str) -> Seat:
     return _retrying(attempt)
 
 
-def consent(work: VideoWork, call_id: str, agreed: bool) -> VideoCall:
+def consent(work: VideoWork, call_id: str, agreed: bool, known: Found | None = None) -> VideoCall:
+    read = _Reading(work, call_id, known)
+
     def attempt() -> VideoCall:
-        call, district = find(work, call_id)
+        call, district = read()
         answered = video.consent(call, agreed, work.clock.now())
         if agreed and answered.meeting_id and not answered.recording_id:
             answered = replace(answered, recording_id=work.meetings.start_recording(
@@ -92,9 +112,11 @@ def consent(work: VideoWork, call_id: str, agreed: bool) -> VideoCall:
     return _retrying(attempt)
 
 
-def leave(work: VideoWork, call_id: str, side: str) -> VideoCall:
+def leave(work: VideoWork, call_id: str, side: str, known: Found | None = None) -> VideoCall:
+    read = _Reading(work, call_id, known)
+
     def attempt() -> VideoCall:
-        call, district = find(work, call_id)
+        call, district = read()
         return _finish(work, call, video.leaves(call, side, work.clock.now()), district)
     return _retrying(attempt)
 

@@ -1067,11 +1067,22 @@ def console_weight() -> None:
         FIGURES[f"console_kb_gzipped_{key}"] = round(zipped / 1024, 1)
 
 
+def video_call() -> None:
+    """A sign-language video call's AWS and meeting-service requests, step by step (tests/bench/video.py); written
+    to build/bench.json under "video" for make cost."""
+    from tests.bench import video
+
+    figures = video.measure()
+    print("\n".join(video.summary(figures)))
+    _write_json(ROOT / "build" / "bench.json", "video", figures)
+    FIGURES["video_call_aws_requests"] = sum(1 for op in figures["operations"] if op.get("function") != "outside")
+
+
 SECTIONS = {"calls": requests_per_call, "lifecycle": lifecycle_requests, "sweeper": sweeper_reads,
             "console": console_reads, "latency": ivr_step_latency, "cold": cold_import, "unit": unit_import,
             "size": package_size, "package": packaged_cold_start, "soak": soak, "officers": officer_ivr_requests,
             "transcripts": transcripts, "search": search_reads, "state": state_view_reads,
-            "weight": console_weight}
+            "weight": console_weight, "video": video_call}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -356,3 +356,46 @@ def test_every_committed_price_names_its_page_and_when_it_was_read():
     for share in ("citizens_consenting_share", "officers_on_whatsapp_share", "whatsapp_bounce_share"):
         assert 0 <= prices["assumptions"][share]["value"] <= 1
     assert "check the current price pages" in prices["as_of"]
+
+
+VIDEO_PRICES = {**PRICES, "aws": {**PRICES["aws"], "chime_attendee_minute": _price(0.0017),
+                                  "chime_media_capture_minute": _price(0.003)},
+                "assumptions": {**PRICES["assumptions"], "video_capture_mb_per_minute": {"value": 7, "why": ""}}}
+
+
+def _video() -> dict:
+    return {"minutes": 10, "attendees": 2, "invocations": {"api_handler": 8, "notifier": 1},
+            "sqs_messages": {"notifier": 1}, "item_bytes": SIZES,
+            "operations": [op("api_handler", "GetItem", table="calls", consistent=True),
+                           op("api_handler", "UpdateItem", table="calls"),
+                           op("api_handler", "SendMessage", service="sqs", queue="samvad-prod-notify"),
+                           op("api_handler", "CreateMeeting", service="chime-sdk-meetings")],
+            "messages": [{"carrier": "plivo", "channel": "sms", "to": "citizen", "segments": 2, "template": False}]}
+
+
+def test_a_video_call_is_its_attendee_minutes_its_requests_and_its_link_and_the_recording_apart():
+    call, recording = cost.video_call(_video(), VIDEO_PRICES, RESOURCES, CONFIG)
+    lines = lines_by_name(call)
+    meeting = lines["Meeting (Amazon Chime SDK): 2 attendees × 10 minutes"]
+    assert meeting.quantity == 20 and meeting.usd == pytest.approx(20 * 0.0017)
+    assert lines["The link, by SMS (DLT)"].usd == pytest.approx(2 * t("sms_segment", "plivo"))
+    assert lines["API Gateway (REST) requests"].quantity == 8
+    assert lines["SQS requests"].quantity == 1 + 1 * assumed("sqs_mapping_requests_per_message")
+    wru, rru = cost.request_units(_video()["operations"], SIZES, cost.table_indexes(RESOURCES))
+    assert lines["DynamoDB writes"].quantity == wru and lines["DynamoDB reads"].quantity == rru
+    captured = lines_by_name(recording)
+    assert captured["Recording (media capture pipeline), with the citizen's yes"].usd == pytest.approx(10 * 0.003)
+    assert captured["The recording in S3, per month kept"].quantity == pytest.approx(10 * 7 / 1000)
+
+
+def test_the_report_says_what_a_video_call_costs_and_still_ends_with_the_india_plan():
+    usage_of_plans = {"plans": {"india": PLAN}}
+    text = cost.report(usage_of_plans, VIDEO_PRICES, RESOURCES, CONFIG, {"india": PLAN["numbers"]}, provisioned=0,
+                       video=_video())
+    call, recording = cost.video_call(_video(), VIDEO_PRICES, RESOURCES, CONFIG)
+    assert (f"A 10-minute sign-language video call: ₹{cost.total(call) * RATE:.2f} (US${cost.total(call):.4f}); "
+            f"with its recording ₹{(cost.total(call) + cost.total(recording)) * RATE:.2f}") in text.splitlines()
+    assert text.splitlines()[-1].startswith("India plan: ₹")
+    unmeasured = cost.report(usage_of_plans, VIDEO_PRICES, RESOURCES, CONFIG, {"india": PLAN["numbers"]},
+                             provisioned=0)
+    assert "A sign-language video call: not measured" in unmeasured
