@@ -162,7 +162,9 @@ def _kinds_of(district: District, key: str) -> list[str]:
     group = {"citizen": CITIZEN_KINDS, "officer": OFFICER_KINDS}.get(key)
     if group is None:
         return [key]
-    return [kind for kind in group if kind not in district.channel_plan.kinds]
+    # A district that takes no video calls sends no video link: its plan needs no template for one.
+    return [kind for kind in group if kind not in district.channel_plan.kinds
+            and (kind != "video_link" or district.video.enabled)]
 
 
 def _without_whatsapp(district: District, kinds: list[str]) -> list[str]:

@@ -15,15 +15,22 @@ It lives a day (WhatsApp's session window); after that, or on "0"/RESTART, the n
 
 What is not a conversation keeps its old way: officers' commands and, outside a conversation, citizens'
 feedback (1/2, REOPEN) go to domain/inbox.py; STATUS <number> is answered at any point.
+
+A sign-language video call (domain/video_calls.py): "वीडियो" or "video" on WhatsApp, at any point, or the video
+choice the first menu shows where the district takes video calls, books one through the handler's `video`
+(operations/video_booking.py); the notifier sends the link, the reply says it is on its way and when to open it.
+A citizen with a resolved complaint who answers "वीडियो" instead of 1/2 gets the call to give their feedback.
+The booking's reply is saved on the conversation like any other, so a retried webhook books nothing twice.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.domain.callers import OverDailyLimit
-from chalicelib.domain.clock import Clock, iso, parse_iso
+from chalicelib.domain.clock import IST, Clock, iso, parse_iso
 from chalicelib.domain.commands import Unparsable, parse
 from chalicelib.domain.complaint_number import is_valid
 from chalicelib.domain.consent import WhatsAppConsent, asks_consent, chat_says_yes, consent_keyword
@@ -43,6 +50,7 @@ from chalicelib.domain.ports import (
 )
 from chalicelib.domain.registration import ChatComplaint
 from chalicelib.domain.ticket import CLOSED, RESOLVED, Ticket
+from chalicelib.domain.video_calls import VideoCall, VideoRefused, is_now, signers
 from chalicelib.i18n import Catalog, catalog
 
 MAX_DESCRIPTION = 500  # characters: about three long SMS
@@ -60,6 +68,12 @@ MOST_TICKETS_PER_CONSENT = 40
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
+# The words that ask for a sign-language video call, in any case, with or without a full stop.
+VIDEO_WORDS = frozenset({"वीडियो", "विडियो", "वीडियो कॉल", "video", "video call", "videocall"})
+# Books a video call: (district, phone, language, source) -> the booking; raises VideoRefused. The handler's, over
+# operations/video_booking.request_video, so this module stays free of the store.
+VideoBooker = Callable[[District, str, str, str], VideoCall]
+
 
 @dataclass(frozen=True)
 class IncomingText:
@@ -73,10 +87,11 @@ class IncomingText:
 
 def answer_text(message: IncomingText, district: District | None, directory: Directory, tickets: TicketStore,
                 conversations: Conversations, dispatcher: EventDispatcher, clock: Clock,
-                callers: CallerHistory | None = None) -> str:
+                callers: CallerHistory | None = None, video: VideoBooker | None = None) -> str:
     """The reply to one incoming text. `district` owns the number texted (None: a number of no district, where
     only commands are understood). `callers`: where the citizen's answer on WhatsApp updates is kept (without
-    it the conversation asks nothing and STOP is no keyword)."""
+    it the conversation asks nothing and STOP is no keyword). `video`: books a sign-language video call (without
+    it the chat offers none)."""
     if district is None or message.phone in district.officer_phones():
         return _inbox(message, district, directory, tickets, dispatcher, clock)
     if message.phone in directory.blocked_phones(district.code):
@@ -93,9 +108,13 @@ def answer_text(message: IncomingText, district: District | None, directory: Dir
         if current and message.message_sid in (current.last_sid, *current.seen_sids):
             return current.last_reply  # a retry: the same answer (or, for an older one, where things stand)
         live = current if current and is_live(current, clock) else None
-        if live is None and _for_the_inbox(message.body, message.phone, tickets):
+        if video is not None and asks_video(message, live, district):
+            after, reply = video_turn(live, message, district, tickets, video, clock)
+        elif live is None and _for_the_inbox(message.body, message.phone, tickets):
             return _inbox(message, district, directory, tickets, dispatcher, clock)
-        after, reply = advance(live, message, district, tickets, dispatcher, clock, callers)
+        else:
+            after, reply = advance(live, message, district, tickets, dispatcher, clock, callers,
+                                   offers_video=video is not None)
         version = current.version if current else 0
         seen = (*(current.seen_sids if current else ()), message.message_sid)[-SEEN_SIDS:]
         after = replace(after, key=key, version=version + 1, updated_at=iso(clock.now()),
@@ -117,18 +136,19 @@ def is_live(conversation: Conversation, clock: Clock) -> bool:
 
 def advance(live: Conversation | None, message: IncomingText, district: District, tickets: TicketStore,
             dispatcher: EventDispatcher, clock: Clock,
-            callers: CallerHistory | None = None) -> tuple[Conversation, str]:
-    """The conversation after this message and the reply; registers the ticket at the last step."""
+            callers: CallerHistory | None = None, offers_video: bool = False) -> tuple[Conversation, str]:
+    """The conversation after this message and the reply; registers the ticket at the last step. `offers_video`:
+    the first menu offers a sign-language video call (where the district takes them)."""
     text = message.body.strip()
     if live is None or text.upper() in RESTART_WORDS:
-        return _start(message, district)
+        return _start(message, district, offers_video)
     conversation = _with_media(live, message)
     language = conversation.language or district.default_language
     words = catalog(language)
     if conversation.step == LANGUAGE:
         chosen = _language_choice(text, district)
         if chosen is None:
-            return conversation, language_menu(district)
+            return conversation, language_menu(district, _offers_video(message, district) if offers_video else None)
         return _after_language(replace(conversation, language=chosen), district, chosen)
     if conversation.step == KIND:
         key = int(text) if text.isascii() and text.isdigit() else 0
@@ -169,20 +189,25 @@ def advance(live: Conversation | None, message: IncomingText, district: District
     return _register(conversation, district, tickets, dispatcher, clock, words, known)
 
 
-def _start(message: IncomingText, district: District) -> tuple[Conversation, str]:
+def _start(message: IncomingText, district: District, offers_video: bool = False) -> tuple[Conversation, str]:
     """A new conversation. The language menu is skipped when the district has one language, or the first
-    message is written in Devanagari (Hindi); Latin script is no sign of English (Hinglish is common)."""
+    message is written in Devanagari (Hindi); Latin script is no sign of English (Hinglish is common). Its first
+    menu ends with the video call's choice where the district takes them (`offers_video`)."""
     conversation = _with_media(Conversation(
         key="", conversation_id=message.message_sid, district=district.code, phone=message.phone,
         channel=message.channel, step=LANGUAGE, updated_at=""), message)
+    video = _offers_video(message, district) if offers_video else None
     chosen = None
     if len(district.languages) == 1:
         chosen = district.languages[0]
     elif _DEVANAGARI.search(message.body) and "hi" in district.languages:
         chosen = "hi"
     if chosen is None:
-        return conversation, language_menu(district)
-    return _after_language(replace(conversation, language=chosen), district, chosen)
+        return conversation, language_menu(district, video)
+    after, reply = _after_language(replace(conversation, language=chosen), district, chosen)
+    if video is None:
+        return after, reply
+    return after, reply + "\n" + _video_line(video, [chosen])
 
 
 def _after_language(conversation: Conversation, district: District, language: str) -> tuple[Conversation, str]:
@@ -244,10 +269,12 @@ def _language_choice(text: str, district: District) -> str | None:
     return None
 
 
-def language_menu(district: District) -> str:
+def language_menu(district: District, video_key: str | None = None) -> str:
+    """The languages, each in its own words; `video_key`: the video call's choice after them, in every language."""
     heading = " / ".join(catalog(lang).text("chat_welcome") for lang in district.languages)
     options = [catalog(lang).text("chat_language_option", key=n) for n, lang in enumerate(district.languages, 1)]
-    return "\n".join([heading, *options])
+    video = [_video_line(video_key, district.languages)] if video_key else []
+    return "\n".join([heading, *options, *video])
 
 
 def category_menu(district: District, language: str) -> str:
@@ -273,6 +300,86 @@ def _inbox(message: IncomingText, district: District | None, directory: Director
            dispatcher: EventDispatcher, clock: Clock) -> str:
     return handle_message(message.phone, message.channel, message.body, directory, tickets, dispatcher, clock,
                           district).text
+
+
+# -- a sign-language video call -------------------------------------------------------------------------
+
+def _offers_video(message: IncomingText, district: District) -> str | None:
+    """The first menu's video choice (the number after the menu's options) where the district takes video calls
+    and someone on its roster signs; None: no choice offered (SMS too: the link's reply is WhatsApp's)."""
+    if message.channel != "whatsapp" or not district.video.enabled or not signers(district):
+        return None
+    if len(district.languages) > 1 and not (_DEVANAGARI.search(message.body) and "hi" in district.languages):
+        return str(len(district.languages) + 1)
+    return str((len(district.kinds) if len(district.kinds) > 1 else len(district.categories)) + 1)
+
+
+def _video_line(key: str, languages: list[str] | tuple[str, ...]) -> str:
+    return f"{key} " + " / ".join(catalog(lang).text("video_chat_option") for lang in languages)
+
+
+def is_video_word(body: str) -> bool:
+    return " ".join(body.strip().rstrip(".!।?").split()).casefold() in VIDEO_WORDS
+
+
+def asks_video(message: IncomingText, live: Conversation | None, district: District) -> bool:
+    """The word at any point on WhatsApp, or the first menu's video choice in answer to that menu."""
+    if message.channel != "whatsapp":
+        return False
+    if is_video_word(message.body):
+        return True
+    if live is None or not district.video.enabled or not signers(district):
+        return False
+    text = message.body.strip()
+    if live.step == LANGUAGE:  # the language menu shows the choice every time it is shown
+        return text == str(len(district.languages) + 1)
+    # A kind or category menu shows it only as the chat's first answer: this message answers that answer.
+    first = live.last_sid == live.conversation_id
+    options = len(district.kinds) if live.step == KIND else len(district.categories)
+    return first and live.step in (KIND, CATEGORY) and text == str(options + 1)
+
+
+def video_turn(live: Conversation | None, message: IncomingText, district: District, tickets: TicketStore,
+               video: VideoBooker, clock: Clock) -> tuple[Conversation, str]:
+    """Book the call (a feedback call where the citizen has a resolved complaint waiting for their 1/2) and say
+    what happened. A booking ends the conversation (the complaint is told on the call); a refusal leaves it
+    where it was, so the citizen may go on writing."""
+    resolved = _resolved_ticket(message.phone, district, tickets)
+    language = (resolved.language if resolved else None) or (live.language if live else None) or \
+        ("hi" if _DEVANAGARI.search(message.body) and "hi" in district.languages else district.default_language)
+    words = catalog(language)
+    conversation = live or Conversation(
+        key="", conversation_id=message.message_sid, district=district.code, phone=message.phone,
+        channel=message.channel, step=DONE, updated_at="", language=language)
+    try:
+        call = video(district, message.phone, language, "feedback" if resolved else "whatsapp")
+    except VideoRefused as refused:
+        return conversation, words.text(refusal_key(refused.code), most=refused.values.get(
+            "most", district.video.per_day))
+    if is_now(call, clock.now()):
+        reply = words.text("video_chat_now")
+    else:
+        reply = words.text("video_chat_later", time=written_time(words, call.slot_at))
+    if resolved:
+        reply = words.text("video_chat_feedback", number=resolved.complaint_number) + " " + reply
+    return replace(conversation, step=DONE, language=language), reply
+
+
+def _resolved_ticket(phone: str, district: District, tickets: TicketStore) -> Ticket | None:
+    """The citizen's latest complaint in this district that waits for their feedback."""
+    resolved = [t for t in tickets.recent_for_caller(phone) if t.status == RESOLVED and t.district == district.code]
+    return max(resolved, key=lambda t: t.resolved_at or "", default=None)
+
+
+def refusal_key(code: str) -> str:
+    """The catalog's words for a refused video call (video_off, no_signer, video_cap, video_no_phone)."""
+    return f"video_refused_{code}" if code in ("video_off", "no_signer", "video_cap", "video_no_phone") \
+        else "video_refused_video_off"
+
+
+def written_time(words: Catalog, iso_time: str) -> str:
+    """An IST time as a reply writes it: "01-12-2026 को 10:00 बजे", "10:00 on 01-12-2026"."""
+    return words.text("video_time", date=citizen_date(iso_time), clock=f"{parse_iso(iso_time).astimezone(IST):%H:%M}")
 
 
 # -- STOP / START on WhatsApp ---------------------------------------------------------------------------

@@ -265,7 +265,10 @@ def _send(notice: Notice, event: DomainEvent, steps: list[_Route | _Skip], messe
 def _hand_over(route: _Route, notice: Notice, event: DomainEvent, messenger: Messenger) -> str:
     attempt = route.attempt
     if not event.complaint_number:
-        # A message about no ticket (a callback given up): SMS only, no status to record on a ticket.
+        # A message about no ticket (a callback given up, a video call's link): no status to record on a ticket.
+        if route.channel == "whatsapp":
+            return messenger.send_whatsapp(to=attempt.to, sender=attempt.sender, content_sid=route.template,
+                                           variables=notice.variables)
         return messenger.send_sms(to=attempt.to, body=attempt.content, sender=attempt.sender, carrier=attempt.carrier,
                                   dlt=route.dlt)
     status = STATUS_PATH.format(number=event.complaint_number)

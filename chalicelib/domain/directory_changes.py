@@ -33,7 +33,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):  # an operator's languages
+    if isinstance(value, list):  # an operator's languages or skills
         return ", ".join(str(v) for v in value) or None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -97,7 +97,7 @@ def _roster(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         now_text = shifts_text(now.get("shifts")) if now else None
         if was is None or now is None or was_text != now_text:
             changes.append(_change(["shifts", user], was_text or None, now_text or None))
-        for field in ("name", "phone", "languages"):
+        for field in ("name", "phone", "languages", "skills"):
             if was and now and was.get(field) != now.get(field):
                 changes.append(_change(["operator", user, field], was.get(field), now.get(field)))
     return changes

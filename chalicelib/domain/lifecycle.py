@@ -26,7 +26,7 @@ from chalicelib.domain.district import (
 )
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.figures import closure_figures, open_gauges, resolution_figures
-from chalicelib.domain.schedule import feedback_due_after, next_action_at, reminder_time
+from chalicelib.domain.schedule import feedback_call_hours, feedback_due_after, next_action_at, reminder_time
 from chalicelib.domain.ticket import (
     ACKNOWLEDGED,
     CLOSED,
@@ -277,7 +277,7 @@ class Lifecycle:
         if ticket.is_open:
             return self._tick_open(ticket)
         if ticket.status == RESOLVED and ticket.feedback_due_at and ticket.feedback_due_at <= self.at:
-            calls = len(self.district.follow_up.feedback_call_hours)
+            calls = len(feedback_call_hours(ticket, self.district))  # none for a video call's ticket
             if ticket.feedback_calls < calls:
                 made = ticket.feedback_calls + 1
                 after = replace(ticket, feedback_calls=made,

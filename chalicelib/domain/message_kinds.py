@@ -7,7 +7,8 @@ A kind names what a message is for, not its words: several catalog messages shar
 from __future__ import annotations
 
 CITIZEN_KINDS: tuple[str, ...] = ("acknowledgement", "resolution", "closure", "reopening", "extension_approved",
-                                  "feedback_request", "callback_notice", "unreachable_callback")
+                                  "feedback_request", "callback_notice", "unreachable_callback",
+                                  "video_link")
 # The officers' kinds, and the Collector's alert (the Collector is an officer for the channel plan).
 OFFICER_KINDS: tuple[str, ...] = ("forward", "reminder", "escalation", "approval_request", "decision", "alert")
 ALL_KINDS: tuple[str, ...] = CITIZEN_KINDS + OFFICER_KINDS
@@ -33,6 +34,9 @@ KIND_OF: dict[str, str] = {
     "citizen_reopened": "reopening",
     "citizen_extended": "extension_approved",  # sent once, at the approval, with the new date
     "citizen_unreachable_callback": "unreachable_callback",  # the last callback unanswered: how else to reach us
+    "citizen_video_now": "video_link",  # a sign-language video call's link: open it now, or at the booked slot
+    "citizen_video_booked": "video_link",
+    "citizen_video_resolved": "resolution",  # a video call's ticket: no feedback call, so answer on WhatsApp
     "officer_assigned": "forward",
     "officer_assigned_text": "forward",
     "officer_assigned_caller": "forward",  # the text forward naming who called and from where

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from chalicelib.domain.clock import IST, parse_iso
@@ -30,6 +31,7 @@ from chalicelib.domain.district import District, Hotline, Officer, is_reachable
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.lifecycle import next_level
 from chalicelib.domain.message_kinds import ASKS_A_REPLY, KIND_OF
+from chalicelib.domain.schedule import NO_FEEDBACK_CALLS
 from chalicelib.domain.sms_segments import is_gsm7, segments
 from chalicelib.domain.ticket import OPEN_STATUSES
 from chalicelib.i18n import Catalog, catalog
@@ -49,9 +51,15 @@ CITIZEN_SMS = ("sms_ticket_registered", "citizen_reopened", "citizen_resolved", 
 KIND_SMS = {"suggestion": ("sms_suggestion_registered", "citizen_suggestion_answered"),
             "demand": ("sms_demand_registered", "citizen_demand_accepted", "citizen_demand_declined"),
             "request": ("sms_request_registered", "citizen_request_done", "citizen_request_refused")}
+# A district that takes sign-language video calls sends their links (domain/video_calls.py): now, or a slot.
+VIDEO_SMS = ("citizen_video_now", "citizen_video_booked")
+# A video call's ticket gets no feedback call (domain/schedule.py): where SMS carries no reply, its resolution
+# asks for the answer on WhatsApp (1/2, or "वीडियो" for a video call) instead of promising a call.
+VIDEO_RESOLVED = "citizen_video_resolved"
 REPLY_SUFFIX = "_reply"
 # Every catalog key the notifier may send by SMS, in any wording.
-SMS_KEYS = (*OFFICER_SMS, *CITIZEN_SMS, *(key for keys in KIND_SMS.values() for key in keys),
+SMS_KEYS = (*OFFICER_SMS, *CITIZEN_SMS, *(key for keys in KIND_SMS.values() for key in keys), *VIDEO_SMS,
+            VIDEO_RESOLVED,
             *(key + REPLY_SUFFIX for key in sorted(ASKS_A_REPLY)))
 
 DLT_VAR_MAX = 30  # characters a DLT {#var#} takes
@@ -80,7 +88,9 @@ def sms_key(district: District, key: str) -> str:
 
 def sms_messages(district: District) -> list[tuple[str, str]]:
     """(catalog key, language) of every SMS the district's `sms` route can carry: each needs its DLT template id."""
-    citizens = (*CITIZEN_SMS, *(key for kind in district.offered_kinds for key in KIND_SMS.get(kind, ())))
+    citizens = (*CITIZEN_SMS, *(key for kind in district.offered_kinds for key in KIND_SMS.get(kind, ())),
+                *(VIDEO_SMS if district.video.enabled else ()),
+                *((VIDEO_RESOLVED,) if district.video.enabled and not district.sms_replies else ()))
     return [(sms_key(district, key), district.default_language) for key in OFFICER_SMS] + [
         (sms_key(district, key), language) for key in citizens for language in district.languages]
 
@@ -143,6 +153,12 @@ def officer_due(iso_time: str) -> str:
 def citizen_date(iso_time: str) -> str:
     """A date as citizens read it in a text: the IST day, dd-mm-yyyy."""
     return f"{parse_iso(iso_time).astimezone(IST):%d-%m-%Y}"
+
+
+def citizen_time(iso_time: str) -> str:
+    """A time as a citizen's text names it: the IST day and the clock, dd-mm HH:MM (a booked slot is days away
+    at most, so the year would only cost characters)."""
+    return f"{parse_iso(iso_time).astimezone(IST):%d-%m %H:%M}"
 
 
 def notices_for(event: DomainEvent, district: District, links: RecordingLinks) -> list[Notice]:
@@ -415,7 +431,13 @@ def _flagged(event: DomainEvent, data: dict[str, Any], district: District, links
 def _resolved(event: DomainEvent, data: dict[str, Any], district: District, links: RecordingLinks) -> list[Notice]:
     # The ask "satisfied?" travels in the resolution itself (one message, kind resolution): a second message
     # would cost a second SMS for the same moment, and the feedback call asks again where nobody can reply.
-    return _citizen(event, data, district, "citizen_resolved", remark=data.get("remark", ""))
+    # A video call's ticket has no feedback call: where SMS carries no reply either, the ask is for WhatsApp.
+    # (Its template is registered wherever video calls are taken on a route without replies; it is sent only
+    # where there is WhatsApp to answer on.)
+    no_call = (data.get("channel") in NO_FEEDBACK_CALLS and district.video.enabled and not district.sms_replies
+               and district.whatsapp is not None)
+    return _citizen(event, data, district, VIDEO_RESOLVED if no_call else "citizen_resolved",
+                    remark=data.get("remark", ""))
 
 
 def _concluded(event: DomainEvent, data: dict[str, Any], district: District,
@@ -462,6 +484,32 @@ def _unreachable(event: DomainEvent, data: dict[str, Any], district: District,
         hotline = citizens_hotline(district)
     return _citizen(event, {**data, "language": language}, district, "citizen_unreachable_callback",
                     hotline=public_number(hotline), contact=district.fallback_contact.get(language, ""))
+
+
+_WITHIN_A_MINUTE = timedelta(minutes=1)  # a slot this close to the booking is "now" (domain/video_calls.is_now)
+
+
+def _video_booked(event: DomainEvent, data: dict[str, Any], district: District,
+                  links: RecordingLinks) -> list[Notice]:
+    """A sign-language video call booked (domain/video_calls.booked_event): its link to the phone that asked,
+    "open it now" when the slot is within a minute of the booking, else the slot's time. The event's id is the
+    booking's and which sending of it (a retried request sends it once); WhatsApp only with the phone's consent,
+    when the event carries it, else SMS. The link is the URL variable, never cut; no complaint number yet."""
+    phone = data.get("caller_phone", "")
+    if not is_reachable(phone) or not data.get("link"):
+        return []
+    language = data.get("language") if data.get("language") in district.languages else district.default_language
+    now = parse_iso(data.get("slot_at") or event.at) <= parse_iso(event.at) + _WITHIN_A_MINUTE
+    key = "citizen_video_now" if now else "citizen_video_booked"
+    values: dict[str, object] = {"link": data["link"]}
+    if not now:
+        values["time"] = citizen_time(data["slot_at"])
+    texts = _texts(district, catalog(language), key, values)
+    kind = KIND_OF[key]
+    # The template's values: the link (its button or its text) and the whole message in the citizen's language.
+    return [Notice("citizen", phone, texts.body, phone, kind, {"1": data["link"], "2": texts.whatsapp_text},
+                   texts.message, texts.language, kind=kind, consent=bool(data.get("whatsapp_consent", False)),
+                   international_body=texts.international_body)]
 
 
 # -- a WhatsApp message that bounced ---------------------------------------------------------------------
@@ -511,4 +559,5 @@ _BUILDERS = {
     "ticket.closed": _closed,
     "ticket.concluded": _concluded,
     "callback.given_up": _unreachable,
+    "video.booked": _video_booked,
 }

@@ -37,10 +37,20 @@ def next_action_at(ticket: Ticket, district: District) -> str | None:
     return iso(min(times)) if times else None
 
 
+# A complaint registered from a sign-language video call: its citizen may not hear, so no feedback call rings them;
+# the resolution's message already asks for a reply (1/2, or "वीडियो" for a video call), and no answer closes it.
+NO_FEEDBACK_CALLS = frozenset({"video"})
+
+
+def feedback_call_hours(ticket: Ticket, district: District) -> tuple[int, ...]:
+    """The hours after resolution at which this ticket's feedback calls are placed (none for a video call's)."""
+    return () if ticket.channel in NO_FEEDBACK_CALLS else district.follow_up.feedback_call_hours
+
+
 def feedback_due_after(ticket: Ticket, district: District, calls_made: int) -> str:
     """After the n-th feedback call, when the next one is due (or the close for no answer)."""
     policy = district.follow_up
+    calls = feedback_call_hours(ticket, district)
     resolved = parse_iso(ticket.resolved_at or ticket.created_at)
-    hours = (policy.feedback_call_hours[calls_made] if calls_made < len(policy.feedback_call_hours)
-             else policy.no_response_close_after_hours)
+    hours = calls[calls_made] if calls_made < len(calls) else policy.no_response_close_after_hours
     return iso(resolved + timedelta(hours=hours))

@@ -24,6 +24,7 @@ from chalicelib.domain.roster import Operator
 
 SIGN_LANGUAGE = "sign_language"  # the roster's skill
 SOURCES = ("whatsapp", "ivr", "web", "feedback")  # where the citizen asked
+ASKED_ON_WHATSAPP = ("whatsapp", "feedback")  # "वीडियो" in the chat, or instead of a feedback answer there
 # The states, in order: booked (a link sent), ringing (the citizen is in the meeting, the signers are rung),
 # answered (an operator joined), ended; missed: the slot passed and the citizen never came.
 BOOKED, RINGING, ANSWERED, ENDED, MISSED = "booked", "ringing", "answered", "ended", "missed"
@@ -166,7 +167,9 @@ def booked_event(call: VideoCall, link: str, sent: int, now: datetime) -> Domain
     request sends it once; asking again the same day sends it again."""
     return DomainEvent(BOOKED_EVENT, "", 0, iso(now),
                        {"district": call.district, "caller_phone": call.caller_phone, "language": call.language,
-                        "link": link, "slot_at": call.slot_at, "source": call.source, "video_call": call.id},
+                        "link": link, "slot_at": call.slot_at, "source": call.source, "video_call": call.id,
+                        # Asked for on WhatsApp: the link goes back there (the channel plan's first choice).
+                        "whatsapp_consent": call.source in ASKED_ON_WHATSAPP},
                        id=f"video-booked-{call.id}-{sent}")
 
 

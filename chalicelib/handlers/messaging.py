@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from chalicelib import wiring
 from chalicelib.handlers.webhook import EMPTY_RESPONSE
+
+if TYPE_CHECKING:
+    from chalicelib.domain.district import District
+    from chalicelib.domain.video_calls import VideoCall
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,18 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
         media_url=form["MediaUrl0"] if has_media else None,
         media_type=form.get("MediaContentType0") if has_media else None)
     reply = answer_text(message, home, wiring.directory(), wiring.ticket_store(), wiring.conversations(),
-                        wiring.dispatcher(), wiring.clock(), wiring.caller_history())
+                        wiring.dispatcher(), wiring.clock(), wiring.caller_history(), video=_book_video)
     return _message(reply) if reply else EMPTY_RESPONSE
+
+
+def _book_video(district: District, phone: str, language: str, source: str) -> VideoCall:
+    """A sign-language video call asked for in the chat (domain/chat_intake.py): booked, its link sent."""
+    from chalicelib import settings
+    from chalicelib.operations.video_booking import request_video
+
+    # The short link base where there is one: a Hindi SMS with the link must fit two segments.
+    return request_video(district, phone, language, source, calls=wiring.video_calls(), dispatcher=wiring.dispatcher(),
+                         clock=wiring.clock(), link_base=settings.short_link_base_url()).call
 
 
 def status(form: dict[str, str], params: dict[str, str]) -> str:

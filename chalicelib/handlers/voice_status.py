@@ -44,12 +44,14 @@ def _number(district: District, params: Params) -> str:
 
 @district_required
 def menu(form: Form, params: Params, district: District) -> str:
-    """Main menu: 1 a new complaint, 2 the status of my complaints."""
+    """Main menu: 1 a new complaint, 2 the status of my complaints, 8 a sign-language video call (where offered)."""
     lang, tries, digits = _lang(district, params), attempt(params), keyed_digits(form)
     if digits == "1":
         return _new_complaint(form, district, lang)
     if digits == "2":
         return _status_by_caller(form, district, lang)
+    if digits == ivr.VIDEO_KEY and ivr.offers_video(district):
+        return _video_call(form, district, lang)
     return status_menu.menu_retry(district, lang, tries, digits)
 
 
@@ -127,6 +129,24 @@ def _new_complaint(form: Form, district: District, lang: str) -> str:
     if check.earlier:
         return status_menu.repeat_offer(district, lang, check.earlier)
     return ivr.category_menu(district, lang)
+
+
+def _video_call(form: Form, district: District, lang: str) -> str:
+    """Key 8: a video call booked for the calling phone, its link sent there by the notifier; said, then goodbye."""
+    from chalicelib import settings
+    from chalicelib.domain.video_calls import VideoRefused
+    from chalicelib.operations.video_booking import request_video
+
+    _line, caller = line_and_caller(form)
+    try:
+        # The short link base where there is one: a Hindi SMS with the link must fit two segments.
+        booked = request_video(district, caller, lang, "ivr", calls=wiring.video_calls(),
+                               dispatcher=wiring.dispatcher(), clock=wiring.clock(),
+                               link_base=settings.short_link_base_url())
+    except VideoRefused as refused:
+        return status_menu.video_refused(district, lang, refused.code,
+                                         int(refused.values.get("most", district.video.per_day)))
+    return status_menu.video_booked(district, lang, None if booked.now else booked.call.slot_at)
 
 
 def _status_by_caller(form: Form, district: District, lang: str) -> str:

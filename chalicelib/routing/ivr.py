@@ -76,15 +76,28 @@ def language_step(district: District, attempt: int, digits: str | None) -> str:
 
 def _main_menu(vr: CallScript, district: District, lang: str) -> None:
     # New complaint or status by phone (routing/status_menu.py answers it), right after the language.
-    add_main_menu(vr, lang, attempt=1)
+    add_main_menu(vr, lang, attempt=1, district=district)
 
 
-def add_main_menu(vr: CallScript, lang: str, attempt: int) -> None:
-    """1 a new complaint, 2 the status of my complaints; the answer goes to /menu (handlers/voice_status.py)."""
+VIDEO_KEY = "8"  # a sign-language video call: a key a relative can press for someone who cannot hear the menu
+
+
+def offers_video(district: District) -> bool:
+    """The main menu offers a video call where the district takes them and its roster has someone who signs."""
+    from chalicelib.domain.video_calls import signers
+
+    return district.video.enabled and bool(signers(district))
+
+
+def add_main_menu(vr: CallScript, lang: str, attempt: int, district: District | None = None) -> None:
+    """1 a new complaint, 2 the status of my complaints, and (`district` permitting) 8 a sign-language video call;
+    the answer goes to /menu (handlers/voice_status.py)."""
     speech = catalog(lang)
     action = url(f"{VOICE}/menu/{lang}/{attempt}")
     gather = vr.gather(action, timeout=GATHER_TIMEOUT_SECONDS, num_digits=1)
     say(gather, speech.text("main_menu"), speech)
+    if district is not None and offers_video(district):
+        say(gather, speech.text("video_menu_offer"), speech)
     vr.redirect(action)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from chalicelib.domain.callers import date_words
+from chalicelib.domain.clock import IST, parse_iso
 from chalicelib.domain.complaint_number import spoken_groups
 from chalicelib.domain.district import District
 from chalicelib.domain.late import days_late, expected_at, late_values
@@ -28,7 +29,7 @@ NOTE_MAX_SECONDS = 120
 
 def menu_retry(district: District, lang: str, attempt: int, digits: str | None) -> str:
     """The main menu (routing/ivr.py add_main_menu) asked again."""
-    return ivr.retry(district, lang, attempt, digits, lambda vr, n: ivr.add_main_menu(vr, lang, n))
+    return ivr.retry(district, lang, attempt, digits, lambda vr, n: ivr.add_main_menu(vr, lang, n, district))
 
 
 def blocked(district: District) -> str:
@@ -49,6 +50,41 @@ def cap_reached(district: District, lang: str, latest_number: str | None) -> str
     say(vr, speech.text("goodbye"), speech)
     vr.hangup()
     return render(vr)
+
+
+# -- a sign-language video call (key 8) ------------------------------------------------------------------
+
+def video_booked(district: District, lang: str, slot_at: str | None) -> str:
+    """The link is on its way to the caller's phone: open it now, or at the slot (`slot_at`, None for now). Said
+    for the relative who pressed 8; then the call ends (the rest happens on the phone's screen)."""
+    speech = catalog(lang)
+    vr = CallScript()
+    if slot_at is None:
+        say(vr, speech.text("video_sent_now"), speech)
+    else:
+        say(vr, speech.text("video_sent_later", time=spoken_time(speech, slot_at)), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+def video_refused(district: District, lang: str, code: str, most: int) -> str:
+    """No video call: the district takes none, nobody signs, the phone asked too often today, or no number to
+    send the link to — each said in words, and the call ends."""
+    speech = catalog(lang)
+    key = f"video_refused_{code}"
+    vr = CallScript()
+    say(vr, speech.text(key if key in speech.keys() else "video_refused_video_off", most=most), speech)
+    say(vr, speech.text("goodbye"), speech)
+    vr.hangup()
+    return render(vr)
+
+
+def spoken_time(speech: Catalog, iso_time: str) -> str:
+    """An IST time as said on a call: "5 दिसंबर को 10:00 बजे", "10:00 on 5 December"."""
+    local = parse_iso(iso_time).astimezone(IST)
+    words = date_words(iso_time, speech.text("months").split(","))
+    return speech.text("video_time", date=f"{words['day']} {words['month']}", clock=f"{local:%H:%M}")
 
 
 # -- status by phone --------------------------------------------------------------------------------

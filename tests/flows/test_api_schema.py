@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from chalicelib import wiring
 from chalicelib.api.openapi import document
 from tests.support.fixtures import CALLER
 from tests.support.operators import TUESDAY_MORNING, incoming, pin
@@ -54,7 +55,7 @@ def _tested_document() -> dict[str, Any]:
 
 SCHEMA = schemathesis.openapi.from_dict(_tested_document())
 OPERATIONS = {op["operationId"]: op for item in document()["paths"].values() for op in item.values()}
-USERS = {"collector.rpr": "collector", "officer.water.l1": "officer"}
+USERS = {"collector.rpr": "collector", "officer.water.l1": "officer", "operator.rpr.sign": "operator"}
 POSITIVE_EXAMPLES = 15
 NEGATIVE_EXAMPLES = 8
 BASE = "http://samvad.test"
@@ -79,8 +80,12 @@ def send(client: Any, case: Any, token: str) -> Response:
 
 
 @pytest.fixture
-def seeded(api, hotline, twilio_audio):
-    """Tickets in several states, so generated requests meet real data."""
+def seeded(api, hotline, twilio_audio, monkeypatch):
+    """Tickets in several states, so generated requests meet real data; a voice call and a sign-language video
+    call the citizen is in (the sandbox plays the meeting service)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", f"{twilio_audio.url}/chime-meetings")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES", f"{twilio_audio.url}/chime-pipelines")
+    wiring.video_meetings.cache_clear()
     pin(hotline.clock, TUESDAY_MORNING)  # inside the day operator's shift, for the call on the operators line
     numbers = [hotline.complaint("3")]  # from a call: with a recording
     for category in ("health", "water", "electricity", "health", "water", "water"):
@@ -109,7 +114,18 @@ def seeded(api, hotline, twilio_audio):
     transcribed(numbers[0])  # the call's ticket with its transcript, for the correction
     district = api.get("collector.rpr", "/api/districts/RPR").json
     return {"numbers": numbers, "demands": demands, "categories": [c["id"] for c in district["categories"]],
-            "departments": [d["id"] for d in district["departments"]], "calls": [incoming(api.client)[0]]}
+            "departments": [d["id"] for d in district["departments"]],
+            "calls": [incoming(api.client)[0], _video_call_joined(api)]}
+
+
+def _video_call_joined(api) -> str:
+    from chalicelib.operations.video_booking import request_video
+
+    booked = request_video(wiring.directory().district("RPR"), "+919812345670", "hi", "web",
+                           calls=wiring.video_calls(), dispatcher=wiring.dispatcher(), clock=wiring.clock(),
+                           link_base="https://samvad.test")
+    assert api.post(None, f"/video/{booked.call.id}/join").status_code == 200
+    return booked.call.id
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))

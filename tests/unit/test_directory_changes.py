@@ -60,3 +60,12 @@ def test_the_demo_files_have_no_field_problem_and_a_new_officer_needs_a_name_and
     data["departments"][0]["officers"]["L2"] = {"name": "", "phone": "9000000102"}
     assert field_problems(data) == [FieldProblem("required", ("departments", 0, "officers", "L2", "name")),
                                     FieldProblem("phone", ("departments", 0, "officers", "L2", "phone"))]
+
+
+def test_who_signs_is_a_change_of_the_operator_the_audit_keeps():
+    old = _file()
+    new = copy.deepcopy(old)
+    [day] = [o for o in new["operators"] if o["username"] == "operator.rpr"]
+    day["skills"] = ["sign_language"]
+    assert config_changes(old, new) == [{"what": ["operator", "operator.rpr", "skills"], "before": None,
+                                         "after": "sign_language"}]

@@ -76,9 +76,16 @@ def _events(language: str) -> list[DomainEvent]:
         event("ticket.flagged", level="L4", reason="l4_by_hand"),
         event("callback.given_up", line="+919977222600", reason="missed_call"),  # how else to reach the office
         event("ticket.resolved", remark=LONG),
+        event("ticket.resolved", remark=LONG, channel="video"),  # a video call's: answered on WhatsApp
         *(event("ticket.closed", closure=closure) for closure in (
             "satisfied", "no_response", "special:outside_power", "special:sub_judice", "special:duplicate",
             "special:false_complaint")),
+        # A sign-language video call's link (no ticket yet): for now, and for a later slot.
+        *(DomainEvent("video.booked", "", 0, "2026-11-23T06:00:00Z",
+                      {"district": "RPR", "caller_phone": CITIZEN, "language": language, "source": "web",
+                       "link": f"https://api.samvad.example/prod/video/VC{'0' * 32}", "slot_at": slot,
+                       "video_call": f"VC{'0' * 32}"})
+          for slot in ("2026-11-23T06:00:00Z", "2026-11-24T04:30:00Z")),
     ]
 
 

@@ -60,7 +60,7 @@ EVERY_EVENT = [
 
 
 def test_the_kinds_are_one_list_and_every_message_has_one():
-    assert set(ALL_KINDS) == set(CITIZEN_KINDS) | set(OFFICER_KINDS) and len(ALL_KINDS) == 14
+    assert set(ALL_KINDS) == set(CITIZEN_KINDS) | set(OFFICER_KINDS) and len(ALL_KINDS) == 15
     assert set(KIND_OF.values()) <= set(ALL_KINDS)
 
 

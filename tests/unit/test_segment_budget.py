@@ -41,6 +41,8 @@ NUMBER = "RPR2611230001"  # code, yymmdd, a four-digit day's sequence: 13 charac
 SHORT_BASE = "https://samvad.cg.gov.in"
 FREE = {"hi": "हैंडपंप की मरम्मत कर दी गई है।", "en": "Handpump repaired, water flows"}  # 30 each
 CITIZEN = "+919812345678"
+VIDEO_ID = "VC" + "0123456789abcdef" * 2  # domain/video_calls.new_id: 34 characters
+VIDEO_LINK = f"{SHORT_BASE}/video/{VIDEO_ID}"
 
 # Each message's budget in segments, and whether its free text (FREE_TEXT) arrives whole at 30 characters:
 # where it does not, the words leave too little room and the notifier shortens it (never below FREE_TEXT_KEPT).
@@ -60,6 +62,10 @@ BUDGET: dict[str, tuple[int, bool, str]] = {
     "citizen_request_refused": (2, True, "the reason is the message"),
     # The hotline (its short code, or its ten digits) and the district's own fallback_contact, cut on DLT routes.
     "citizen_unreachable_callback": (2, True, "the hotline and the district's fallback_contact"),
+    # A video call's link on a 24-character base (SHORT_LINK_BASE_URL) and, for a later slot, its time.
+    "citizen_video_now": (2, True, "the link to open now"),
+    "citizen_video_booked": (2, True, "the slot's time and the link"),
+    "citizen_video_resolved": (2, True, "the officer's remark, and how to answer on WhatsApp"),
     "citizen_closed_no_response_reply": (1, True, "the number and how to reopen"),
     "citizen_closed_no_response": (2, True, "two numbers, the complaint's and the hotline's, leave 46 characters"),
     "citizen_resolved": (2, True, "the officer's remark is the message"),
@@ -140,6 +146,7 @@ def _events(district: District, language: str, free: str) -> list[DomainEvent]:
         *(event("callback.given_up", line=line, reason=why) for line, _ in district.lines()[:1]
           for why in ("missed_call", "after_hours")),
         event("ticket.resolved", remark=free),
+        event("ticket.resolved", remark=free, channel="video"),  # no feedback call: the answer by WhatsApp
         # Other kinds than complaints: their acknowledgement (and forward, the kind before the category), outcomes.
         *(event("ticket.created", kind=kind, category=category.id, department=category.department, summary=free,
                 address=free) for kind in district.offered_kinds if kind != "complaint"
@@ -148,6 +155,11 @@ def _events(district: District, language: str, free: str) -> list[DomainEvent]:
           for kind in district.offered_kinds for outcome in OUTCOMES.get(kind, ())),
         *(event("ticket.closed", closure=closure) for closure in (
             "satisfied", "no_response", *(f"special:{code}" for code in SPECIAL_CLOSURE_CODES))),
+        # A sign-language video call's link, for now and for a later slot (a district that takes them).
+        *(DomainEvent("video.booked", "", 0, "2026-11-23T06:00:00Z",
+                      {"district": district.code, "caller_phone": CITIZEN, "language": language, "link": VIDEO_LINK,
+                       "slot_at": slot, "source": "web", "video_call": VIDEO_ID})
+          for slot in ("2026-11-23T06:00:00Z", "2026-11-24T04:30:00Z") if district.video.enabled),
     ]
 
 
@@ -212,14 +224,17 @@ def test_no_sms_asks_for_a_reply_on_a_route_that_carries_none(name, replies, eng
             assert not re.search(r"\bReply\b|भेजें|भेजकर|जवाब|\bACK\b|\bDONE\b|APPROVE", text), (notice.message, text)
 
 
-def _longest(name: str, district: District, language: str) -> str:
+def _longest(name: str, district: District, language: str, key: str = "") -> str:
     """What DLT lets a template's variable carry, at the longest the district's own data gives."""
     fixed = {"number": NUMBER, "due": "26-11 10:30", "date": "23-12-2026", "level": "L4",
              "days": str(MAX_EXTENSION_DAYS), "code": max(SPECIAL_CLOSURE_CODES, key=len),
              "district": district.name_in(language), "line": "0" + "9" * 10, "hotline": "0" + "9" * 10,
              "link": SHORT_BASE + recording_links.SHORT_PATH.format(token="x" * recording_links.TOKEN_LENGTH),
+             "time": "24-11 10:00",
              "category": max((c.names[language] for c in district.categories), key=len)}
-    return fixed.get(name, FREE[language])[:DLT_VAR_MAX] if name != "link" else fixed["link"]
+    if name == "link":  # a video call's link is longer than a recording's short one
+        return VIDEO_LINK if key in ("citizen_video_now", "citizen_video_booked") else str(fixed["link"])
+    return str(fixed.get(name, FREE[language]))[:DLT_VAR_MAX]
 
 
 def test_every_registered_dlt_template_fits_its_budget_filled_to_what_dlt_lets_through():
@@ -227,7 +242,7 @@ def test_every_registered_dlt_template_fits_its_budget_filled_to_what_dlt_lets_t
     for key, language in sms_messages(district):
         budget, whole, _ = BUDGET[key]
         names = _names(key, language)
-        values = [_longest(name, district, language) for name in names]
+        values = [_longest(name, district, language, key) for name in names]
         if not whole:  # the notifier shortens the free text of these to fit: at its shortest, they must
             values = [v[:FREE_TEXT_KEPT] if n in FREE_TEXT else v for n, v in zip(names, values, strict=True)]
         parts = re.split(r"\{#(?:var|url)#\}", dlt_template(key, language))
