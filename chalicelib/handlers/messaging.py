@@ -40,8 +40,11 @@ def incoming(form: dict[str, str], params: dict[str, str]) -> str:
     # The number texted: a hotline line, or the district's SMS or WhatsApp sender (store/directory.py).
     home = wiring.directory().district_for_number(form.get("To", "").removeprefix("whatsapp:"))
     has_media = form.get("NumMedia", "0").strip() not in ("", "0") and bool(form.get("MediaUrl0"))
+    # A WhatsApp template's quick-reply button (the resolution's "1 हाँ / 2 नहीं / वीडियो"): Twilio posts the
+    # button's payload beside its text; the payload is what the template was approved to mean.
+    body = form.get("ButtonPayload") or form["Body"]
     message = IncomingText(
-        phone=sender.removeprefix("whatsapp:"), channel=channel, body=form["Body"],
+        phone=sender.removeprefix("whatsapp:"), channel=channel, body=body,
         message_sid=form.get("MessageSid") or "SM" + uuid.uuid4().hex,  # no sid (never from Twilio): no retry guard
         media_url=form["MediaUrl0"] if has_media else None,
         media_type=form.get("MediaContentType0") if has_media else None)

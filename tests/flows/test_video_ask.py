@@ -34,9 +34,17 @@ def _at(clock, when: datetime) -> None:
     clock.advance(when - clock.now())
 
 
-def _links_sent(hotline, phone: str = CALLER) -> list[tuple[str, str]]:
-    """(message, call id) of each video link the carriers took for `phone`."""
-    return [(body, match.group(1)) for body in hotline.sms_bodies(phone) if (match := _LINK.search(body))]
+def _links_sent(hotline, phone: str = CALLER, channel: str = "sms") -> list[tuple[str, str]]:
+    """(message, call id) of each video link the carriers took for `phone`: by SMS, or by WhatsApp (a template's
+    values: the whole message in the person's language)."""
+    if channel == "whatsapp":
+        import json
+
+        bodies = [" ".join(json.loads(r.data.get("ContentVariables") or "{}").values()) or r.data.get("Body", "")
+                  for r in hotline.twilio.sms(to=f"whatsapp:{phone}")]
+    else:
+        bodies = hotline.sms_bodies(phone)
+    return [(body, match.group(1)) for body in bodies if (match := _LINK.search(body))]
 
 
 def _booking(call_id: str):
@@ -106,8 +114,9 @@ def test_video_on_whatsapp_books_a_call_once_however_often_twilio_retries(hotlin
     reply = hotline.text(CITIZEN_WA, "VIDEO", to=WHATSAPP_SENDER, sid="SM" + "1" * 32)
     assert reply == HI.text("video_chat_now")
     assert hotline.text(CITIZEN_WA, "VIDEO", to=WHATSAPP_SENDER, sid="SM" + "1" * 32) == reply  # Twilio's retry
-    [(body, call_id)] = _links_sent(hotline)  # no WhatsApp consent on file: by SMS
-    assert body.startswith(HI.text("citizen_video_now", link="")) and _booking(call_id).source == "whatsapp"
+    [(body, call_id)] = _links_sent(hotline, channel="whatsapp")  # asked on WhatsApp: the link goes back there
+    assert HI.text("citizen_video_now", link="") in body and _booking(call_id).source == "whatsapp"
+    assert _links_sent(hotline) == []  # and not by SMS too
 
 
 def test_the_word_in_the_middle_of_a_complaint_books_the_call_and_ends_the_chat(hotline, clock):
@@ -116,7 +125,7 @@ def test_the_word_in_the_middle_of_a_complaint_books_the_call_and_ends_the_chat(
     assert hotline.text(CITIZEN_WA, "3", to=WHATSAPP_SENDER) == HI.text("chat_ask_description")
     reply = hotline.text(CITIZEN_WA, "वीडियो", to=WHATSAPP_SENDER)
     assert reply == HI.text("video_chat_later", time="07-12-2026 को 10:00 बजे")
-    [(_, call_id)] = _links_sent(hotline)
+    [(_, call_id)] = _links_sent(hotline, channel="whatsapp")
     assert _booking(call_id).slot_at == NEXT_SHIFT
     # The chat ended: the next message starts over (a new first menu), nothing registered.
     assert hotline.text(CITIZEN_WA, "नमस्ते", to=WHATSAPP_SENDER).startswith(HI.text("chat_choose_category"))
@@ -127,7 +136,7 @@ def test_the_first_menu_offers_the_video_call_as_a_choice(hotline, clock):
     menu = hotline.text(f"whatsapp:{OTHER}", "hello", to=WHATSAPP_SENDER)
     assert menu.splitlines()[-1] == "3 सांकेतिक भाषा में वीडियो कॉल / Video call in sign language"
     assert hotline.text(f"whatsapp:{OTHER}", "3", to=WHATSAPP_SENDER) == HI.text("video_chat_now")
-    [(_, call_id)] = _links_sent(hotline, OTHER)
+    [(_, call_id)] = _links_sent(hotline, OTHER, channel="whatsapp")
     assert (_booking(call_id).caller_phone, _booking(call_id).source) == (OTHER, "whatsapp")
     # In Hindi the first menu is the categories': the choice after the last of them (7 in the demo).
     menu = hotline.text(CITIZEN_WA, "नमस्ते", to=WHATSAPP_SENDER)
@@ -142,7 +151,7 @@ def test_a_resolved_complaints_citizen_answers_video_instead_of_1_or_2(hotline, 
     assert TicketModel.get(number).status == "resolved"
     reply = hotline.text(CITIZEN_WA, "वीडियो", to=WHATSAPP_SENDER)
     assert reply == HI.text("video_chat_feedback", number=number) + " " + HI.text("video_chat_now")
-    [(_, call_id)] = _links_sent(hotline)
+    [(_, call_id)] = _links_sent(hotline, channel="whatsapp")
     assert _booking(call_id).source == "feedback"
     assert TicketModel.get(number).status == "resolved"  # the feedback is given on the call
 
@@ -195,3 +204,14 @@ def test_the_page_refuses_in_words_once_the_phone_had_its_links_today(hotline, c
         assert EN.text("video_web_sent_later", phone="09812345678", time="10:00 on 07-12-2026") in later.body.decode()
     refused = client.http.post("/video/ask/RPR", **form)
     assert refused.status_code == 409 and EN.text("video_refused_video_cap", most=3) in refused.body.decode()
+
+
+def test_a_whatsapp_buttons_payload_is_the_answer_whatever_its_text(hotline, clock):
+    """The resolution's template may carry quick-reply buttons ("1 हाँ", "2 नहीं", "वीडियो"): a citizen who cannot
+    type answers with a tap, and Twilio posts the button's payload beside its text."""
+    _at(clock, ON_DUTY)
+    number = hotline.complaint("3")
+    hotline.text(WATER_L1, f"DONE {number} हैंडपंप ठीक कर दिया")
+    hotline.text(CITIZEN_WA, "हाँ, समस्या हल हुई 👍", to=WHATSAPP_SENDER, ButtonPayload="1",
+                 ButtonText="हाँ, समस्या हल हुई 👍")
+    assert TicketModel.get(number).status == "closed"
