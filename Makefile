@@ -10,8 +10,12 @@ PORT   ?= 8000
 WHEELS := wheelhouse
 WHEELS_STAMP := $(WHEELS)/.complete-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 OFFLINE = $(if $(wildcard $(WHEELS_STAMP)),PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/$(WHEELS))
+# The video pages' Chime SDK bundle (`make chime`), built at test time.
+CHIME_NPM := build/chime/node_modules
+CHIME_ENTRY := chalicelib/video/browser/meeting.js
+CHIME := chalicelib/console/vendor/chime-sdk.js
 
-.PHONY: run call test lint bench soak cost package clean browser axe
+.PHONY: run call test lint bench soak cost package clean browser axe chime
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-run: $(STAMP)                       ## the whole hotline on 127.0.0.1:$(PORT)
+run: $(STAMP) $(CHIME)              ## the whole hotline on 127.0.0.1:$(PORT)
 	PORT=$(PORT) $(BIN)/python -m chalicelib.local.stack
 
 call: $(STAMP)                      ## phone the running hotline from this terminal
@@ -38,7 +42,7 @@ browser:
 		echo "installing Debian's chromium and fonts-lohit-deva for the browser tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 			--no-install-recommends chromium fonts-lohit-deva fontconfig >/dev/null; }
-	@$(MAKE) --no-print-directory axe
+	@$(MAKE) --no-print-directory axe chime
 
 # axe-core (the accessibility rules the browser tests run in every page) from the npm registry at test time, never
 # committed (build/ is ignored); skipped when it is there. tests/support/axe.py injects it.
@@ -46,6 +50,18 @@ AXE := build/axe/node_modules/axe-core/axe.min.js
 axe: $(AXE)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix build/axe axe-core@4
+
+# The Amazon Chime SDK's browser side (the video call pages: chalicelib/console/video_call.js, citizen_video.js) from
+# the npm registry at test time, never committed (vendor/ is ignored): the small entry chalicelib/video/browser/
+# meeting.js bundled by esbuild into one ES module the pages import when a call starts; rebuilt only when the
+# entry is newer. The messaging client it never uses is left out (no_messaging.js); `global`, which some of its
+# CommonJS dependencies name, is the browser's globalThis; NODE_PATH: the entry lives outside build/chime. (CHIME is set at the top: run and package name it before this.)
+chime: $(CHIME)
+$(CHIME): $(CHIME_ENTRY) chalicelib/video/browser/no_messaging.js
+	npm install --silent --no-audit --no-fund --prefix build/chime amazon-chime-sdk-js@3.32.0 esbuild@0.28
+	NODE_PATH=$(CHIME_NPM) $(CHIME_NPM)/.bin/esbuild $(CHIME_ENTRY) --bundle --format=esm --platform=browser \
+		--main-fields=browser,module,main --define:global=globalThis --target=es2019 --minify --log-level=warning \
+		--alias:@aws-sdk/client-chime-sdk-messaging=./chalicelib/video/browser/no_messaging.js --outfile=$@
 
 # wheels first: tests/flows/test_package.py packages from wheelhouse/ with no package index (about 20 s to fill).
 # Two workers (pytest-xdist), each test file on one worker: module fixtures (a local stack, a browser) stay whole,
@@ -60,7 +76,7 @@ else
 	$(BIN)/python -m pytest -m alone
 endif
 
-bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency, unit tests' import, zip size, the soak; build/bench.json
+bench: $(STAMP)                     ## figures: AWS requests per call, cold import ratio, step latency, unit tests' import, zip size, a video call, the soak; build/bench.json
 	$(BIN)/python -m tests.bench.run
 
 # The local stack in its own process (ports from 18500), CALLERS at once, replays, then 503s, slow answers and
@@ -74,13 +90,14 @@ soak: $(STAMP)                      ## make soak CALLERS=16 CALLS=10: lost, dupl
 # infra/prices.json. Its last line: "India plan: ₹<amount> per complaint (goal ₹5)".
 cost: $(STAMP)                      ## cost per 1,000 complaints per channel plan, ₹ and US$ (docs/deploy.md)
 	$(BIN)/python -m infra.cost --has-usage || $(BIN)/python -m tests.bench.run --only usage
+	$(BIN)/python -m infra.cost --has-video || $(BIN)/python -m tests.bench.run --only video
 	$(BIN)/python -m infra.cost $(if $(DISTRICT),--district "$(DISTRICT)") \
 		$(if $(PROVISIONED_CONCURRENCY),--provisioned-concurrency $(PROVISIONED_CONCURRENCY))
 
 # The SAM transform is what CloudFormation runs first on a deploy (cfn-lint 1.x does not): run here with a
 # deploy's parameter values, its output linted and checked like sam.json. The transform resolves the version
 # key (ApiVersionSha256) into names and descriptions, leaving it unreferenced: W2001 counts on sam.json only.
-package: $(STAMP)                   ## CloudFormation for STAGE: transformed as a deploy would, linted, checked for readiness
+package: $(STAMP) $(CHIME)          ## CloudFormation for STAGE: transformed as a deploy would, linted, checked for readiness
 	rm -rf build/$(STAGE)
 	$(OFFLINE) AWS_DEFAULT_REGION=$(REGION) SAMVAD_STAGE=$(STAGE) $(BIN)/chalice package --stage $(STAGE) \
 		--merge-template infra/resources.json build/$(STAGE)

@@ -271,6 +271,30 @@ def recording_play(token):
     return recordings.open_link(app.current_request, token)
 
 
+# A sign-language video call's page, for the citizen: the link they were sent (its id is the capability).
+# API Gateway wants one name for the id at this level: /video/{video_id}/state, /join… (handlers/api_video.py) too.
+@app.route("/video/{video_id}", methods=["GET"])
+def video_page(video_id):
+    from chalicelib.handlers import video_page as page
+
+    return page.serve(video_id, (app.current_request.headers or {}).get("if-none-match"))
+
+
+# The district's page for asking a sign-language video call (no sign-in: the link goes to the phone typed).
+@app.route("/video/ask/{district}", methods=["GET"])
+def video_ask_page(district):
+    from chalicelib.handlers import video_ask
+
+    return video_ask.ask_page(app.current_request, district)
+
+
+@app.route("/video/ask/{district}", methods=["POST"], content_types=FORM)
+def video_ask_book(district):
+    from chalicelib.handlers import video_ask
+
+    return video_ask.ask_page(app.current_request, district)
+
+
 # The short links officers get now (chalicelib/recording_links.py); /recordings/ opens the signed ones sent before.
 @app.route("/r/{token}", methods=["GET"])
 def short_recording_page(token):
@@ -284,6 +308,35 @@ def short_recording_play(token):
     from chalicelib.handlers import recordings
 
     return recordings.open_link(app.current_request, token)
+
+
+# A sign-language video call's page JSON for the citizen (the id in the link is the secret; no sign-in).
+@app.route("/video/{video_id}/state", methods=["GET"])
+def video_state(video_id):
+    from chalicelib.handlers import api_video
+
+    return api_video.citizen(app.current_request, video_id, "state")
+
+
+@app.route("/video/{video_id}/{step}", methods=["POST"])
+def video_step(video_id, step):
+    from chalicelib.handlers import api_video
+
+    return api_video.citizen(app.current_request, video_id, step)
+
+
+@app.route("/api/video-calls/{call_sid}/join", methods=["POST"])
+def api_join_video_call(call_sid):
+    from chalicelib.handlers import api_video
+
+    return api_video.serve(app.current_request, "joinVideoCall")
+
+
+@app.route("/api/video-calls/{call_sid}/leave", methods=["POST"])
+def api_leave_video_call(call_sid):
+    from chalicelib.handlers import api_video
+
+    return api_video.serve(app.current_request, "leaveVideoCall")
 
 
 @app.route("/api/openapi.json", methods=["GET"])
@@ -439,6 +492,14 @@ def console_asset(name):
     from chalicelib.handlers import console_files
 
     return console_files.asset(name, (app.current_request.headers or {}).get("if-none-match"))
+
+
+# What `make chime` builds into the console's vendor/ (the Chime SDK the video pages import when a call starts).
+@app.route("/console/vendor/{name}", methods=["GET"])
+def console_vendor_asset(name):
+    from chalicelib.handlers import console_files
+
+    return console_files.asset(f"vendor/{name}", (app.current_request.headers or {}).get("if-none-match"))
 
 
 @app.on_sqs_message(queue=settings.queue_name("notify"), batch_size=10, name="notifier")

@@ -674,7 +674,8 @@ def video_call(video: dict[str, Any], prices: dict[str, Any], resources: dict[st
     captured_gb = minutes * _value(assume, "video_capture_mb_per_minute") / 1000
     recording = [Line("AWS", "Recording (media capture pipeline), with the citizen's yes", minutes, "minute",
                       usd("chime_media_capture_minute")),
-                 Line("AWS", "The recording in S3, per month kept", captured_gb, "GB-month", usd("s3_storage_gb_month"))]
+                 Line("AWS", "The recording in S3, per month kept", captured_gb, "GB-month",
+                      usd("s3_storage_gb_month"))]
     return merged(lines), recording
 
 

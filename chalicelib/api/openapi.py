@@ -421,12 +421,13 @@ SCHEMAS["VideoSeat"] = _obj({
     "attendee": {"type": "object", "description": "This user's Attendee in it (its JoinToken)"},
     "media": {"type": "string", "enum": ["chime", "local"],
               "description": "local: the local stack's stand-in, no audio or video to connect to"},
-    "call": _ref("OperatorCall")})
-SCHEMAS["VideoLeft"] = _obj({"call": _ref("OperatorCall")})
+    "call": _ref("OperatorCall"), "now": _time})
+SCHEMAS["VideoLeft"] = _obj({"call": _ref("OperatorCall"), "now": _time})
 SCHEMAS["OperatorCallList"] = _obj({"items": {"type": "array", "items": _ref("OperatorCall")}})
 SCHEMAS["OperatorCallDetail"] = {"allOf": [_ref("OperatorCall"), _obj({
     "tickets": {"type": "array", "items": _ref("TicketSummary"), "description": "The caller's tickets in the "
-                                                                             "district, newest first"}})]}
+                                                                             "district, newest first"},
+    "now": {**_time, "description": "The server's clock (a video call's time left is counted from it)"}})]}
 CALL_SID_PARAM = {"name": "call_sid", "in": "path", "required": True, "description": "Twilio's CallSid",
                   "schema": {"type": "string", "pattern": CALL_ID_PATTERN}}
 

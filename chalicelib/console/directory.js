@@ -118,11 +118,19 @@ function operatorsSection(draft, onChange) {
             if (e.target.checked) now.add(l); else now.delete(l);
             o.languages = languages.filter((x) => now.has(x));
           } }), h("span", { text: l === "hi" ? "हिंदी" : l === "en" ? "English" : l })))),
+        // Who signs: the roster's sign_language skill, for the sign-language video calls only they see.
+        h("td", { "data-label": t("sign_language") }, h("label", { class: "check" }, h("input", { type: "checkbox", id: `operator-${i}-sign`,
+          "aria-label": `${who}: ${t("sign_language")}`, checked: (o.skills || []).includes("sign_language"), onchange: (e) => {
+            const others = (o.skills || []).filter((x) => x !== "sign_language");
+            if (e.target.checked) o.skills = [...others, "sign_language"];
+            else if (others.length) o.skills = others;
+            else delete o.skills;
+          } }), h("span", { text: t("signs") }))),
         h("td", {}, h("button", { class: "secondary", type: "button", id: `operator-${i}-remove`, text: t("remove"),
           "aria-label": `${t("remove")}: ${who}`, onclick: () => { operators.splice(i, 1); draw(); onChange(); } })));
     });
     box.replaceChildren(h("h2", { text: t("operators") }), h("p", { class: "muted", text: t("operators_help") }),
-      operators.length ? h("table", { class: "list form" }, h("thead", {}, h("tr", {}, ["username", "name", "phone", "languages"].map((k) => h("th", { text: t(k) })), h("th", { text: "" }))),
+      operators.length ? h("table", { class: "list form" }, h("thead", {}, h("tr", {}, ["username", "name", "phone", "languages", "sign_language"].map((k) => h("th", { text: t(k) })), h("th", { text: "" }))),
         h("tbody", {}, rows)) : h("p", { class: "muted", text: t("none") }),
       h("button", { class: "secondary", type: "button", id: "add-operator", text: t("add_operator"), onclick: () => {
         operators.push({ username: "", name: "", languages: [...languages], shifts: [] });

@@ -134,12 +134,19 @@ export async function operatorPage(params) {
   };
   parts.push(h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); location.hash = lookFor(lookup.value); } },
     h("label", { for: "pop-phone", text: t("caller_phone") }), lookup, h("button", { class: "primary", type: "submit", text: t("show") })));
+  const callSid = params.get("call_sid") || "";
+  // A sign-language video call's card (its module fetched only for one): join, the citizen, consent, time left.
+  if (phone && isVideoCall(callSid)) parts.push(await (await import("./video_call.js")).videoCard(callSid));
   if (phone) {
     parts.push(pagedList(`view=caller&phone=${encodeURIComponent(phone)}&limit=10${districtQuery()}`, t("screen_pop")));
     parts.push(await complaintForm({ phone, call_sid: params.get("call_sid") }));
   }
   return parts;
 }
+
+// A sign-language video call's id beside the carriers' CallSids (domain/video_calls.py: "VC" + 32 hex).
+const isVideoCall = (sid) => /^VC[0-9a-f]{32}$/.test(sid || "");
+const isVideo = (c) => c.kind === "video";
 
 // -- calls ringing the operators ---------------------------------------------------------------------------
 // Operators-mode hotlines ring the operators on duty; the console learns of it by asking GET /api/calls/ringing.
@@ -230,10 +237,12 @@ function showBanner() {
   const c = ringing[0];
   const where = placeName(c.district);
   banner.replaceChildren(...[h("span", { class: "ring", "aria-hidden": "true", text: "☎" }),
-    h("span", { class: "who", text: `${t("ringing_banner")}: ${c.caller_phone}${where ? ` · ${where}` : ""}` }),
+    h("span", { class: "who", text: `${t(isVideo(c) ? "video_ringing_banner" : "ringing_banner")}: ${c.caller_phone}${where ? ` · ${where}` : ""}` }),
+    isVideo(c) ? h("span", { class: "badge video", text: t("video_badge") }) : null,
     ringing.length > 1 ? h("span", { class: "badge", text: `+${ringing.length - 1}` }) : null,
     h("button", { type: "button", class: "primary", id: "call-banner-open", text: t("open_call"), onclick: () => openCall(c) })].filter(Boolean));
   banner.hidden = false;
+  banner.dataset.kind = isVideo(c) ? "video" : "voice";
   for (const call of ringing) {
     if (watch.heard.has(call.call_sid)) continue;
     watch.heard.add(call.call_sid);
@@ -274,9 +283,9 @@ function ringingCard(params) {
   const showing = params.get("call_sid");
   if (showing) watch.opened.add(showing);
   const draw = (items) => {
-    list.replaceChildren(...(items.length ? items.map((c) => h("div", { class: "call", "data-call": c.call_sid },
-      h("span", { text: `${t("call_from")} ${c.caller_phone}${choosesDistrict() ? ` · ${placeName(c.district)}` : ""} · ${when(c.ringing_at)}` }),
-      h("span", { class: "badge", text: t(CALL_STATES[c.state]) }),
+    list.replaceChildren(...(items.length ? items.map((c) => h("div", { class: "call", "data-call": c.call_sid, "data-kind": isVideo(c) ? "video" : "voice" },
+      h("span", { text: `${t(isVideo(c) ? "video_call_from" : "call_from")} ${c.caller_phone}${choosesDistrict() ? ` · ${placeName(c.district)}` : ""} · ${when(c.ringing_at)}` }),
+      h("span", { class: "badge", text: isVideo(c) ? t(`video_state_${c.video?.state || c.state}`, null, t(CALL_STATES[c.state])) : t(CALL_STATES[c.state]) }),
       c.answered_by ? h("span", { class: "muted", text: `${t("answered_by")} ${c.answered_by}` }) : null,
       ...(c.complaint_numbers?.length ? c.complaint_numbers : c.complaint_number ? [c.complaint_number] : [])
         .map((n) => h("a", { href: `#/ticket/${n}`, text: n })),

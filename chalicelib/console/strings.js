@@ -80,6 +80,8 @@ export const STRINGS = {
     action_feedback_call: "नागरिक को संतुष्टि की कॉल", action_reminded: "अधिकारी को याद दिलाया", action_sla_breached: "अंतिम समय सीमा पार",
     action_sla_at_risk: "समय सीमा पास (80% समय बीता)", action_flagged: "कलेक्टर के ध्यान में लाई गई", action_officer_rung: "अधिकारी को फ़ोन किया",
     action_escalated: "ऊपर के स्तर को भेजी", action_reopened: "फिर से खोली", action_whatsapp_consent: "व्हाट्सऐप पर जानकारी का उत्तर",
+    action_video_call: "सांकेतिक भाषा वीडियो कॉल से दर्ज", action_video_consent: "वीडियो रिकॉर्डिंग पर नागरिक का उत्तर",
+    action_video_call_ended: "वीडियो कॉल समाप्त", channel_video: "वीडियो कॉल", kind_video_link: "वीडियो कॉल का लिंक", sign_language: "सांकेतिक भाषा", signs: "जानते हैं",
     action_message: "सूचना भेजी", action_message_queued: "संदेश कतार में", action_message_sending: "संदेश जा रहा है",
     action_message_sent: "संदेश भेजा गया", action_message_delivered: "संदेश पहुँचा", action_message_undelivered: "संदेश नहीं पहुँचा",
     action_message_failed: "संदेश नहीं जा सका", action_message_read: "संदेश पढ़ा गया", action_message_accepted: "संदेश स्वीकार हुआ",
@@ -125,6 +127,15 @@ export const STRINGS = {
     add_holiday: "छुट्टी जोड़ें", remove: "हटाएँ", district_level_hours: "हर स्तर के घंटे (पूरे ज़िले के लिए)", no_holidays: "कोई छुट्टी नहीं।",
     fix_fields: "इन खानों को ठीक करें:", officer_of: "{department} {level}",
     save_directory: "सारे बदलाव सहेजें", empty_value: "(खाली)",
+    // sign-language video calls (operator.js's ringing calls, video_call.js's card)
+    video_ringing_banner: "सांकेतिक भाषा वीडियो कॉल", video_call_from: "सांकेतिक भाषा वीडियो कॉल:", video_badge: "वीडियो",
+    video_card_title: "सांकेतिक भाषा वीडियो कॉल", video_state_booked: "नागरिक अभी नहीं जुड़े", video_state_ringing: "नागरिक कॉल पर इंतज़ार कर रहे हैं",
+    video_state_answered: "कॉल पर", video_state_ended: "कॉल समाप्त", video_state_missed: "नागरिक नहीं आए",
+    video_consent: "रिकॉर्डिंग की सहमति", video_consent_yes: "हाँ", video_consent_no: "नहीं (रिकॉर्ड नहीं होगी)",
+    video_consent_none: "अभी नहीं बताई (रिकॉर्ड नहीं होगी)", video_time_left: "बचा समय", video_minutes: "{n} मिनट",
+    video_join: "वीडियो कॉल से जुड़ें", video_joining: "जुड़ रहे हैं…", video_leave: "कॉल समाप्त करें", video_you: "आप", video_citizen: "नागरिक",
+    video_local_note: "इस परीक्षण सर्वर पर केवल आपका अपना कैमरा दिखता है; असली वीडियो केवल तैनात सिस्टम पर।",
+    video_no_camera: "कैमरा नहीं मिला।", video_camera_refused: "कैमरा चालू नहीं हुआ: ब्राउज़र में कैमरा की अनुमति दें।",
   },
   en: {
     // calls, the complaint form and the words of messages (operator.js, core.js, app.js)
@@ -206,6 +217,8 @@ export const STRINGS = {
     action_feedback_call: "feedback call to the citizen", action_reminded: "officer reminded", action_sla_breached: "past the final due date",
     action_sla_at_risk: "near the due date (80% of the time gone)", action_flagged: "brought to the Collector", action_officer_rung: "officer rung",
     action_escalated: "moved up a level", action_reopened: "reopened", action_whatsapp_consent: "answer on WhatsApp updates",
+    action_video_call: "registered from a sign-language video call", action_video_consent: "the citizen's answer on recording the video",
+    action_video_call_ended: "video call ended", channel_video: "video call", kind_video_link: "video call link", sign_language: "Sign language", signs: "signs",
     action_message: "notices sent", action_message_queued: "message queued", action_message_sending: "message on its way",
     action_message_sent: "message sent", action_message_delivered: "message delivered", action_message_undelivered: "message not delivered",
     action_message_failed: "message could not be sent", action_message_read: "message read", action_message_accepted: "message accepted",
@@ -252,5 +265,14 @@ export const STRINGS = {
     add_holiday: "Add a holiday", remove: "Remove", district_level_hours: "Each level's hours (the whole district)", no_holidays: "No holidays.",
     fix_fields: "Correct these fields:", officer_of: "{department} {level}",
     save_directory: "Save all changes", empty_value: "(empty)",
+    // sign-language video calls (operator.js's ringing calls, video_call.js's card)
+    video_ringing_banner: "Sign-language video call", video_call_from: "Sign-language video call from", video_badge: "Video",
+    video_card_title: "Sign-language video call", video_state_booked: "The citizen has not joined yet", video_state_ringing: "The citizen is waiting on the call",
+    video_state_answered: "On the call", video_state_ended: "Call over", video_state_missed: "The citizen did not come",
+    video_consent: "Recording consent", video_consent_yes: "yes", video_consent_no: "no (not recorded)",
+    video_consent_none: "not given yet (not recorded)", video_time_left: "Time left", video_minutes: "{n} min",
+    video_join: "Join the video call", video_joining: "Joining…", video_leave: "End the call", video_you: "You", video_citizen: "Citizen",
+    video_local_note: "On this test stack only your own camera is shown; real video only when deployed.",
+    video_no_camera: "No camera found.", video_camera_refused: "The camera did not start: allow the camera in the browser.",
   },
 };

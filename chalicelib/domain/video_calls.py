@@ -202,6 +202,14 @@ def operator_joins(call: VideoCall, district: District, username: str, now: date
     return replace(call, state=ANSWERED, answered_by=username, answered_at=iso(now), operator_left_at=None)
 
 
+def operator_may_leave(call: VideoCall, district: District, username: str) -> None:
+    """Only a signer, and on an answered call only the one who answered, ends it from the console."""
+    if not any(o.username == username for o in signers(district)):
+        raise VideoRefused("no_sign_language")
+    if call.answered_by and call.answered_by != username:
+        raise VideoRefused("video_taken", operator=call.answered_by)
+
+
 def consent(call: VideoCall, agreed: bool, now: datetime) -> VideoCall:
     """The citizen's answer on screen to "may this call be recorded?"; they may change it while it lasts."""
     if not call.is_open:

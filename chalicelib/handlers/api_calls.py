@@ -73,7 +73,9 @@ def one_call(call: Call) -> dict[str, Any]:
     previous = wiring.console_queries().tickets_of_caller(found.caller_phone, found.district, PREVIOUS_TICKETS,
                                                           None).tickets if found.caller_phone else []
     now = iso(common.now())
-    return {**render(found), "tickets": [common.summary(t, now) for t in previous if access.may_see(call.user, t)]}
+    # `now`: the server's clock, which the console counts a video call's time left from (the PC's may be wrong).
+    return {**render(found), "tickets": [common.summary(t, now) for t in previous if access.may_see(call.user, t)],
+            "now": now}
 
 
 OPERATIONS = {"ringingCalls": ringing, "getCall": one_call}

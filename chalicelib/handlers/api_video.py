@@ -51,7 +51,10 @@ def citizen(request: Any, call_id: str, step: str) -> Response:
             raise ApiError(404, "no_video_call")
         found = steps.find(done, call_id)
         call, district = found
-        language = call.language
+        # The page says the language it shows ("hi" or "en" exactly; a browser's own header is longer): its
+        # refusals come in that one, else in the call's.
+        chosen = headers.get("accept-language", "")
+        language = chosen if chosen in ("hi", "en") else call.language
         if step == "state":
             return json_response(_citizen_state(call, district))
         if step == "join":
@@ -100,16 +103,17 @@ def join(call: Call) -> dict[str, Any]:
         seat = steps.operator_join(done, call.path["call_sid"], call.user.username, _mine(call, done))
     except VideoRefused as refused:
         raise refusal(refused) from None
-    return {"meeting": seat.meeting, "attendee": seat.attendee, "media": media(), "call": _rendered(seat.call)}
+    return {"meeting": seat.meeting, "attendee": seat.attendee, "media": media(), "call": _rendered(seat.call),
+            "now": iso(wiring.clock().now())}
 
 
 def leave(call: Call) -> dict[str, Any]:
     done = work()
     try:
-        left = steps.leave(done, call.path["call_sid"], "operator", _mine(call, done))
+        left = steps.leave(done, call.path["call_sid"], "operator", _mine(call, done), call.user.username)
     except VideoRefused as refused:
         raise refusal(refused) from None
-    return {"call": _rendered(left)}
+    return {"call": _rendered(left), "now": iso(wiring.clock().now())}
 
 
 def _mine(call: Call, done: steps.VideoWork) -> steps.Found:

@@ -18,15 +18,18 @@ from chalice import Response
 from chalicelib import settings
 
 ROOT = Path(__file__).resolve().parent.parent / "console"
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,60}\.(html|js|css|svg|json|png|ico)$")
+# vendor/: what `make chime` builds from the npm registry (the Chime SDK the video pages import), never committed.
+_NAME = re.compile(r"^(vendor/)?[a-z0-9][a-z0-9_.-]{0,60}\.(html|js|css|svg|json|png|ico)$")
 _TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
           "css": "text/css; charset=utf-8", "svg": "image/svg+xml", "json": "application/json; charset=utf-8",
           "png": "image/png", "ico": "image/x-icon"}
 _SECURITY = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    # The console's own files and the API only; blob: and data: for the recording player.
-    "Content-Security-Policy": "default-src 'self'; connect-src 'self' {auth}; media-src 'self' blob: data:; "
+    # The console's own files and the API only; blob: and data: for the recording player; a video call's meeting
+    # (Amazon Chime's signalling, TURN and event hosts, under chime.aws).
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' {auth} https://*.chime.aws wss://*.chime.aws; "
+                               "media-src 'self' blob: data:; "
                                "img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
 }
 

@@ -8,7 +8,8 @@ read back as JSON: GET /sandbox/messages, /sandbox/calls, /sandbox/recordings. T
 as Twilio does: the Recordings list (paged, newest first), the Calls made to the hotline and each call's
 Events (the requests made on it, which the call simulator posts to /sandbox/call-events). The
 fallback TwiML is served at /fallback/<name>.xml, as the S3 bucket serves it deployed. Amazon Transcribe's batch
-API is played under /transcribe/ (chalicelib/local/transcribe_standin.py).
+API is played under /transcribe/ (chalicelib/local/transcribe_standin.py), Amazon Chime SDK meetings and media
+capture pipelines under /chime-meetings/ and /chime-pipelines/ (chalicelib/local/chime_standin.py).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
+from chalicelib.local import chime_standin
 from chalicelib.local.faults import UNAVAILABLE, FaultSwitch, answer_late
 from chalicelib.local.transcribe_standin import CONTENT_TYPE as TRANSCRIBE_CONTENT_TYPE
 from chalicelib.local.transcribe_standin import TranscribeStandIn
@@ -362,6 +364,8 @@ class SandboxState(PlivoSide):
         self.faults = FaultSwitch()  # POST /_faults: 503s, slow answers, the AWS endpoint down (faults.py)
         # Amazon Transcribe's batch API under /transcribe/ (AWS_ENDPOINT_URL_TRANSCRIBE), reading and writing S3
         self.transcribe = TranscribeStandIn()
+        # Chime SDK meetings and media pipelines (AWS_ENDPOINT_URL_CHIME_SDK_*): its URLs name this sandbox
+        self.chime = chime_standin.ChimeStandIn(lambda: self.base_url)
 
     def add_recording(self, text: str | None = None, wav: bytes | None = None,
                       call: dict[str, str] | None = None) -> dict[str, Any]:
@@ -571,12 +575,26 @@ class _Handler(BaseHTTPRequestHandler):
         # The console (another port) signs in here: a CORS preflight, as Cognito's endpoint answers it.
         self._reply(204, b"", "text/plain", _CORS)
 
+    def _chime(self, method: str) -> None:
+        status, answer = self.state.chime.handle(method, self.path, self._body() if method == "POST" else b"")
+        payload = b"" if answer is None else json.dumps(answer, ensure_ascii=False).encode()
+        self._reply(status, payload, "application/json", chime_standin.error_headers(status, answer))
+
+    def do_DELETE(self) -> None:
+        if chime_standin.owns(urlsplit(self.path).path):
+            return self._chime("DELETE")
+        self._reply(404, _NOT_FOUND)
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
+        if chime_standin.owns(parts.path):
+            return self._chime("GET")
         if parts.path == "/auth/.well-known/jwks.json" and self.state.issuer:
             return self._reply(200, self.state.issuer.jwks())
         if parts.path == "/_faults":
             return self._reply(200, self.state.faults.describe())
+        if parts.path == "/sandbox/chime-requests":  # the meeting stand-in's operations, in order (tests read them)
+            return self._reply(200, {"requests": list(self.state.chime.requests)})
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         if _PLIVO_PATHS.match(parts.path):
             return self._plivo("GET", parts.path, query, b"")
@@ -614,6 +632,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         parts = urlsplit(self.path)
+        if chime_standin.owns(parts.path):
+            return self._chime("POST")
         body = self._body()
         if parts.path == "/_faults":
             return self._reply(*self.state.faults.apply(body))

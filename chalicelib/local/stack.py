@@ -42,6 +42,11 @@ def configure_environment(port: int, moto_port: int, sandbox_url: str, stage: st
         # whose stand-in writes its result JSON there (moto's Transcribe writes none).
         "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{moto_port}",
         "AWS_ENDPOINT_URL_TRANSCRIBE": f"{sandbox_url}/transcribe",
+        # Chime SDK meetings and media pipelines on the sandbox too (moto has neither); STS on moto, which the
+        # meetings adapter asks its account id (a meeting's ARN names it).
+        "AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS": f"{sandbox_url}/chime-meetings",
+        "AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES": f"{sandbox_url}/chime-pipelines",
+        "AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{moto_port}",
         "SAMVAD_STAGE": stage, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "TWILIO_ACCOUNT_SID": LOCAL_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": LOCAL_AUTH_TOKEN,
         "TWILIO_API_BASE": sandbox_url,
@@ -116,6 +121,8 @@ class LocalStack:
         _progress(f"created {sum(1 for v in created.values() if v)} tables, queues and buckets from "
                   f"infra/resources.json (recordings in s3://{settings.audio_bucket()})")
         _progress(f"Amazon Transcribe (the stand-in) on {sandbox.url}/transcribe")
+        _progress(f"Amazon Chime SDK meetings and media pipelines (the stand-in) on {sandbox.url}/chime-meetings "
+                  f"and /chime-pipelines (no media: real audio and video only deployed)")
 
         from chalicelib.district_file import read_district_file
         from chalicelib.state_file import is_state_file, read_state_file

@@ -112,11 +112,15 @@ def consent(work: VideoWork, call_id: str, agreed: bool, known: Found | None = N
     return _retrying(attempt)
 
 
-def leave(work: VideoWork, call_id: str, side: str, known: Found | None = None) -> VideoCall:
+def leave(work: VideoWork, call_id: str, side: str, known: Found | None = None,
+          username: str | None = None) -> VideoCall:
+    """`side` citizen (the page) or operator (`username`: a signer; the one who answered, once answered)."""
     read = _Reading(work, call_id, known)
 
     def attempt() -> VideoCall:
         call, district = read()
+        if side == "operator":
+            video.operator_may_leave(call, district, username or "")
         return _finish(work, call, video.leaves(call, side, work.clock.now()), district)
     return _retrying(attempt)
 

@@ -26,11 +26,12 @@ OPERATIONS = {op["operationId"]: (path, method.upper(), op)
 
 # Every user the fixtures know: the demo district's people, another department's officer, a state
 # admin, and another district's Collector and operator.
-USERS = ("operator.rpr", "officer.water.l1", "officer.water.l2", "officer.water.l3", "officer.health.l1",
-         "collector.rpr", "state.admin", "collector.bsp", "operator.bsp")
-ROLE = {"operator.rpr": "operator", "officer.water.l1": "officer", "officer.water.l2": "officer",
-        "officer.water.l3": "officer", "officer.health.l1": "officer", "collector.rpr": "collector",
-        "state.admin": "state_admin", "collector.bsp": "collector", "operator.bsp": "operator"}
+USERS = ("operator.rpr", "operator.rpr.sign", "officer.water.l1", "officer.water.l2", "officer.water.l3",
+         "officer.health.l1", "collector.rpr", "state.admin", "collector.bsp", "operator.bsp")
+ROLE = {"operator.rpr": "operator", "operator.rpr.sign": "operator", "officer.water.l1": "officer",
+        "officer.water.l2": "officer", "officer.water.l3": "officer", "officer.health.l1": "officer",
+        "collector.rpr": "collector", "state.admin": "state_admin", "collector.bsp": "collector",
+        "operator.bsp": "operator"}
 OTHER_DISTRICT = {"collector.bsp", "operator.bsp"}
 OTHER_DEPARTMENT = {"officer.health.l1"}  # every ticket in the matrix is a water ticket
 LEVEL = {"officer.water.l1": "L1", "officer.water.l2": "L2", "officer.water.l3": "L3"}
@@ -144,7 +145,34 @@ def _operators_call(world: World) -> str:
     return world.operators_call
 
 
+def _video_call(world: World) -> str:
+    """A sign-language video call the citizen is in (the sandbox plays the meeting service), for each user anew:
+    a signer's join answers it, and a second signer would be refused."""
+    from chalicelib import wiring
+    from chalicelib.operations.video_booking import request_video
+
+    world.monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", f"{world.sandbox.url}/chime-meetings")
+    world.monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES", f"{world.sandbox.url}/chime-pipelines")
+    wiring.video_meetings.cache_clear()
+    pin(world.hotline.clock, TUESDAY_MORNING)  # operator.rpr.sign signs Mon–Sat 10:00–18:00 IST
+    world.video_phones = getattr(world, "video_phones", 0) + 1
+    booked = request_video(wiring.directory().district("RPR"), f"+9198123{world.video_phones:05d}", "hi", "web",
+                           calls=wiring.video_calls(), dispatcher=wiring.dispatcher(), clock=wiring.clock(),
+                           link_base="https://samvad.test")
+    assert world.api.post(None, f"/video/{booked.call.id}/join").status_code == 200
+    return booked.call.id
+
+
+def _video_step(world: World, user: str, step: str) -> Request:
+    call_id = _video_call(world)
+    # Only the operators who sign join or end a video call: another operator is refused (403 no_sign_language).
+    return Request("POST", f"/api/video-calls/{call_id}/{step}", None,
+                   {403} if user == "operator.rpr" else {200})
+
+
 RECIPES: dict[str, Callable[[World, str], Request]] = {
+    "joinVideoCall": lambda w, u: _video_step(w, u, "join"),
+    "leaveVideoCall": lambda w, u: _video_step(w, u, "leave"),
     "me": lambda w, u: Request("GET", "/api/me"),
     "ringingCalls": lambda w, u: _operators_call(w) and Request("GET", "/api/calls/ringing?district=RPR"),
     "getCall": lambda w, u: Request("GET", f"/api/calls/{_operators_call(w)}"),
@@ -208,9 +236,10 @@ def _error_shape(response: Any, code: str | None = None) -> None:
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
-def test_the_role_matrix(operation_id, api, hotline, twilio_audio):
+def test_the_role_matrix(operation_id, api, hotline, twilio_audio, monkeypatch):
     path, method, operation = OPERATIONS[operation_id]
     world = World(api, hotline)
+    world.sandbox, world.monkeypatch = twilio_audio, monkeypatch
     report = []
     for user in USERS:
         request = RECIPES[operation_id](world, user)
@@ -323,7 +352,13 @@ def test_a_good_token_is_still_good(api, issuer):
 # -- routes without a token -------------------------------------------------------------------------
 
 PUBLIC = {("/health", "GET")}
-CONSOLE_FILES = {("/console", "GET"), ("/console/{name}", "GET")}  # no data: every figure comes from /api
+CONSOLE_FILES = {("/console", "GET"), ("/console/{name}", "GET"),  # no data: every figure comes from /api
+                 ("/console/vendor/{name}", "GET"),  # the Chime SDK bundle (`make chime`)
+                 ("/video/{video_id}", "GET")}  # the citizen's video page: its data from /video/{id}/state
+# A sign-language video call's own link: its id (128 random bits) is the secret, so an unknown one is 404 and
+# nothing is said; the district's page that books one asks for a phone and sends the link only to it.
+VIDEO_LINK = {("/video/{video_id}/state", "GET"), ("/video/{video_id}/{step}", "POST")}
+VIDEO_ASK = {("/video/ask/{district}", "GET"), ("/video/ask/{district}", "POST")}
 OWN_SIGNED_LINK = {("/recordings/{token}", "GET"), ("/recordings/{token}", "POST"), ("/r/{token}", "GET"),
                    ("/r/{token}", "POST")}
 
@@ -355,6 +390,11 @@ def test_nothing_but_health_and_signed_carrier_routes_answers_without_a_token(ap
                     assert response.status_code == 200, key
                 elif key in CONSOLE_FILES:
                     assert response.status_code in (200, 302, 404), key
+                elif key in VIDEO_LINK:
+                    assert response.status_code == 404, (key, response.status_code)
+                    _error_shape(_with_json(response), "no_video_call")
+                elif key in VIDEO_ASK:  # district "1": no such district; nothing booked, nothing sent
+                    assert response.status_code == 404, (key, response.status_code)
                 elif key in OWN_SIGNED_LINK:
                     assert response.status_code in (400, 403), (key, response.status_code)
                     assert b"<audio" not in response.body

@@ -152,7 +152,10 @@ def test_the_operator_leaving_an_answered_call_ends_it_and_the_timeline_says_how
     steps.operator_join(world.work, call_id, SIGNER)
     world.calls.link_ticket(call_id, "RPR2612040001")
     world.clock.advance(timedelta(minutes=7))
-    ended = steps.leave(world.work, call_id, "operator")
+    with pytest.raises(VideoRefused) as not_theirs:
+        steps.leave(world.work, call_id, "operator", username=OTHER)  # no skill: cannot end anyone's call
+    assert not_theirs.value.code == "no_sign_language"
+    ended = steps.leave(world.work, call_id, "operator", username=SIGNER)
     assert ended.state == ENDED and ended.ended_reason == "operator" and ended.seconds() == 420
     assert not world.meetings.live(seat.meeting["MeetingId"])
     [entry] = [e for e in world.tickets.timelines["RPR2612040001"] if e.action == "video_call_ended"]
