@@ -5,7 +5,10 @@
 
 Chalice reads the files as they are (`lambda_functions.<name>.iam_policy_file` in .chalice/config.json), for
 `chalice package` and `chalice deploy` alike, so they are plain JSON: account and region are wildcards in
-the ARNs, names are exact. X-Ray has no resource-level permissions: its two actions are the only ones on "*".
+the ARNs, names are exact. X-Ray has no resource-level permissions: its two actions are the only ones on "*". Chime SDK
+meetings and media pipelines are named by Chime: their actions are held to their resource type (meeting/*,
+media-pipeline/*); creating a capture pipeline also needs s3:GetBucketPolicy on the sink's bucket (Chime reads
+that the bucket lets mediapipelines.chime.amazonaws.com write), declared as the bucket-level s3 need 'audio'.
 """
 from __future__ import annotations
 
@@ -56,9 +59,43 @@ def object_arn(stage: str, relative: str) -> str:
     return f"arn:aws:s3:::{bucket_name(stage, kind)}/{prefix}/*"
 
 
+def bucket_arn(stage: str, kind: str) -> str:
+    """`audio` → the stage's audio bucket itself (bucket-level actions: GetBucketPolicy)."""
+    return f"arn:aws:s3:::{bucket_name(stage, kind)}"
+
+
+def s3_arn(stage: str, relative: str) -> str:
+    """An s3 need's name: `audio/recordings` the objects under a prefix, `audio` the bucket."""
+    return object_arn(stage, relative) if "/" in relative else bucket_arn(stage, relative)
+
+
 def transcription_job_arn(stage: str) -> str:
     """The stage's jobs: the transcriber names each samvad-<stage>-<complaint number>-<recording sid>."""
     return f"arn:aws:transcribe:*:*:transcription-job/samvad-{stage}-*"
+
+
+# Each Chime SDK action authorised on the resource type it takes (Service Authorization Reference, Amazon
+# Chime): a meeting's id and a pipeline's are Chime's, so the type is as narrow as a policy file can name them.
+CHIME_RESOURCES = {"CreateMeeting": "meeting", "CreateAttendee": "meeting", "GetMeeting": "meeting",
+                   "DeleteMeeting": "meeting", "CreateMediaCapturePipeline": "media-pipeline",
+                   "DeleteMediaCapturePipeline": "media-pipeline"}
+
+
+def chime_arn(resource_type: str) -> str:
+    """`meeting` → every Chime SDK meeting of the account (media-pipeline likewise)."""
+    return f"arn:aws:chime:*:*:{resource_type}/*"
+
+
+def chime_needs(actions: list[str]) -> dict[str, list[str]]:
+    """The declared Chime actions by the ARN pattern each is allowed on (an action not in CHIME_RESOURCES is
+    refused: its resource type must be looked up, not guessed)."""
+    unknown = [a for a in actions if a not in CHIME_RESOURCES]
+    if unknown:
+        raise ValueError(f"no resource type known for chime:{', chime:'.join(unknown)} (infra/policies.py)")
+    by_arn: dict[str, list[str]] = {}
+    for action in actions:
+        by_arn.setdefault(chime_arn(CHIME_RESOURCES[action]), []).append(action)
+    return by_arn
 
 
 def parameter_name(stage: str, name: str) -> str:
@@ -91,12 +128,15 @@ def policy_document(stage: str, function: str, needs: dict[str, dict[str, Any]] 
         statements.append({"Sid": "Queue" + _sid(kind), "Effect": "Allow",
                            "Action": [f"sqs:{a}" for a in actions], "Resource": queue_arn(stage, kind)})
     for relative, actions in need.get("s3", {}).items():
-        statements.append({"Sid": "Objects" + _sid(relative), "Effect": "Allow",
-                           "Action": [f"s3:{a}" for a in actions], "Resource": object_arn(stage, relative)})
+        statements.append({"Sid": ("Objects" if "/" in relative else "Bucket") + _sid(relative), "Effect": "Allow",
+                           "Action": [f"s3:{a}" for a in actions], "Resource": s3_arn(stage, relative)})
     if need.get("transcribe"):
         statements.append({"Sid": "TranscriptionJobs", "Effect": "Allow",
                            "Action": [f"transcribe:{a}" for a in need["transcribe"]],
                            "Resource": transcription_job_arn(stage)})
+    for arn, actions in chime_needs(need.get("chime", [])).items():
+        statements.append({"Sid": "Chime" + _sid(arn.rsplit(":", 1)[-1]), "Effect": "Allow",
+                           "Action": [f"chime:{a}" for a in actions], "Resource": arn})
     parameters = need.get("ssm", [])
     if parameters:
         arns = [parameter_arn(stage, p) for p in parameters]

@@ -32,8 +32,9 @@ VISIBILITY_FACTOR = 6  # AWS: a queue's visibility timeout at least six times th
 SAMPLE = {"AWS::Region": "ap-south-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
           "AWS::URLSuffix": "amazonaws.com", "AWS::StackName": "samvad"}
 # Services whose actions take resource ARNs: a "*" there would reach every table, queue, parameter or log.
-RESOURCE_SCOPED = ("dynamodb:", "sqs:", "ssm:", "logs:", "kms:", "s3:", "sns:", "lambda:")
-CHECKED_SERVICES = ("dynamodb:", "sqs:", "ssm:", "s3:", "transcribe:")  # granted only as infra/needs.json declares
+# Chime's meetings and pipelines are named by Chime: a statement names their resource type (meeting/*), not "*".
+RESOURCE_SCOPED = ("dynamodb:", "sqs:", "ssm:", "logs:", "kms:", "s3:", "sns:", "lambda:", "chime:")
+CHECKED_SERVICES = ("dynamodb:", "sqs:", "ssm:", "s3:", "transcribe:", "chime:")  # only as infra/needs.json declares
 # What an S3 statement may name: a bucket, or the objects under one named prefix of it (bucket/prefix/*).
 _S3_OBJECTS = re.compile(r"^(?P<name>[^*?/]+/[^*?]+)/\*$")
 PLACEHOLDER = "REPLACE-WITH"
@@ -254,7 +255,7 @@ def rule_iam_wildcards(t: Template, **_: Any) -> list[Finding]:
                             continue  # a key held to SSM and to named parameters by its conditions
                         findings.append(Finding("iam-wildcards", where,
                                                 f"{', '.join(scoped)} on {text!r}: name the table, queue, "
-                                                "parameter or log group"))
+                                                "parameter, log group or Chime resource type"))
     return findings
 
 
@@ -273,6 +274,9 @@ def _resource_name(arn: str) -> str | None:
     if service == "s3":
         objects = _S3_OBJECTS.match(rest)
         return objects["name"] if objects else rest
+    if service == "chime":  # meeting/* names the type; the ids are Chime's
+        kind, _, ids = rest.partition("/")
+        return kind if ids == "*" else rest
     return rest
 
 
@@ -375,8 +379,10 @@ def _needed(need: dict[str, Any], stage: str) -> list[tuple[str, str]]:
         pairs += [(f"sqs:{a}", policies.queue_arn(stage, kind)) for a in actions]
     pairs += [("ssm:GetParameter", policies.parameter_arn(stage, p)) for p in need.get("ssm", [])]
     for relative, actions in need.get("s3", {}).items():
-        pairs += [(f"s3:{a}", policies.object_arn(stage, relative)) for a in actions]
+        pairs += [(f"s3:{a}", policies.s3_arn(stage, relative)) for a in actions]
     pairs += [(f"transcribe:{a}", policies.transcription_job_arn(stage)) for a in need.get("transcribe", [])]
+    for arn, actions in policies.chime_needs(need.get("chime", [])).items():
+        pairs += [(f"chime:{a}", arn) for a in actions]
     return [(action, _sample_arn(arn)) for action, arn in pairs]
 
 

@@ -1,24 +1,36 @@
 """Each function's policy is written from infra/needs.json (infra/policies.py). Here a ticket's whole life —
 the call, the officer's messages, the sweeper, the feedback call, the console, a failed delivery, the
-reconciler — runs through moto while every AWS request is recorded with the function that made it (the
-app.py handler on the stack): none may need more than its declared needs, so none would be denied once
+reconciler — and a sign-language video call — booked, joined by the citizen and the signer, recorded with the
+citizen's yes, ended by the sweeper at the cap — run through moto (the meeting service's calls through the real
+boto3 clients against the sandbox's Chime stand-in) while every AWS request is recorded with the function that made
+it (the app.py handler on the stack): none may need more than its declared needs, so none would be denied once
 deployed."""
 from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.client import BaseClient
 
+from chalicelib import settings, wiring
+from chalicelib.domain.clock import IST
 from infra import policies
 from infra.readiness import _needed, _sample_arn
 from tests.support.fixtures import CALLER, signed_post
+from tests.support.operators import pin
 
 APP_PY = str(Path(__file__).resolve().parents[2] / "app.py")
 WATER_L1 = "+919000000301"
+SIGNER = "operator.rpr.sign"  # the demo's signer: Mon–Sat 10:00–18:00 IST
+FRIDAY_NOON = datetime(2026, 12, 4, 12, 0, tzinfo=IST)
+# Chime SDK operations by the IAM action they are authorised as and the resource type it takes.
+CHIME_OPERATIONS = {"CreateMeeting", "CreateAttendee", "GetMeeting", "DeleteMeeting", "CreateMediaCapturePipeline",
+                    "DeleteMediaCapturePipeline"}
 
 
 def _iam(service: str, operation: str, params: dict, stage: str) -> list[tuple[str, str]]:
@@ -46,11 +58,37 @@ def _iam(service: str, operation: str, params: dict, stage: str) -> list[tuple[s
     if service == "s3" and operation in ("PutObject", "GetObject"):  # objects under the first part of their key
         kind = params["Bucket"].removeprefix(f"samvad-{stage}-")  # locally without the account id deployed names
         return [(f"s3:{operation}", policies.object_arn(stage, f"{kind}/{params['Key'].split('/', 1)[0]}"))]
+    if service in ("chime-sdk-meetings", "chime-sdk-media-pipelines"):  # IAM's prefix for both is chime
+        if operation not in CHIME_OPERATIONS:
+            return [(f"chime:{operation}", "arn:aws:chime:*:*:unknown")]
+        pairs = [(f"chime:{operation}", policies.chime_arn(policies.CHIME_RESOURCES[operation]))]
+        if operation == "CreateMediaCapturePipeline":  # Chime reads the sink's bucket policy as the caller
+            bucket = params["SinkArn"].removeprefix("arn:aws:s3:::").split("/", 1)[0]
+            pairs.append(("s3:GetBucketPolicy", policies.bucket_arn(stage, bucket.removeprefix(f"samvad-{stage}-"))))
+        return pairs
+    if service == "sts" and operation == "GetCallerIdentity":
+        return []  # needs no permission: always allowed, even under an explicit deny
     if service == "transcribe":
         named = params["TranscriptionJobName"].startswith(f"samvad-{stage}-")
         return [(f"transcribe:{operation}", policies.transcription_job_arn(stage) if named else
                  f"arn:aws:transcribe:*:*:transcription-job/{params['TranscriptionJobName']}")]
     return [(f"{service}:{operation}", f"arn:aws:{service}:*:*:unknown")]
+
+
+@pytest.fixture
+def chime(aws, monkeypatch) -> Iterator[Any]:
+    """The sandbox serving the meeting service's stand-in; the app's boto3 clients pointed at it."""
+    from chalicelib.local.sandbox import Sandbox
+
+    box = Sandbox("127.0.0.1", 0, settings.twilio_account_sid(), settings.twilio_auth_token()).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", f"{box.url}/chime-meetings")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES", f"{box.url}/chime-pipelines")
+    wiring.video_meetings.cache_clear()  # the meetings adapter is made afresh, reading these
+    try:
+        yield box.state.chime
+    finally:
+        box.stop()
+        wiring.video_meetings.cache_clear()
 
 
 @pytest.fixture
@@ -123,3 +161,41 @@ def test_no_function_does_more_than_its_declared_needs(hotline, api, twilio, req
     assert all(not extra for extra in beyond.values()), \
         f"requests beyond infra/needs.json (the deployed function would be denied): {beyond}"
     assert ("sqs:ChangeMessageVisibility", _sample_arn(policies.queue_arn("test", "notify"))) in seen["notifier"]
+
+
+def test_a_sign_language_video_call_does_no_more_than_the_declared_needs(hotline, api, chime, clock,
+                                                                         requests_by_function):
+    pin(clock, FRIDAY_NOON)  # the signer on duty: the booking is for now
+    booked = hotline.client.http.post("/video/ask/RPR", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                                      body=f"phone=%2B{CALLER[1:]}&language=hi")  # the district's web form
+    assert booked.status_code == 200, booked.body
+    hotline.deliver()  # the link by SMS (notifier)
+    call = wiring.video_calls().open_for("RPR", CALLER)
+    assert call is not None
+    joined = api.post(None, f"/video/{call.id}/join")
+    assert joined.status_code == 200, joined.body
+    answered = api.post(SIGNER, f"/api/video-calls/{call.id}/join")
+    assert answered.status_code == 200, answered.body
+    registered = api.post(SIGNER, "/api/tickets", {  # a ticket from the call: its steps go on the timeline
+        "caller_phone": CALLER, "category": "water", "language": "hi", "call_sid": call.id,
+        "description": "हैंडपंप खराब है, सांकेतिक भाषा में बताया"})
+    assert registered.status_code == 201, registered.body
+    agreed = api.post(None, f"/video/{call.id}/consent", {"recording": True})
+    assert agreed.status_code == 200 and agreed.json["recording_consent"] is True, agreed.body
+    report = hotline.advance(minutes=21)  # past the demo's 20-minute cap: the sweeper ends it
+    assert report["video_calls_ended"] == 1, report
+    assert chime.requests[-2:] == ["DeleteMediaCapturePipeline", "DeleteMeeting"]
+
+    needs = policies.load_needs()
+    seen = requests_by_function
+    beyond = {function: sorted(requests - set(_needed(needs[function], "test"))) for function, requests in seen.items()}
+    assert all(not extra for extra in beyond.values()), \
+        f"requests beyond infra/needs.json (the deployed function would be denied): {beyond}"
+    meetings, pipelines = (_sample_arn(policies.chime_arn(kind)) for kind in ("meeting", "media-pipeline"))
+    assert {("chime:CreateMeeting", meetings), ("chime:CreateAttendee", meetings),
+            ("chime:CreateMediaCapturePipeline", pipelines),
+            ("s3:GetBucketPolicy", _sample_arn(policies.bucket_arn("test", "audio"))),
+            ("dynamodb:PutItem", _sample_arn(policies.table_arn("test", "calls")))} <= seen["api_handler"]
+    assert {("chime:DeleteMeeting", meetings), ("chime:DeleteMediaCapturePipeline", pipelines),
+            ("dynamodb:Query", _sample_arn(policies.table_arn("test", "calls/index/video_due"))),
+            ("dynamodb:PutItem", _sample_arn(policies.table_arn("test", "idempotency")))} <= seen["sweeper"]
