@@ -13,7 +13,9 @@ from typing import Any
 from chalicelib import settings
 from chalicelib.speech import clients
 
-PREFIXES = ("recordings", "transcripts")
+# The complaint's recordings and transcripts, and the consented captures of sign-language video calls
+# (operations/video_calls.py: video/<district>/<call>/): all kept for the district's retention_days.
+PREFIXES = ("recordings", "transcripts", "video")
 SSE = "AES256"
 
 

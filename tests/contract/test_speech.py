@@ -209,15 +209,16 @@ def test_retention_replaces_a_districts_own_lifecycle_rules_and_keeps_the_others
     store.set_retention("RPR", 90)
 
     kept = {rule["ID"]: rule for rule in store.lifecycle_rules()}
-    assert set(kept) == {"tmp-uploads", "retention-BSP-recordings", "retention-BSP-transcripts",
-                         "retention-RPR-recordings", "retention-RPR-transcripts"}
+    prefixes = ("recordings", "transcripts", "video")  # a consented video call's capture too
+    assert set(kept) == {"tmp-uploads", *(f"retention-{d}-{p}" for d in ("BSP", "RPR") for p in prefixes)}
     assert kept["retention-RPR-recordings"]["Filter"] == {"Prefix": "recordings/RPR/"}
     assert kept["retention-RPR-transcripts"]["Filter"] == {"Prefix": "transcripts/RPR/"}
-    assert {kept[f"retention-RPR-{p}"]["Expiration"]["Days"] for p in ("recordings", "transcripts")} == {90}
-    assert {kept[f"retention-BSP-{p}"]["Expiration"]["Days"] for p in ("recordings", "transcripts")} == {30}
+    assert kept["retention-RPR-video"]["Filter"] == {"Prefix": "video/RPR/"}
+    assert {kept[f"retention-RPR-{p}"]["Expiration"]["Days"] for p in prefixes} == {90}
+    assert {kept[f"retention-BSP-{p}"]["Expiration"]["Days"] for p in prefixes} == {30}
     with pytest.raises(ValueError):
         store.set_retention("RPR", 0)
-    assert len(store.lifecycle_rules()) == 5  # a refused retention changed nothing
+    assert len(store.lifecycle_rules()) == 7  # a refused retention changed nothing
 
 
 def test_loading_a_district_sets_its_retention(aws: Any):
