@@ -6,6 +6,7 @@ here, so a mistake in the file is reported before anything is written.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,25 @@ def is_e164(phone: str) -> bool:
 # What Twilio puts in From when the caller ID is withheld: the words spelled on a keypad (ANONYMOUS,
 # RESTRICTED, BLOCKED, UNKNOWN, UNAVAILABLE). They look like E.164 numbers but reach nobody.
 WITHHELD_CALLER_IDS = frozenset({"+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253"})
+
+
+def typed_phone(text: str) -> str | None:
+    """The E.164 number a person typed into a page: with + and a country code, or an Indian mobile number
+    without them (10 digits, or with a leading 0 or 91); spaces and dashes ignored, Devanagari and other decimal
+    digits count as digits. None: not a number."""
+    text = text.strip()
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
+    if text.startswith("+"):
+        number = "+" + digits
+    elif digits.startswith("00"):
+        number = "+" + digits[2:]
+    elif len(digits) == 10:
+        number = "+91" + digits
+    elif len(digits) == 11 and digits.startswith("0"):
+        number = "+91" + digits[1:]
+    else:
+        number = "+" + digits  # the country code without the +
+    return number if is_e164(number) else None
 
 
 def is_reachable(phone: str) -> bool:

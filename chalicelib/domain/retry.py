@@ -1,4 +1,4 @@
-"""The one way to retry a read-decide-write on a ticket that someone else changed meanwhile."""
+"""The one way to retry a read-decide-write on a ticket (or a video call) that someone else changed meanwhile."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,12 +11,13 @@ STALE_TRIES = 3  # a ticket busy enough to be stale three times in a row is left
 T = TypeVar("T")
 
 
-def retry_on_stale(attempt: Callable[[], T], tries: int = STALE_TRIES) -> T:
-    """Run `attempt` (which reads the ticket afresh each time) until it does not raise StaleTicket; the
-    last try's StaleTicket goes to the caller."""
+def retry_on_stale(attempt: Callable[[], T], tries: int = STALE_TRIES,
+                   stale: type[Exception] = StaleTicket) -> T:
+    """Run `attempt` (which reads the ticket — or whatever `stale` is about, a video call — afresh each time)
+    until it does not raise `stale`; the last try's goes to the caller."""
     for _ in range(tries - 1):
         try:
             return attempt()
-        except StaleTicket:
+        except stale:
             continue
     return attempt()

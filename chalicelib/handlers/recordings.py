@@ -11,12 +11,11 @@ import base64
 import html
 import logging
 import re
-import unicodedata
 
 from chalice.app import Request, Response
 
 from chalicelib import recording_links, wiring
-from chalicelib.domain.district import is_e164
+from chalicelib.domain.district import typed_phone
 from chalicelib.domain.ports import RecordingTooLarge
 from chalicelib.i18n import catalog
 from chalicelib.operations.recording_link_access import WINDOW, check_officer_phone
@@ -52,24 +51,6 @@ _LINK_REFUSED = {
 }
 
 
-def _phone(text: str) -> str | None:
-    """The E.164 number an officer typed: with + and a country code, or an Indian mobile number without
-    them (10 digits, or with a leading 0 or 91). Devanagari and other decimal digits count as digits."""
-    text = text.strip()
-    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
-    if text.startswith("+"):
-        number = "+" + digits
-    elif digits.startswith("00"):
-        number = "+" + digits[2:]
-    elif len(digits) == 10:
-        number = "+91" + digits
-    elif len(digits) == 11 and digits.startswith("0"):
-        number = "+91" + digits[1:]
-    else:
-        number = "+" + digits  # the country code without the +
-    return number if is_e164(number) else None
-
-
 def _locked(number: str) -> Response:
     """Too many wrong numbers on this link: a pause, said in the district's language (the one its officers'
     messages use), and nothing else — not even the complaint number."""
@@ -89,7 +70,7 @@ def open_link(request: Request, token: str) -> Response:
         return _page("—", f"<p>{message}</p>", status)
     if request.method == "GET":
         return _page(number, _FORM.format(error=""))
-    typed = _phone(parse_form(request.raw_body).get("phone", ""))
+    typed = typed_phone(parse_form(request.raw_body).get("phone", ""))
     access = check_officer_phone(recording_links.attempts_key(token), typed, phone, wiring.link_attempts(),
                                  wiring.clock().now())
     if access == "locked":

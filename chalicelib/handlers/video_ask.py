@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import unicodedata
 from typing import TYPE_CHECKING
 
 from chalice.app import Request, Response
 
 from chalicelib import wiring
+from chalicelib.domain.district import typed_phone
 from chalicelib.i18n import Catalog, catalog
 
 if TYPE_CHECKING:
@@ -144,25 +144,3 @@ def _page(words: Catalog, body: str, status: int = 200, switch: str = "") -> Res
 
 def _text(words: Catalog, key: str) -> str:
     return html.escape(words.text(key))
-
-
-def typed_phone(text: str) -> str | None:
-    """The E.164 number a citizen typed: with + and a country code, or an Indian mobile number without them
-    (10 digits, or with a leading 0 or 91); spaces and dashes ignored, Devanagari digits count as digits."""
-    from chalicelib.domain.district import is_e164
-
-    text = text.strip()
-    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
-    if text.startswith("+"):
-        number = "+" + digits
-    elif digits.startswith("00"):
-        number = "+" + digits[2:]
-    elif len(digits) == 10:
-        number = "+91" + digits
-    elif len(digits) == 11 and digits.startswith("0"):
-        number = "+91" + digits[1:]
-    elif len(digits) == 12 and digits.startswith("91"):
-        number = "+" + digits
-    else:
-        return None
-    return number if is_e164(number) else None

@@ -17,6 +17,7 @@ from chalicelib.domain import video_calls as video
 from chalicelib.domain.clock import Clock, iso
 from chalicelib.domain.district import District
 from chalicelib.domain.ports import Directory, MeetingGone, StaleVideoCall, TicketStore, VideoCalls, VideoMeetings
+from chalicelib.domain.retry import retry_on_stale
 from chalicelib.domain.ticket import TimelineEntry
 from chalicelib.domain.video_calls import VideoCall, VideoRefused
 
@@ -183,9 +184,4 @@ def _on_timelines(work: VideoWork, call: VideoCall, action: str, detail: dict[st
 
 
 def _retrying(attempt: Callable[[], T]) -> T:
-    for _ in range(STALE_TRIES - 1):
-        try:
-            return attempt()
-        except StaleVideoCall:
-            continue
-    return attempt()
+    return retry_on_stale(attempt, STALE_TRIES, StaleVideoCall)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from botocore.client import BaseClient
 
-from chalicelib import settings, wiring
+from chalicelib import wiring
 from chalicelib.domain.clock import IST
 from infra import policies
 from infra.readiness import _needed, _sample_arn
@@ -75,20 +73,6 @@ def _iam(service: str, operation: str, params: dict, stage: str) -> list[tuple[s
     return [(f"{service}:{operation}", f"arn:aws:{service}:*:*:unknown")]
 
 
-@pytest.fixture
-def chime(aws, monkeypatch) -> Iterator[Any]:
-    """The sandbox serving the meeting service's stand-in; the app's boto3 clients pointed at it."""
-    from chalicelib.local.sandbox import Sandbox
-
-    box = Sandbox("127.0.0.1", 0, settings.twilio_account_sid(), settings.twilio_auth_token()).start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", f"{box.url}/chime-meetings")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES", f"{box.url}/chime-pipelines")
-    wiring.video_meetings.cache_clear()  # the meetings adapter is made afresh, reading these
-    try:
-        yield box.state.chime
-    finally:
-        box.stop()
-        wiring.video_meetings.cache_clear()
 
 
 @pytest.fixture

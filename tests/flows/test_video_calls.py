@@ -9,13 +9,10 @@ on the timeline). The cap and a missed booking are the sweeper's.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-
-from chalicelib import settings, wiring
+from chalicelib import wiring
 from chalicelib.domain.clock import IST
 from chalicelib.operations.video_booking import request_video
 from tests.support.fixtures import CALLER
@@ -26,19 +23,6 @@ SATURDAY_EVENING = datetime(2026, 12, 5, 19, 0, tzinfo=IST)
 SIGNER, OTHER = "operator.rpr.sign", "operator.rpr"
 
 
-@pytest.fixture
-def chime(aws, monkeypatch) -> Iterator[Any]:
-    """The sandbox serving the meeting service's stand-in; the app's boto3 clients pointed at it."""
-    from chalicelib.local.sandbox import Sandbox
-
-    box = Sandbox("127.0.0.1", 0, settings.twilio_account_sid(), settings.twilio_auth_token()).start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", f"{box.url}/chime-meetings")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES", f"{box.url}/chime-pipelines")
-    wiring.video_meetings.cache_clear()  # the meetings adapter is made afresh, reading these
-    try:
-        yield box.state.chime
-    finally:
-        box.stop()
 
 
 def _book(clock, at: datetime = FRIDAY_NOON, phone: str = CALLER) -> str:

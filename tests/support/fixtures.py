@@ -373,3 +373,20 @@ def twilio_audio(hotline, recordings, monkeypatch):
     server.state.recordings = recordings.recordings
     yield server
     server.stop()
+
+
+@pytest.fixture
+def chime(aws, monkeypatch) -> Iterator[Any]:
+    """The sandbox serving the meeting service's stand-in (chalicelib/local/chime_standin.py), the app's boto3
+    clients pointed at it; yields the stand-in (its `requests`: the operations asked, in order)."""
+    from chalicelib.local.sandbox import Sandbox
+
+    box = Sandbox("127.0.0.1", 0, settings.twilio_account_sid(), settings.twilio_auth_token()).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEETINGS", f"{box.url}/chime-meetings")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES", f"{box.url}/chime-pipelines")
+    wiring.video_meetings.cache_clear()  # the meetings adapter is made afresh, reading these
+    try:
+        yield box.state.chime
+    finally:
+        box.stop()
+        wiring.video_meetings.cache_clear()
