@@ -666,7 +666,12 @@ def video_call(video: dict[str, Any], prices: dict[str, Any], resources: dict[st
     for message in video.get("messages", []):
         name, rates = CARRIER_NAMES[message["carrier"]], prices[message["carrier"]]
         if message["channel"] == "whatsapp":
-            lines.append(Line(name, "The link, by WhatsApp", 1, "message", unit_usd(rates["whatsapp_message"], prices)))
+            template = bool(message.get("template"))
+            meta = prices["meta"]["whatsapp_utility_in" if template else "whatsapp_service_in"]
+            lines += [Line(name, f"The link, by WhatsApp ({name}'s fee)", 1, "message",
+                           unit_usd(rates["whatsapp_message"], prices)),
+                      Line("Meta", f"The link, by WhatsApp (Meta's {'utility' if template else 'service'} rate)", 1,
+                           "message", unit_usd(meta, prices))]
         else:
             route = " (DLT)" if message["carrier"] == "plivo" else ""
             lines.append(Line(name, f"The link, by SMS{route}", message["segments"], "segment",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -678,13 +678,17 @@ class VideoCalls(Protocol):
     def open_for(self, district: str, phone: str) -> VideoCall | None:
         """The phone's last booking in the district, if it is still open."""
 
-    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None) -> int:
-        """Write a new booking as the phone's open one (the sweeper looks at it at `due_at`); which link of the
-        IST `day` this is (1, 2, …).
-        VideoRefused("video_cap") when the phone has had `per_day` links that day: nothing written."""
+    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None,
+            message: Callable[[int], DomainEvent]) -> DomainEvent:
+        """Write a new booking as the phone's open one (the sweeper looks at it at `due_at`) and, in the same
+        transaction, its link's event into the outbox: `message(n)`, n being which link of the IST `day` this is
+        (1, 2, …); the event written, for the dispatcher. VideoRefused("video_cap") when the phone has had
+        `per_day` links that day: nothing written."""
 
-    def count_link(self, call: VideoCall, day: str, per_day: int) -> int:
-        """The open booking's link is sent again: counted like a new one (the same cap)."""
+    def count_link(self, call: VideoCall, day: str, per_day: int,
+                   message: Callable[[int], DomainEvent]) -> DomainEvent:
+        """The open booking's link is sent again: counted like a new one (the same cap), its event in the
+        outbox in the same transaction."""
 
     def save(self, call: VideoCall, due_at: str | None) -> VideoCall:
         """Write the call's change conditional on the version read (StaleVideoCall otherwise), with the time the

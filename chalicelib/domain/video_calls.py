@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.clock import iso, parse_iso
+from chalicelib.domain.clock import iso, ist_date, parse_iso
 from chalicelib.domain.district import District, VideoPolicy
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.on_duty import shift_covers
@@ -163,14 +163,14 @@ def is_now(call: VideoCall, now: datetime) -> bool:
 
 
 def booked_event(call: VideoCall, link: str, sent: int, now: datetime) -> DomainEvent:
-    """The citizen's message with the link. Its id is the booking's (and which sending of it), so a retried
-    request sends it once; asking again the same day sends it again."""
+    """The citizen's message with the link. Its id is the booking's and which sending of it that IST day, so a
+    retried request sends it once; asking again sends it again."""
     return DomainEvent(BOOKED_EVENT, "", 0, iso(now),
                        {"district": call.district, "caller_phone": call.caller_phone, "language": call.language,
                         "link": link, "slot_at": call.slot_at, "source": call.source, "video_call": call.id,
                         # Asked for on WhatsApp: the link goes back there (the channel plan's first choice).
                         "whatsapp_consent": call.source in ASKED_ON_WHATSAPP},
-                       id=f"video-booked-{call.id}-{sent}")
+                       id=f"video-booked-{call.id}-{ist_date(now)}-{sent}")
 
 
 def citizen_joins(call: VideoCall, district: District, now: datetime) -> VideoCall:

@@ -6,12 +6,18 @@ counts towards the district's `video_calls.per_day` for the phone (each is a mes
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from chalicelib.domain.clock import Clock, ist_date
 from chalicelib.domain.district import District, is_reachable
+from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.ports import EventDispatcher, VideoCalls
 from chalicelib.domain.video_calls import VideoCall, VideoRefused, book, booked_event, is_now
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,20 @@ def request_video(district: District, caller_phone: str, language: str, source: 
         raise VideoRefused("video_off")
     existing = calls.open_for(district.code, caller_phone)
     if existing is not None:
-        sent = calls.count_link(existing, day, policy.per_day)
-        dispatcher.dispatch(booked_event(existing, link(link_base, existing), sent, now))
+        _send(dispatcher, calls.count_link(existing, day, policy.per_day, _message(existing, link_base, now)))
         return Booked(existing, is_now(existing, now), again=True)
     call = book(district, caller_phone, language, source, now)
-    sent = calls.add(call, day, policy.per_day, call.due_at(policy))
-    dispatcher.dispatch(booked_event(call, link(link_base, call), sent, now))
+    _send(dispatcher, calls.add(call, day, policy.per_day, call.due_at(policy), _message(call, link_base, now)))
     return Booked(call, is_now(call, now), again=False)
+
+
+def _send(dispatcher: EventDispatcher, event: DomainEvent) -> None:
+    try:
+        dispatcher.dispatch(event)
+    except Exception:  # the outbox sweep re-sends it within the minute; the citizen is told it is booked
+        log.exception("event %s left in the outbox for the sweep", event.id)
+
+
+def _message(call: VideoCall, link_base: str, now: datetime) -> Callable[[int], DomainEvent]:
+    """The n-th link of the day's event (its id names which, so each sending is claimed once)."""
+    return lambda sent: booked_event(call, link(link_base, call), sent, now)

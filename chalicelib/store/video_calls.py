@@ -7,10 +7,12 @@ calls, a call's tickets (the registration's transaction sets `complaint_number(s
 history treat it as a call. The sparse `video_due` index holds the open ones by when the sweeper must look.
 
 A phone's pointer item (`VIDEOPHONE#<district>#<phone>`) names its open booking and counts the IST day's links,
-both in the same transaction as the booking, so a phone asking again is sent the same link, within the cap.
+both in the same transaction as the booking and the link's event in the outbox, so a phone asking again is sent
+the same link, within the cap, and a link the queues could not take is sent by the sweeper.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -19,10 +21,11 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.ports import StaleVideoCall
 from chalicelib.domain.video_calls import VideoCall, VideoRefused
 from chalicelib.store.connection import connection
-from chalicelib.store.models import CallModel
+from chalicelib.store.models import CallModel, OutboxModel
 
 DUE_KEY = "VIDEO"
 _MIRRORED = ("complaint_numbers", "version")  # kept on the item itself, not in the JSON
@@ -47,12 +50,13 @@ class DynamoVideoCalls:
         found = self.get(pointer.open_video)
         return found if found is not None and found.is_open else None
 
-    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None) -> int:
-        item = _item(call, due_at)
-        return self._count(call, day, per_day, new=item)
+    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None,
+            message: Callable[[int], DomainEvent]) -> DomainEvent:
+        return self._count(call, day, per_day, message, new=_item(call, due_at))
 
-    def count_link(self, call: VideoCall, day: str, per_day: int) -> int:
-        return self._count(call, day, per_day, new=None)
+    def count_link(self, call: VideoCall, day: str, per_day: int,
+                   message: Callable[[int], DomainEvent]) -> DomainEvent:
+        return self._count(call, day, per_day, message, new=None)
 
     def save(self, call: VideoCall, due_at: str | None) -> VideoCall:
         written = replace(call, version=call.version + 1)
@@ -94,7 +98,8 @@ class DynamoVideoCalls:
         except CallModel.DoesNotExist:
             return None
 
-    def _count(self, call: VideoCall, day: str, per_day: int, new: CallModel | None) -> int:
+    def _count(self, call: VideoCall, day: str, per_day: int, message: Callable[[int], DomainEvent],
+               new: CallModel | None) -> DomainEvent:
         key = _pointer_key(call.district, call.caller_phone)
         pointer = self._pointer(call.district, call.caller_phone)
         sent = int(pointer.video_links or 0) if pointer is not None and pointer.video_day == day else 0
@@ -111,14 +116,17 @@ class DynamoVideoCalls:
                 CallModel.video_day.does_not_exist()
         update: list[Action] = [CallModel.open_video.set(call.id), CallModel.video_day.set(day),
                   CallModel.video_links.set(sent + 1)]
+        event = message(sent + 1)
         try:
             with TransactWrite(connection=connection()) as transaction:
                 if new is not None:
                     transaction.save(new, condition=CallModel.call_sid.does_not_exist())
                 transaction.update(CallModel(key), actions=update, condition=condition)
+                # The link's message with the booking: if the queues cannot take it now, the sweeper sends it.
+                transaction.save(OutboxModel(event.id, created_at=event.at, body=event.to_json()))
         except TransactWriteError as error:
             raise StaleVideoCall(call.id) from error
-        return sent + 1
+        return event
 
 
 def _conditional(error: UpdateError | PutError) -> bool:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.i18n import catalog
-from tests.browser.test_console import ARGS, CHROMIUM, SHOTS  # Chromium as the console's tests run it
+from tests.browser.test_console import SHOTS, browser  # noqa: F401 (Chromium as the console's tests run it)
 from tests.support.axe import BLOCKING, describe, violations
 from tests.support.stack_process import ROOT, running_stack
 
@@ -30,19 +30,9 @@ def stack(tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture
-def phone_tab(browser, stack) -> Page:
+def phone_tab(browser, stack) -> Page:  # noqa: F811 (the fixture)
     # A cheap Android phone's screen, with JavaScript off: the page must need none.
     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="hi-IN", java_script_enabled=False,
                                   is_mobile=True, has_touch=True)
@@ -57,10 +47,10 @@ def _sms_to(stack: dict[str, Any], phone: str) -> list[dict[str, Any]]:
         return list(json.loads(response.read())["messages"])
 
 
-def _checked(browser, url: str) -> list[str]:
+def _checked(chromium, url: str) -> list[str]:
     """axe-core's serious and critical findings on the page, and whether anything is wider than the screen (both
     need script: a tab of their own)."""
-    context = browser.new_context(viewport={"width": 360, "height": 640})
+    context = chromium.new_context(viewport={"width": 360, "height": 640})
     tab = context.new_page()
     tab.goto(url)
     blocking = [v for v in violations(tab) if v["impact"] in BLOCKING]
@@ -71,7 +61,7 @@ def _checked(browser, url: str) -> list[str]:
     return found
 
 
-def test_a_citizen_asks_on_a_small_phone_and_the_link_comes_by_sms(phone_tab, browser, stack):
+def test_a_citizen_asks_on_a_small_phone_and_the_link_comes_by_sms(phone_tab, browser, stack):  # noqa: F811
     base = stack["state"]["base_url"]
     page_url = f"{base}/video/ask/RPR"
     phone_tab.goto(page_url)

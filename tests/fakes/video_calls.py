@@ -1,8 +1,10 @@
 """In memory, the VideoCalls port (domain/video_calls.py); tests/contract holds it to store/video_calls.py."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
+from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.ports import StaleVideoCall
 from chalicelib.domain.video_calls import VideoCall, VideoRefused
 
@@ -12,6 +14,7 @@ class MemoryVideoCalls:
         self.calls: dict[str, VideoCall] = {}
         self.due_at: dict[str, str] = {}
         self.pointers: dict[tuple[str, str], tuple[str, str, int]] = {}  # (district, phone) -> (open id, day, links)
+        self.outbox: list[DomainEvent] = []  # the links' events, written with their booking
 
     def get(self, call_id: str) -> VideoCall | None:
         return self.calls.get(call_id)
@@ -21,17 +24,22 @@ class MemoryVideoCalls:
         found = self.calls.get(pointer[0]) if pointer else None
         return found if found is not None and found.is_open else None
 
-    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None) -> int:
+    def add(self, call: VideoCall, day: str, per_day: int, due_at: str | None,
+            message: Callable[[int], DomainEvent]) -> DomainEvent:
         if call.id in self.calls:
             raise StaleVideoCall(call.id)
-        sent = self._count(call, day, per_day)
+        event = message(self._count(call, day, per_day))
         self.calls[call.id] = call
         if due_at:
             self.due_at[call.id] = due_at
-        return sent
+        self.outbox.append(event)
+        return event
 
-    def count_link(self, call: VideoCall, day: str, per_day: int) -> int:
-        return self._count(call, day, per_day)
+    def count_link(self, call: VideoCall, day: str, per_day: int,
+                   message: Callable[[int], DomainEvent]) -> DomainEvent:
+        event = message(self._count(call, day, per_day))
+        self.outbox.append(event)
+        return event
 
     def save(self, call: VideoCall, due_at: str | None) -> VideoCall:
         stored = self.calls.get(call.id)

@@ -370,7 +370,9 @@ def _video() -> dict:
                            op("api_handler", "UpdateItem", table="calls"),
                            op("api_handler", "SendMessage", service="sqs", queue="samvad-prod-notify"),
                            op("api_handler", "CreateMeeting", service="chime-sdk-meetings")],
-            "messages": [{"carrier": "plivo", "channel": "sms", "to": "citizen", "segments": 2, "template": False}]}
+            "messages": [{"carrier": "plivo", "channel": "sms", "to": "citizen", "segments": 2, "template": False},
+                         {"carrier": "twilio", "channel": "whatsapp", "to": "citizen", "segments": 0,
+                          "template": True}]}
 
 
 def test_a_video_call_is_its_attendee_minutes_its_requests_and_its_link_and_the_recording_apart():
@@ -379,6 +381,8 @@ def test_a_video_call_is_its_attendee_minutes_its_requests_and_its_link_and_the_
     meeting = lines["Meeting (Amazon Chime SDK): 2 attendees × 10 minutes"]
     assert meeting.quantity == 20 and meeting.usd == pytest.approx(20 * 0.0017)
     assert lines["The link, by SMS (DLT)"].usd == pytest.approx(2 * t("sms_segment", "plivo"))
+    assert lines["The link, by WhatsApp (Twilio's fee)"].usd == pytest.approx(t("whatsapp_message"))
+    assert lines["The link, by WhatsApp (Meta's utility rate)"].usd == pytest.approx(0.2 / RATE)
     assert lines["API Gateway (REST) requests"].quantity == 8
     assert lines["SQS requests"].quantity == 1 + 1 * assumed("sqs_mapping_requests_per_message")
     wru, rru = cost.request_units(_video()["operations"], SIZES, cost.table_indexes(RESOURCES))

@@ -193,3 +193,12 @@ def test_the_sweep_ends_a_meeting_at_the_cap_and_misses_a_booking_nobody_came_to
     missed = world.calls.get(later)
     assert missed.state == MISSED and missed.ended_reason == "missed"
     assert steps.sweep(world.work) == 0 and world.calls.due(iso(world.clock.now()), 10) == []
+
+
+def test_a_link_the_queues_cannot_take_now_waits_in_the_outbox_and_the_citizen_is_still_told_it_is_booked():
+    world = World(FRIDAY_NOON)
+    world.dispatcher.fail = True  # SQS unreachable
+    booked = world.ask()
+    assert booked.now and world.calls.get(booked.call.id) is not None
+    assert [event.data["link"] for event in world.calls.outbox] == [f"{BASE}/video/{booked.call.id}"]
+    assert world.dispatcher.sent == []  # the sweeper's outbox pass sends it
