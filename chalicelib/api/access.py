@@ -6,7 +6,7 @@ from chalicelib.api.errors import bad_request, forbidden
 from chalicelib.domain import ticket_actions
 from chalicelib.domain.district import OUTCOMES, District
 from chalicelib.domain.lifecycle import Actor, next_level
-from chalicelib.domain.ticket import REGISTERED, REOPENED, Ticket
+from chalicelib.domain.ticket import REGISTERED, REOPENED, RESOLVED, Ticket
 from chalicelib.domain.ticket_actions import TicketAction
 
 
@@ -63,6 +63,8 @@ def allowed_actions(user: User, ticket: Ticket, district: District) -> list[str]
 
 def _offered(user: User, ticket: Ticket, district: District) -> list[TicketAction]:
     actions = [ticket_actions.NOTE]
+    if user.role == "operator" and ticket.status == RESOLVED:
+        actions.append(ticket_actions.FEEDBACK)  # the citizen's answer, told to the operator on a (video) call
     pending = ticket.pending
     if ticket.is_open:
         if user.role == "officer" and (ticket.department, ticket.level) == (user.department, user.level):

@@ -300,6 +300,9 @@ ACTION_DOCS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
     "escalate": ("The Collector moves it up a level", ("collector", "state_admin"),
                  _body({"reason": _text}, ["reason"])),
     "note": ("Adds a note to the timeline", ROLES, _body({"text": _text}, ["text"])),
+    "feedback": ("An operator records the citizen's answer to \"was it solved?\", given on a sign-language video "
+                 "call (or a call): yes closes it as satisfied, no reopens it a level up", ("operator",),
+                 _body({"satisfied": {"type": "boolean"}}, ["satisfied"])),
     "reroute": ("Corrects the category (and so the department); the new department's L1 gets it",
                 ("operator", "collector", "state_admin"),
                 _body({"category": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}, "reason": _text},

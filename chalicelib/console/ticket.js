@@ -25,20 +25,26 @@ function actionForm(action, number, fields, onDone) {
     inputs[key] = [kind, input];
     return [h("label", { for: id, text: t(key) }), input];
   });
-  return h("details", { "data-action": action, open: action === "decide" }, h("summary", { text: t(action) }),
+  const choice = CHOICES[action];
+  return h("details", { "data-action": action, open: Boolean(choice) }, h("summary", { text: t(action) }),
     h("form", { onsubmit: (e) => {
       e.preventDefault();
       const submitter = e.submitter?.value;
       const payload = {};
       for (const [key, [kind, input]] of Object.entries(inputs)) payload[key] = kind === "number" ? Number(input.value) : input.value;
-      if (action === "decide") payload.approve = submitter !== "reject";
+      if (choice) payload[choice.field] = submitter !== "no";
       // The API names each action's path (config.json's action_paths); the console keeps no table of its own.
       run(async () => onDone(action, await api(`/tickets/${number}/${state.config.action_paths[action]}`, { method: "POST", body: payload })));
     } }, ...body.flat(),
-    action === "decide"
-      ? [h("button", { class: "primary", type: "submit", value: "approve", text: t("approve") }), h("button", { class: "secondary", type: "submit", value: "reject", text: t("reject") })]
+    choice
+      ? [h("button", { class: "primary", type: "submit", value: "yes", text: t(choice.yes) }), h("button", { class: "secondary", type: "submit", value: "no", text: t(choice.no) })]
       : h("button", { class: "primary", type: "submit", text: t("send") })));
 }
+
+// The actions answered yes or no with a button each (the body's boolean): a decision, and the citizen's answer to
+// "was it solved?" that an operator records (told on a sign-language video call, or a call).
+const CHOICES = { decide: { field: "approve", yes: "approve", no: "reject" },
+  feedback: { field: "satisfied", yes: "feedback_yes", no: "feedback_no" } };
 
 // After an action: the ticket again with "done", or, when the user may no longer see it (an officer's transfer to
 // another department), back to the list they came from, saying where it went.

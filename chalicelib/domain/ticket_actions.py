@@ -42,12 +42,15 @@ ESCALATE = TicketAction("escalate", Lifecycle.escalate_by_hand, ("reason",), "es
 NOTE = TicketAction("note", Lifecycle.note, ("text",), "notes", "notes")
 REROUTE = TicketAction("reroute", Lifecycle.reroute, ("category", "reason"), "reroute", "reroute")
 REOPEN = TicketAction("reopen", Lifecycle.reopen, ("reason",), commands=("REOPEN",))  # the citizen's
+# The citizen's answer to "was it solved?" given to an operator — on a sign-language video call, or a call — and
+# recorded on their behalf: yes closes it (satisfied), no reopens it (the citizen's own 1/2, by an operator's hand).
+FEEDBACK = TicketAction("feedback", Lifecycle.feedback, ("satisfied",), "feedback", "recordFeedback")
 
 TICKET_ACTIONS: tuple[TicketAction, ...] = (ACKNOWLEDGE, RESOLVE, DECLINE, MORE_TIME, TRANSFER, PROPOSE_CLOSURE,
-                                            DECIDE, ESCALATE, NOTE, REROUTE, REOPEN)
+                                            DECIDE, ESCALATE, NOTE, REROUTE, REOPEN, FEEDBACK)
 # The order the API documents and lists its actions in (an unknown path's 404 names them).
 API_ACTIONS: tuple[TicketAction, ...] = (ACKNOWLEDGE, RESOLVE, DECLINE, MORE_TIME, TRANSFER, DECIDE, ESCALATE, NOTE,
-                                         REROUTE)
+                                         REROUTE, FEEDBACK)
 
 _BY_PATH = {action.path: action for action in API_ACTIONS}
 _BY_COMMAND = {word: action for action in TICKET_ACTIONS for word in action.commands}

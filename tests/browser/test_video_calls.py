@@ -270,6 +270,23 @@ def test_the_citizen_joins_the_signer_answers_registers_and_ends_and_no_other_op
     expect(citizen.locator("#call-hotline")).to_have_attribute("href", re.compile(r"^tel:\+?\d+"))
     citizen.screenshot(path=str(SHOTS / "17-6-citizen-call-over.png"), full_page=True)
     assert_accessible(citizen, "the citizen's page after the call")
-    for tab in (citizen, signer, other):
+
+    # Resolved, the citizen comes back on a short video call to answer "was it solved?": the signer records it.
+    complaint = number.inner_text().strip()
+    officer = _tab(media_browser, errors)
+    officer.goto(f"{base}/console")
+    sign_in(officer, "officer.water.l1", "demo-officer")
+    resolved = officer.evaluate(f"""async () => (await fetch('/api/tickets/{complaint}/resolve', {{method: 'POST',
+        headers: {{'Content-Type': 'application/json',
+                   Authorization: 'Bearer ' + sessionStorage.getItem('samvad.token')}},
+        body: JSON.stringify({{remark: 'हैंडपंप ठीक कर दिया'}})}})).status""")
+    assert resolved == 200
+    signer.goto(f"{base}/console/index.html#/ticket/{complaint}")
+    answer = signer.locator("details[data-action=feedback]")
+    expect(answer).to_contain_text("नागरिक का उत्तर: क्या समस्या हल हुई?")
+    answer.get_by_role("button", name="हाँ, हल हुई").click()
+    expect(signer.locator("#timeline li[data-action=closed]")).to_have_count(1)
+    expect(signer.locator("details[data-action=feedback]")).to_have_count(0)
+    for tab in (citizen, signer, other, officer):
         tab.context.close()
     assert not errors, errors

@@ -170,7 +170,15 @@ def _video_step(world: World, user: str, step: str) -> Request:
                    {403} if user == "operator.rpr" else {200})
 
 
+def _resolved(world: World) -> str:
+    """A fresh water ticket its L1 officer resolved: the citizen's answer is due (one per user: a yes closes it)."""
+    number = world.ticket()
+    world.ok("officer.water.l1", "POST", f"/api/tickets/{number}/resolve", {"remark": "ठीक कर दिया"})
+    return number
+
+
 RECIPES: dict[str, Callable[[World, str], Request]] = {
+    "recordFeedback": lambda w, u: Request("POST", f"/api/tickets/{_resolved(w)}/feedback", {"satisfied": True}),
     "joinVideoCall": lambda w, u: _video_step(w, u, "join"),
     "leaveVideoCall": lambda w, u: _video_step(w, u, "leave"),
     "me": lambda w, u: Request("GET", "/api/me"),

@@ -137,3 +137,24 @@ def test_an_unknown_link_is_404_in_hindi(api, chime):
     assert missing.status_code == 404 and missing.json["error"]["code"] == "no_video_call"
     assert "लिंक" in missing.json["error"]["message"]
     assert api.post(None, "/video/not-an-id/join").status_code == 404
+
+
+def test_an_operator_records_the_citizens_answer_given_in_sign_language(api, chime, clock):
+    """The citizen asked for a short video call instead of answering 1/2: the signer records the answer for them."""
+    call_id = _book(clock)
+    api.post(None, f"/video/{call_id}/join")
+    api.post(SIGNER, f"/api/video-calls/{call_id}/join")
+    number = api.post(SIGNER, "/api/tickets", {"caller_phone": CALLER, "category": "water", "language": "hi",
+                                               "call_sid": call_id, "description": "नल से पानी नहीं"}).json[
+        "complaint_number"]
+    assert "feedback" not in api.get(SIGNER, f"/api/tickets/{number}").json["allowed_actions"]  # not resolved yet
+    assert api.post("officer.water.l1", f"/api/tickets/{number}/resolve", {"remark": "नल ठीक"}).status_code == 200
+    assert "feedback" in api.get(SIGNER, f"/api/tickets/{number}").json["allowed_actions"]
+    assert api.post("officer.water.l1", f"/api/tickets/{number}/feedback", {"satisfied": True}).status_code == 403
+    answered = api.post(SIGNER, f"/api/tickets/{number}/feedback", {"satisfied": True})
+    assert answered.status_code == 200, answered.body
+    assert answered.json["status"] == "closed" and answered.json["closure"] == "satisfied"
+    [closed] = [e for e in answered.json["timeline"] if e["action"] == "closed"]
+    assert (closed["actor_type"], closed["actor_id"]) == ("operator", SIGNER)
+    again = api.post(SIGNER, f"/api/tickets/{number}/feedback", {"satisfied": True})
+    assert again.status_code == 409  # answered already: nothing changes
