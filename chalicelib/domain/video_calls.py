@@ -31,6 +31,7 @@ BOOKED, RINGING, ANSWERED, ENDED, MISSED = "booked", "ringing", "answered", "end
 OPEN_STATES = (BOOKED, RINGING, ANSWERED)
 BOOKED_EVENT = "video.booked"
 ID_PREFIX = "VC"  # beside Twilio's CA… and Plivo's uuids in the calls table: a video call's id is its call_sid
+FEEDBACK_MINUTES = 10  # "was it solved?" in sign language: a short slot (the district's cap if shorter)
 EARLY_MINUTES = 10  # a citizen may join this long before the slot (the operator's shift is starting)
 LOOKAHEAD_DAYS = 8  # the next signing shift is looked for this far ahead (a weekly roster repeats)
 
@@ -81,10 +82,11 @@ class VideoCall:
         return self.state in OPEN_STATES
 
     def ends_at(self, policy: VideoPolicy) -> str | None:
-        """The cap: counted from when the meeting began (the citizen's join)."""
+        """The cap: counted from when the meeting began (the citizen's join); a feedback call is a short one."""
         if not self.citizen_joined_at:
             return None
-        return iso(parse_iso(self.citizen_joined_at) + timedelta(minutes=policy.max_minutes))
+        minutes = min(policy.max_minutes, FEEDBACK_MINUTES) if self.source == "feedback" else policy.max_minutes
+        return iso(parse_iso(self.citizen_joined_at) + timedelta(minutes=minutes))
 
     def seconds(self) -> int | None:
         """How long the citizen and the operator were on it together (answer to end); None while unanswered."""

@@ -202,3 +202,12 @@ def test_a_link_the_queues_cannot_take_now_waits_in_the_outbox_and_the_citizen_i
     assert booked.now and world.calls.get(booked.call.id) is not None
     assert [event.data["link"] for event in world.calls.outbox] == [f"{BASE}/video/{booked.call.id}"]
     assert world.dispatcher.sent == []  # the sweeper's outbox pass sends it
+
+
+def test_a_feedback_call_is_a_short_one():
+    world = World(FRIDAY_NOON)
+    call_id = world.ask(source="feedback").call.id
+    joined = steps.citizen_join(world.work, call_id).call
+    assert joined.ends_at(RAIPUR.video) == iso(FRIDAY_NOON + timedelta(minutes=10))  # the district's cap is 20
+    world.clock.advance(timedelta(minutes=11))
+    assert steps.sweep(world.work) == 1 and world.calls.get(call_id).ended_reason == "cap"
