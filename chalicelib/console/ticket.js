@@ -32,12 +32,12 @@ function actionForm(action, number, fields, onDone) {
       const submitter = e.submitter?.value;
       const payload = {};
       for (const [key, [kind, input]] of Object.entries(inputs)) payload[key] = kind === "number" ? Number(input.value) : input.value;
-      if (choice) payload[choice.field] = submitter !== "no";
+      if (choice) payload[choice.field] = submitter !== choice.no;
       // The API names each action's path (config.json's action_paths); the console keeps no table of its own.
       run(async () => onDone(action, await api(`/tickets/${number}/${state.config.action_paths[action]}`, { method: "POST", body: payload })));
     } }, ...body.flat(),
     choice
-      ? [h("button", { class: "primary", type: "submit", value: "yes", text: t(choice.yes) }), h("button", { class: "secondary", type: "submit", value: "no", text: t(choice.no) })]
+      ? [h("button", { class: "primary", type: "submit", value: choice.yes, text: t(choice.yes) }), h("button", { class: "secondary", type: "submit", value: choice.no, text: t(choice.no) })]
       : h("button", { class: "primary", type: "submit", text: t("send") })));
 }
 

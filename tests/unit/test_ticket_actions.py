@@ -29,7 +29,7 @@ def test_the_console_posts_each_key_to_its_path():
     assert ticket_actions.console_paths() == {
         "acknowledge": "acknowledge", "resolve": "resolve", "decline": "decline", "more_time": "more-time",
         "transfer": "transfer",
-        "decide": "decide", "escalate": "escalate", "note": "notes", "reroute": "reroute"}
+        "decide": "decide", "escalate": "escalate", "note": "notes", "reroute": "reroute", "feedback": "feedback"}
 
 
 def test_each_action_performs_a_lifecycle_method_taking_its_arguments():
